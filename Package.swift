@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "GoldenSignalsLab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gslab", targets: ["gslab"]),
+        .library(name: "LabCore", targets: ["LabCore"]),
+        .library(name: "LabData", targets: ["LabData"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+    ],
+    targets: [
+        // MARK: Native libraries (installed by scripts/setup)
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // MARK: Pipeline modules
+        .target(name: "LabCore"),
+        .target(
+            name: "LabData",
+            dependencies: ["LabCore", "CHDF5", .product(name: "SwiftCSV", package: "SwiftCSV")]
+        ),
+
+        // MARK: Command-line interface (thin)
+        .executableTarget(
+            name: "gslab",
+            dependencies: ["LabCore", "LabData", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // MARK: Tests (one target per module)
+        .testTarget(name: "NativeLibrariesTests", dependencies: ["CHDF5", "COpenBLAS"]),
+        .testTarget(name: "LabCoreTests", dependencies: ["LabCore"]),
+        .testTarget(
+            name: "LabDataTests",
+            dependencies: ["LabData", "LabCore", "CHDF5"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore"]),
+    ]
+)

@@ -1,0 +1,95 @@
+/// The nominal spacing between consecutive bars, such as one minute or one trading day.
+///
+/// Inferred from timestamps with ``infer(timestamps:)``: the median of the positive spacings,
+/// snapped to a standard bar size when it lies within ±10 % of one. The median makes the
+/// inference tolerant of gaps (weekends, holidays, overnight sessions, missing bars): as long
+/// as more than half of the spacings are regular, the frequency comes out right.
+public struct BarFrequency: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Nominal spacing between bars, in nanoseconds.
+    public let nanoseconds: Int64
+    /// Short label in the usual market-data notation: `1s`, `1min`, `5min`, `1h`, `1d`, `1w`, `1mo`.
+    public let label: String
+
+    public init(nanoseconds: Int64, label: String) {
+        self.nanoseconds = nanoseconds
+        self.label = label
+    }
+
+    public var description: String { label }
+
+    /// True for bars shorter than a day.
+    public var isIntraday: Bool { nanoseconds < CivilTime.nanosPerDay * 9 / 10 }
+
+    public static let second = BarFrequency(nanoseconds: CivilTime.nanosPerSecond, label: "1s")
+    public static let minute = BarFrequency(nanoseconds: CivilTime.nanosPerMinute, label: "1min")
+    public static let fiveMinutes = BarFrequency(nanoseconds: 5 * CivilTime.nanosPerMinute, label: "5min")
+    public static let fifteenMinutes = BarFrequency(nanoseconds: 15 * CivilTime.nanosPerMinute, label: "15min")
+    public static let thirtyMinutes = BarFrequency(nanoseconds: 30 * CivilTime.nanosPerMinute, label: "30min")
+    public static let hour = BarFrequency(nanoseconds: CivilTime.nanosPerHour, label: "1h")
+    public static let fourHours = BarFrequency(nanoseconds: 4 * CivilTime.nanosPerHour, label: "4h")
+    public static let day = BarFrequency(nanoseconds: CivilTime.nanosPerDay, label: "1d")
+    public static let week = BarFrequency(nanoseconds: 7 * CivilTime.nanosPerDay, label: "1w")
+    /// A calendar month, nominally 30.4375 days.
+    public static let month = BarFrequency(nanoseconds: 2_629_800 * CivilTime.nanosPerSecond, label: "1mo")
+
+    /// The standard bar sizes that inference snaps to.
+    public static let standard: [BarFrequency] = [
+        .second, .minute, .fiveMinutes, .fifteenMinutes, .thirtyMinutes, .hour, .fourHours, .day, .week, .month,
+    ]
+
+    /// Parses a label such as `1d`, `5min`, `1h`, `30s`, `1w`, `1mo`. Returns nil for anything else.
+    public init?(label: String) {
+        if let known = BarFrequency.standard.first(where: { $0.label == label }) {
+            self = known
+            return
+        }
+        let digits = label.prefix(while: \.isNumber)
+        guard let count = Int64(digits), count > 0 else { return nil }
+        let unit: Int64
+        switch label.dropFirst(digits.count) {
+        case "s": unit = CivilTime.nanosPerSecond
+        case "min": unit = CivilTime.nanosPerMinute
+        case "h": unit = CivilTime.nanosPerHour
+        case "d": unit = CivilTime.nanosPerDay
+        case "w": unit = 7 * CivilTime.nanosPerDay
+        default: return nil
+        }
+        self.init(nanoseconds: count * unit, label: label)
+    }
+
+    /// Infers the bar frequency from timestamps (ns). Returns nil with fewer than two distinct timestamps.
+    ///
+    /// Uses at most the first 10 001 timestamps, so the cost is bounded for long series.
+    public static func infer(timestamps: some RandomAccessCollection<Int64>) -> BarFrequency? {
+        var spacings: [Int64] = []
+        spacings.reserveCapacity(Swift.min(timestamps.count, 10_001))
+        var previous: Int64?
+        for t in timestamps.prefix(10_001) {
+            if let p = previous, t > p { spacings.append(t - p) }
+            previous = t
+        }
+        guard !spacings.isEmpty else { return nil }
+        spacings.sort()
+        let median = spacings[spacings.count / 2]
+        return snapped(median)
+    }
+
+    /// The standard frequency within ±10 % of `nanoseconds` (a month within 27…32 days),
+    /// or a frequency labelled with its exact size in the largest whole unit.
+    public static func snapped(_ nanoseconds: Int64) -> BarFrequency {
+        let day = CivilTime.nanosPerDay
+        if nanoseconds >= 27 * day && nanoseconds <= 32 * day { return .month }
+        for f in standard where f != .month {
+            let tolerance = f.nanoseconds / 10
+            if abs(nanoseconds - f.nanoseconds) <= tolerance { return f }
+        }
+        let units: [(Int64, String)] = [
+            (7 * day, "w"), (day, "d"), (CivilTime.nanosPerHour, "h"), (CivilTime.nanosPerMinute, "min"),
+            (CivilTime.nanosPerSecond, "s"),
+        ]
+        for (size, suffix) in units where nanoseconds >= size && nanoseconds % size == 0 {
+            return BarFrequency(nanoseconds: nanoseconds, label: "\(nanoseconds / size)\(suffix)")
+        }
+        return BarFrequency(nanoseconds: nanoseconds, label: "\(nanoseconds)ns")
+    }
+}

@@ -1,0 +1,54 @@
+/// What kind of failure an error is, so the command line can map it to an exit status
+/// and CI can tell "broken input" from "engine failure".
+///
+/// Exit-status convention held by every `gslab` command:
+/// `0` ok, `1` findings or regression (not an error type), `2` invalid input, `3` internal error.
+public enum LabErrorCategory: Sendable, Equatable {
+    /// The user's input is wrong: a missing file, a malformed dataset, a bad parameter. Exit status 2.
+    case invalidInput
+    /// The lab itself failed (a native library call that should not fail). Exit status 3.
+    case `internal`
+
+    /// The process exit status for this category.
+    public var exitStatus: Int32 {
+        switch self {
+        case .invalidInput: 2
+        case .internal: 3
+        }
+    }
+}
+
+/// The error protocol every module's error type conforms to.
+///
+/// `description` is always a single line that names the file, symbol and field involved where
+/// there is one (for example `datasets/GOOG.h5: symbol "MSFT" not found (present: GOOG)`).
+public protocol LabError: Error, CustomStringConvertible, Sendable {
+    /// Which exit status the command line returns for this error.
+    var category: LabErrorCategory { get }
+}
+
+extension LabError {
+    public var category: LabErrorCategory { .invalidInput }
+}
+
+/// Errors raised by LabCore value types (bar series construction, parameters, calendars).
+public enum LabCoreError: LabError, Equatable {
+    /// A column's length differs from the timestamp column's.
+    case columnLengthMismatch(symbol: String, field: String, expected: Int, actual: Int)
+    /// A parameter is outside its allowed range. `owner` names the thing being configured
+    /// (a transform, a generator, a calendar), `field` the parameter.
+    case invalidParameter(owner: String, field: String, reason: String)
+    /// An operation that needs timestamps in strictly increasing order was given unordered ones.
+    case timestampsNotIncreasing(symbol: String, row: Int)
+
+    public var description: String {
+        switch self {
+        case let .columnLengthMismatch(symbol, field, expected, actual):
+            return "\(symbol): column \(field) has \(actual) rows, expected \(expected) (the length of timestamp)"
+        case let .invalidParameter(owner, field, reason):
+            return "\(owner): \(field): \(reason)"
+        case let .timestampsNotIncreasing(symbol, row):
+            return "\(symbol): timestamp: not strictly increasing at row \(row)"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import LabCore
+
+/// A summary of one symbol of a dataset file, as `gslab dataset inspect` prints it.
+public struct SymbolSummary: Sendable, Codable, Equatable {
+    public let symbol: String
+    public let layout: DatasetLayout
+    public let rows: Int
+    /// First and last bar time, ISO 8601 UTC.
+    public let first: String
+    public let last: String
+    /// Inferred (or stored) bar frequency label.
+    public let frequency: String?
+    public let timezone: String
+    /// Columns in the file, in file order.
+    public let columns: [String]
+    /// Field → column that fed it.
+    public let columnSources: [String: String]
+    /// First and last close.
+    public let firstClose: Double
+    public let lastClose: Double
+
+    enum CodingKeys: String, CodingKey {
+        case symbol, layout, rows, first, last, frequency, timezone, columns
+        case columnSources = "column_sources", firstClose = "first_close", lastClose = "last_close"
+    }
+
+    public init(_ loaded: LoadedSymbol) {
+        let s = loaded.series
+        symbol = s.symbol
+        layout = loaded.layout
+        rows = s.count
+        first = CivilTime.iso8601(s.timestamps.first ?? 0)
+        last = CivilTime.iso8601(s.timestamps.last ?? 0)
+        frequency = s.frequency?.label
+        timezone = s.timezone
+        columns = loaded.columns
+        columnSources = Dictionary(uniqueKeysWithValues: loaded.columnSources.map { ($0.key.rawValue, $0.value) })
+        firstClose = s.close.first ?? .nan
+        lastClose = s.close.last ?? .nan
+    }
+}
+
+/// JSON encoding used by every machine-readable output: sorted keys, pretty-printed, so the
+/// same input always gives the same bytes.
+public enum LabJSON {
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+}

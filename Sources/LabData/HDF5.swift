@@ -1,0 +1,457 @@
+import CHDF5
+import Foundation
+
+// A thin, internal wrapper over the HDF5 C API. Every handle is owned by a class that closes it
+// in `deinit`; every failure becomes a `LabDataError` naming the file. HDF5's own error-stack
+// printing is switched off once (see `HDF5Library.prepare()`): its messages are read back
+// through `H5Ewalk2` only to classify a failure (truncated file, lock held, I/O error).
+
+/// Process-wide HDF5 initialisation.
+enum HDF5Library {
+    private static let once: Void = {
+        H5open()
+        H5Eset_auto2(hid_t(H5E_DEFAULT), nil, nil)
+    }()
+
+    /// Initialises the library and silences its error printing. Idempotent and thread-safe.
+    static func prepare() { _ = once }
+
+    /// The descriptions on the current HDF5 error stack, innermost last.
+    static func errorStack() -> [String] {
+        final class Box { var lines: [String] = [] }
+        let box = Box()
+        let unmanaged = Unmanaged.passUnretained(box).toOpaque()
+        H5Ewalk2(hid_t(H5E_DEFAULT), H5E_WALK_DOWNWARD, { _, err, client in
+            guard let err, let client else { return 0 }
+            let box = Unmanaged<Box>.fromOpaque(client).takeUnretainedValue()
+            if let desc = err.pointee.desc { box.lines.append(String(cString: desc)) }
+            return 0
+        }, unmanaged)
+        H5Eclear2(hid_t(H5E_DEFAULT))
+        return box.lines
+    }
+
+    /// Version string of the linked library, e.g. `1.10.8`.
+    static var version: String {
+        prepare()
+        var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
+        H5get_libversion(&major, &minor, &release)
+        return "\(major).\(minor).\(release)"
+    }
+}
+
+/// The storage class of an HDF5 datatype, as far as the readers care.
+enum HDF5TypeClass: Equatable {
+    case integer(bytes: Int, signed: Bool)
+    case float(bytes: Int)
+    case string
+    case bitfield
+    case compound
+    case array
+    case other(String)
+
+    init(type: hid_t) {
+        switch H5Tget_class(type) {
+        case H5T_INTEGER: self = .integer(bytes: H5Tget_size(type), signed: H5Tget_sign(type) == H5T_SGN_2)
+        case H5T_FLOAT: self = .float(bytes: H5Tget_size(type))
+        case H5T_STRING: self = .string
+        case H5T_BITFIELD: self = .bitfield
+        case H5T_COMPOUND: self = .compound
+        case H5T_ARRAY: self = .array
+        case H5T_VLEN: self = .other("variable-length (pickled objects)")
+        case H5T_ENUM: self = .other("enum")
+        case H5T_OPAQUE: self = .other("opaque")
+        case H5T_REFERENCE: self = .other("reference")
+        case H5T_TIME: self = .other("time")
+        default: self = .other("unknown")
+        }
+    }
+
+    var isNumeric: Bool {
+        switch self {
+        case .integer, .float, .bitfield: true
+        default: false
+        }
+    }
+
+    /// Name used in error messages.
+    var name: String {
+        switch self {
+        case let .integer(bytes, signed): "\(signed ? "int" : "uint")\(bytes * 8)"
+        case let .float(bytes): "float\(bytes * 8)"
+        case .string: "string"
+        case .bitfield: "bool"
+        case .compound: "compound"
+        case .array: "array"
+        case let .other(name): name
+        }
+    }
+}
+
+/// An owned HDF5 identifier, closed with `closer` when released.
+final class HDF5Handle {
+    let id: hid_t
+    private let closer: (hid_t) -> herr_t
+
+    init(_ id: hid_t, closer: @escaping (hid_t) -> herr_t) {
+        self.id = id
+        self.closer = closer
+    }
+
+    deinit { _ = closer(id) }
+}
+
+/// An open HDF5 file.
+final class HDF5File {
+    let path: String
+    let handle: HDF5Handle
+    var root: HDF5Group { HDF5Group(file: self, handle: HDF5Handle(H5Gopen2(handle.id, "/", hid_t(H5P_DEFAULT)), closer: H5Gclose), path: "/") }
+
+    private init(path: String, id: hid_t) {
+        self.path = path
+        self.handle = HDF5Handle(id, closer: H5Fclose)
+    }
+
+    /// Opens an existing file read-only, classifying every failure into a one-line error.
+    static func openForReading(_ path: String) throws -> HDF5File {
+        HDF5Library.prepare()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw LabDataError.fileNotFound(path: path)
+        }
+        if isDir.boolValue { throw LabDataError.isDirectory(path: path) }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw LabDataError.permissionDenied(path: path) }
+        let id = H5Fopen(path, gslab_H5F_ACC_RDONLY(), hid_t(H5P_DEFAULT))
+        if id < 0 { throw classifyOpenFailure(path: path, stack: HDF5Library.errorStack()) }
+        return HDF5File(path: path, id: id)
+    }
+
+    /// Creates (or truncates) a file for writing.
+    static func create(_ path: String) throws -> HDF5File {
+        HDF5Library.prepare()
+        let id = H5Fcreate(path, gslab_H5F_ACC_TRUNC(), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT))
+        if id < 0 {
+            throw LabDataError.writeFailed(path: path, detail: HDF5Library.errorStack().last ?? "H5Fcreate failed")
+        }
+        return HDF5File(path: path, id: id)
+    }
+
+    /// Flushes buffered data to disk.
+    func flush() throws {
+        if H5Fflush(handle.id, H5F_SCOPE_GLOBAL) < 0 {
+            throw LabDataError.writeFailed(path: path, detail: HDF5Library.errorStack().last ?? "H5Fflush failed")
+        }
+    }
+
+    static func classifyOpenFailure(path: String, stack: [String]) -> LabDataError {
+        let text = stack.joined(separator: " | ")
+        if text.contains("unable to lock file") || text.contains("errno = 11") || text.contains("Resource temporarily unavailable") {
+            return .fileLocked(path: path, detail: "EAGAIN")
+        }
+        if text.contains("truncated file") { return .truncated(path: path) }
+        if text.contains("Input/output error") || text.contains("errno = 5,") {
+            return .ioFailure(path: path, detail: "EIO")
+        }
+        if text.contains("Permission denied") { return .permissionDenied(path: path) }
+        return .notHDF5(path: path)
+    }
+
+    func error(_ operation: String) -> LabDataError {
+        .hdf5(path: path, operation: operation, detail: HDF5Library.errorStack().last ?? "unknown error")
+    }
+}
+
+/// Read access to the attributes of a group or dataset.
+protocol HDF5Object {
+    var file: HDF5File { get }
+    var handle: HDF5Handle { get }
+    var path: String { get }
+}
+
+extension HDF5Object {
+    func hasAttribute(_ name: String) -> Bool { H5Aexists(handle.id, name) > 0 }
+
+    /// A string attribute (fixed or variable length; an empty/NULL-space attribute reads as "").
+    /// Returns nil when absent or not a string.
+    func stringAttribute(_ name: String) -> String? {
+        guard hasAttribute(name) else { return nil }
+        let attr = HDF5Handle(H5Aopen(handle.id, name, hid_t(H5P_DEFAULT)), closer: H5Aclose)
+        guard attr.id >= 0 else { return nil }
+        let type = HDF5Handle(H5Aget_type(attr.id), closer: H5Tclose)
+        guard H5Tget_class(type.id) == H5T_STRING else { return nil }
+        let space = HDF5Handle(H5Aget_space(attr.id), closer: H5Sclose)
+        if H5Sget_simple_extent_type(space.id) == H5S_NULL { return "" }
+        guard H5Sget_simple_extent_npoints(space.id) == 1 else { return nil }
+        if H5Tis_variable_str(type.id) > 0 {
+            var pointer: UnsafeMutablePointer<CChar>? = nil
+            let mem = HDF5Handle(H5Tcopy(gslab_H5T_C_S1()), closer: H5Tclose)
+            H5Tset_size(mem.id, -1)  // H5T_VARIABLE
+            guard H5Aread(attr.id, mem.id, &pointer) >= 0, let pointer else { return nil }
+            defer { H5free_memory(pointer) }
+            return String(cString: pointer)
+        }
+        let size = H5Tget_size(type.id)
+        var buffer = [UInt8](repeating: 0, count: size + 1)
+        guard H5Aread(attr.id, type.id, &buffer) >= 0 else { return nil }
+        let end = buffer.firstIndex(of: 0) ?? size
+        return String(decoding: buffer[0..<end], as: UTF8.self)
+    }
+
+    /// An integer (or boolean bitfield) scalar attribute as Int64; nil when absent or not integral.
+    func integerAttribute(_ name: String) -> Int64? {
+        guard hasAttribute(name) else { return nil }
+        let attr = HDF5Handle(H5Aopen(handle.id, name, hid_t(H5P_DEFAULT)), closer: H5Aclose)
+        guard attr.id >= 0 else { return nil }
+        let type = HDF5Handle(H5Aget_type(attr.id), closer: H5Tclose)
+        switch H5Tget_class(type.id) {
+        case H5T_INTEGER:
+            var value: Int64 = 0
+            return H5Aread(attr.id, gslab_H5T_NATIVE_INT64(), &value) >= 0 ? value : nil
+        case H5T_BITFIELD:
+            guard H5Tget_size(type.id) == 1 else { return nil }
+            var value: UInt8 = 0
+            return H5Aread(attr.id, type.id, &value) >= 0 ? Int64(value) : nil
+        default:
+            return nil
+        }
+    }
+
+    /// Writes (or replaces) a scalar fixed-length UTF-8 string attribute.
+    func setStringAttribute(_ name: String, _ value: String) throws {
+        if hasAttribute(name) { H5Adelete(handle.id, name) }
+        let bytes = Array(value.utf8)
+        let type = HDF5Handle(H5Tcopy(gslab_H5T_C_S1()), closer: H5Tclose)
+        H5Tset_size(type.id, max(1, bytes.count))
+        H5Tset_strpad(type.id, H5T_STR_NULLPAD)
+        H5Tset_cset(type.id, H5T_CSET_UTF8)
+        let space = HDF5Handle(H5Screate(H5S_SCALAR), closer: H5Sclose)
+        let attr = HDF5Handle(
+            H5Acreate2(handle.id, name, type.id, space.id, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT)), closer: H5Aclose)
+        guard attr.id >= 0 else { throw file.error("create attribute \(name)") }
+        var padded = bytes.isEmpty ? [UInt8(0)] : bytes
+        if H5Awrite(attr.id, type.id, &padded) < 0 { throw file.error("write attribute \(name)") }
+    }
+}
+
+/// An open group.
+struct HDF5Group: HDF5Object {
+    let file: HDF5File
+    let handle: HDF5Handle
+    let path: String
+
+    enum ChildKind { case group, dataset, other }
+
+    /// Names of the group's links, in name order, with the kind of object each points to.
+    func children() -> [(name: String, kind: ChildKind)] {
+        var info = H5G_info_t()
+        guard H5Gget_info(handle.id, &info) >= 0 else { return [] }
+        var result: [(String, ChildKind)] = []
+        for i in 0..<info.nlinks {
+            let size = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, hid_t(H5P_DEFAULT))
+            guard size >= 0 else { continue }
+            var buffer = [CChar](repeating: 0, count: Int(size) + 1)
+            H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buffer, Int(size) + 1, hid_t(H5P_DEFAULT))
+            let name = String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let object = H5Oopen(handle.id, name, hid_t(H5P_DEFAULT))
+            guard object >= 0 else {
+                _ = HDF5Library.errorStack()
+                continue
+            }
+            let kind: ChildKind
+            switch H5Iget_type(object) {
+            case H5I_GROUP: kind = .group
+            case H5I_DATASET: kind = .dataset
+            default: kind = .other
+            }
+            H5Oclose(object)
+            result.append((name, kind))
+        }
+        return result
+    }
+
+    func childPath(_ name: String) -> String { path == "/" ? "/" + name : path + "/" + name }
+
+    func group(_ name: String) -> HDF5Group? {
+        guard H5Lexists(handle.id, name, hid_t(H5P_DEFAULT)) > 0 else { return nil }
+        let id = H5Gopen2(handle.id, name, hid_t(H5P_DEFAULT))
+        guard id >= 0 else {
+            _ = HDF5Library.errorStack()
+            return nil
+        }
+        return HDF5Group(file: file, handle: HDF5Handle(id, closer: H5Gclose), path: childPath(name))
+    }
+
+    func dataset(_ name: String) -> HDF5Dataset? {
+        guard H5Lexists(handle.id, name, hid_t(H5P_DEFAULT)) > 0 else { return nil }
+        let id = H5Dopen2(handle.id, name, hid_t(H5P_DEFAULT))
+        guard id >= 0 else {
+            _ = HDF5Library.errorStack()
+            return nil
+        }
+        return HDF5Dataset(file: file, handle: HDF5Handle(id, closer: H5Dclose), path: childPath(name))
+    }
+
+    func createGroup(_ name: String) throws -> HDF5Group {
+        let id = H5Gcreate2(handle.id, name, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT))
+        guard id >= 0 else { throw file.error("create group \(name)") }
+        return HDF5Group(file: file, handle: HDF5Handle(id, closer: H5Gclose), path: childPath(name))
+    }
+
+    /// Writes a 1-D dataset of `values`. `chunkRows > 0` makes it chunked; `gzipLevel` 1…9 adds
+    /// deflate compression (requires chunking; a chunk of min(count, 65 536) rows is used if none given).
+    func write<T: HDF5Scalar>(_ name: String, _ values: [T], chunkRows: Int = 0, gzipLevel: Int = 0) throws {
+        var dims: [hsize_t] = [hsize_t(values.count)]
+        let space = HDF5Handle(H5Screate_simple(1, &dims, nil), closer: H5Sclose)
+        let dcpl = HDF5Handle(H5Pcreate(gslab_H5P_DATASET_CREATE()), closer: H5Pclose)
+        var chunk = chunkRows
+        if gzipLevel > 0 && chunk <= 0 { chunk = min(max(values.count, 1), 65_536) }
+        if chunk > 0 && !values.isEmpty {
+            var chunkDims: [hsize_t] = [hsize_t(min(chunk, values.count))]
+            H5Pset_chunk(dcpl.id, 1, &chunkDims)
+            if gzipLevel > 0 { H5Pset_deflate(dcpl.id, UInt32(gzipLevel)) }
+        }
+        let dataset = HDF5Handle(
+            H5Dcreate2(handle.id, name, T.fileType, space.id, hid_t(H5P_DEFAULT), dcpl.id, hid_t(H5P_DEFAULT)),
+            closer: H5Dclose)
+        guard dataset.id >= 0 else { throw file.error("create dataset \(name)") }
+        if values.isEmpty { return }
+        let status = values.withUnsafeBufferPointer {
+            H5Dwrite(dataset.id, T.memoryType, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress)
+        }
+        if status < 0 { throw file.error("write dataset \(name)") }
+    }
+
+    /// Writes a 1-D dataset of fixed-length strings (used by tests and fixtures).
+    func writeStrings(_ name: String, _ values: [String]) throws {
+        let width = max(1, values.map(\.utf8.count).max() ?? 1)
+        var bytes = [UInt8](repeating: 0, count: width * values.count)
+        for (i, v) in values.enumerated() {
+            for (k, b) in v.utf8.enumerated() { bytes[i * width + k] = b }
+        }
+        let type = HDF5Handle(H5Tcopy(gslab_H5T_C_S1()), closer: H5Tclose)
+        H5Tset_size(type.id, width)
+        var dims: [hsize_t] = [hsize_t(values.count)]
+        let space = HDF5Handle(H5Screate_simple(1, &dims, nil), closer: H5Sclose)
+        let dataset = HDF5Handle(
+            H5Dcreate2(handle.id, name, type.id, space.id, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT)),
+            closer: H5Dclose)
+        guard dataset.id >= 0 else { throw file.error("create dataset \(name)") }
+        if H5Dwrite(dataset.id, type.id, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), &bytes) < 0 {
+            throw file.error("write dataset \(name)")
+        }
+    }
+}
+
+/// Element types the writer and reader handle natively.
+protocol HDF5Scalar {
+    static var memoryType: hid_t { get }
+    static var fileType: hid_t { get }
+}
+
+extension Double: HDF5Scalar {
+    static var memoryType: hid_t { gslab_H5T_NATIVE_DOUBLE() }
+    static var fileType: hid_t { gslab_H5T_IEEE_F64LE() }
+}
+
+extension Int64: HDF5Scalar {
+    static var memoryType: hid_t { gslab_H5T_NATIVE_INT64() }
+    static var fileType: hid_t { gslab_H5T_STD_I64LE() }
+}
+
+/// An open dataset.
+struct HDF5Dataset: HDF5Object {
+    let file: HDF5File
+    let handle: HDF5Handle
+    let path: String
+
+    /// Dimensions of the dataspace (empty for a scalar).
+    var shape: [Int] {
+        let space = HDF5Handle(H5Dget_space(handle.id), closer: H5Sclose)
+        let rank = Int(H5Sget_simple_extent_ndims(space.id))
+        guard rank > 0 else { return [] }
+        var dims = [hsize_t](repeating: 0, count: rank)
+        H5Sget_simple_extent_dims(space.id, &dims, nil)
+        return dims.map { Int($0) }
+    }
+
+    var typeClass: HDF5TypeClass {
+        let type = HDF5Handle(H5Dget_type(handle.id), closer: H5Tclose)
+        return HDF5TypeClass(type: type.id)
+    }
+
+    /// Reads every element, converted by HDF5 to `T` (integers and floats of any width convert).
+    func readAll<T: HDF5Scalar>(as _: T.Type, count: Int) throws -> [T] {
+        guard count > 0 else { return [] }
+        return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let status = H5Dread(handle.id, T.memoryType, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), buffer.baseAddress)
+            guard status >= 0 else { throw file.error("read \(path)") }
+            initialized = count
+        }
+    }
+
+    /// Reads a 1-D or 2-D fixed-length string dataset.
+    func readStrings() throws -> [String] {
+        let type = HDF5Handle(H5Dget_type(handle.id), closer: H5Tclose)
+        guard H5Tget_class(type.id) == H5T_STRING, H5Tis_variable_str(type.id) <= 0 else {
+            throw file.error("read strings \(path)")
+        }
+        let width = H5Tget_size(type.id)
+        let n = shape.reduce(1, *)
+        guard n > 0 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: width * n)
+        guard H5Dread(handle.id, type.id, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), &bytes) >= 0 else {
+            throw file.error("read \(path)")
+        }
+        return (0..<n).map { i in
+            let row = bytes[(i * width)..<((i + 1) * width)]
+            let end = row.firstIndex(of: 0) ?? row.endIndex
+            return String(decoding: row[row.startIndex..<end], as: UTF8.self)
+        }
+    }
+
+    /// The members of a compound dataset: name, class of the element, and its array length (1 for scalars).
+    func compoundMembers() -> [(name: String, typeClass: HDF5TypeClass, width: Int, isArray: Bool)] {
+        let type = HDF5Handle(H5Dget_type(handle.id), closer: H5Tclose)
+        guard H5Tget_class(type.id) == H5T_COMPOUND else { return [] }
+        let n = H5Tget_nmembers(type.id)
+        var members: [(String, HDF5TypeClass, Int, Bool)] = []
+        for i in 0..<UInt32(max(0, n)) {
+            guard let raw = H5Tget_member_name(type.id, i) else { continue }
+            let name = String(cString: raw)
+            H5free_memory(raw)
+            let memberType = HDF5Handle(H5Tget_member_type(type.id, i), closer: H5Tclose)
+            if H5Tget_class(memberType.id) == H5T_ARRAY {
+                let rank = Int(H5Tget_array_ndims(memberType.id))
+                var dims = [hsize_t](repeating: 0, count: max(rank, 1))
+                H5Tget_array_dims2(memberType.id, &dims)
+                let base = HDF5Handle(H5Tget_super(memberType.id), closer: H5Tclose)
+                members.append((name, HDF5TypeClass(type: base.id), Int(dims.prefix(rank).reduce(1, *)), true))
+            } else {
+                members.append((name, HDF5TypeClass(type: memberType.id), 1, false))
+            }
+        }
+        return members
+    }
+
+    /// Reads one member of a compound dataset (`width` elements per row; `isArray` when the member
+    /// is an HDF5 array type, even of width 1) converted to `T`, row-major: element `k` of row `r`
+    /// is at `r * width + k`.
+    func readCompoundMember<T: HDF5Scalar>(_ name: String, width: Int, isArray: Bool = false, rows: Int, as _: T.Type) throws -> [T] {
+        guard rows > 0 else { return [] }
+        let elementSize = MemoryLayout<T>.stride
+        let memberType: HDF5Handle
+        if width == 1 && !isArray {
+            memberType = HDF5Handle(H5Tcopy(T.memoryType), closer: H5Tclose)
+        } else {
+            var dims: [hsize_t] = [hsize_t(width)]
+            memberType = HDF5Handle(H5Tarray_create2(T.memoryType, 1, &dims), closer: H5Tclose)
+        }
+        let compound = HDF5Handle(H5Tcreate(H5T_COMPOUND, elementSize * width), closer: H5Tclose)
+        guard H5Tinsert(compound.id, name, 0, memberType.id) >= 0 else { throw file.error("select member \(name)") }
+        return try [T](unsafeUninitializedCapacity: rows * width) { buffer, initialized in
+            let status = H5Dread(handle.id, compound.id, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), buffer.baseAddress)
+            guard status >= 0 else { throw file.error("read member \(name) of \(path)") }
+            initialized = rows * width
+        }
+    }
+}

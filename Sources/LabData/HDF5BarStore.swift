@@ -1,0 +1,492 @@
+import CHDF5
+import Foundation
+import LabCore
+
+/// How a symbol's bars are laid out in an HDF5 file.
+public enum DatasetLayout: String, Sendable, Codable {
+    /// The lab's own layout: a group per symbol with 1-D `timestamp`, `open`, `high`, `low`,
+    /// `close`, `volume` datasets and string attributes (`timezone`, `frequency`, `source`, …).
+    case plain
+    /// pandas `DataFrame.to_hdf(format="fixed")`: `axis0` (columns), `axis1` (index) and
+    /// `blockN_items` / `blockN_values` per dtype block.
+    case pandasFixed = "pandas-fixed"
+    /// pandas `DataFrame.to_hdf(format="table")`: a PyTables table with an `index` column,
+    /// `values_block_N` array columns and one column per `data_columns` entry.
+    case pandasTable = "pandas-table"
+}
+
+/// One symbol read from a file, with where each field came from.
+public struct LoadedSymbol: Sendable {
+    /// The bars.
+    public let series: BarSeries
+    /// Layout the symbol was stored in.
+    public let layout: DatasetLayout
+    /// Every column the file holds for the symbol, in file order (index first).
+    public let columns: [String]
+    /// Which file column fed each bar field (`close` → `Adj Close`).
+    public let columnSources: [BarField: String]
+}
+
+/// A symbol found in a file, before its data is read.
+public struct SymbolEntry: Sendable, Equatable {
+    /// Symbol name: the group path without the leading `/` (`GOOG`, `equities/GOOG`).
+    public let symbol: String
+    /// Detected layout, or nil when the group is a pandas object the lab cannot read.
+    public let layout: DatasetLayout?
+    /// Why the group cannot be read, when `layout` is nil.
+    public let unsupportedReason: String?
+}
+
+/// Options for writing the plain layout.
+public struct HDF5WriteOptions: Sendable {
+    /// Rows per chunk; 0 writes contiguous datasets (unless gzip is on).
+    public var chunkRows: Int
+    /// Deflate level 1…9, 0 for none. Compression implies chunking.
+    public var gzipLevel: Int
+
+    public init(chunkRows: Int = 0, gzipLevel: Int = 0) {
+        self.chunkRows = chunkRows
+        self.gzipLevel = gzipLevel
+    }
+}
+
+/// Reads and writes bar data in HDF5 files: the plain layout (read and write) and files written
+/// by pandas `to_hdf` in `fixed` and `table` format (read).
+///
+/// Timestamps come out as ns since the epoch, UTC; a pandas DatetimeIndex of any unit
+/// (`s`, `ms`, `us`, `ns`) is converted and its time zone, if any, kept as the series' `timezone`.
+/// Integer price and volume columns are converted to `Double`; string columns are rejected.
+/// Every failure is a ``LabDataError`` naming the file, symbol and column.
+public enum HDF5BarStore {
+    /// Group names PyTables/pandas use internally; never symbols.
+    static let internalGroups: Set<String> = ["_i_table"]
+
+    // MARK: Discovery
+
+    /// The symbols of a file, in name order.
+    public static func symbols(in path: String) throws -> [SymbolEntry] {
+        let file = try HDF5File.openForReading(path)
+        return discover(in: file.root)
+    }
+
+    static func discover(in group: HDF5Group) -> [SymbolEntry] {
+        var entries: [SymbolEntry] = []
+        for (name, kind) in group.children() where kind == .group && !internalGroups.contains(name) {
+            guard let child = group.group(name) else { continue }
+            let symbol = String(child.path.dropFirst())
+            if let pandasType = child.stringAttribute("pandas_type") {
+                switch pandasType {
+                case "frame": entries.append(SymbolEntry(symbol: symbol, layout: .pandasFixed, unsupportedReason: nil))
+                case "frame_table": entries.append(SymbolEntry(symbol: symbol, layout: .pandasTable, unsupportedReason: nil))
+                default:
+                    entries.append(SymbolEntry(
+                        symbol: symbol, layout: nil,
+                        unsupportedReason: "pandas object of type \(pandasType) is not a DataFrame"))
+                }
+            } else if isPlainGroup(child) {
+                entries.append(SymbolEntry(symbol: symbol, layout: .plain, unsupportedReason: nil))
+            } else {
+                entries.append(contentsOf: discover(in: child))
+            }
+        }
+        return entries
+    }
+
+    static func isPlainGroup(_ group: HDF5Group) -> Bool {
+        let datasets = group.children().filter { $0.kind == .dataset }.map(\.name)
+        return ColumnMapping.column(for: .timestamp, in: datasets) != nil || ColumnMapping.column(for: .close, in: datasets) != nil
+    }
+
+    // MARK: Reading
+
+    /// Reads the given symbols (all when `symbols` is nil), in the order asked (name order for all).
+    /// - Parameter columnOverrides: exact column names to use for some fields, bypassing the aliases.
+    public static func read(
+        _ path: String, symbols wanted: [String]? = nil, columnOverrides: [BarField: String] = [:]
+    ) throws -> [LoadedSymbol] {
+        let file = try HDF5File.openForReading(path)
+        let entries = discover(in: file.root)
+        let chosen: [SymbolEntry]
+        if let wanted {
+            chosen = try wanted.map { name in
+                let trimmed = name.hasPrefix("/") ? String(name.dropFirst()) : name
+                guard let entry = entries.first(where: { $0.symbol == trimmed }) else {
+                    throw LabDataError.symbolNotFound(path: path, symbol: name, present: entries.map(\.symbol))
+                }
+                return entry
+            }
+        } else {
+            chosen = entries
+            guard !chosen.isEmpty else { throw LabDataError.noBarData(path: path) }
+        }
+        return try chosen.map { try read(entry: $0, file: file, overrides: columnOverrides) }
+    }
+
+    /// Reads one symbol.
+    public static func read(_ path: String, symbol: String, columnOverrides: [BarField: String] = [:]) throws -> LoadedSymbol {
+        try read(path, symbols: [symbol], columnOverrides: columnOverrides)[0]
+    }
+
+    static func read(entry: SymbolEntry, file: HDF5File, overrides: [BarField: String]) throws -> LoadedSymbol {
+        guard let layout = entry.layout else {
+            throw LabDataError.unsupportedLayout(path: file.path, symbol: entry.symbol, detail: entry.unsupportedReason ?? "unsupported")
+        }
+        guard let group = file.root.group(entry.symbol) else {
+            throw LabDataError.symbolNotFound(path: file.path, symbol: entry.symbol, present: [])
+        }
+        var reader = ColumnarSource(path: file.path, symbol: entry.symbol)
+        switch layout {
+        case .plain: try reader.loadPlain(group)
+        case .pandasFixed: try reader.loadPandasFixed(group)
+        case .pandasTable: try reader.loadPandasTable(group)
+        }
+        return try reader.assemble(layout: layout, overrides: overrides, attributes: group)
+    }
+
+    // MARK: Writing
+
+    /// Writes `series` in the plain layout, replacing `path` atomically (temporary file, then rename).
+    public static func write(_ series: [BarSeries], to path: String, options: HDF5WriteOptions = HDF5WriteOptions()) throws {
+        guard (0...9).contains(options.gzipLevel) else {
+            throw LabDataError.invalidParameter(owner: "hdf5 writer", field: "gzipLevel", reason: "must be 0…9, got \(options.gzipLevel)")
+        }
+        guard options.chunkRows >= 0 else {
+            throw LabDataError.invalidParameter(owner: "hdf5 writer", field: "chunkRows", reason: "must be ≥ 0, got \(options.chunkRows)")
+        }
+        try AtomicFile.write(to: path) { temporary in
+            let file = try HDF5File.create(temporary)
+            let root = file.root
+            for s in series {
+                let group = try root.createGroup(s.symbol)
+                try group.write("timestamp", s.timestamps, chunkRows: options.chunkRows, gzipLevel: options.gzipLevel)
+                for (name, column) in [("open", s.open), ("high", s.high), ("low", s.low), ("close", s.close), ("volume", s.volume)] {
+                    try group.write(name, column, chunkRows: options.chunkRows, gzipLevel: options.gzipLevel)
+                }
+                try group.setStringAttribute("symbol", s.symbol)
+                try group.setStringAttribute("timezone", s.timezone)
+                if let f = s.frequency { try group.setStringAttribute("frequency", f.label) }
+                for key in s.metadata.keys.sorted() where !ColumnarSource.reservedAttributes.contains(key) {
+                    try group.setStringAttribute(key, s.metadata[key]!)
+                }
+            }
+            try file.flush()
+        }
+    }
+}
+
+/// Columns read from one group before they become a `BarSeries`.
+struct ColumnarSource {
+    let path: String
+    let symbol: String
+    var columns: [String] = []
+    var timestamps: [Int64]?
+    var timezone: String?
+    /// Numeric columns by name (already converted to Double), or the reason a column is unusable.
+    var numeric: [String: [Double]] = [:]
+    var unusable: [String: String] = [:]
+    /// Rows declared by the index (pandas) or the timestamp column.
+    var rowCount: Int?
+
+    static let reservedAttributes: Set<String> = [
+        "symbol", "timezone", "frequency", "CLASS", "TITLE", "VERSION", "PYTABLES_FORMAT_VERSION",
+    ]
+
+    init(path: String, symbol: String) {
+        self.path = path
+        self.symbol = symbol
+    }
+
+    // MARK: Plain layout
+
+    mutating func loadPlain(_ group: HDF5Group) throws {
+        let names = group.children().filter { $0.kind == .dataset }.map(\.name)
+        columns = names
+        guard let timeColumn = ColumnMapping.column(for: .timestamp, in: names), let ds = group.dataset(timeColumn) else {
+            throw LabDataError.columnMissing(path: path, symbol: symbol, field: "timestamp", present: names)
+        }
+        let shape = ds.shape
+        guard shape.count == 1 else {
+            throw LabDataError.columnShape(path: path, symbol: symbol, column: timeColumn, detail: "expected a 1-D dataset, got shape \(shape)")
+        }
+        guard case .integer = ds.typeClass else {
+            throw LabDataError.badIndex(
+                path: path, symbol: symbol,
+                detail: "column \(timeColumn) has type \(ds.typeClass.name), expected int64 nanoseconds since the epoch")
+        }
+        let unit = ds.stringAttribute("unit") ?? "ns"
+        guard let scale = Self.nanosPerUnit(unit) else {
+            throw LabDataError.badIndex(path: path, symbol: symbol, detail: "unknown unit attribute \"\(unit)\" (use s, ms, us or ns)")
+        }
+        rowCount = shape[0]
+        var ts = try ds.readAll(as: Int64.self, count: shape[0])
+        if scale != 1 { for i in ts.indices { ts[i] *= scale } }
+        timestamps = ts
+        for name in names where name != timeColumn {
+            guard let column = group.dataset(name) else { continue }
+            let s = column.shape
+            guard s.count == 1 else {
+                unusable[name] = "expected a 1-D dataset, got shape \(s)"
+                continue
+            }
+            switch column.typeClass {
+            case .integer, .float:
+                numeric[name] = try column.readAll(as: Double.self, count: s[0])
+            case let other:
+                unusable[name] = "type:" + other.name
+            }
+        }
+    }
+
+    static func nanosPerUnit(_ unit: String) -> Int64? {
+        switch unit {
+        case "ns": 1
+        case "us": 1_000
+        case "ms": 1_000_000
+        case "s": 1_000_000_000
+        default: nil
+        }
+    }
+
+    /// Converts a pandas index `kind` (`datetime64`, `datetime64[us]`, `integer`) to a unit scale.
+    func indexScale(kind: String?) throws -> Int64 {
+        guard let kind else { return 1 }
+        if kind == "datetime64" || kind == "integer" { return 1 }
+        if kind.hasPrefix("datetime64["), kind.hasSuffix("]") {
+            let unit = String(kind.dropFirst("datetime64[".count).dropLast())
+            if let s = Self.nanosPerUnit(unit) { return s }
+        }
+        throw LabDataError.badIndex(
+            path: path, symbol: symbol, detail: "index kind \"\(kind)\" is neither integer nor a pandas DatetimeIndex")
+    }
+
+    // MARK: pandas format="fixed"
+
+    mutating func loadPandasFixed(_ group: HDF5Group) throws {
+        if group.stringAttribute("axis1_variety") == "multi" || group.stringAttribute("axis0_variety") == "multi" {
+            throw LabDataError.unsupportedLayout(
+                path: path, symbol: symbol,
+                detail: "pandas MultiIndex frames are not supported (reset_index() or select one level before to_hdf)")
+        }
+        guard let axis0 = group.dataset("axis0"), let axis1 = group.dataset("axis1") else {
+            throw LabDataError.unsupportedLayout(path: path, symbol: symbol, detail: "pandas fixed frame without axis0/axis1")
+        }
+        let columnNames = (try? axis0.readStrings()) ?? []
+        let indexName = axis1.stringAttribute("name").flatMap { $0 == "N." ? nil : $0 } ?? "index"
+        columns = [indexName] + columnNames
+        let n = axis1.shape.first ?? 0
+        rowCount = n
+        let kind = axis1.stringAttribute("kind")
+        guard case .integer = axis1.typeClass else {
+            throw LabDataError.badIndex(
+                path: path, symbol: symbol,
+                detail: "index has type \(axis1.typeClass.name) (kind \(kind ?? "?")); expected integer or a pandas DatetimeIndex")
+        }
+        let scale = try indexScale(kind: kind)
+        var ts = try axis1.readAll(as: Int64.self, count: n)
+        if scale != 1 { for i in ts.indices { ts[i] *= scale } }
+        timestamps = ts
+        if let tz = axis1.stringAttribute("tz"), !tz.isEmpty { timezone = tz }
+
+        let blocks = Int(group.integerAttribute("nblocks") ?? 0)
+        for b in 0..<blocks {
+            guard let itemsSet = group.dataset("block\(b)_items"), let values = group.dataset("block\(b)_values") else { continue }
+            let items = (try? itemsSet.readStrings()) ?? []
+            let typeClass = values.typeClass
+            guard typeClass == .float(bytes: 8) || typeClass == .float(bytes: 4) || { if case .integer = typeClass { return true } else { return false } }()
+            else {
+                for item in items { unusable[item] = "type:" + (typeClass == .bitfield ? "bool" : typeClass == .other("variable-length (pickled objects)") ? "object (strings)" : typeClass.name) }
+                continue
+            }
+            let shape = values.shape
+            guard shape.count == 2 else { continue }
+            // pandas stores the block transposed (rows × items) unless the flag says otherwise.
+            let transposed = values.integerAttribute("transposed").map { $0 != 0 } ?? true
+            let rows = transposed ? shape[0] : shape[1]
+            let width = transposed ? shape[1] : shape[0]
+            guard width == items.count else { continue }
+            let flat = try values.readAll(as: Double.self, count: shape[0] * shape[1])
+            for (k, item) in items.enumerated() {
+                var column = [Double](repeating: 0, count: rows)
+                if transposed {
+                    for r in 0..<rows { column[r] = flat[r * width + k] }
+                } else {
+                    for r in 0..<rows { column[r] = flat[k * rows + r] }
+                }
+                numeric[item] = column
+            }
+        }
+    }
+
+    // MARK: pandas format="table"
+
+    mutating func loadPandasTable(_ group: HDF5Group) throws {
+        if let levels = group.integerAttribute("levels"), levels > 1 {
+            throw LabDataError.unsupportedLayout(
+                path: path, symbol: symbol,
+                detail: "pandas MultiIndex frames are not supported (reset_index() or select one level before to_hdf)")
+        }
+        guard let table = group.dataset("table") else {
+            throw LabDataError.unsupportedLayout(path: path, symbol: symbol, detail: "pandas table frame without a table dataset")
+        }
+        let members = table.compoundMembers()
+        let n = table.shape.first ?? 0
+        rowCount = n
+        let indexColumn = group.stringAttribute("index_cols").flatMap(PickleValue.parse).flatMap { value -> String? in
+            guard case let .list(items) = value, case let .tuple(pair)? = items.first, pair.count == 2,
+                case let .string(name) = pair[1]
+            else { return nil }
+            return name
+        } ?? "index"
+        guard let indexMember = members.first(where: { $0.name == indexColumn }) else {
+            throw LabDataError.badIndex(path: path, symbol: symbol, detail: "pandas table has no \(indexColumn) column")
+        }
+        let kind = table.stringAttribute("\(indexColumn)_kind")
+        guard case .integer = indexMember.typeClass, indexMember.width == 1 else {
+            throw LabDataError.badIndex(
+                path: path, symbol: symbol,
+                detail: "index has type \(indexMember.typeClass.name) (kind \(kind ?? "?")); expected integer or a pandas DatetimeIndex")
+        }
+        let scale = try indexScale(kind: kind)
+        var ts = try table.readCompoundMember(indexColumn, width: 1, rows: n, as: Int64.self)
+        if scale != 1 { for i in ts.indices { ts[i] *= scale } }
+        timestamps = ts
+        if let info = group.stringAttribute("info").flatMap(PickleValue.parse), let tz = info[indexColumn]?["tz"] {
+            timezone = Self.timezoneName(tz)
+        }
+
+        var names: [String] = []
+        for member in members where member.name != indexColumn {
+            // values_block_N columns carry their item names in the `<member>_kind` attribute (a pickled list).
+            let items = table.stringAttribute("\(member.name)_kind").flatMap(PickleValue.parse)?.stringList ?? [member.name]
+            names.append(contentsOf: items)
+            guard items.count == member.width else {
+                for item in items { unusable[item] = "block width \(member.width) does not match its \(items.count) names" }
+                continue
+            }
+            switch member.typeClass {
+            case .integer, .float:
+                // HDF5 converts int64 → double for scalars but not inside array members: read integers as Int64.
+                let flat: [Double] =
+                    if case .integer = member.typeClass {
+                        try table.readCompoundMember(member.name, width: member.width, isArray: member.isArray, rows: n, as: Int64.self).map { Double($0) }
+                    } else {
+                        try table.readCompoundMember(member.name, width: member.width, isArray: member.isArray, rows: n, as: Double.self)
+                    }
+                if member.width == 1 {
+                    numeric[items[0]] = flat
+                } else {
+                    for (k, item) in items.enumerated() {
+                        numeric[item] = (0..<n).map { flat[$0 * member.width + k] }
+                    }
+                }
+            case let other:
+                for item in items { unusable[item] = "type:" + (other == .bitfield ? "bool" : other.name) }
+            }
+        }
+        // Present the columns in the frame's original order when pandas recorded it.
+        if let axes = group.stringAttribute("non_index_axes").flatMap(PickleValue.parse),
+            case let .list(pairs) = axes, case let .tuple(pair)? = pairs.first, pair.count == 2,
+            let ordered = pair[1].stringList, Set(ordered) == Set(names)
+        {
+            names = ordered
+        }
+        columns = [indexColumn] + names
+    }
+
+    /// The IANA name inside a pickled tzinfo (`zoneinfo.ZoneInfo`, `pytz`, `datetime.timezone.utc`).
+    static func timezoneName(_ value: PickleValue) -> String? {
+        if case let .string(s) = value { return s }
+        let strings = value.allStrings
+        if strings.contains(where: { $0.hasSuffix("timezone") || $0.hasSuffix("UTC") || $0.hasSuffix("utc") }),
+            !strings.contains(where: { $0.contains("/") })
+        {
+            return "UTC"
+        }
+        return strings.first { $0.contains("/") || $0 == "UTC" }
+    }
+
+    // MARK: Assembly
+
+    /// Daily (or longer) bars stamped at local midnight of a non-UTC zone (a tz-aware pandas
+    /// DatetimeIndex of dates) are re-stamped at midnight UTC of the same local date, the lab's
+    /// convention for daily bars (see `BarSeries`). Anything else is returned unchanged.
+    static func dateLabels(_ timestamps: [Int64], timezone: String) -> [Int64] {
+        guard timezone != "UTC", timestamps.count >= 2, TimeZoneOffsets.isKnown(timezone),
+            let f = BarFrequency.infer(timestamps: timestamps), !f.isIntraday
+        else { return timestamps }
+        var out = timestamps
+        for i in out.indices {
+            let local = timestamps[i] + Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: timestamps[i])) * CivilTime.nanosPerSecond
+            guard local % CivilTime.nanosPerDay == 0 else { return timestamps }
+            out[i] = local
+        }
+        return out
+    }
+
+    func assemble(layout: DatasetLayout, overrides: [BarField: String], attributes group: HDF5Group) throws -> LoadedSymbol {
+        guard let timestamps else {
+            throw LabDataError.columnMissing(path: path, symbol: symbol, field: "timestamp", present: columns)
+        }
+        var sources: [BarField: String] = [.timestamp: layout == .plain ? (ColumnMapping.column(for: .timestamp, in: columns) ?? "timestamp") : columns.first ?? "index"]
+        var values: [BarField: [Double]] = [:]
+        let candidates = columns.filter { $0 != sources[.timestamp] }
+        for field in BarField.values {
+            guard let name = ColumnMapping.column(for: field, in: candidates, overrides: overrides) else {
+                throw LabDataError.columnMissing(path: path, symbol: symbol, field: field.rawValue, present: columns)
+            }
+            if let reason = unusable[name] {
+                if reason.hasPrefix("type:") {
+                    throw LabDataError.columnType(path: path, symbol: symbol, column: name, found: String(reason.dropFirst(5)))
+                }
+                throw LabDataError.columnShape(path: path, symbol: symbol, column: name, detail: reason)
+            }
+            guard let column = numeric[name] else {
+                throw LabDataError.columnMissing(path: path, symbol: symbol, field: field.rawValue, present: columns)
+            }
+            guard column.count == timestamps.count else {
+                throw LabDataError.columnLengthMismatch(
+                    path: path, symbol: symbol, column: name, expected: timestamps.count, actual: column.count)
+            }
+            values[field] = column
+            sources[field] = name
+        }
+        if timestamps.isEmpty { throw LabDataError.emptyDataset(path: path, symbol: symbol) }
+        if timestamps.count == 1 { throw LabDataError.tooFewRows(path: path, symbol: symbol, rows: 1) }
+
+        var metadata: [String: String] = [:]
+        if layout == .plain {
+            for name in group.attributeNames() where !Self.reservedAttributes.contains(name) {
+                if let v = group.stringAttribute(name) { metadata[name] = v }
+            }
+        }
+        let storedTimezone = layout == .plain ? group.stringAttribute("timezone") : nil
+        let frequency = group.stringAttribute("frequency").flatMap(BarFrequency.init(label:))
+        let zone = storedTimezone ?? timezone ?? "UTC"
+        let stamps = Self.dateLabels(timestamps, timezone: zone)
+        let series = try BarSeries(
+            symbol: symbol, timestamps: stamps,
+            open: values[.open]!, high: values[.high]!, low: values[.low]!, close: values[.close]!, volume: values[.volume]!,
+            frequency: frequency, timezone: zone, metadata: metadata)
+        return LoadedSymbol(series: series, layout: layout, columns: columns, columnSources: sources)
+    }
+}
+
+extension HDF5Object {
+    /// Names of the object's attributes, in name order.
+    func attributeNames() -> [String] {
+        var names: [String] = []
+        var index: hsize_t = 0
+        while true {
+            let size = H5Aget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, hid_t(H5P_DEFAULT))
+            if size < 0 {
+                _ = HDF5Library.errorStack()
+                break
+            }
+            var buffer = [CChar](repeating: 0, count: Int(size) + 1)
+            H5Aget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, Int(size) + 1, hid_t(H5P_DEFAULT))
+            names.append(String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            index += 1
+        }
+        return names
+    }
+}
