@@ -186,6 +186,7 @@ extension HDF5Object {
             var pointer: UnsafeMutablePointer<CChar>? = nil
             let mem = HDF5Handle(H5Tcopy(gslab_H5T_C_S1()), closer: H5Tclose)
             H5Tset_size(mem.id, -1)  // H5T_VARIABLE
+            H5Tset_cset(mem.id, H5Tget_cset(type.id))
             guard H5Aread(attr.id, mem.id, &pointer) >= 0, let pointer else { return nil }
             defer { H5free_memory(pointer) }
             return String(cString: pointer)

@@ -320,7 +320,8 @@ struct ColumnarSource {
     // MARK: pandas format="table"
 
     mutating func loadPandasTable(_ group: HDF5Group) throws {
-        if let levels = group.integerAttribute("levels"), levels > 1 {
+        let levels = group.stringAttribute("levels").flatMap(PickleValue.parse)?.stringList?.count ?? 1
+        if levels > 1 || (group.stringAttribute("table_type") ?? "").contains("multi") {
             throw LabDataError.unsupportedLayout(
                 path: path, symbol: symbol,
                 detail: "pandas MultiIndex frames are not supported (reset_index() or select one level before to_hdf)")
