@@ -242,9 +242,9 @@ extension DataQuality {
                                 var previousJump = 0
                                 for i in 0..<n {
                                     let oi = o[i], hi = h[i], li = l[i], ci = c[i], vi = v[i], ti = ts[i]
-                                    let prevT = i > 0 ? ts[i - 1] : ti
                                     let prevC = i > 0 ? c[i - 1] : .nan
-                                    let dt = ti &- prevT
+                                    // Spacing from the latest timestamp seen so far: ≤ 0 means duplicate or unordered.
+                                    let dt = ti &- maxSeen
                                     let jump = ci > prevC * spikeUp ? 1 : (ci < prevC * spikeDown ? -1 : 0)
                                     let valuesOK =
                                         oi > 0 && oi < .infinity && hi > 0 && hi < .infinity && li > 0 && li < .infinity
@@ -285,10 +285,10 @@ extension DataQuality {
                                     }
                                     if i > 0 {
                                         if dt == 0 {
-                                            collector.add(i, "timestamp", .duplicateTimestamp, "same as row \(i - 1)")
-                                        } else if ti < maxSeen {
+                                            collector.add(i, "timestamp", .duplicateTimestamp, "same as an earlier row")
+                                        } else if dt < 0 {
                                             collector.add(i, "timestamp", .unorderedTimestamp, "earlier than a previous row")
-                                        } else if dt > gapThreshold, let missing = gapContext.missing(from: prevT, to: ti) {
+                                        } else if dt > gapThreshold, let missing = gapContext.missing(from: maxSeen, to: ti) {
                                             collector.add(i, "timestamp", .gap, missing)
                                         }
                                     }
