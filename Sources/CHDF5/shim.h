@@ -10,6 +10,7 @@ static inline unsigned gslab_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
 static inline unsigned gslab_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
 static inline hid_t gslab_H5P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }
 static inline hid_t gslab_H5P_LINK_CREATE(void) { return H5P_LINK_CREATE; }
+static inline hid_t gslab_H5P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
 static inline hid_t gslab_H5T_NATIVE_DOUBLE(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t gslab_H5T_NATIVE_INT64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t gslab_H5T_NATIVE_UINT8(void) { return H5T_NATIVE_UINT8; }

@@ -293,7 +293,10 @@ struct HDF5Group: HDF5Object {
     }
 
     func createGroup(_ name: String) throws -> HDF5Group {
-        let id = H5Gcreate2(handle.id, name, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT))
+        // No modification times in object headers, so the same bars always give the same file bytes.
+        let gcpl = HDF5Handle(H5Pcreate(gslab_H5P_GROUP_CREATE()), closer: H5Pclose)
+        H5Pset_obj_track_times(gcpl.id, false)
+        let id = H5Gcreate2(handle.id, name, hid_t(H5P_DEFAULT), gcpl.id, hid_t(H5P_DEFAULT))
         guard id >= 0 else { throw file.error("create group \(name)") }
         return HDF5Group(file: file, handle: HDF5Handle(id, closer: H5Gclose), path: childPath(name))
     }
@@ -304,6 +307,7 @@ struct HDF5Group: HDF5Object {
         var dims: [hsize_t] = [hsize_t(values.count)]
         let space = HDF5Handle(H5Screate_simple(1, &dims, nil), closer: H5Sclose)
         let dcpl = HDF5Handle(H5Pcreate(gslab_H5P_DATASET_CREATE()), closer: H5Pclose)
+        H5Pset_obj_track_times(dcpl.id, false)
         var chunk = chunkRows
         if gzipLevel > 0 && chunk <= 0 { chunk = min(max(values.count, 1), 65_536) }
         if chunk > 0 && !values.isEmpty {

@@ -39,6 +39,10 @@ import Testing
         }
         #expect(back[1].series.metadata["currency"] == "USD" && back[1].series.metadata["source"] == "unit test")
         #expect(try HDF5BarStore.read(path, symbol: "SYN").series.count == 500)
+        // Deterministic bytes: writing the same bars again gives an identical file.
+        let again = Fixture.scratch() + "/roundtrip.h5"
+        try HDF5BarStore.write([a, b], to: again, options: HDF5WriteOptions(chunkRows: chunkRows, gzipLevel: gzip))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(contentsOf: URL(fileURLWithPath: again)))
     }
 
     @Test func writeRejectsBadOptionsAndLeavesNoFile() throws {

@@ -1,0 +1,113 @@
+import Foundation
+import LabCore
+import LabData
+import Testing
+
+/// Runs the built `gslab` executable and checks exit status, stdout and the one-line stderr.
+struct Run {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// The `gslab` binary next to the test bundle (SwiftPM builds executables the tests depend on).
+    static let binary: String = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("gslab").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return repo.appendingPathComponent(".build/debug/gslab").path
+    }()
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    init(_ arguments: String...) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Run.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: Run.repository)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        status = process.terminationStatus
+        stdout = String(decoding: outData, as: UTF8.self)
+        stderr = String(decoding: errData, as: UTF8.self)
+    }
+}
+
+func scratch() -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gslab-e2e-\(UUID().uuidString)").path
+    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Suite struct GslabEndToEndTests {
+    @Test func validateTheBundledGOOGDataset() throws {
+        let dir = scratch()
+        let run = try Run("dataset", "validate", "datasets/GOOG.h5", "--output", dir + "/quality.json")
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("GOOG  2148 bars  2004-08-19 … 2013-03-01  frequency 1d  calendar NYSE"))
+        #expect(run.stdout.contains("quality score 100.00 / 100"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/quality.json"))) as! [String: Any]
+        #expect(json["schema_version"] as? Int == 1)
+        // The JSON is deterministic: a second run writes the same bytes.
+        let again = try Run("dataset", "validate", "datasets/GOOG.h5", "--json")
+        #expect(again.stdout == (try String(contentsOfFile: dir + "/quality.json", encoding: .utf8)))
+    }
+
+    @Test func errorFindingsExitWithOneAndBadInputWithTwo() throws {
+        let dir = scratch()
+        var s = try SyntheticBars.daily(symbol: "BAD", startDay: 18_000, bars: 50, seed: 1)
+        s.close[10] = .nan
+        try HDF5BarStore.write([s], to: dir + "/bad.h5")
+        let findings = try Run("dataset", "validate", dir + "/bad.h5", "--output", dir + "/r.json")
+        #expect(findings.status == 1)
+        #expect(findings.stdout.contains("non_finite"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/r.json"))
+
+        let missing = try Run("dataset", "validate", dir + "/nope.h5", "--output", dir + "/nope.json")
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "gslab: \(dir)/nope.h5: no such file\n")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/nope.json"))  // nothing half-written
+
+        let symbol = try Run("dataset", "validate", "datasets/GOOG.h5", "--symbol", "MSFT")
+        #expect(symbol.status == 2 && symbol.stderr == "gslab: datasets/GOOG.h5: symbol \"MSFT\" not found (present: GOOG)\n")
+
+        let calendar = try Run("dataset", "validate", "datasets/GOOG.h5", "--calendar", "LSE")
+        #expect(calendar.status == 2 && calendar.stderr == "gslab: validate: calendar: unknown calendar \"LSE\" (NYSE, NASDAQ, 24/7)\n")
+
+        let usage = try Run("dataset", "validate")
+        #expect(usage.status == 2 && usage.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func importInspectAndSynth() throws {
+        let dir = scratch()
+        try "Date,Open,High,Low,Close,Volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1,2,0.5,1.6,100\n2020-01-06,1,2,0.5,1.7,100\n"
+            .write(toFile: dir + "/ok.csv", atomically: true, encoding: .utf8)
+        let imported = try Run("dataset", "import", dir + "/ok.csv", "--symbol", "OK", "--out", dir + "/ok.h5")
+        #expect(imported.status == 0 && imported.stdout.hasPrefix("imported 3 bars of OK"))
+        let inspect = try Run("dataset", "inspect", dir + "/ok.h5", "--json")
+        #expect(inspect.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as! [[String: Any]]
+        #expect(summary[0]["rows"] as? Int == 3 && summary[0]["last"] as? String == "2020-01-06" && summary[0]["layout"] as? String == "plain")
+
+        try "Date,Open,High,Low,Close,Volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-32,1,2,0.5,1.6,100\n"
+            .write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
+        let bad = try Run("dataset", "import", dir + "/bad.csv", "--symbol", "B", "--out", dir + "/bad.h5")
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "gslab: \(dir)/bad.csv:3: timestamp: \"2020-01-32\" is not an ISO 8601 date or an epoch number\n")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/bad.h5"))
+
+        let synth = try Run("dataset", "synth", "--kind", "intraday", "--symbols", "A,B", "--days", "2", "--start", "2024-01-02", "--seed", "3", "--out", dir + "/s.h5")
+        #expect(synth.status == 0 && synth.stdout == "wrote A (780 bars), B (780 bars) to \(dir)/s.h5\n")
+        let synthBad = try Run("dataset", "synth", "--volatility=-1", "--out", dir + "/v.h5")
+        #expect(synthBad.status == 2 && synthBad.stderr == "gslab: synth: volatility: must be ≥ 0, got -1.0\n")
+    }
+}
