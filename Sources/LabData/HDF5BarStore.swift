@@ -134,7 +134,7 @@ public enum HDF5BarStore {
         guard let group = file.root.group(entry.symbol) else {
             throw LabDataError.symbolNotFound(path: file.path, symbol: entry.symbol, present: [])
         }
-        var reader = ColumnarSource(path: file.path, symbol: entry.symbol)
+        var reader = ColumnarSource(path: file.path, symbol: entry.symbol, overrides: overrides)
         switch layout {
         case .plain: try reader.loadPlain(group)
         case .pandasFixed: try reader.loadPandasFixed(group)
@@ -191,9 +191,13 @@ struct ColumnarSource {
         "symbol", "timezone", "frequency", "CLASS", "TITLE", "VERSION", "PYTABLES_FORMAT_VERSION",
     ]
 
-    init(path: String, symbol: String) {
+    /// Explicit field → column choices (see `HDF5BarStore.read`).
+    let overrides: [BarField: String]
+
+    init(path: String, symbol: String, overrides: [BarField: String] = [:]) {
         self.path = path
         self.symbol = symbol
+        self.overrides = overrides
     }
 
     // MARK: Plain layout
@@ -329,9 +333,9 @@ struct ColumnarSource {
         guard let table = group.dataset("table") else {
             throw LabDataError.unsupportedLayout(path: path, symbol: symbol, detail: "pandas table frame without a table dataset")
         }
-        let members = table.compoundMembers()
         let n = table.shape.first ?? 0
         rowCount = n
+        let (native, recordSize, members) = try table.nativeRecordLayout()
         let indexColumn = group.stringAttribute("index_cols").flatMap(PickleValue.parse).flatMap { value -> String? in
             guard case let .list(items) = value, case let .tuple(pair)? = items.first, pair.count == 2,
                 case let .string(name) = pair[1]
@@ -342,20 +346,18 @@ struct ColumnarSource {
             throw LabDataError.badIndex(path: path, symbol: symbol, detail: "pandas table has no \(indexColumn) column")
         }
         let kind = table.stringAttribute("\(indexColumn)_kind")
-        guard case .integer = indexMember.typeClass, indexMember.width == 1 else {
+        guard indexMember.width == 1, case .integer(8, _) = indexMember.typeClass else {
             throw LabDataError.badIndex(
                 path: path, symbol: symbol,
                 detail: "index has type \(indexMember.typeClass.name) (kind \(kind ?? "?")); expected integer or a pandas DatetimeIndex")
         }
         let scale = try indexScale(kind: kind)
-        var ts = try table.readCompoundMember(indexColumn, width: 1, rows: n, as: Int64.self)
-        if scale != 1 { for i in ts.indices { ts[i] *= scale } }
-        timestamps = ts
         if let info = group.stringAttribute("info").flatMap(PickleValue.parse), let tz = info[indexColumn]?["tz"] {
             timezone = Self.timezoneName(tz)
         }
 
         var names: [String] = []
+        var wanted: [(name: String, offset: Int, kind: HDF5Dataset.ElementKind)] = []
         for member in members where member.name != indexColumn {
             // values_block_N columns carry their item names in the `<member>_kind` attribute (a pickled list).
             let items = table.stringAttribute("\(member.name)_kind").flatMap(PickleValue.parse)?.stringList ?? [member.name]
@@ -364,26 +366,27 @@ struct ColumnarSource {
                 for item in items { unusable[item] = "block width \(member.width) does not match its \(items.count) names" }
                 continue
             }
-            switch member.typeClass {
-            case .integer, .float:
-                // HDF5 converts int64 → double for scalars but not inside array members: read integers as Int64.
-                let flat: [Double] =
-                    if case .integer = member.typeClass {
-                        try table.readCompoundMember(member.name, width: member.width, isArray: member.isArray, rows: n, as: Int64.self).map { Double($0) }
-                    } else {
-                        try table.readCompoundMember(member.name, width: member.width, isArray: member.isArray, rows: n, as: Double.self)
-                    }
-                if member.width == 1 {
-                    numeric[items[0]] = flat
-                } else {
-                    for (k, item) in items.enumerated() {
-                        numeric[item] = (0..<n).map { flat[$0 * member.width + k] }
-                    }
-                }
-            case let other:
-                for item in items { unusable[item] = "type:" + (other == .bitfield ? "bool" : other.name) }
+            guard let kind = HDF5Dataset.ElementKind(member.typeClass) else {
+                for item in items { unusable[item] = "type:" + (member.typeClass == .bitfield ? "bool" : member.typeClass.name) }
+                continue
             }
+            for (k, item) in items.enumerated() { wanted.append((item, member.offset + k * kind.size, kind)) }
         }
+        // Only the columns that feed a bar field are extracted, in one pass over the table read in
+        // cache-sized blocks.
+        let fieldColumns = Set(BarField.values.compactMap { ColumnMapping.column(for: $0, in: wanted.map(\.name), overrides: overrides) })
+        wanted = wanted.filter { fieldColumns.contains($0.name) }
+        var gatherer = RecordGatherer(
+            columns: wanted.map { ($0.offset, $0.kind) }, int64Offset: indexMember.offset, recordSize: recordSize, rows: n)
+        let blockRows = max(1, (512 << 10) / max(recordSize, 1))
+        try table.forEachRecordBlock(native: native, recordSize: recordSize, rows: n, blockRows: blockRows) { block, rows in
+            gatherer.add(block: block, rows: rows)
+        }
+        for (w, column) in zip(wanted, gatherer.outputs) { numeric[w.name] = column }
+        var ts = gatherer.int64Output
+        if scale != 1 { for i in ts.indices { ts[i] *= scale } }
+        timestamps = ts
+
         // Present the columns in the frame's original order when pandas recorded it.
         if let axes = group.stringAttribute("non_index_axes").flatMap(PickleValue.parse),
             case let .list(pairs) = axes, case let .tuple(pair)? = pairs.first, pair.count == 2,
