@@ -77,16 +77,35 @@ public struct TradingCalendar: Sendable, Hashable {
 }
 
 /// Offsets of an IANA time zone from UTC, via the system time-zone database.
+///
+/// Zones are looked up once and cached (a lookup parses a tzdata file); the cache is shared by
+/// all threads behind a lock.
 public enum TimeZoneOffsets {
+    private static let cache = ZoneCache()
+
     /// Seconds east of UTC in zone `identifier` at `timestamp` (ns, UTC); 0 for unknown zones and for `UTC`.
     public static func secondsFromUTC(_ identifier: String, at timestamp: Int64) -> Int {
-        guard identifier != "UTC", let zone = TimeZone(identifier: identifier) else { return 0 }
+        guard identifier != "UTC", let zone = cache.zone(identifier) else { return 0 }
         return zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(timestamp) / 1e9))
     }
 
     /// True when the system knows the zone `identifier`.
     public static func isKnown(_ identifier: String) -> Bool {
-        identifier == "UTC" || TimeZone(identifier: identifier) != nil
+        identifier == "UTC" || cache.zone(identifier) != nil
+    }
+
+    private final class ZoneCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var zones: [String: TimeZone?] = [:]
+
+        func zone(_ identifier: String) -> TimeZone? {
+            lock.lock()
+            defer { lock.unlock() }
+            if let cached = zones[identifier] { return cached }
+            let zone = TimeZone(identifier: identifier)
+            zones[identifier] = zone
+            return zone
+        }
     }
 }
 

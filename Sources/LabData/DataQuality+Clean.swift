@@ -110,16 +110,20 @@ extension DataQuality {
             return CleaningResult(series: series, changes: [])
         }
         var work = series
-        var origin = Array(0..<series.count)  // original row of each current row
+        // Original row of each current row; nil while rows are still in their original places.
+        var origin: [Int]? = nil
         var changes: [CleaningChange] = []
         func log(_ row: Int, _ column: String, _ kind: FindingKind, _ action: String, _ before: Double?, _ after: Double?) {
             changes.append(CleaningChange(
-                row: origin[row], timestamp: work.timestamps[row], column: column, kind: kind, action: action,
+                row: origin?[row] ?? row, timestamp: work.timestamps[row], column: column, kind: kind, action: action,
                 before: before, after: after))
         }
         func keepRows(_ keep: [Bool]) {
             work = work.filtered(keeping: keep)
-            origin = origin.indices.filter { keep[$0] }.map { origin[$0] }
+            var kept: [Int] = []
+            kept.reserveCapacity(work.count)
+            for i in keep.indices where keep[i] { kept.append(origin?[i] ?? i) }
+            origin = kept
         }
 
         // 1. Time order.
@@ -144,7 +148,7 @@ extension DataQuality {
                     work.timestamps[a] != work.timestamps[b] ? work.timestamps[a] < work.timestamps[b] : a < b
                 }
                 work = work.reordered(by: order)
-                origin = order.map { origin[$0] }
+                origin = order.map { origin?[$0] ?? $0 }
             }
         }
 
@@ -180,25 +184,23 @@ extension DataQuality {
         ]
         for (name, path) in priceColumns {
             let column = work[keyPath: path]
-            let bad = column.indices.filter { !(column[$0] > 0 && column[$0] < .infinity) }
-            guard !bad.isEmpty else { continue }
-            let valid = column.indices.filter { column[$0] > 0 && column[$0] < .infinity }
+            func isValid(_ x: Double) -> Bool { x > 0 && x < .infinity }
+            guard column.contains(where: { !isValid($0) }) else { continue }
             var fixed = column
-            for i in bad {
+            for i in column.indices where !isValid(column[i]) {
                 let kind: FindingKind = column[i].isFinite ? .nonPositivePrice : .nonFinite
-                if policy.badPrice == .drop || valid.isEmpty {
+                // Nearest valid neighbours (bad values are rare, so these scans are short).
+                var p = i - 1
+                while p >= 0 && !isValid(column[p]) { p -= 1 }
+                var q = i + 1
+                while q < column.count && !isValid(column[q]) { q += 1 }
+                let prev: Int? = p >= 0 ? p : nil
+                let next: Int? = q < column.count ? q : nil
+                if policy.badPrice == .drop || (prev == nil && next == nil) {
                     if !dropRow[i] { log(i, "row", kind, "dropped", nil, nil) }
                     dropRow[i] = true
                     continue
                 }
-                // `valid` is sorted: binary search for the first valid row after i.
-                var lo = 0, hi = valid.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if valid[mid] < i { lo = mid + 1 } else { hi = mid }
-                }
-                let next = lo < valid.count ? valid[lo] : nil
-                let prev = lo > 0 ? valid[lo - 1] : nil
                 let value: Double
                 switch (policy.badPrice, prev, next) {
                 case (.interpolate, let p?, let q?):

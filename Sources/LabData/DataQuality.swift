@@ -229,6 +229,11 @@ extension DataQuality {
         let (spikeUp, spikeDown) = spikeBounds(series.close, threshold: options.spikeThreshold)
         let gapContext = GapContext(calendar: calendar, timezone: series.timezone, frequency: frequency)
         let staleLength = options.staleRunLength > 0 ? options.staleRunLength : Int.max
+        if allBarsPassFastChecks(series, gapThreshold: gapThreshold, gaps: gapContext, spikeUp: spikeUp, spikeDown: spikeDown)
+        {
+            // Every bar passed every check (in parallel over row chunks): nothing to report.
+            return collector.report(symbol: series.symbol, rows: n, calendar: calendar.name, frequency: frequency?.label)
+        }
 
         series.timestamps.withUnsafeBufferPointer { ts in
             series.open.withUnsafeBufferPointer { o in
@@ -317,6 +322,40 @@ extension DataQuality {
         return collector.report(symbol: series.symbol, rows: n, calendar: calendar.name, frequency: frequency?.label)
     }
 
+    /// True when every bar passes the fast-path checks of `validate` — finite positive prices,
+    /// consistent OHLC, finite non-negative volume, a timestamp after the previous one and no gap
+    /// the calendar does not explain, a close different from the previous one, no spike (a move
+    /// beyond the spike bounds reversed by the next one) —
+    /// so that validation has nothing to report. Row chunks of at least 1M bars are checked in
+    /// parallel (one per core); each chunk stops at its first suspicious bar. When this returns
+    /// false, the sequential pass classifies everything exactly.
+    static func allBarsPassFastChecks(
+        _ series: BarSeries, gapThreshold: Int64, gaps: GapContext, spikeUp: Double, spikeDown: Double
+    ) -> Bool {
+        let n = series.count
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 1_000_000))
+        return series.timestamps.withUnsafeBufferPointer { t in
+            series.open.withUnsafeBufferPointer { o in
+                series.high.withUnsafeBufferPointer { h in
+                    series.low.withUnsafeBufferPointer { l in
+                        series.close.withUnsafeBufferPointer { c in
+                            series.volume.withUnsafeBufferPointer { v in
+                                let columns = UnsafeColumns(t: t, o: o, h: h, l: l, c: c, v: v)
+                                let flags = UnsafeFlags(count: workers)
+                                defer { flags.release() }
+                                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                    let lo = n * w / workers, hi = n * (w + 1) / workers
+                                    flags.set(w, columns.pass(lo..<hi, gapThreshold: gapThreshold, gaps: gaps, spikeUp: spikeUp, spikeDown: spikeDown))
+                                }
+                                return flags.all
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// `24/7` when more than 10 % of the bars fall on a local Saturday or Sunday, else `NYSE`.
     static func inferCalendar(_ series: BarSeries) -> TradingCalendar {
         let sample = stride(from: 0, to: series.count, by: max(1, series.count / 4096))
@@ -352,7 +391,7 @@ extension DataQuality {
 }
 
 /// Decides whether a long spacing between two bars is a gap under a trading calendar.
-struct GapContext {
+struct GapContext: Sendable {
     let calendar: TradingCalendar
     let timezone: String
     let frequency: BarFrequency?
@@ -366,7 +405,7 @@ struct GapContext {
         let dayB = BarSeries.localDayNumber(b, timezone: zone, intraday: intraday)
         if intraday && (dayA == dayB || calendar == .continuous) {
             let bars = frequency.map { (b - a) / $0.nanoseconds - 1 } ?? 0
-            return "\(bars) bars missing between \(CivilTime.iso8601(a, dateOnlyAtMidnight: false)) and \(CivilTime.iso8601(b, dateOnlyAtMidnight: false))"
+            return "\(bars) \(bars == 1 ? "bar" : "bars") missing between \(CivilTime.iso8601(a, dateOnlyAtMidnight: false)) and \(CivilTime.iso8601(b, dateOnlyAtMidnight: false))"
         }
         guard dayB > dayA else { return nil }
         if let f = frequency, f.nanoseconds >= 6 * CivilTime.nanosPerDay {
@@ -472,4 +511,53 @@ enum Robust {
             }
         }
     }
+}
+
+/// A series' column buffers shared read-only by the parallel fast check, valid inside the
+/// `withUnsafeBufferPointer` calls that produced them.
+private struct UnsafeColumns: @unchecked Sendable {
+    let t: UnsafeBufferPointer<Int64>
+    let o, h, l, c, v: UnsafeBufferPointer<Double>
+
+    /// Whether every bar of `range` passes the fast checks (see `DataQuality.allBarsPassFastChecks`).
+    func pass(_ range: Range<Int>, gapThreshold: Int64, gaps: GapContext, spikeUp: Double, spikeDown: Double) -> Bool {
+        var prevJump = 0
+        if range.lowerBound >= 2 {
+            let i = range.lowerBound - 1
+            prevJump = c[i] > c[i - 1] * spikeUp ? 1 : (c[i] < c[i - 1] * spikeDown ? -1 : 0)
+        }
+        for i in range {
+            let oi = o[i], hi = h[i], li = l[i], ci = c[i], vi = v[i]
+            let valuesOK =
+                oi > 0 && oi < .infinity && hi > 0 && hi < .infinity && li > 0 && li < .infinity && ci > 0 && ci < .infinity
+                && vi >= 0 && vi < .infinity && hi >= oi && hi >= ci && li <= oi && li <= ci
+            if i == 0 {
+                if !valuesOK { return false }
+                continue
+            }
+            let dt = t[i] &- t[i - 1]
+            let prevC = c[i - 1]
+            let jump = ci > prevC * spikeUp ? 1 : (ci < prevC * spikeDown ? -1 : 0)
+            // A move beyond the spike bounds is fine unless it reverses the previous one (a spike).
+            if !(valuesOK && dt > 0 && ci != prevC && (jump == 0 || prevJump != -jump)) { return false }
+            // A long spacing is fine when the calendar explains it (a night, a weekend, a holiday).
+            if dt > gapThreshold && gaps.missing(from: t[i - 1], to: t[i]) != nil { return false }
+            prevJump = jump
+        }
+        return true
+    }
+}
+
+/// Per-worker results of the parallel fast check (each worker writes only its own slot).
+private struct UnsafeFlags: @unchecked Sendable {
+    private let flags: UnsafeMutableBufferPointer<Bool>
+
+    init(count: Int) {
+        flags = .allocate(capacity: count)
+        flags.initialize(repeating: false)
+    }
+
+    func set(_ index: Int, _ value: Bool) { flags[index] = value }
+    var all: Bool { flags.allSatisfy { $0 } }
+    func release() { flags.deallocate() }
 }

@@ -248,3 +248,22 @@ import Testing
         #expect(z2[..<3000].elementsEqual(z[..<3000]) { $0 == $1 || ($0.isNaN && $1.isNaN) })
     }
 }
+
+@Suite struct ParallelValidationTests {
+    /// Long series take the parallel fast check (≥ 1M bars per worker); a single defect anywhere,
+    /// including right at a chunk boundary, must still be found exactly as the sequential pass does.
+    @Test func parallelCheckFindsADefectAtTheChunkBoundary() throws {
+        var s = try SyntheticBars.intraday(symbol: "P", startDay: 0, days: 5200, seed: 3)  // ≈ 2.0M bars
+        #expect(s.count > 2_000_000)
+        #expect(try DataQuality.validate(s).findings.isEmpty)
+        let boundary = s.count / 2  // the first row of the second worker's chunk on two cores
+        for row in [boundary - 1, boundary, boundary + 1] {
+            var damaged = s
+            damaged.timestamps[row] = damaged.timestamps[row - 1]
+            let report = try DataQuality.validate(damaged)
+            #expect(report.counts[.duplicateTimestamp] == 1 && report.findings.first?.row == row, "row \(row)")
+        }
+        s.close[boundary] = s.close[boundary - 1]  // a 2-bar flat close is not a stale run: still no findings
+        #expect(try DataQuality.validate(s).findings.isEmpty)
+    }
+}
