@@ -18,6 +18,7 @@ struct Gslab: ParsableCommand {
 
     /// Runs the command, turning every error into one line on stderr and the lab's exit status.
     static func main() {
+        AllocatorTuning.keepLargeAllocationsInHeap()
         do {
             var command = try parseAsRoot()
             try command.run()

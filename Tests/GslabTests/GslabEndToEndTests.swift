@@ -25,8 +25,12 @@ struct Run {
         .deletingLastPathComponent().path
 
     init(_ arguments: String...) throws {
+        try self.init(arguments: arguments)
+    }
+
+    init(executable: String = Run.binary, arguments: [String]) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Run.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: Run.repository)
         let out = Pipe(), err = Pipe()
@@ -109,5 +113,59 @@ func scratch() -> String {
         #expect(synth.status == 0 && synth.stdout == "wrote A (780 bars), B (780 bars) to \(dir)/s.h5\n")
         let synthBad = try Run("dataset", "synth", "--volatility=-1", "--out", dir + "/v.h5")
         #expect(synthBad.status == 2 && synthBad.stderr == "gslab: synth: volatility: must be ≥ 0, got -1.0\n")
+    }
+}
+
+/// Every malformed input ends with exit status 2 and exactly one line on stderr that names the file
+/// (HDF5's own diagnostic stack is never printed).
+@Suite struct BadInputEndToEndTests {
+    static let fixtures = URL(fileURLWithPath: Run.repository).appendingPathComponent("Tests/LabDataTests/Fixtures").path
+
+    @Test(arguments: [
+        ("pandas_multiindex.h5", "GOOG: pandas MultiIndex frames are not supported"),
+        ("pandas_string_close.h5", "GOOG: column Close has type object (strings), expected numbers"),
+        ("pandas_float_index.h5", "GOOG: timestamp: index has type float64"),
+        ("pandas_series.h5", "GOOG: pandas object of type series is not a DataFrame"),
+        ("GOOG_daily.csv", "not an HDF5 file"),
+    ])
+    func malformedFixture(name: String, message: String) throws {
+        let path = Self.fixtures + "/" + name
+        for command in [["dataset", "inspect", path], ["dataset", "validate", path]] {
+            let run = try Run(arguments: command)
+            #expect(run.status == 2)
+            #expect(run.stderr.hasPrefix("gslab: \(path): \(message)"))
+            #expect(run.stderr.filter { $0 == "\n" }.count == 1)
+            #expect(run.stdout.isEmpty)
+        }
+    }
+
+    @Test func truncatedAndDirectory() throws {
+        let dir = scratch()
+        let data = try Data(contentsOf: URL(fileURLWithPath: Run.repository + "/datasets/intraday_2sym.h5"))
+        try data.prefix(data.count / 3).write(to: URL(fileURLWithPath: dir + "/cut.h5"))
+        let cut = try Run("dataset", "validate", dir + "/cut.h5")
+        #expect(cut.status == 2 && cut.stderr == "gslab: \(dir)/cut.h5: truncated HDF5 file (ends before its declared size)\n")
+        let folder = try Run("dataset", "inspect", dir)
+        #expect(folder.status == 2 && folder.stderr == "gslab: \(dir): is a directory, expected an HDF5 file\n")
+    }
+
+    /// Root reads any file, so the permission check runs the binary as `nobody` when the tests run as root.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") || getuid() != 0))
+    func unreadableFile() throws {
+        let dir = scratch()
+        let path = dir + "/secret.h5"
+        try HDF5BarStore.write([try SyntheticBars.daily(symbol: "S", startDay: 18_000, bars: 10, seed: 1)], to: path)
+        chmod(dir, 0o755)
+        chmod(path, 0)
+        // A copy of the binary in the scratch folder, so `nobody` can run it wherever the clone lives.
+        let binary = dir + "/gslab"
+        try FileManager.default.copyItem(atPath: Run.binary, toPath: binary)
+        chmod(binary, 0o755)
+        let run =
+            getuid() == 0
+            ? try Run(executable: "/usr/bin/setpriv", arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "dataset", "validate", path])
+            : try Run("dataset", "validate", path)
+        #expect(run.status == 2)
+        #expect(run.stderr == "gslab: \(path): permission denied (cannot read the file)\n")
     }
 }

@@ -21,6 +21,8 @@ func best(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
     return best
 }
 
+// The same allocator settings as `gslab` itself (see AllocatorTuning).
+AllocatorTuning.keepLargeAllocationsInHeap()
 let args = CommandLine.arguments
 guard args.count >= 2 else {
     FileHandle.standardError.write(Data("usage: gslab-bench read FILE SYMBOL RUNS | quality ROWS RUNS\n".utf8))
