@@ -482,6 +482,7 @@ struct HDF5Dataset: HDF5Object {
         _ body: (UnsafeRawBufferPointer, Range<Int>) -> Void
     ) throws {
         guard rows > 0 else { return }
+        if try forEachRawChunk(native: native, recordSize: recordSize, rows: rows, body) { return }
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: blockRows * recordSize, alignment: 64)
         defer { scratch.deallocate() }
         let fileSpace = HDF5Handle(H5Dget_space(handle.id), closer: H5Sclose)
@@ -495,6 +496,39 @@ struct HDF5Dataset: HDF5Object {
             }
             body(UnsafeRawBufferPointer(rebasing: scratch[0..<(count * recordSize)]), lo..<(lo + count))
         }
+    }
+
+    /// The fast path of `forEachRecordBlock`: when the dataset is chunked without filters and its
+    /// file type is byte-for-byte the native layout, each chunk is read raw (`H5Dread_chunk`),
+    /// skipping HDF5's chunk cache and its copy. Returns false (having done nothing) otherwise.
+    private func forEachRawChunk(
+        native: HDF5Handle, recordSize: Int, rows: Int, _ body: (UnsafeRawBufferPointer, Range<Int>) -> Void
+    ) throws -> Bool {
+        let dcpl = HDF5Handle(H5Dget_create_plist(handle.id), closer: H5Pclose)
+        guard H5Pget_layout(dcpl.id) == H5D_CHUNKED, H5Pget_nfilters(dcpl.id) == 0 else { return false }
+        let fileType = HDF5Handle(H5Dget_type(handle.id), closer: H5Tclose)
+        guard H5Tequal(fileType.id, native.id) > 0 else { return false }
+        var chunkDims: [hsize_t] = [0]
+        guard H5Pget_chunk(dcpl.id, 1, &chunkDims) == 1, chunkDims[0] > 0 else { return false }
+        let chunkRows = Int(chunkDims[0])
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkRows * recordSize, alignment: 64)
+        defer { scratch.deallocate() }
+        for lo in stride(from: 0, to: rows, by: chunkRows) {
+            var offset: [hsize_t] = [hsize_t(lo)]
+            var stored: hsize_t = 0
+            guard H5Dget_chunk_storage_size(handle.id, &offset, &stored) >= 0, Int(stored) == chunkRows * recordSize else {
+                _ = HDF5Library.errorStack()
+                if lo == 0 { return false }  // nothing read yet: let the general path do it
+                throw file.error("read chunk at row \(lo) of \(path)")
+            }
+            var filters: UInt32 = 0
+            guard H5Dread_chunk(handle.id, hid_t(H5P_DEFAULT), &offset, &filters, scratch.baseAddress) >= 0 else {
+                throw file.error("read chunk at row \(lo) of \(path)")
+            }
+            let count = min(chunkRows, rows - lo)
+            body(UnsafeRawBufferPointer(rebasing: scratch[0..<(count * recordSize)]), lo..<(lo + count))
+        }
+        return true
     }
 
     /// Numeric element kinds a record column can hold.
@@ -599,20 +633,33 @@ struct RecordGatherer {
     /// Copies the columns of one block of records (`rows` are the block's row indices).
     mutating func add(block raw: UnsafeRawBufferPointer, rows: Range<Int>) {
         guard let base = raw.baseAddress else { return }
-        let size = recordSize
+        let size = recordSize, count = rows.count
         for c in columns.indices {
             let (offset, kind) = columns[c]
             outputs[c].withUnsafeMutableBufferPointer { out in
+                let destination = out.baseAddress! + rows.lowerBound
+                var source = base + offset
                 if kind == .f64 {
-                    for (k, r) in rows.enumerated() { out[r] = base.loadUnaligned(fromByteOffset: k * size + offset, as: Double.self) }
+                    for k in 0..<count {
+                        destination[k] = source.loadUnaligned(as: Double.self)
+                        source += size
+                    }
                 } else {
-                    for (k, r) in rows.enumerated() { out[r] = kind.load(base, k * size + offset) }
+                    for k in 0..<count {
+                        destination[k] = kind.load(source, 0)
+                        source += size
+                    }
                 }
             }
         }
         if let offset = int64Offset {
             int64Output.withUnsafeMutableBufferPointer { out in
-                for (k, r) in rows.enumerated() { out[r] = base.loadUnaligned(fromByteOffset: k * size + offset, as: Int64.self) }
+                let destination = out.baseAddress! + rows.lowerBound
+                var source = base + offset
+                for k in 0..<count {
+                    destination[k] = source.loadUnaligned(as: Int64.self)
+                    source += size
+                }
             }
         }
     }
