@@ -58,19 +58,12 @@ enum HDF5TypeClass: Equatable {
         case H5T_BITFIELD: self = .bitfield
         case H5T_COMPOUND: self = .compound
         case H5T_ARRAY: self = .array
-        case H5T_VLEN: self = .other("variable-length (pickled objects)")
+        case H5T_VLEN: self = .other("object (strings)")  // pandas object columns: pickled VLArrays
         case H5T_ENUM: self = .other("enum")
         case H5T_OPAQUE: self = .other("opaque")
         case H5T_REFERENCE: self = .other("reference")
         case H5T_TIME: self = .other("time")
         default: self = .other("unknown")
-        }
-    }
-
-    var isNumeric: Bool {
-        switch self {
-        case .integer, .float, .bitfield: true
-        default: false
         }
     }
 
@@ -415,30 +408,6 @@ struct HDF5Dataset: HDF5Object {
         }
     }
 
-    /// The members of a compound dataset: name, class of the element, and its array length (1 for scalars).
-    func compoundMembers() -> [(name: String, typeClass: HDF5TypeClass, width: Int, isArray: Bool)] {
-        let type = HDF5Handle(H5Dget_type(handle.id), closer: H5Tclose)
-        guard H5Tget_class(type.id) == H5T_COMPOUND else { return [] }
-        let n = H5Tget_nmembers(type.id)
-        var members: [(String, HDF5TypeClass, Int, Bool)] = []
-        for i in 0..<UInt32(max(0, n)) {
-            guard let raw = H5Tget_member_name(type.id, i) else { continue }
-            let name = String(cString: raw)
-            H5free_memory(raw)
-            let memberType = HDF5Handle(H5Tget_member_type(type.id, i), closer: H5Tclose)
-            if H5Tget_class(memberType.id) == H5T_ARRAY {
-                let rank = Int(H5Tget_array_ndims(memberType.id))
-                var dims = [hsize_t](repeating: 0, count: max(rank, 1))
-                H5Tget_array_dims2(memberType.id, &dims)
-                let base = HDF5Handle(H5Tget_super(memberType.id), closer: H5Tclose)
-                members.append((name, HDF5TypeClass(type: base.id), Int(dims.prefix(rank).reduce(1, *)), true))
-            } else {
-                members.append((name, HDF5TypeClass(type: memberType.id), 1, false))
-            }
-        }
-        return members
-    }
-
     /// A compound member's place in a native record: byte offset, element class and element count.
     struct RecordMember {
         let name: String
@@ -574,29 +543,6 @@ struct HDF5Dataset: HDF5Object {
             case .i8: Double(raw.loadUnaligned(fromByteOffset: offset, as: Int8.self))
             case .u8: Double(raw.loadUnaligned(fromByteOffset: offset, as: UInt8.self))
             }
-        }
-    }
-
-    /// Reads one member of a compound dataset (`width` elements per row; `isArray` when the member
-    /// is an HDF5 array type, even of width 1) converted to `T`, row-major: element `k` of row `r`
-    /// is at `r * width + k`.
-    func readCompoundMember<T: HDF5Scalar>(_ name: String, width: Int, isArray: Bool = false, rows: Int, as _: T.Type) throws -> [T] {
-        guard rows > 0 else { return [] }
-        let elementSize = MemoryLayout<T>.stride
-        let memberType: HDF5Handle
-        if width == 1 && !isArray {
-            memberType = HDF5Handle(H5Tcopy(T.memoryType), closer: H5Tclose)
-        } else {
-            var dims: [hsize_t] = [hsize_t(width)]
-            memberType = HDF5Handle(H5Tarray_create2(T.memoryType, 1, &dims), closer: H5Tclose)
-        }
-        let compound = HDF5Handle(H5Tcreate(H5T_COMPOUND, elementSize * width), closer: H5Tclose)
-        guard H5Tinsert(compound.id, name, 0, memberType.id) >= 0 else { throw file.error("select member \(name)") }
-        return try [T](unsafeUninitializedCapacity: rows * width) { buffer, initialized in
-            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
-            let status = H5Dread(handle.id, compound.id, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), buffer.baseAddress)
-            guard status >= 0 else { throw file.error("read member \(name) of \(path)") }
-            initialized = rows * width
         }
     }
 }

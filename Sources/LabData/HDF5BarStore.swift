@@ -296,9 +296,8 @@ struct ColumnarSource {
             guard let itemsSet = group.dataset("block\(b)_items"), let values = group.dataset("block\(b)_values") else { continue }
             let items = (try? itemsSet.readStrings()) ?? []
             let typeClass = values.typeClass
-            guard typeClass == .float(bytes: 8) || typeClass == .float(bytes: 4) || { if case .integer = typeClass { return true } else { return false } }()
-            else {
-                for item in items { unusable[item] = "type:" + (typeClass == .bitfield ? "bool" : typeClass == .other("variable-length (pickled objects)") ? "object (strings)" : typeClass.name) }
+            guard HDF5Dataset.ElementKind(typeClass) != nil else {
+                for item in items { unusable[item] = "type:" + typeClass.name }
                 continue
             }
             let shape = values.shape
@@ -367,7 +366,7 @@ struct ColumnarSource {
                 continue
             }
             guard let kind = HDF5Dataset.ElementKind(member.typeClass) else {
-                for item in items { unusable[item] = "type:" + (member.typeClass == .bitfield ? "bool" : member.typeClass.name) }
+                for item in items { unusable[item] = "type:" + member.typeClass.name }
                 continue
             }
             for (k, item) in items.enumerated() { wanted.append((item, member.offset + k * kind.size, kind)) }
