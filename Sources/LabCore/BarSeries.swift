@@ -30,6 +30,10 @@ public struct BarSeries: Sendable, Equatable {
     public var close: [Double]
     /// Quantity traded during each bar (shares, contracts or coins), ≥ 0.
     public var volume: [Double]
+    /// Quoted bid–ask spread of each bar as a fraction of the mid price (0.0005 = 5 bp), when known.
+    /// nil means unknown: the execution simulator then uses its own spread model. Stress transforms
+    /// that thin liquidity create or widen it, so execution sees the stress.
+    public var spread: [Double]?
     /// Nominal bar spacing; inferred from `timestamps` when not given.
     public var frequency: BarFrequency?
     /// IANA time zone of the exchange (`UTC` when unknown).
@@ -47,12 +51,13 @@ public struct BarSeries: Sendable, Equatable {
         low: [Double],
         close: [Double],
         volume: [Double],
+        spread: [Double]? = nil,
         frequency: BarFrequency? = nil,
         timezone: String = "UTC",
         metadata: [String: String] = [:]
     ) throws {
         let n = timestamps.count
-        for (field, column) in [("open", open), ("high", high), ("low", low), ("close", close), ("volume", volume)]
+        for (field, column) in [("open", open), ("high", high), ("low", low), ("close", close), ("volume", volume), ("spread", spread ?? volume)]
         where column.count != n {
             throw LabCoreError.columnLengthMismatch(symbol: symbol, field: field, expected: n, actual: column.count)
         }
@@ -63,6 +68,7 @@ public struct BarSeries: Sendable, Equatable {
         self.low = low
         self.close = close
         self.volume = volume
+        self.spread = spread
         self.frequency = frequency ?? BarFrequency.infer(timestamps: timestamps)
         self.timezone = timezone
         self.metadata = metadata
@@ -129,6 +135,7 @@ public struct BarSeries: Sendable, Equatable {
         copy.low = pick(low)
         copy.close = pick(close)
         copy.volume = pick(volume)
+        copy.spread = spread.map(pick)
         return copy
     }
 
@@ -141,6 +148,7 @@ public struct BarSeries: Sendable, Equatable {
         copy.low = order.map { low[$0] }
         copy.close = order.map { close[$0] }
         copy.volume = order.map { volume[$0] }
+        copy.spread = spread.map { column in order.map { column[$0] } }
         return copy
     }
 }
@@ -166,6 +174,7 @@ public struct BarSlice: Sendable {
     public var low: ArraySlice<Double> { series.low[range] }
     public var close: ArraySlice<Double> { series.close[range] }
     public var volume: ArraySlice<Double> { series.volume[range] }
+    public var spread: ArraySlice<Double>? { series.spread?[range] }
 
     /// Copies the slice into a standalone series (the only operation here that copies).
     public func materialize() -> BarSeries {
@@ -176,6 +185,7 @@ public struct BarSlice: Sendable {
         s.low = Array(low)
         s.close = Array(close)
         s.volume = Array(volume)
+        s.spread = spread.map { Array($0) }
         return s
     }
 }

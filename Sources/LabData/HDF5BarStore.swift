@@ -162,6 +162,9 @@ public enum HDF5BarStore {
                 for (name, column) in [("open", s.open), ("high", s.high), ("low", s.low), ("close", s.close), ("volume", s.volume)] {
                     try group.write(name, column, chunkRows: options.chunkRows, gzipLevel: options.gzipLevel)
                 }
+                if let spread = s.spread {
+                    try group.write("spread", spread, chunkRows: options.chunkRows, gzipLevel: options.gzipLevel)
+                }
                 try group.setStringAttribute("symbol", s.symbol)
                 try group.setStringAttribute("timezone", s.timezone)
                 if let f = s.frequency { try group.setStringAttribute("frequency", f.label) }
@@ -466,10 +469,19 @@ struct ColumnarSource {
         let frequency = group.stringAttribute("frequency").flatMap(BarFrequency.init(label:))
         let zone = storedTimezone ?? timezone ?? "UTC"
         let stamps = Self.dateLabels(timestamps, timezone: zone)
+        // Optional quoted spread (plain layout only; fraction of mid).
+        var spread: [Double]? = nil
+        if layout == .plain, let column = numeric["spread"] {
+            guard column.count == timestamps.count else {
+                throw LabDataError.columnLengthMismatch(
+                    path: path, symbol: symbol, column: "spread", expected: timestamps.count, actual: column.count)
+            }
+            spread = column
+        }
         let series = try BarSeries(
             symbol: symbol, timestamps: stamps,
             open: values[.open]!, high: values[.high]!, low: values[.low]!, close: values[.close]!, volume: values[.volume]!,
-            frequency: frequency, timezone: zone, metadata: metadata)
+            spread: spread, frequency: frequency, timezone: zone, metadata: metadata)
         return LoadedSymbol(series: series, layout: layout, columns: columns, columnSources: sources)
     }
 }

@@ -23,6 +23,7 @@ import Testing
         a.close[7] = .nan  // NaN and signed zero survive bit for bit
         a.volume[8] = -0.0
         a.metadata = ["source": "unit test", "currency": "USD"]
+        a.spread = (0..<a.count).map { 0.0005 + Double($0) * 1e-7 }
         let b = try SyntheticBars.intraday(symbol: "MIN", startDay: 18_300, days: 2, seed: 4)
         let path = Fixture.scratch() + "/roundtrip.h5"
         try HDF5BarStore.write([a, b], to: path, options: HDF5WriteOptions(chunkRows: chunkRows, gzipLevel: gzip))
@@ -36,6 +37,7 @@ import Testing
                 #expect(x.map(\.bitPattern) == y.map(\.bitPattern))
             }
             #expect(s.timezone == original.timezone && s.frequency == original.frequency)
+            #expect(s.spread?.map(\.bitPattern) == original.spread?.map(\.bitPattern))
         }
         #expect(back[1].series.metadata["currency"] == "USD" && back[1].series.metadata["source"] == "unit test")
         #expect(try HDF5BarStore.read(path, symbol: "SYN").series.count == 500)
