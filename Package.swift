@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "gslab", targets: ["gslab"]),
         .library(name: "LabCore", targets: ["LabCore"]),
         .library(name: "LabData", targets: ["LabData"]),
+        .library(name: "LabStress", targets: ["LabStress"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,7 @@ let package = Package(
             name: "LabData",
             dependencies: ["LabCore", "CHDF5", .product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
+        .target(name: "LabStress", dependencies: ["LabCore", "COpenBLAS"]),
 
         // MARK: Command-line interface (thin)
         .executableTarget(
@@ -47,6 +49,7 @@ let package = Package(
             dependencies: ["LabData", "LabCore", "CHDF5"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "LabStressTests", dependencies: ["LabStress", "LabCore", "LabData"]),
         .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore"]),
     ]
 )

@@ -1,0 +1,146 @@
+import Foundation
+import LabCore
+
+/// A flash crash: a fast fall of `depth`, a trough, and a partial or full rebound, shaped on the
+/// 6 May 2010 event (the Dow fell about 9 % in roughly 15 minutes around 14:32–14:47 ET and
+/// recovered most of it within 20 minutes — SEC/CFTC joint report, 30 Sep 2010).
+///
+/// Model: a log-price overlay `f` added to the path. Over `dropBars` bars it falls to
+/// `log(1 − depth)` along `u²` (accelerating, as the sell-off fed on itself), stays there for
+/// `troughBars`, then regains the fraction `recovery` of the fall along `1 − (1 − u)²` (fast rebound,
+/// then slower) over `recoveryBars`. Bar `t` becomes `open·e^{f(t−1)}`, `close·e^{f(t)}`,
+/// `high·e^{max}`, `low·e^{min}`; bars after the window are shifted by the unrecovered part.
+/// Liquidity: volume × `volumeMultiplier` during the fall and the trough; the quoted spread ×
+/// `spreadMultiplier` there, easing back linearly over the recovery (a series without a spread
+/// column gets one at `baseSpread`). Target statistic: the lowest close relative to the original
+/// is exactly `1 − depth`.
+public struct FlashCrash: StressTransform, Equatable {
+    /// Where the crash starts.
+    public enum Placement: Sendable, Equatable {
+        case index(Int)
+        /// The first bar at or after this time (ns since the epoch, UTC).
+        case time(Int64)
+        /// A seeded uniform start among the positions where the whole crash fits.
+        case random
+    }
+
+    public var name: String { "flash_crash" }
+    /// Fall from the pre-crash level, as a fraction in (0, 1): 0.09 is a 9 % crash.
+    public var depth: Double
+    public var dropBars: Int
+    public var troughBars: Int
+    public var recoveryBars: Int
+    /// Fraction of the fall regained by the end of the recovery, in [0, 1].
+    public var recovery: Double
+    public var placement: Placement
+    /// Volume multiplier during fall and trough, ≥ 1.
+    public var volumeMultiplier: Double
+    /// Spread multiplier during fall and trough, ≥ 1.
+    public var spreadMultiplier: Double
+    /// Spread (fraction of mid) assumed where the series has none, ≥ 0.
+    public var baseSpread: Double
+
+    public init(
+        depth: Double, dropBars: Int, troughBars: Int, recoveryBars: Int, recovery: Double, placement: Placement = .random,
+        volumeMultiplier: Double = 3, spreadMultiplier: Double = 5, baseSpread: Double = 0.0005
+    ) {
+        self.depth = depth
+        self.dropBars = dropBars
+        self.troughBars = troughBars
+        self.recoveryBars = recoveryBars
+        self.recovery = recovery
+        self.placement = placement
+        self.volumeMultiplier = volumeMultiplier
+        self.spreadMultiplier = spreadMultiplier
+        self.baseSpread = baseSpread
+    }
+
+    /// Minute bars like 6 May 2010: −9 % over 15 bars, 3 bars at the trough, 70 % regained over 20 bars.
+    public static func may2010Intraday(placement: Placement = .random) -> FlashCrash {
+        FlashCrash(depth: 0.09, dropBars: 15, troughBars: 3, recoveryBars: 20, recovery: 0.7, placement: placement)
+    }
+
+    /// Daily bars: −9 % over 2 sessions, 1 at the trough, half regained over 5 sessions.
+    public static func daily(placement: Placement = .random) -> FlashCrash {
+        FlashCrash(depth: 0.09, dropBars: 2, troughBars: 1, recoveryBars: 5, recovery: 0.5, placement: placement)
+    }
+
+    /// Total bars of the crash window.
+    public var length: Int { dropBars + troughBars + recoveryBars }
+
+    func check() throws {
+        try require(depth > 0 && depth < 1, name, "depth", "must be in (0, 1), got \(depth)")
+        try require(dropBars >= 1, name, "dropBars", "must be ≥ 1, got \(dropBars)")
+        try require(troughBars >= 0, name, "troughBars", "must be ≥ 0, got \(troughBars)")
+        try require(recoveryBars >= 0, name, "recoveryBars", "must be ≥ 0, got \(recoveryBars)")
+        try require(recovery >= 0 && recovery <= 1, name, "recovery", "must be in [0, 1], got \(recovery)")
+        try require(volumeMultiplier >= 1 && volumeMultiplier.isFinite, name, "volumeMultiplier", "must be ≥ 1, got \(volumeMultiplier)")
+        try require(spreadMultiplier >= 1 && spreadMultiplier.isFinite, name, "spreadMultiplier", "must be ≥ 1, got \(spreadMultiplier)")
+        try require(baseSpread >= 0 && baseSpread < 1, name, "baseSpread", "must be in [0, 1), got \(baseSpread)")
+    }
+
+    /// The overlay `f` at the end of each of the crash's bars (log price change vs the original).
+    public func overlay() -> [Double] {
+        let bottom = log(1 - depth)
+        var f: [Double] = []
+        f.reserveCapacity(length)
+        for k in 1...dropBars {
+            let u = Double(k) / Double(dropBars)
+            f.append(bottom * u * u)
+        }
+        for _ in 0..<troughBars { f.append(bottom) }
+        if recoveryBars > 0 {
+            for k in 1...recoveryBars {
+                let u = Double(k) / Double(recoveryBars)
+                f.append(bottom * (1 - recovery * (1 - (1 - u) * (1 - u))))
+            }
+        }
+        return f
+    }
+
+    public func apply(_ data: StressedData, rng: inout SeededRNG) throws -> StressedData {
+        try check()
+        guard let first = data.series.first else { return data }
+        let window: BarWindow
+        switch placement {
+        case let .index(i): window = .bars(start: i, count: length)
+        case let .time(t): window = .time(start: t, count: length)
+        case .random: window = .random(count: length)
+        }
+        // One placement for every symbol: a market-wide event.
+        let range = try window.resolve(in: first, transform: name, rng: &rng)
+        let f = overlay()
+        var out = data
+        for s in out.series.indices {
+            var series = out.series[s]
+            guard series.count >= range.upperBound else {
+                throw LabStressError.unsuitableInput(transform: name, reason: "\(series.symbol) has \(series.count) bars, the crash needs \(range.upperBound)")
+            }
+            var spread = series.spread ?? [Double](repeating: baseSpread, count: series.count)
+            var previous = 0.0
+            for (k, t) in range.enumerated() {
+                let now = f[k]
+                series.open[t] *= exp(previous)
+                series.close[t] *= exp(now)
+                series.high[t] *= exp(max(previous, now))
+                series.low[t] *= exp(min(previous, now))
+                if k < dropBars + troughBars {
+                    series.volume[t] *= volumeMultiplier
+                    spread[t] *= spreadMultiplier
+                } else {
+                    let u = Double(k - dropBars - troughBars + 1) / Double(recoveryBars + 1)
+                    spread[t] *= spreadMultiplier + (1 - spreadMultiplier) * u
+                }
+                previous = now
+            }
+            series.rescale(from: range.upperBound, by: exp(f[f.count - 1]))
+            series.spread = spread
+            out.series[s] = series
+        }
+        out.annotations.append(StressAnnotation(
+            transform: name, start: range.lowerBound, end: range.upperBound,
+            detail: String(format: "depth %.1f%% over %d bars, trough %d bars, %.0f%% regained over %d bars",
+                           depth * 100, dropBars, troughBars, recovery * 100, recoveryBars)))
+        return out
+    }
+}

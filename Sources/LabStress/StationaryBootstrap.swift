@@ -1,0 +1,175 @@
+import Foundation
+import LabCore
+
+/// The stationary block bootstrap (Politis & Romano 1994): alternative histories made of blocks of
+/// consecutive bars whose lengths are geometric with mean `meanBlock`, so short-range dependence
+/// (volatility clustering, intraday patterns inside a block) survives the resampling.
+///
+/// Algorithm: the first bar index is uniform; each next index is, with probability `1/meanBlock`,
+/// a new uniform start, else the following bar (wrapping from the last bar to the first). Each
+/// sampled bar brings its whole shape — open, high, low and close relative to its previous close,
+/// volume and spread — and the path is rebuilt from the original first open, so every path is
+/// OHLC-consistent. Symbols share the sampled indices, keeping cross-correlation. Paths carry the
+/// original's first `length` timestamps.
+public struct StationaryBootstrap: StressTransform, Equatable {
+    public var name: String { "bootstrap" }
+    /// Mean block length in bars, ≥ 1.
+    public var meanBlock: Double
+
+    public init(meanBlock: Double) { self.meanBlock = meanBlock }
+
+    /// The bar ratios a path is assembled from (computed once per series).
+    public struct Source: Sendable {
+        let symbol: String
+        let series: BarSeries
+        /// open / previous close, high / previous close, … (bar 0 relative to its own open).
+        let ro, rh, rl, rc: [Double]
+
+        public init(_ s: BarSeries) {
+            symbol = s.symbol
+            series = s
+            let n = s.count
+            var ro = [Double](repeating: 1, count: n), rh = ro, rl = ro, rc = ro
+            for t in 0..<n {
+                let reference = t > 0 ? s.close[t - 1] : s.open[0]
+                ro[t] = s.open[t] / reference
+                rh[t] = s.high[t] / reference
+                rl[t] = s.low[t] / reference
+                rc[t] = s.close[t] / reference
+            }
+            self.ro = ro
+            self.rh = rh
+            self.rl = rl
+            self.rc = rc
+        }
+    }
+
+    /// Sampled bar indices for one path.
+    public func indices(length: Int, of n: Int, rng: inout SeededRNG) -> [Int] {
+        let p = 1 / meanBlock
+        var out = [Int](repeating: 0, count: length)
+        var i = rng.nextInt(below: n)
+        for t in 0..<length {
+            if t > 0 {
+                if rng.nextUniform() < p { i = rng.nextInt(below: n) } else { i = i + 1 == n ? 0 : i + 1 }
+            }
+            out[t] = i
+        }
+        return out
+    }
+
+    /// Assembles a path from sampled indices.
+    static func path(_ source: Source, indices: [Int]) -> BarSeries {
+        let s = source.series
+        let length = indices.count
+        var open = [Double](repeating: 0, count: length), high = open, low = open, close = open, volume = open
+        var spread: [Double]? = s.spread == nil ? nil : open
+        var previous = s.open[0]
+        for (t, i) in indices.enumerated() {
+            open[t] = previous * source.ro[i]
+            high[t] = previous * source.rh[i]
+            low[t] = previous * source.rl[i]
+            close[t] = previous * source.rc[i]
+            volume[t] = s.volume[i]
+            if let column = s.spread { spread![t] = column[i] }
+            previous = close[t]
+        }
+        var path = s
+        path.timestamps = Array(s.timestamps.prefix(length))
+        path.open = open
+        path.high = high
+        path.low = low
+        path.close = close
+        path.volume = volume
+        path.spread = spread
+        return path
+    }
+
+    /// `count` alternative paths of `length` bars for each symbol (`paths[k][j]` = path k of symbol j).
+    /// Path `k` draws from stream `k` of `seed`, so paths can be generated in parallel and any one
+    /// regenerated alone.
+    public func paths(_ series: [BarSeries], count: Int, length: Int, seed: UInt64) throws -> [[BarSeries]] {
+        try check(series, length: length)
+        try require(count >= 1, name, "count", "must be ≥ 1, got \(count)")
+        let sources = series.map(Source.init)
+        let root = SeededRNG(seed: seed)
+        return (0..<count).map { k in
+            var rng = root.stream(k)
+            let picked = indices(length: length, of: series[0].count, rng: &rng)
+            return sources.map { Self.path($0, indices: picked) }
+        }
+    }
+
+    func check(_ series: [BarSeries], length: Int) throws {
+        try require(meanBlock >= 1 && meanBlock.isFinite, name, "meanBlock", "must be ≥ 1, got \(meanBlock)")
+        guard let first = series.first else { throw LabStressError.unsuitableInput(transform: name, reason: "no series") }
+        try require(length >= 1 && length <= first.count, name, "length", "must be in 1…\(first.count), got \(length)")
+        for s in series.dropFirst() where s.timestamps != first.timestamps {
+            throw LabStressError.unsuitableInput(transform: name, reason: "\(s.symbol) is not on the same clock as \(first.symbol)")
+        }
+    }
+
+    /// Replaces every series by one bootstrap path of the same length.
+    public func apply(_ data: StressedData, rng: inout SeededRNG) throws -> StressedData {
+        guard let first = data.series.first else { return data }
+        try check(data.series, length: first.count)
+        let picked = indices(length: first.count, of: first.count, rng: &rng)
+        var out = data
+        out.series = data.series.map { Self.path(Source($0), indices: picked) }
+        out.annotations.append(StressAnnotation(
+            transform: name, start: 0, end: first.count, detail: "stationary bootstrap path, mean block \(meanBlock) bars"))
+        return out
+    }
+}
+
+/// Historical replay: the bar-by-bar return profile of a window of a source series (a crash
+/// period, say) is spliced into the target series at a chosen place.
+///
+/// Each target bar in the window takes the source bar's open, high, low and close relative to its
+/// previous close (``LogOffsets``), optionally multiplied by `volatilityScale` (for instance the
+/// ratio of the target's volatility to the source's); the target path continues from the new level
+/// after the window. Volume is kept (the target's own liquidity).
+public struct HistoricalReplay: StressTransform {
+    public var name: String { "replay" }
+    /// The series whose history is replayed.
+    public var source: BarSeries
+    /// The source bars to replay (a `BarWindow` resolved in the source).
+    public var sourceWindow: BarWindow
+    /// Where the replay starts in the target (bar index or time); its length is the source window's.
+    public var targetStart: FlashCrash.Placement
+    /// Multiplier of the replayed log offsets, > 0 (1 replays the same percentage moves).
+    public var volatilityScale: Double
+
+    public init(source: BarSeries, sourceWindow: BarWindow, targetStart: FlashCrash.Placement, volatilityScale: Double = 1) {
+        self.source = source
+        self.sourceWindow = sourceWindow
+        self.targetStart = targetStart
+        self.volatilityScale = volatilityScale
+    }
+
+    public func apply(_ data: StressedData, rng: inout SeededRNG) throws -> StressedData {
+        try require(volatilityScale > 0 && volatilityScale.isFinite, name, "volatilityScale", "must be > 0, got \(volatilityScale)")
+        guard let first = data.series.first else { return data }
+        let from = try sourceWindow.resolve(in: source, transform: name, rng: &rng)
+        let window: BarWindow
+        switch targetStart {
+        case let .index(i): window = .bars(start: i, count: from.count)
+        case let .time(t): window = .time(start: t, count: from.count)
+        case .random: window = .random(count: from.count)
+        }
+        let range = try window.resolve(in: first, transform: name, rng: &rng)
+        var replayed = LogOffsets(source, range: from)
+        for k in replayed.c.indices {
+            replayed.o[k] *= volatilityScale
+            replayed.h[k] *= volatilityScale
+            replayed.l[k] *= volatilityScale
+            replayed.c[k] *= volatilityScale
+        }
+        var out = data
+        for s in out.series.indices { out.series[s].replace(range, with: replayed) }
+        out.annotations.append(StressAnnotation(
+            transform: name, start: range.lowerBound, end: range.upperBound,
+            detail: "\(source.symbol) bars \(from.lowerBound)..<\(from.upperBound) (\(CivilTime.iso8601(source.timestamps[from.lowerBound])) … \(CivilTime.iso8601(source.timestamps[from.upperBound - 1]))) × \(volatilityScale)"))
+        return out
+    }
+}
