@@ -8,7 +8,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "gslab-bench",
-            dependencies: [.product(name: "LabData", package: "main"), .product(name: "LabCore", package: "main")]
+            dependencies: [
+                .product(name: "LabData", package: "main"), .product(name: "LabCore", package: "main"),
+                .product(name: "LabStress", package: "main"),
+            ]
         )
     ]
 )

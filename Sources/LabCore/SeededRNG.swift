@@ -78,6 +78,19 @@ public struct SeededRNG: RandomNumberGenerator, Sendable, Equatable {
         return g
     }
 
+    /// Streams `0 ..< count` of this generator (`streams(n)[k] == stream(k)`), made with `count − 1`
+    /// jumps in all rather than `k` jumps for each.
+    public func streams(_ count: Int) -> [SeededRNG] {
+        var result: [SeededRNG] = []
+        result.reserveCapacity(max(count, 0))
+        var g = self
+        for k in 0..<max(count, 0) {
+            if k > 0 { g.jump() }
+            result.append(g)
+        }
+        return result
+    }
+
     /// A uniform double in [0, 1) with 53 random bits.
     @inlinable
     public mutating func nextUniform() -> Double {

@@ -10,20 +10,32 @@ import LabCore
 struct LogOffsets {
     var o: [Double], h: [Double], l: [Double], c: [Double]
 
-    /// Offsets of the bars in `range`.
+    /// Offsets of the bars in `range` (ratios first, then one vectorised log per column).
     init(_ s: BarSeries, range: Range<Int>) {
         let n = range.count
         o = [Double](repeating: 0, count: n)
         h = o
         l = o
         c = o
-        for (k, t) in range.enumerated() {
-            let reference = t > 0 ? s.close[t - 1] : s.open[0]
-            o[k] = log(s.open[t] / reference)
-            h[k] = log(s.high[t] / reference)
-            l[k] = log(s.low[t] / reference)
-            c[k] = log(s.close[t] / reference)
+        s.open.withUnsafeBufferPointer { op in
+            s.high.withUnsafeBufferPointer { hp in
+                s.low.withUnsafeBufferPointer { lp in
+                    s.close.withUnsafeBufferPointer { cp in
+                        for (k, t) in range.enumerated() {
+                            let reciprocal = 1 / (t > 0 ? cp[t - 1] : op[0])
+                            o[k] = op[t] * reciprocal
+                            h[k] = hp[t] * reciprocal
+                            l[k] = lp[t] * reciprocal
+                            c[k] = cp[t] * reciprocal
+                        }
+                    }
+                }
+            }
         }
+        VectorMath.log(&o)
+        VectorMath.log(&h)
+        VectorMath.log(&l)
+        VectorMath.log(&c)
     }
 
     /// Keeps the bar's shape around a new close offset: the open scales by `wick`, and the
@@ -44,27 +56,74 @@ extension BarSeries {
     /// own offsets, so the path stays continuous and continues from the new level.
     mutating func replace(_ range: Range<Int>, with offsets: LogOffsets) {
         guard !range.isEmpty else { return }
+        var eo = offsets.o, eh = offsets.h, el = offsets.l, ec = offsets.c
+        VectorMath.exp(&eo)
+        VectorMath.exp(&eh)
+        VectorMath.exp(&el)
+        VectorMath.exp(&ec)
         var previous = range.lowerBound > 0 ? close[range.lowerBound - 1] : open[0]
         let oldLast = close[range.upperBound - 1]
-        for (k, t) in range.enumerated() {
-            open[t] = previous * exp(offsets.o[k])
-            high[t] = previous * exp(offsets.h[k])
-            low[t] = previous * exp(offsets.l[k])
-            close[t] = previous * exp(offsets.c[k])
-            previous = close[t]
+        let start = range.lowerBound
+        open.withUnsafeMutableBufferPointer { op in
+            high.withUnsafeMutableBufferPointer { hp in
+                low.withUnsafeMutableBufferPointer { lp in
+                    close.withUnsafeMutableBufferPointer { cp in
+                        for k in 0..<range.count {
+                            let t = start + k
+                            op[t] = previous * eo[k]
+                            hp[t] = previous * eh[k]
+                            lp[t] = previous * el[k]
+                            cp[t] = previous * ec[k]
+                            previous = cp[t]
+                        }
+                    }
+                }
+            }
         }
         let factor = close[range.upperBound - 1] / oldLast
         if factor != 1 { rescale(from: range.upperBound, by: factor) }
     }
 
+    /// Multiplies the four prices of bar `range.lowerBound + k` by `factors[k]`, and every bar after
+    /// the range by the last factor (the path continues from its new level).
+    mutating func multiply(_ range: Range<Int>, by factors: [Double]) {
+        guard !range.isEmpty else { return }
+        let start = range.lowerBound
+        open.withUnsafeMutableBufferPointer { op in
+            high.withUnsafeMutableBufferPointer { hp in
+                low.withUnsafeMutableBufferPointer { lp in
+                    close.withUnsafeMutableBufferPointer { cp in
+                        for k in 0..<range.count {
+                            let t = start + k, f = factors[k]
+                            op[t] *= f
+                            hp[t] *= f
+                            lp[t] *= f
+                            cp[t] *= f
+                        }
+                    }
+                }
+            }
+        }
+        rescale(from: range.upperBound, by: factors[range.count - 1])
+    }
+
     /// Multiplies every price from bar `start` on by `factor` (a level shift; returns unchanged).
     mutating func rescale(from start: Int, by factor: Double) {
-        guard start < count else { return }
-        for t in start..<count {
-            open[t] *= factor
-            high[t] *= factor
-            low[t] *= factor
-            close[t] *= factor
+        guard start < count, factor != 1 else { return }
+        let n = count
+        open.withUnsafeMutableBufferPointer { op in
+            high.withUnsafeMutableBufferPointer { hp in
+                low.withUnsafeMutableBufferPointer { lp in
+                    close.withUnsafeMutableBufferPointer { cp in
+                        for t in start..<n {
+                            op[t] *= factor
+                            hp[t] *= factor
+                            lp[t] *= factor
+                            cp[t] *= factor
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -61,6 +61,7 @@ public struct CorrelationBreakdown: StressTransform, Equatable {
     }
 
     public func apply(_ data: StressedData, rng: inout SeededRNG) throws -> StressedData {
+        BLASThreads.useOne()
         let n = data.series.count
         guard n >= 2 else { throw LabStressError.unsuitableInput(transform: name, reason: "needs at least 2 symbols, got \(n)") }
         let first = data.series[0]
@@ -113,4 +114,11 @@ public struct CorrelationBreakdown: StressTransform, Equatable {
         out.annotations.append(StressAnnotation(transform: name, start: range.lowerBound, end: range.upperBound, detail: description))
         return out
     }
+}
+
+/// OpenBLAS is held to one thread: the lab parallelises across jobs, and the matrices here are
+/// tiny (one row and column per symbol), where OpenBLAS's own threads only spin.
+enum BLASThreads {
+    private static let once: Void = { openblas_set_num_threads(1) }()
+    static func useOne() { _ = once }
 }

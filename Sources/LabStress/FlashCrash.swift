@@ -109,7 +109,8 @@ public struct FlashCrash: StressTransform, Equatable {
         }
         // One placement for every symbol: a market-wide event.
         let range = try window.resolve(in: first, transform: name, rng: &rng)
-        let f = overlay()
+        var growth = overlay()  // e^f: the overlay as price multipliers
+        VectorMath.exp(&growth)
         var out = data
         for s in out.series.indices {
             var series = out.series[s]
@@ -117,13 +118,13 @@ public struct FlashCrash: StressTransform, Equatable {
                 throw LabStressError.unsuitableInput(transform: name, reason: "\(series.symbol) has \(series.count) bars, the crash needs \(range.upperBound)")
             }
             var spread = series.spread ?? [Double](repeating: baseSpread, count: series.count)
-            var previous = 0.0
+            var previous = 1.0
             for (k, t) in range.enumerated() {
-                let now = f[k]
-                series.open[t] *= exp(previous)
-                series.close[t] *= exp(now)
-                series.high[t] *= exp(max(previous, now))
-                series.low[t] *= exp(min(previous, now))
+                let now = growth[k]
+                series.open[t] *= previous
+                series.close[t] *= now
+                series.high[t] *= max(previous, now)
+                series.low[t] *= min(previous, now)
                 if k < dropBars + troughBars {
                     series.volume[t] *= volumeMultiplier
                     spread[t] *= spreadMultiplier
@@ -133,7 +134,7 @@ public struct FlashCrash: StressTransform, Equatable {
                 }
                 previous = now
             }
-            series.rescale(from: range.upperBound, by: exp(f[f.count - 1]))
+            series.rescale(from: range.upperBound, by: growth[growth.count - 1])
             series.spread = spread
             out.series[s] = series
         }

@@ -75,7 +75,16 @@ public struct SessionGaps: StressTransform, Equatable {
         let range = try window.resolve(in: first, transform: name, rng: &rng)
         // Session starts and gap draws from the first symbol: a market-wide event.
         var gaps: [(bar: Int, factor: Double)] = []
-        for t in range where t > 0 && first.localDayNumber(at: t) != first.localDayNumber(at: t - 1) {
+        // A session starts at every daily bar, and intraday where the spacing exceeds 1.5 bars and
+        // the local trading date changes (the date is looked up only at such spacings).
+        let intraday = first.frequency?.isIntraday ?? false
+        let longSpacing = first.frequency.map { $0.nanoseconds * 3 / 2 } ?? 0
+        func startsSession(_ t: Int) -> Bool {
+            guard intraday else { return true }
+            return first.timestamps[t] - first.timestamps[t - 1] > longSpacing
+                && first.localDayNumber(at: t) != first.localDayNumber(at: t - 1)
+        }
+        for t in range where t > 0 && startsSession(t) {
             guard rng.nextUniform() < probability else { continue }
             let down: Bool =
                 switch direction {

@@ -58,13 +58,13 @@ public struct StationaryBootstrap: StressTransform, Equatable {
         return out
     }
 
-    /// Assembles a path from sampled indices.
-    static func path(_ source: Source, indices: [Int]) -> BarSeries {
+    /// Assembles a path from sampled indices, starting from `start` (default: the source's first open).
+    static func path(_ source: Source, indices: [Int], start: Double? = nil) -> BarSeries {
         let s = source.series
         let length = indices.count
         var open = [Double](repeating: 0, count: length), high = open, low = open, close = open, volume = open
         var spread: [Double]? = s.spread == nil ? nil : open
-        var previous = s.open[0]
+        var previous = start ?? s.open[0]
         for (t, i) in indices.enumerated() {
             open[t] = previous * source.ro[i]
             high[t] = previous * source.rh[i]
@@ -92,9 +92,8 @@ public struct StationaryBootstrap: StressTransform, Equatable {
         try check(series, length: length)
         try require(count >= 1, name, "count", "must be ≥ 1, got \(count)")
         let sources = series.map(Source.init)
-        let root = SeededRNG(seed: seed)
-        return (0..<count).map { k in
-            var rng = root.stream(k)
+        return SeededRNG(seed: seed).streams(count).map { stream in
+            var rng = stream
             let picked = indices(length: length, of: series[0].count, rng: &rng)
             return sources.map { Self.path($0, indices: picked) }
         }
@@ -158,18 +157,45 @@ public struct HistoricalReplay: StressTransform {
         case .random: window = .random(count: from.count)
         }
         let range = try window.resolve(in: first, transform: name, rng: &rng)
-        var replayed = LogOffsets(source, range: from)
-        for k in replayed.c.indices {
-            replayed.o[k] *= volatilityScale
-            replayed.h[k] *= volatilityScale
-            replayed.l[k] *= volatilityScale
-            replayed.c[k] *= volatilityScale
-        }
         var out = data
-        for s in out.series.indices { out.series[s].replace(range, with: replayed) }
+        if volatilityScale == 1 {
+            // Same percentage moves: copy the source bars' ratios to the previous close (no logs).
+            let ratios = StationaryBootstrap.Source(source)
+            let picked = Array(from)
+            for s in out.series.indices {
+                let anchor = range.lowerBound > 0 ? out.series[s].close[range.lowerBound - 1] : out.series[s].open[0]
+                let path = StationaryBootstrap.path(ratios, indices: picked, start: anchor)
+                out.series[s].splice(range, from: path)
+            }
+        } else {
+            var replayed = LogOffsets(source, range: from)
+            for k in replayed.c.indices {
+                replayed.o[k] *= volatilityScale
+                replayed.h[k] *= volatilityScale
+                replayed.l[k] *= volatilityScale
+                replayed.c[k] *= volatilityScale
+            }
+            for s in out.series.indices { out.series[s].replace(range, with: replayed) }
+        }
         out.annotations.append(StressAnnotation(
             transform: name, start: range.lowerBound, end: range.upperBound,
             detail: "\(source.symbol) bars \(from.lowerBound)..<\(from.upperBound) (\(CivilTime.iso8601(source.timestamps[from.lowerBound])) … \(CivilTime.iso8601(source.timestamps[from.upperBound - 1]))) × \(volatilityScale)"))
         return out
+    }
+}
+
+extension BarSeries {
+    /// Puts the prices of `path` (bars 0…) into `range` and moves every later bar to continue from
+    /// the new level. Volume and spread are the target's own.
+    mutating func splice(_ range: Range<Int>, from path: BarSeries) {
+        guard !range.isEmpty else { return }
+        let factor = path.close[range.count - 1] / close[range.upperBound - 1]
+        for (k, t) in range.enumerated() {
+            open[t] = path.open[k]
+            high[t] = path.high[k]
+            low[t] = path.low[k]
+            close[t] = path.close[k]
+        }
+        rescale(from: range.upperBound, by: factor)
     }
 }

@@ -57,9 +57,9 @@ public enum StressSuite {
     /// Runs each scenario on `series`; scenario `i` uses the seed drawn from stream `i` of `seed`,
     /// so results do not depend on which other scenarios run or in what order they are computed.
     public static func run(_ scenarios: [StressScenario], on series: [BarSeries], seed: UInt64) throws -> [StressScenarioResult] {
-        let root = SeededRNG(seed: seed)
+        let streams = SeededRNG(seed: seed).streams(scenarios.count)
         return try scenarios.enumerated().map { i, scenario in
-            var rng = root.stream(i)
+            var rng = streams[i]
             let data = try scenario.pipeline.apply(series, seed: rng.next())
             return StressScenarioResult(name: scenario.name, data: data)
         }

@@ -93,9 +93,9 @@ public struct StressPipeline: Sendable {
     /// Runs every step on `series` with `seed`.
     public func apply(_ series: [BarSeries], seed: UInt64) throws -> StressedData {
         var data = StressedData(series: series)
-        let root = SeededRNG(seed: seed)
+        let streams = SeededRNG(seed: seed).streams(steps.count)
         for (k, step) in steps.enumerated() {
-            var rng = root.stream(k)
+            var rng = streams[k]
             data = try step.apply(data, rng: &rng)
         }
         return data

@@ -74,19 +74,20 @@ public struct DriftShift: StressTransform, Equatable {
         let range = try window.resolve(in: first, transform: name, rng: &rng)
         var out = data
         for s in out.series.indices {
-            var offsets = LogOffsets(out.series[s], range: range)
+            var series = out.series[s]
             let shift: Double
             switch mode {
-            case let .add(drift): shift = drift / StressTime.periodsPerYear(out.series[s])
-            case .reverse: shift = -2 * Stats.mean(offsets.c[...])
+            case let .add(drift): shift = drift / StressTime.periodsPerYear(series)
+            case .reverse:
+                // Mean log return of the window from its end points: log(C_end / C_before) / count.
+                let before = range.lowerBound > 0 ? series.close[range.lowerBound - 1] : series.open[0]
+                shift = -2 * log(series.close[range.upperBound - 1] / before) / Double(range.count)
             }
-            for k in offsets.c.indices {
-                offsets.o[k] += shift
-                offsets.h[k] += shift
-                offsets.l[k] += shift
-                offsets.c[k] += shift
-            }
-            out.series[s].replace(range, with: offsets)
+            // Adding `shift` to every log offset multiplies bar k of the window by e^{(k+1)·shift}.
+            var growth = (1...range.count).map { Double($0) * shift }
+            VectorMath.exp(&growth)
+            series.multiply(range, by: growth)
+            out.series[s] = series
         }
         let detail: String =
             switch mode {

@@ -95,6 +95,7 @@ import Testing
         #expect(xa == xb && xa != xc)
         var zero = base.stream(0), plain = base
         #expect(zero.next() == plain.next())
+        #expect(base.streams(5) == (0..<5).map { base.stream($0) })
     }
 
     @Test func variatesHaveTheRightRangeAndMoments() {

@@ -3,9 +3,12 @@
 //
 // Usage: gslab-bench read FILE SYMBOL RUNS      (HDF5BarStore.read of one symbol)
 //        gslab-bench quality ROWS RUNS          (DataQuality.validate + clean, clean and damaged data)
+//        gslab-bench stress ROWS RUNS           (each stress transform on ROWS minute bars, one core;
+//                                                GARCH fit; bootstrap of 1000 paths × 10k bars)
 import Foundation
 import LabCore
 import LabData
+import LabStress
 
 /// Keeps the optimiser from discarding results.
 @inline(never) func blackHole<T>(_ x: T) { withExtendedLifetime(x) {} }
@@ -68,6 +71,46 @@ do {
             blackHole(result)
         }
         print("quality_damaged \(dirty) \(rows) \(changes)")
+    case "stress":
+        let (rows, runs) = (Int(args[2]) ?? 1_000_000, Int(args[3]) ?? 5)
+        let day = CivilTime.daysFromCivil(year: 2000, month: 1, day: 3)
+        func make(_ stream: Int) throws -> BarSeries {
+            try SyntheticBars.intraday(symbol: "S\(stream)", startDay: day, days: rows / 200 + 1, seed: 5, stream: stream)[bars: 0..<rows].materialize()
+        }
+        let one = [try make(0)]
+        let two = [one[0], try make(1)]
+        let cases: [(String, [BarSeries], any StressTransform)] = [
+            ("flash_crash", one, FlashCrash(depth: 0.09, dropBars: rows / 3, troughBars: rows / 3, recoveryBars: rows / 3 - 1, recovery: 0.7, placement: .index(0))),
+            ("vol_scale", one, VolatilityScaling(factor: 2)),
+            ("drift_shift", one, DriftShift(mode: .add(annualDrift: -0.5))),
+            ("regime_switch", one, RegimeSwitching.calmAndStressed),
+            ("garch (given parameters)", one, GARCHRegime(parameters: GARCHParameters(omega: 1e-9, alpha: 0.08, beta: 0.9), innovations: .gaussian)),
+            ("liquidity_drought", one, LiquidityDrought(volumeFactor: 0.2, spreadMultiplier: 5, window: .all)),
+            ("gaps", one, SessionGaps(size: 0.05, probability: 0.05)),
+            ("correlation_breakdown (2 symbols)", two, CorrelationBreakdown(target: .uniform(0.9))),
+            ("bootstrap (1 path)", one, StationaryBootstrap(meanBlock: 390)),
+            ("replay", one, HistoricalReplay(source: one[0], sourceWindow: .all, targetStart: .index(0))),
+        ]
+        for (name, input, transform) in cases {
+            let t = try best(runs) {
+                var rng = SeededRNG(seed: 1)
+                blackHole(try transform.apply(StressedData(series: input), rng: &rng))
+            }
+            print("stress \(name.replacingOccurrences(of: " ", with: "_")) \(t) \(rows * input.count)")
+        }
+        let returns = (1..<rows).map { log(one[0].close[$0] / one[0].close[$0 - 1]) }
+        let fit = try best(max(1, runs / 2)) { blackHole(try GARCH.fit(returns)) }
+        print("stress garch_fit \(fit) \(rows)")
+        let boot = try best(runs) { blackHole(try StationaryBootstrap(meanBlock: 50).paths(one, count: 1000, length: 10_000, seed: 3)) }
+        print("stress bootstrap_1000x10k \(boot) 10000000")
+    case "vmath":
+        var rng = SeededRNG(seed: 1)
+        let x = (0..<4_000_000).map { _ in 1 + 0.01 * rng.nextUniform() }
+        let tv = best(5) { var y = x; VectorMath.log(&y); blackHole(y) }
+        let ts = best(5) { var y = x; for i in y.indices { y[i] = log(y[i]) }; blackHole(y) }
+        let te = best(5) { var y = x; VectorMath.exp(&y); blackHole(y) }
+        let tse = best(5) { var y = x; for i in y.indices { y[i] = exp(y[i]) }; blackHole(y) }
+        print("vmath log \(tv) libm \(ts) exp \(te) libm \(tse) (4M values)")
     default:
         FileHandle.standardError.write(Data("unknown benchmark \(args[1])\n".utf8))
         exit(2)
