@@ -34,11 +34,15 @@ let package = Package(
             dependencies: ["LabCore", "CHDF5", .product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         .target(name: "LabStress", dependencies: ["LabCore", "COpenBLAS"]),
+        .target(name: "LabReport", dependencies: ["LabCore", "LabStress"]),
 
         // MARK: Command-line interface (thin)
         .executableTarget(
             name: "gslab",
-            dependencies: ["LabCore", "LabData", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "LabCore", "LabData", "LabStress", "LabReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // MARK: Tests (one target per module)
@@ -50,6 +54,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LabStressTests", dependencies: ["LabStress", "LabCore", "LabData"]),
+        .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabCore"]),
         .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore"]),
     ]
 )

@@ -169,3 +169,28 @@ func scratch() -> String {
         #expect(run.stderr == "gslab: \(path): permission denied (cannot read the file)\n")
     }
 }
+
+@Suite struct StressSuiteEndToEndTests {
+    @Test func suiteWritesTheSameSummaryAndChartForTheSameSeed() throws {
+        let dir = scratch()
+        let a = try Run("stress", "suite", "datasets/intraday_2sym.h5", "--paths", "1", "--seed", "7", "--json", dir + "/a.json", "--svg", dir + "/a.svg")
+        let b = try Run("stress", "suite", "datasets/intraday_2sym.h5", "--paths", "1", "--seed", "7", "--json", dir + "/b.json", "--svg", dir + "/b.svg")
+        #expect(a.status == 0 && b.status == 0)
+        #expect(a.stdout.contains("correlation_breakdown AAA"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.json")) == Data(contentsOf: URL(fileURLWithPath: dir + "/b.json")))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.svg")) == Data(contentsOf: URL(fileURLWithPath: dir + "/b.svg")))
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/a.json"))) as! [String: Any]
+        let names = (doc["scenarios"] as! [[String: Any]]).map { $0["scenario"] as! String }
+        #expect(names.first == "baseline" && names.contains("flash_crash") && names.last == "bootstrap_1")
+        let other = try Run("stress", "suite", "datasets/intraday_2sym.h5", "--paths", "1", "--seed", "8", "--json", dir + "/c.json")
+        #expect(other.status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.json")) != Data(contentsOf: URL(fileURLWithPath: dir + "/c.json")))
+    }
+
+    @Test func badInputIsOneLine() throws {
+        let run = try Run("stress", "suite", "datasets/GOOG.h5", "--paths=-1")
+        #expect(run.status == 2 && run.stderr == "gslab: stress suite: paths: must be ≥ 0, got -1\n")
+        let missing = try Run("stress", "suite", "datasets/GOOG.h5", "--symbol", "AAPL")
+        #expect(missing.status == 2 && missing.stderr == "gslab: datasets/GOOG.h5: symbol \"AAPL\" not found (present: GOOG)\n")
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// A self-contained SVG line chart (no scripts, no external fonts or styles), for reports and docs.
+///
+/// Lines are decimated to at most two points per horizontal pixel (the min and max of each pixel
+/// column, in order), so a million-bar series draws as a few thousand points and the picture keeps
+/// every spike. Coordinates are printed with two decimals: the same data gives the same bytes.
+public struct SVGLineChart: Sendable {
+    /// One polyline.
+    public struct Line: Sendable {
+        public var name: String
+        public var values: [Double]
+        /// CSS colour, e.g. `#1f77b4`.
+        public var color: String
+        public var width: Double
+
+        public init(name: String, values: [Double], color: String, width: Double = 1) {
+            self.name = name
+            self.values = values
+            self.color = color
+            self.width = width
+        }
+    }
+
+    /// A shaded band over an index range of the x axis (a stress window, a regime).
+    public struct Band: Sendable {
+        public var range: Range<Int>
+        public var color: String
+        public var label: String
+
+        public init(range: Range<Int>, color: String, label: String) {
+            self.range = range
+            self.color = color
+            self.label = label
+        }
+    }
+
+    public var title: String
+    public var width: Int
+    public var height: Int
+    public var lines: [Line]
+    public var bands: [Band]
+    /// Labels at the left and right ends of the x axis (e.g. first and last date).
+    public var xLabels: (String, String)
+    /// Plot the y axis on a log scale (prices).
+    public var logScale: Bool
+
+    public init(title: String, width: Int = 960, height: Int = 420, lines: [Line], bands: [Band] = [], xLabels: (String, String) = ("", ""), logScale: Bool = true) {
+        self.title = title
+        self.width = width
+        self.height = height
+        self.lines = lines
+        self.bands = bands
+        self.xLabels = xLabels
+        self.logScale = logScale
+    }
+
+    /// The chart as SVG text.
+    public func render() -> String {
+        let left = 64.0, right = 150.0, top = 36.0, bottom = 36.0
+        let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
+        let count = lines.map(\.values.count).max() ?? 0
+        func transform(_ v: Double) -> Double { logScale ? Foundation.log(v) : v }
+        let finite = lines.flatMap(\.values).filter { $0.isFinite && (!logScale || $0 > 0) }.map(transform)
+        let lo = finite.min() ?? 0, hi = finite.max() ?? 1
+        let span = hi > lo ? hi - lo : 1
+        func x(_ i: Int) -> Double { left + plotWidth * (count > 1 ? Double(i) / Double(count - 1) : 0.5) }
+        func y(_ v: Double) -> Double { top + plotHeight * (1 - (transform(v) - lo) / span) }
+        func f(_ v: Double) -> String { String(format: "%.2f", v) }
+        func escape(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        }
+
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        svg += "<text x=\"\(f(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">\(escape(title))</text>\n"
+        for band in bands where !band.range.isEmpty && count > 0 {
+            let x0 = x(max(0, band.range.lowerBound)), x1 = x(min(count - 1, band.range.upperBound - 1))
+            svg += "<rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(max(1, x1 - x0)))\" height=\"\(f(plotHeight))\" fill=\"\(band.color)\" fill-opacity=\"0.18\"><title>\(escape(band.label))</title></rect>\n"
+        }
+        // Axes and five horizontal grid lines labelled with prices.
+        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#888\"/>\n"
+        for k in 0...4 {
+            let t = lo + span * Double(k) / 4
+            let value = logScale ? Foundation.exp(t) : t
+            let yy = top + plotHeight * (1 - Double(k) / 4)
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(yy))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(yy))\" stroke=\"#ddd\"/>"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(String(format: value >= 100 ? "%.0f" : "%.2f", value))</text>\n"
+        }
+        svg += "<text x=\"\(f(left))\" y=\"\(f(Double(height) - 12))\">\(escape(xLabels.0))</text>"
+        svg += "<text x=\"\(f(left + plotWidth))\" y=\"\(f(Double(height) - 12))\" text-anchor=\"end\">\(escape(xLabels.1))</text>\n"
+        for (k, line) in lines.enumerated() {
+            let points = Self.decimate(line.values, columns: Int(plotWidth))
+            let path = points.filter { line.values[$0].isFinite && (!logScale || line.values[$0] > 0) }
+                .map { "\(f(x($0))),\(f(y(line.values[$0])))" }.joined(separator: " ")
+            svg += "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(f(line.width))\" points=\"\(path)\"><title>\(escape(line.name))</title></polyline>\n"
+            let ly = top + 14 + Double(k) * 18
+            svg += "<line x1=\"\(f(left + plotWidth + 12))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + plotWidth + 30))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"\(f(max(2, line.width)))\"/>"
+            svg += "<text x=\"\(f(left + plotWidth + 36))\" y=\"\(f(ly))\">\(escape(line.name))</text>\n"
+        }
+        svg += "</svg>\n"
+        return svg
+    }
+
+    /// Indices to draw: for each of `columns` equal slices of the series, the first index and the
+    /// indices of the slice's minimum and maximum, in order (all indices when the series is short).
+    public static func decimate(_ values: [Double], columns: Int) -> [Int] {
+        let n = values.count
+        guard n > 2 * max(columns, 1) else { return Array(0..<n) }
+        var out: [Int] = []
+        out.reserveCapacity(3 * columns + 1)
+        for c in 0..<columns {
+            let lo = n * c / columns, hi = n * (c + 1) / columns
+            guard hi > lo else { continue }
+            var minI = lo, maxI = lo
+            for i in lo..<hi {
+                if values[i] < values[minI] { minI = i }
+                if values[i] > values[maxI] { maxI = i }
+            }
+            for i in Set([lo, minI, maxI]).sorted() { out.append(i) }
+        }
+        if out.last != n - 1 { out.append(n - 1) }
+        return out
+    }
+}
