@@ -84,6 +84,38 @@ extension BarSeries {
         if factor != 1 { rescale(from: range.upperBound, by: factor) }
     }
 
+    /// Close-to-close log returns of the bars in `range` (bar 0 measured from its own open).
+    func logReturns(_ range: Range<Int>) -> [Double] {
+        var r = range.map { t in close[t] / (t > 0 ? close[t - 1] : open[0]) }
+        VectorMath.log(&r)
+        return r
+    }
+
+    /// Gives the bars of `range` new close-to-close log returns while keeping each bar's shape:
+    /// the open keeps its ratio to the previous close, and the high/low keep their ratios to
+    /// max/min(open, close). This is ``LogOffsets/reshape(_:close:wick:)`` with `wick = 1`, done in
+    /// ratios (one exp per bar, no logs). Later bars continue from the new level.
+    mutating func replaceReturns(_ range: Range<Int>, with returns: [Double]) {
+        guard !range.isEmpty else { return }
+        var growth = returns
+        VectorMath.exp(&growth)
+        var previousNew = range.lowerBound > 0 ? close[range.lowerBound - 1] : open[0]
+        var previousOld = previousNew
+        let oldLast = close[range.upperBound - 1]
+        for (k, t) in range.enumerated() {
+            let o = open[t], c = close[t]
+            let newOpen = previousNew * (o / previousOld)
+            let newClose = previousNew * growth[k]
+            high[t] = max(newOpen, newClose) * (high[t] / max(o, c))
+            low[t] = min(newOpen, newClose) * (low[t] / min(o, c))
+            open[t] = newOpen
+            close[t] = newClose
+            previousOld = c
+            previousNew = newClose
+        }
+        rescale(from: range.upperBound, by: close[range.upperBound - 1] / oldLast)
+    }
+
     /// Multiplies the four prices of bar `range.lowerBound + k` by `factors[k]`, and every bar after
     /// the range by the last factor (the path continues from its new level).
     mutating func multiply(_ range: Range<Int>, by factors: [Double]) {

@@ -11,7 +11,7 @@ import LabCore
 /// `T = L_T L_Tᵀ` (LAPACK `dpotrf`, BLAS `dtrsm`/`dtrmm` through OpenBLAS):
 /// `Z' = Z · L_S⁻ᵀ · L_Tᵀ`. The sample correlation of the result is then exactly `T`, and means and
 /// standard deviations are exactly the originals. Bars keep their shape around the new closes
-/// (``LogOffsets``). Requires at least two symbols on one clock and more bars than symbols; a target
+/// (open to previous close and high/low to max/min(open, close) ratios unchanged). Requires at least two symbols on one clock and more bars than symbols; a target
 /// that is not a positive-definite correlation matrix is an error.
 public struct CorrelationBreakdown: StressTransform, Equatable {
     public enum Target: Sendable, Equatable {
@@ -77,17 +77,17 @@ public struct CorrelationBreakdown: StressTransform, Equatable {
         guard rows > n else {
             throw LabStressError.unsuitableInput(transform: name, reason: "window of \(rows) bars is too short for \(n) symbols")
         }
-        var offsets = data.series.map { LogOffsets($0, range: range) }
+        let returns = data.series.map { $0.logReturns(range) }
         // Z: rows × n, column-major, standardised returns.
         var z = [Double](repeating: 0, count: rows * n)
         var means = [Double](repeating: 0, count: n), sds = means
         for j in 0..<n {
-            means[j] = Stats.mean(offsets[j].c[...])
-            sds[j] = Stats.sd(offsets[j].c[...])
+            means[j] = Stats.mean(returns[j][...])
+            sds[j] = Stats.sd(returns[j][...])
             guard sds[j] > 0 else {
                 throw LabStressError.unsuitableInput(transform: name, reason: "\(data.series[j].symbol) has zero volatility in the window")
             }
-            for t in 0..<rows { z[j * rows + t] = (offsets[j].c[t] - means[j]) / sds[j] }
+            for t in 0..<rows { z[j * rows + t] = (returns[j][t] - means[j]) / sds[j] }
         }
         // Sample correlation S = Zᵀ Z / (rows − 1) (dsyrk fills the lower triangle).
         var s = [Double](repeating: 0, count: n * n)
@@ -101,10 +101,7 @@ public struct CorrelationBreakdown: StressTransform, Equatable {
         cblas_dtrmm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, blasint(rows), blasint(n), 1, lTarget, blasint(n), &z, blasint(rows))
         var out = data
         for j in 0..<n {
-            for t in 0..<rows {
-                offsets[j].reshape(t, close: means[j] + sds[j] * z[j * rows + t], wick: 1)
-            }
-            out.series[j].replace(range, with: offsets[j])
+            out.series[j].replaceReturns(range, with: (0..<rows).map { means[j] + sds[j] * z[j * rows + $0] })
         }
         let description: String =
             switch target {

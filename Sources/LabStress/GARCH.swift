@@ -108,9 +108,9 @@ public enum GARCH {
         for t in 0..<count {
             let z: Double
             switch innovations {
-            case .gaussian: z = rng.nextNormal()
+            case .gaussian: z = rng.nextGaussian()
             case let .studentT(nu): z = studentT(nu, rng: &rng) * ((nu - 2) / nu).squareRoot()
-            case .filteredHistorical: z = residuals.isEmpty ? rng.nextNormal() : residuals[rng.nextInt(below: residuals.count)]
+            case .filteredHistorical: z = residuals.isEmpty ? rng.nextGaussian() : residuals[rng.nextInt(below: residuals.count)]
             }
             let eps = h.squareRoot() * z
             returns[t] = p.mu + eps
@@ -123,7 +123,7 @@ public enum GARCH {
     /// A Student-t variate: `Z / √(V/ν)` with V a chi-square of ν degrees of freedom drawn as
     /// `2 · Gamma(ν/2)` (Marsaglia–Tsang).
     static func studentT(_ nu: Double, rng: inout SeededRNG) -> Double {
-        rng.nextNormal() / (2 * gamma(nu / 2, rng: &rng) / nu).squareRoot()
+        rng.nextGaussian() / (2 * gamma(nu / 2, rng: &rng) / nu).squareRoot()
     }
 
     static func gamma(_ shape: Double, rng: inout SeededRNG) -> Double {
@@ -132,7 +132,7 @@ public enum GARCH {
         while true {
             var x: Double, v: Double
             repeat {
-                x = rng.nextNormal()
+                x = rng.nextGaussian()
                 v = 1 + c * x
             } while v <= 0
             v = v * v * v

@@ -112,7 +112,7 @@ public struct RegimeSwitching: StressTransform, Equatable {
             for k in offsets.c.indices {
                 let r = regimes[states[k]]
                 let sigma = r.annualVolatility / periods.squareRoot()
-                let ret = (r.annualDrift - 0.5 * r.annualVolatility * r.annualVolatility) / periods + sigma * rng.nextNormal()
+                let ret = (r.annualDrift - 0.5 * r.annualVolatility * r.annualVolatility) / periods + sigma * rng.nextGaussian()
                 offsets.reshape(k, close: ret, wick: sigma / originalSD)
             }
             out.series[s].replace(range, with: offsets)

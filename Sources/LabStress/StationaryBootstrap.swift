@@ -30,12 +30,20 @@ public struct StationaryBootstrap: StressTransform, Equatable {
             series = s
             let n = s.count
             var ro = [Double](repeating: 1, count: n), rh = ro, rl = ro, rc = ro
-            for t in 0..<n {
-                let reference = t > 0 ? s.close[t - 1] : s.open[0]
-                ro[t] = s.open[t] / reference
-                rh[t] = s.high[t] / reference
-                rl[t] = s.low[t] / reference
-                rc[t] = s.close[t] / reference
+            s.open.withUnsafeBufferPointer { o in
+                s.high.withUnsafeBufferPointer { h in
+                    s.low.withUnsafeBufferPointer { l in
+                        s.close.withUnsafeBufferPointer { c in
+                            for t in 0..<n {
+                                let reciprocal = 1 / (t > 0 ? c[t - 1] : o[0])
+                                ro[t] = o[t] * reciprocal
+                                rh[t] = h[t] * reciprocal
+                                rl[t] = l[t] * reciprocal
+                                rc[t] = c[t] * reciprocal
+                            }
+                        }
+                    }
+                }
             }
             self.ro = ro
             self.rh = rh
@@ -159,9 +167,11 @@ public struct HistoricalReplay: StressTransform {
         let range = try window.resolve(in: first, transform: name, rng: &rng)
         var out = data
         if volatilityScale == 1 {
-            // Same percentage moves: copy the source bars' ratios to the previous close (no logs).
-            let ratios = StationaryBootstrap.Source(source)
-            let picked = Array(from)
+            // Same percentage moves: copy the source bars' ratios to the previous close (no logs),
+            // computed on the source window only (its first bar keeps its ratio to the close before).
+            let lead = from.lowerBound > 0 ? 1 : 0
+            let ratios = StationaryBootstrap.Source(source[bars: (from.lowerBound - lead)..<from.upperBound].materialize())
+            let picked = Array(lead..<(lead + from.count))
             for s in out.series.indices {
                 let anchor = range.lowerBound > 0 ? out.series[s].close[range.lowerBound - 1] : out.series[s].open[0]
                 let path = StationaryBootstrap.path(ratios, indices: picked, start: anchor)

@@ -116,3 +116,26 @@ import Testing
         #expect(counts.allSatisfy { abs($0 - 10_000) < 500 })
     }
 }
+
+@Suite struct ZigguratTests {
+    @Test func gaussianMomentsAndTails() {
+        var g = SeededRNG(seed: 77)
+        let n = 1_000_000
+        var s1 = 0.0, s2 = 0.0, s4 = 0.0, beyond3 = 0, beyond4 = 0
+        for _ in 0..<n {
+            let z = g.nextGaussian()
+            s1 += z
+            s2 += z * z
+            s4 += z * z * z * z
+            if abs(z) > 3 { beyond3 += 1 }
+            if abs(z) > 4 { beyond4 += 1 }
+        }
+        #expect(abs(s1 / Double(n)) < 0.005)
+        #expect(abs(s2 / Double(n) - 1) < 0.005)
+        #expect(abs(s4 / Double(n) - 3) < 0.05)  // normal kurtosis
+        #expect(abs(Double(beyond3) / Double(n) - 0.0026998) < 0.0003)  // P(|Z| > 3)
+        #expect(beyond4 > 20 && beyond4 < 110)  // expected ≈ 63
+        var a = SeededRNG(seed: 5), b = SeededRNG(seed: 5)
+        #expect((0..<100).map { _ in a.nextGaussian() } == (0..<100).map { _ in b.nextGaussian() })
+    }
+}
