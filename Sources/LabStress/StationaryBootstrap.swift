@@ -71,16 +71,27 @@ public struct StationaryBootstrap: StressTransform, Equatable {
         let s = source.series
         let length = indices.count
         var open = [Double](repeating: 0, count: length), high = open, low = open, close = open, volume = open
-        var spread: [Double]? = s.spread == nil ? nil : open
         var previous = start ?? s.open[0]
-        for (t, i) in indices.enumerated() {
-            open[t] = previous * source.ro[i]
-            high[t] = previous * source.rh[i]
-            low[t] = previous * source.rl[i]
-            close[t] = previous * source.rc[i]
-            volume[t] = s.volume[i]
-            if let column = s.spread { spread![t] = column[i] }
-            previous = close[t]
+        indices.withUnsafeBufferPointer { idx in
+            source.ro.withUnsafeBufferPointer { ro in
+                source.rh.withUnsafeBufferPointer { rh in
+                    source.rl.withUnsafeBufferPointer { rl in
+                        source.rc.withUnsafeBufferPointer { rc in
+                            s.volume.withUnsafeBufferPointer { vol in
+                                for t in 0..<length {
+                                    let i = idx[t]
+                                    open[t] = previous * ro[i]
+                                    high[t] = previous * rh[i]
+                                    low[t] = previous * rl[i]
+                                    previous *= rc[i]
+                                    close[t] = previous
+                                    volume[t] = vol[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         var path = s
         path.timestamps = Array(s.timestamps.prefix(length))
@@ -89,7 +100,7 @@ public struct StationaryBootstrap: StressTransform, Equatable {
         path.low = low
         path.close = close
         path.volume = volume
-        path.spread = spread
+        path.spread = s.spread.map { column in indices.map { column[$0] } }
         return path
     }
 
