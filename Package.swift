@@ -28,7 +28,8 @@ let package = Package(
         ),
 
         // MARK: Pipeline modules
-        .target(name: "LabCore"),
+        .target(name: "CVectorMath"),
+        .target(name: "LabCore", dependencies: ["CVectorMath"]),
         .target(
             name: "LabData",
             dependencies: ["LabCore", "CHDF5", .product(name: "SwiftCSV", package: "SwiftCSV")]

@@ -81,20 +81,34 @@ public struct RegimeSwitching: StressTransform, Equatable {
 
     /// A regime path of `count` bars.
     public func path(count: Int, rng: inout SeededRNG) -> [Int] {
-        func draw(_ weights: [Double]) -> Int {
-            let u = rng.nextUniform()
+        let k = regimes.count
+        // Cumulative rows, flat: bar t moves from i to the first j with u < cumulative[i·k + j].
+        var cumulative = [Double](repeating: 0, count: k * k)
+        for i in 0..<k {
             var total = 0.0
-            for (j, w) in weights.enumerated() {
-                total += w
-                if u < total { return j }
+            for j in 0..<k {
+                total += transition[i][j]
+                cumulative[i * k + j] = total
             }
+        }
+        func draw(_ weights: ArraySlice<Double>, _ u: Double) -> Int {
+            for (j, w) in zip(weights.indices, weights) where u < w { return j - weights.startIndex }
             return weights.count - 1
         }
-        var state = initialRegime ?? draw(stationaryDistribution())
+        let start = stationaryDistribution().reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1) }
+        var state = initialRegime ?? draw(start[...], rng.nextUniform())
         var path = [Int](repeating: 0, count: count)
-        for t in 0..<count {
-            if t > 0 { state = draw(transition[state]) }
-            path[t] = state
+        cumulative.withUnsafeBufferPointer { cum in
+            for t in 0..<count {
+                if t > 0 {
+                    let u = rng.nextUniform()
+                    var j = 0
+                    let row = state * k
+                    while j < k - 1 && !(u < cum[row + j]) { j += 1 }
+                    state = j
+                }
+                path[t] = state
+            }
         }
         return path
     }

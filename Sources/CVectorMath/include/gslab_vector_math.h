@@ -1,0 +1,13 @@
+// Natural log and exp over buffers for LabCore.VectorMath: one algorithm, compiled twice (AVX2 and
+// baseline x86-64), chosen at run time. No fused multiply-add and no reassociation, so both builds
+// give bit-identical results on every machine.
+#ifndef GSLAB_VECTOR_MATH_H
+#define GSLAB_VECTOR_MATH_H
+#include <stddef.h>
+
+/// x[i] = log(x[i]); lanes outside (1e-300, 1e300) are computed by libm.
+void gslab_vlog(double *x, size_t n);
+/// x[i] = exp(x[i]); lanes outside (-700, 700) are computed by libm.
+void gslab_vexp(double *x, size_t n);
+
+#endif

@@ -1,0 +1,129 @@
+#include "gslab_vector_math.h"
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#pragma clang fp contract(off)
+
+static const double LN2_HI = 6.93147180369123816490e-01;
+static const double LN2_LO = 1.90821492927058770002e-10;
+static const double MAGIC = 6755399441055744.0; /* 1.5 * 2^52 */
+
+static inline int64_t bits_of(double d) { int64_t b; memcpy(&b, &d, 8); return b; }
+static inline double double_of(int64_t b) { double d; memcpy(&d, &b, 8); return d; }
+
+/* The kernels: branch-free over a block so the compiler vectorises them. */
+#define EXP_KERNEL                                                                                   \
+    for (size_t i = 0; i < n; i++) {                                                                 \
+        double x = v[i];                                                                             \
+        double shifted = x * 1.4426950408889634 + MAGIC;                                             \
+        double k = shifted - MAGIC;                                                                  \
+        int64_t kb = bits_of(shifted) - bits_of(MAGIC);                                              \
+        double r = (x - k * LN2_HI) - k * LN2_LO;                                                    \
+        double p = 1.0 / 6227020800.0;                                                               \
+        p = p * r + 1.0 / 479001600.0;                                                               \
+        p = p * r + 1.0 / 39916800.0;                                                                \
+        p = p * r + 1.0 / 3628800.0;                                                                 \
+        p = p * r + 1.0 / 362880.0;                                                                  \
+        p = p * r + 1.0 / 40320.0;                                                                   \
+        p = p * r + 1.0 / 5040.0;                                                                    \
+        p = p * r + 1.0 / 720.0;                                                                     \
+        p = p * r + 1.0 / 120.0;                                                                     \
+        p = p * r + 1.0 / 24.0;                                                                      \
+        p = p * r + 1.0 / 6.0;                                                                       \
+        p = p * r + 0.5;                                                                             \
+        p = p * r + 1.0;                                                                             \
+        p = p * r + 1.0;                                                                             \
+        v[i] = p * double_of((kb + 1023) << 52);                                                     \
+    }
+
+#define LOG_KERNEL                                                                                   \
+    for (size_t i = 0; i < n; i++) {                                                                 \
+        int64_t b = bits_of(v[i]);                                                                   \
+        int64_t e = (b >> 52) - 1023;                                                                \
+        double m = double_of((b & 0x000FFFFFFFFFFFFFLL) | 0x3FF0000000000000LL);                    \
+        int64_t big = m > 1.4142135623730951 ? 1 : 0;                                                \
+        m = big ? m * 0.5 : m;                                                                       \
+        e += big;                                                                                    \
+        double s = (m - 1.0) / (m + 1.0);                                                            \
+        double s2 = s * s;                                                                           \
+        double p = 1.0 / 21.0;                                                                       \
+        p = p * s2 + 1.0 / 19.0;                                                                     \
+        p = p * s2 + 1.0 / 17.0;                                                                     \
+        p = p * s2 + 1.0 / 15.0;                                                                     \
+        p = p * s2 + 1.0 / 13.0;                                                                     \
+        p = p * s2 + 1.0 / 11.0;                                                                     \
+        p = p * s2 + 1.0 / 9.0;                                                                      \
+        p = p * s2 + 1.0 / 7.0;                                                                      \
+        p = p * s2 + 1.0 / 5.0;                                                                      \
+        p = p * s2 + 1.0 / 3.0;                                                                      \
+        p = p * s2 + 1.0;                                                                            \
+        double ed = double_of(e + bits_of(MAGIC)) - MAGIC;                                           \
+        v[i] = ed * LN2_HI + (2.0 * s * p + ed * LN2_LO);                                            \
+    }
+
+#if defined(__x86_64__) && defined(__clang__)
+__attribute__((target("avx2"))) static void exp_avx2(double *restrict v, size_t n) { EXP_KERNEL }
+__attribute__((target("avx2"))) static void log_avx2(double *restrict v, size_t n) { LOG_KERNEL }
+#endif
+static void exp_base(double *restrict v, size_t n) { EXP_KERNEL }
+static void log_base(double *restrict v, size_t n) { LOG_KERNEL }
+
+static int use_avx2(void) {
+#if defined(__x86_64__) && defined(__clang__)
+    static int cached = -1;
+    if (cached < 0) cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+    return cached;
+#else
+    return 0;
+#endif
+}
+
+/* Blocks of 256 values: the range check and the kernel stay in cache. */
+#define BLOCK 256
+
+void gslab_vexp(double *x, size_t n) {
+    double original[BLOCK];
+    for (size_t start = 0; start < n; start += BLOCK) {
+        size_t count = n - start < BLOCK ? n - start : BLOCK;
+        double *v = x + start;
+        int special = 0;
+        for (size_t i = 0; i < count; i++) special |= !(v[i] > -700.0 && v[i] < 700.0);
+        if (special) memcpy(original, v, count * sizeof(double));
+#if defined(__x86_64__) && defined(__clang__)
+        if (use_avx2()) exp_avx2(v, count); else exp_base(v, count);
+#else
+        exp_base(v, count);
+#endif
+        if (special) {
+            /* Only the lanes outside the kernel's range go to libm; the others keep the kernel's bits. */
+            for (size_t i = 0; i < count; i++) {
+                double w = original[i];
+                if (!(w > -700.0 && w < 700.0)) v[i] = exp(w);
+            }
+        }
+    }
+}
+
+void gslab_vlog(double *x, size_t n) {
+    double original[BLOCK];
+    for (size_t start = 0; start < n; start += BLOCK) {
+        size_t count = n - start < BLOCK ? n - start : BLOCK;
+        double *v = x + start;
+        int special = 0;
+        for (size_t i = 0; i < count; i++) special |= !(v[i] > 1e-300 && v[i] < 1e300);
+        if (special) memcpy(original, v, count * sizeof(double));
+#if defined(__x86_64__) && defined(__clang__)
+        if (use_avx2()) log_avx2(v, count); else log_base(v, count);
+#else
+        log_base(v, count);
+#endif
+        if (special) {
+            /* Only the lanes outside the kernel's range go to libm; the others keep the kernel's bits. */
+            for (size_t i = 0; i < count; i++) {
+                double w = original[i];
+                if (!(w > 1e-300 && w < 1e300)) v[i] = log(w);
+            }
+        }
+    }
+}
