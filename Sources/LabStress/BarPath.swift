@@ -37,16 +37,25 @@ struct LogOffsets {
         VectorMath.log(&l)
         VectorMath.log(&c)
     }
+}
 
-    /// Keeps the bar's shape around a new close offset: the open scales by `wick`, and the
-    /// high/low extend beyond max/min(open, close) by their original extents times `wick` (≥ 0).
-    mutating func reshape(_ k: Int, close newClose: Double, wick: Double) {
-        let oldTop = max(o[k], c[k]), oldBottom = min(o[k], c[k])
-        let newOpen = o[k] * wick
-        h[k] = max(newOpen, newClose) + (h[k] - oldTop) * wick
-        l[k] = min(newOpen, newClose) - (oldBottom - l[k]) * wick
-        o[k] = newOpen
-        c[k] = newClose
+/// A block of bars as log offsets (see ``LogOffsets``), handed to the closure of
+/// ``BarSeries/mapLogOffsets(_:_:)``: `o[i]`, `h[i]`, `l[i]`, `c[i]` belong to bar `start + i`.
+struct LogOffsetBlock {
+    let start: Int
+    let count: Int
+    let o, h, l, c: UnsafeMutableBufferPointer<Double>
+
+    /// Keeps bar `i`'s shape around a new close offset: the open scales by `wick`, and the high/low
+    /// extend beyond max/min(open, close) by their original extents times `wick` (≥ 0).
+    @inline(__always)
+    func reshape(_ i: Int, close newClose: Double, wick: Double) {
+        let oldTop = max(o[i], c[i]), oldBottom = min(o[i], c[i])
+        let newOpen = o[i] * wick
+        h[i] = max(newOpen, newClose) + (h[i] - oldTop) * wick
+        l[i] = min(newOpen, newClose) - (oldBottom - l[i]) * wick
+        o[i] = newOpen
+        c[i] = newClose
     }
 }
 
@@ -84,6 +93,64 @@ extension BarSeries {
         if factor != 1 { rescale(from: range.upperBound, by: factor) }
     }
 
+    /// Rewrites the bars of `range` through their log offsets in cache-sized blocks: each block's
+    /// offsets are computed from the original bars, changed by `body`, and turned back into prices
+    /// anchored at the (new) previous close; bars after the range continue from the new level. The
+    /// same result as ``LogOffsets`` + ``replace(_:with:)`` without whole-window temporaries.
+    mutating func mapLogOffsets(_ range: Range<Int>, _ body: (LogOffsetBlock) -> Void) {
+        guard !range.isEmpty else { return }
+        let blockSize = 512
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: 4 * blockSize)
+        defer { scratch.deallocate() }
+        let o = UnsafeMutableBufferPointer(rebasing: scratch[0..<blockSize])
+        let h = UnsafeMutableBufferPointer(rebasing: scratch[blockSize..<(2 * blockSize)])
+        let l = UnsafeMutableBufferPointer(rebasing: scratch[(2 * blockSize)..<(3 * blockSize)])
+        let c = UnsafeMutableBufferPointer(rebasing: scratch[(3 * blockSize)..<(4 * blockSize)])
+        let anchor = range.lowerBound > 0 ? close[range.lowerBound - 1] : open[0]
+        var previousOld = anchor, previousNew = anchor
+        let oldLast = close[range.upperBound - 1]
+        open.withUnsafeMutableBufferPointer { op in
+            high.withUnsafeMutableBufferPointer { hp in
+                low.withUnsafeMutableBufferPointer { lp in
+                    close.withUnsafeMutableBufferPointer { cp in
+                        var start = range.lowerBound
+                        while start < range.upperBound {
+                            let count = min(blockSize, range.upperBound - start)
+                            var reference = previousOld
+                            for i in 0..<count {
+                                let t = start + i
+                                let reciprocal = 1 / reference
+                                o[i] = op[t] * reciprocal
+                                h[i] = hp[t] * reciprocal
+                                l[i] = lp[t] * reciprocal
+                                c[i] = cp[t] * reciprocal
+                                reference = cp[t]
+                            }
+                            previousOld = reference
+                            let block = LogOffsetBlock(
+                                start: start, count: count,
+                                o: UnsafeMutableBufferPointer(rebasing: o[0..<count]), h: UnsafeMutableBufferPointer(rebasing: h[0..<count]),
+                                l: UnsafeMutableBufferPointer(rebasing: l[0..<count]), c: UnsafeMutableBufferPointer(rebasing: c[0..<count]))
+                            for column in [block.o, block.h, block.l, block.c] { VectorMath.log(column) }
+                            body(block)
+                            for column in [block.o, block.h, block.l, block.c] { VectorMath.exp(column) }
+                            for i in 0..<count {
+                                let t = start + i
+                                op[t] = previousNew * o[i]
+                                hp[t] = previousNew * h[i]
+                                lp[t] = previousNew * l[i]
+                                previousNew *= c[i]
+                                cp[t] = previousNew
+                            }
+                            start += count
+                        }
+                    }
+                }
+            }
+        }
+        rescale(from: range.upperBound, by: close[range.upperBound - 1] / oldLast)
+    }
+
     /// Close-to-close log returns of the bars in `range` (bar 0 measured from its own open).
     func logReturns(_ range: Range<Int>) -> [Double] {
         var r = range.map { t in close[t] / (t > 0 ? close[t - 1] : open[0]) }
@@ -93,7 +160,7 @@ extension BarSeries {
 
     /// Gives the bars of `range` new close-to-close log returns while keeping each bar's shape:
     /// the open keeps its ratio to the previous close, and the high/low keep their ratios to
-    /// max/min(open, close). This is ``LogOffsets/reshape(_:close:wick:)`` with `wick = 1`, done in
+    /// max/min(open, close). This is ``LogOffsetBlock/reshape(_:close:wick:)`` with `wick = 1`, done in
     /// ratios (one exp per bar, no logs). Later bars continue from the new level.
     mutating func replaceReturns(_ range: Range<Int>, with returns: [Double]) {
         guard !range.isEmpty else { return }

@@ -175,17 +175,18 @@ public struct GARCHRegime: StressTransform, Equatable {
         var details: [String] = []
         for s in out.series.indices {
             let series = out.series[s]
-            let all = LogOffsets(series, range: 1..<series.count).c
-            let fit = parameters == nil ? try GARCH.fit(all) : nil
+            let fit = parameters == nil ? try GARCH.fit(series.logReturns(1..<series.count)) : nil
             var p = parameters ?? fit!.parameters
             p.omega *= volatilityMultiplier * volatilityMultiplier
             let sim = GARCH.simulate(p, count: range.count, innovations: innovations, residuals: fit?.standardizedResiduals ?? [], rng: &rng)
-            var offsets = LogOffsets(series, range: range)
-            let originalSD = max(Stats.sd(offsets.c[...]), 1e-12)
-            for k in offsets.c.indices {
-                offsets.reshape(k, close: sim.returns[k], wick: sim.variances[k].squareRoot() / originalSD)
+            let originalSD = max(Stats.sd(series.logReturns(range)[...]), 1e-12)
+            let first = range.lowerBound
+            out.series[s].mapLogOffsets(range) { b in
+                for i in 0..<b.count {
+                    let k = b.start - first + i
+                    b.reshape(i, close: sim.returns[k], wick: sim.variances[k].squareRoot() / originalSD)
+                }
             }
-            out.series[s].replace(range, with: offsets)
             details.append(String(format: "%@ ω=%.3g α=%.3f β=%.3f", series.symbol, p.omega, p.alpha, p.beta))
         }
         out.annotations.append(StressAnnotation(

@@ -121,15 +121,18 @@ public struct RegimeSwitching: StressTransform, Equatable {
         var out = data
         for s in out.series.indices {
             let periods = StressTime.periodsPerYear(out.series[s])
-            var offsets = LogOffsets(out.series[s], range: range)
-            let originalSD = max(Stats.sd(offsets.c[...]), 1e-12)
-            for k in offsets.c.indices {
-                let r = regimes[states[k]]
-                let sigma = r.annualVolatility / periods.squareRoot()
-                let ret = (r.annualDrift - 0.5 * r.annualVolatility * r.annualVolatility) / periods + sigma * rng.nextGaussian()
-                offsets.reshape(k, close: ret, wick: sigma / originalSD)
+            let originalSD = max(Stats.sd(out.series[s].logReturns(range)[...]), 1e-12)
+            let sigma = regimes.map { $0.annualVolatility / periods.squareRoot() }
+            let drift = regimes.map { ($0.annualDrift - 0.5 * $0.annualVolatility * $0.annualVolatility) / periods }
+            var returns = [Double](repeating: 0, count: range.count)
+            for k in returns.indices { returns[k] = drift[states[k]] + sigma[states[k]] * rng.nextGaussian() }
+            let first = range.lowerBound
+            out.series[s].mapLogOffsets(range) { b in
+                for i in 0..<b.count {
+                    let k = b.start - first + i
+                    b.reshape(i, close: returns[k], wick: sigma[states[k]] / originalSD)
+                }
             }
-            out.series[s].replace(range, with: offsets)
         }
         let counts = regimes.indices.map { i in "\(regimes[i].name) \(states.filter { $0 == i }.count)" }
         out.annotations.append(StressAnnotation(

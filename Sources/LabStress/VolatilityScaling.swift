@@ -26,16 +26,20 @@ public struct VolatilityScaling: StressTransform, Equatable {
         let range = try window.resolve(in: first, transform: name, rng: &rng)
         var out = data
         for s in out.series.indices {
-            var offsets = LogOffsets(out.series[s], range: range)
-            let mu = Stats.mean(offsets.c[...])
-            let shift = mu * (1 - factor)
-            for k in offsets.c.indices {
-                offsets.o[k] = shift + factor * offsets.o[k]
-                offsets.h[k] = shift + factor * offsets.h[k]
-                offsets.l[k] = shift + factor * offsets.l[k]
-                offsets.c[k] = shift + factor * offsets.c[k]
+            var series = out.series[s]
+            // μ = mean log return of the window, from its end points.
+            let before = range.lowerBound > 0 ? series.close[range.lowerBound - 1] : series.open[0]
+            let mu = log(series.close[range.upperBound - 1] / before) / Double(range.count)
+            let shift = mu * (1 - factor), k = factor
+            series.mapLogOffsets(range) { b in
+                for i in 0..<b.count {
+                    b.o[i] = shift + k * b.o[i]
+                    b.h[i] = shift + k * b.h[i]
+                    b.l[i] = shift + k * b.l[i]
+                    b.c[i] = shift + k * b.c[i]
+                }
             }
-            out.series[s].replace(range, with: offsets)
+            out.series[s] = series
         }
         out.annotations.append(StressAnnotation(
             transform: name, start: range.lowerBound, end: range.upperBound, detail: "volatility × \(factor)"))
