@@ -91,13 +91,15 @@ do {
             ("bootstrap (1 path)", one, StationaryBootstrap(meanBlock: 390)),
             ("replay", one, HistoricalReplay(source: one[0], sourceWindow: .all, targetStart: .index(0))),
         ]
-        for (name, input, transform) in cases {
+        let only = args.count > 4 ? args[4] : nil
+        for (name, input, transform) in cases where only == nil || name.hasPrefix(only!) {
             let t = try best(runs) {
                 var rng = SeededRNG(seed: 1)
                 blackHole(try transform.apply(StressedData(series: input), rng: &rng))
             }
             print("stress \(name.replacingOccurrences(of: " ", with: "_")) \(t) \(rows * input.count)")
         }
+        if only != nil { break }
         let returns = (1..<rows).map { log(one[0].close[$0] / one[0].close[$0 - 1]) }
         let fit = try best(max(1, runs / 2)) { blackHole(try GARCH.fit(returns)) }
         print("stress garch_fit \(fit) \(rows)")
