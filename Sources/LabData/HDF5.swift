@@ -3,18 +3,28 @@ import Foundation
 
 // A thin, internal wrapper over the HDF5 C API. Every handle is owned by a class that closes it
 // in `deinit`; every failure becomes a `LabDataError` naming the file. HDF5's own error-stack
-// printing is switched off once (see `HDF5Library.prepare()`): its messages are read back
+// printing is switched off on every thread that calls in (see `HDF5Library.prepare()`): its messages are read back
 // through `H5Ewalk2` only to classify a failure (truncated file, lock held, I/O error).
 
 /// Process-wide HDF5 initialisation.
 enum HDF5Library {
-    private static let once: Void = {
-        H5open()
-        H5Eset_auto2(hid_t(H5E_DEFAULT), nil, nil)
-    }()
+    private static let once: Void = { H5open() }()
 
-    /// Initialises the library and silences its error printing. Idempotent and thread-safe.
-    static func prepare() { _ = once }
+    /// Initialises the library and silences its error printing on the calling thread. In HDF5's
+    /// thread-safe build the error stack — and whether it is printed — is per thread, so this runs
+    /// before every entry into HDF5 (it is cheap), not once per process. Idempotent and thread-safe.
+    static func prepare() {
+        _ = once
+        H5Eset_auto2(hid_t(H5E_DEFAULT), nil, nil)
+    }
+
+    /// True when HDF5 would print its error stack on the calling thread.
+    static var printsErrorsOnThisThread: Bool {
+        var function: H5E_auto2_t? = nil
+        var data: UnsafeMutableRawPointer? = nil
+        H5Eget_auto2(hid_t(H5E_DEFAULT), &function, &data)
+        return function != nil
+    }
 
     /// The descriptions on the current HDF5 error stack, innermost last.
     static func errorStack() -> [String] {

@@ -160,3 +160,26 @@ import Testing
         #expect(local.timestamps == [t0, CivilTime.timestamp(year: 2020, month: 7, day: 2, hour: 13, minute: 30)])  // EST, then EDT
     }
 }
+
+/// HDF5 keeps its error-printing switch per thread: every thread that opens a file must have it off,
+/// or a failed open on a worker thread prints HDF5's diagnostic stack (seen in a parallel test run).
+@Suite struct HDF5ErrorPrintingTests {
+    @Test func everyThreadThatOpensAFileHasPrintingOff() throws {
+        let path = Fixture.scratch() + "/text.h5"
+        try "not hdf5".write(toFile: path, atomically: true, encoding: .utf8)
+        final class Result: @unchecked Sendable { var printing = true; var error = "" }
+        let result = Result()
+        _ = try? HDF5BarStore.read(path)  // HDF5 initialised on this thread first
+        let done = DispatchSemaphore(value: 0)
+        // A fresh thread, on which nothing has touched HDF5 before.
+        let thread = Thread {
+            do { _ = try HDF5BarStore.read(path) } catch { result.error = String(describing: error) }
+            result.printing = HDF5Library.printsErrorsOnThisThread
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        #expect(result.error == "\(path): not an HDF5 file")
+        #expect(!result.printing)
+    }
+}
