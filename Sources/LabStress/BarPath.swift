@@ -60,43 +60,23 @@ struct LogOffsetBlock {
 }
 
 extension BarSeries {
-    /// Replaces the bars of `range` by `offsets` (see ``LogOffsets``), anchored at the close before
-    /// the range (the open of bar 0 when it starts the series). Bars after the range keep their
-    /// own offsets, so the path stays continuous and continues from the new level.
-    mutating func replace(_ range: Range<Int>, with offsets: LogOffsets) {
-        guard !range.isEmpty else { return }
-        var eo = offsets.o, eh = offsets.h, el = offsets.l, ec = offsets.c
-        VectorMath.exp(&eo)
-        VectorMath.exp(&eh)
-        VectorMath.exp(&el)
-        VectorMath.exp(&ec)
-        var previous = range.lowerBound > 0 ? close[range.lowerBound - 1] : open[0]
-        let oldLast = close[range.upperBound - 1]
-        let start = range.lowerBound
+    /// Runs `body` with mutable buffers of open, high, low and close.
+    mutating func withPriceBuffers<R>(
+        _ body: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> R
+    ) -> R {
         open.withUnsafeMutableBufferPointer { op in
             high.withUnsafeMutableBufferPointer { hp in
                 low.withUnsafeMutableBufferPointer { lp in
-                    close.withUnsafeMutableBufferPointer { cp in
-                        for k in 0..<range.count {
-                            let t = start + k
-                            op[t] = previous * eo[k]
-                            hp[t] = previous * eh[k]
-                            lp[t] = previous * el[k]
-                            cp[t] = previous * ec[k]
-                            previous = cp[t]
-                        }
-                    }
+                    close.withUnsafeMutableBufferPointer { cp in body(op, hp, lp, cp) }
                 }
             }
         }
-        let factor = close[range.upperBound - 1] / oldLast
-        if factor != 1 { rescale(from: range.upperBound, by: factor) }
     }
 
     /// Rewrites the bars of `range` through their log offsets in cache-sized blocks: each block's
     /// offsets are computed from the original bars, changed by `body`, and turned back into prices
     /// anchored at the (new) previous close; bars after the range continue from the new level. The
-    /// same result as ``LogOffsets`` + ``replace(_:with:)`` without whole-window temporaries.
+    /// offsets of a whole window are never materialised.
     mutating func mapLogOffsets(_ range: Range<Int>, _ body: (LogOffsetBlock) -> Void) {
         guard !range.isEmpty else { return }
         let blockSize = 512
@@ -109,43 +89,37 @@ extension BarSeries {
         let anchor = range.lowerBound > 0 ? close[range.lowerBound - 1] : open[0]
         var previousOld = anchor, previousNew = anchor
         let oldLast = close[range.upperBound - 1]
-        open.withUnsafeMutableBufferPointer { op in
-            high.withUnsafeMutableBufferPointer { hp in
-                low.withUnsafeMutableBufferPointer { lp in
-                    close.withUnsafeMutableBufferPointer { cp in
-                        var start = range.lowerBound
-                        while start < range.upperBound {
-                            let count = min(blockSize, range.upperBound - start)
-                            var reference = previousOld
-                            for i in 0..<count {
-                                let t = start + i
-                                let reciprocal = 1 / reference
-                                o[i] = op[t] * reciprocal
-                                h[i] = hp[t] * reciprocal
-                                l[i] = lp[t] * reciprocal
-                                c[i] = cp[t] * reciprocal
-                                reference = cp[t]
-                            }
-                            previousOld = reference
-                            let block = LogOffsetBlock(
-                                start: start, count: count,
-                                o: UnsafeMutableBufferPointer(rebasing: o[0..<count]), h: UnsafeMutableBufferPointer(rebasing: h[0..<count]),
-                                l: UnsafeMutableBufferPointer(rebasing: l[0..<count]), c: UnsafeMutableBufferPointer(rebasing: c[0..<count]))
-                            for column in [block.o, block.h, block.l, block.c] { VectorMath.log(column) }
-                            body(block)
-                            for column in [block.o, block.h, block.l, block.c] { VectorMath.exp(column) }
-                            for i in 0..<count {
-                                let t = start + i
-                                op[t] = previousNew * o[i]
-                                hp[t] = previousNew * h[i]
-                                lp[t] = previousNew * l[i]
-                                previousNew *= c[i]
-                                cp[t] = previousNew
-                            }
-                            start += count
-                        }
-                    }
+        withPriceBuffers { op, hp, lp, cp in
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let count = min(blockSize, range.upperBound - start)
+                var reference = previousOld
+                for i in 0..<count {
+                    let t = start + i
+                    let reciprocal = 1 / reference
+                    o[i] = op[t] * reciprocal
+                    h[i] = hp[t] * reciprocal
+                    l[i] = lp[t] * reciprocal
+                    c[i] = cp[t] * reciprocal
+                    reference = cp[t]
                 }
+                previousOld = reference
+                let block = LogOffsetBlock(
+                    start: start, count: count,
+                    o: UnsafeMutableBufferPointer(rebasing: o[0..<count]), h: UnsafeMutableBufferPointer(rebasing: h[0..<count]),
+                    l: UnsafeMutableBufferPointer(rebasing: l[0..<count]), c: UnsafeMutableBufferPointer(rebasing: c[0..<count]))
+                for column in [block.o, block.h, block.l, block.c] { VectorMath.log(column) }
+                body(block)
+                for column in [block.o, block.h, block.l, block.c] { VectorMath.exp(column) }
+                for i in 0..<count {
+                    let t = start + i
+                    op[t] = previousNew * o[i]
+                    hp[t] = previousNew * h[i]
+                    lp[t] = previousNew * l[i]
+                    previousNew *= c[i]
+                    cp[t] = previousNew
+                }
+                start += count
             }
         }
         rescale(from: range.upperBound, by: close[range.upperBound - 1] / oldLast)
@@ -188,19 +162,13 @@ extension BarSeries {
     mutating func multiply(_ range: Range<Int>, by factors: [Double]) {
         guard !range.isEmpty else { return }
         let start = range.lowerBound
-        open.withUnsafeMutableBufferPointer { op in
-            high.withUnsafeMutableBufferPointer { hp in
-                low.withUnsafeMutableBufferPointer { lp in
-                    close.withUnsafeMutableBufferPointer { cp in
-                        for k in 0..<range.count {
-                            let t = start + k, f = factors[k]
-                            op[t] *= f
-                            hp[t] *= f
-                            lp[t] *= f
-                            cp[t] *= f
-                        }
-                    }
-                }
+        withPriceBuffers { op, hp, lp, cp in
+            for k in 0..<range.count {
+                let t = start + k, f = factors[k]
+                op[t] *= f
+                hp[t] *= f
+                lp[t] *= f
+                cp[t] *= f
             }
         }
         rescale(from: range.upperBound, by: factors[range.count - 1])
@@ -210,18 +178,12 @@ extension BarSeries {
     mutating func rescale(from start: Int, by factor: Double) {
         guard start < count, factor != 1 else { return }
         let n = count
-        open.withUnsafeMutableBufferPointer { op in
-            high.withUnsafeMutableBufferPointer { hp in
-                low.withUnsafeMutableBufferPointer { lp in
-                    close.withUnsafeMutableBufferPointer { cp in
-                        for t in start..<n {
-                            op[t] *= factor
-                            hp[t] *= factor
-                            lp[t] *= factor
-                            cp[t] *= factor
-                        }
-                    }
-                }
+        withPriceBuffers { op, hp, lp, cp in
+            for t in start..<n {
+                op[t] *= factor
+                hp[t] *= factor
+                lp[t] *= factor
+                cp[t] *= factor
             }
         }
     }

@@ -189,14 +189,19 @@ public struct HistoricalReplay: StressTransform {
                 out.series[s].splice(range, from: path)
             }
         } else {
-            var replayed = LogOffsets(source, range: from)
-            for k in replayed.c.indices {
-                replayed.o[k] *= volatilityScale
-                replayed.h[k] *= volatilityScale
-                replayed.l[k] *= volatilityScale
-                replayed.c[k] *= volatilityScale
+            let replayed = LogOffsets(source, range: from)
+            let scale = volatilityScale, first = range.lowerBound
+            for s in out.series.indices {
+                out.series[s].mapLogOffsets(range) { b in
+                    for i in 0..<b.count {
+                        let k = b.start - first + i
+                        b.o[i] = replayed.o[k] * scale
+                        b.h[i] = replayed.h[k] * scale
+                        b.l[i] = replayed.l[k] * scale
+                        b.c[i] = replayed.c[k] * scale
+                    }
+                }
             }
-            for s in out.series.indices { out.series[s].replace(range, with: replayed) }
         }
         out.annotations.append(StressAnnotation(
             transform: name, start: range.lowerBound, end: range.upperBound,
