@@ -45,18 +45,6 @@ struct LogOffsetBlock {
     let start: Int
     let count: Int
     let o, h, l, c: UnsafeMutableBufferPointer<Double>
-
-    /// Keeps bar `i`'s shape around a new close offset: the open scales by `wick`, and the high/low
-    /// extend beyond max/min(open, close) by their original extents times `wick` (≥ 0).
-    @inline(__always)
-    func reshape(_ i: Int, close newClose: Double, wick: Double) {
-        let oldTop = max(o[i], c[i]), oldBottom = min(o[i], c[i])
-        let newOpen = o[i] * wick
-        h[i] = max(newOpen, newClose) + (h[i] - oldTop) * wick
-        l[i] = min(newOpen, newClose) - (oldBottom - l[i]) * wick
-        o[i] = newOpen
-        c[i] = newClose
-    }
 }
 
 extension BarSeries {
@@ -132,27 +120,41 @@ extension BarSeries {
         return r
     }
 
-    /// Gives the bars of `range` new close-to-close log returns while keeping each bar's shape:
-    /// the open keeps its ratio to the previous close, and the high/low keep their ratios to
-    /// max/min(open, close). This is ``LogOffsetBlock/reshape(_:close:wick:)`` with `wick = 1`, done in
-    /// ratios (one exp per bar, no logs). Later bars continue from the new level.
-    mutating func replaceReturns(_ range: Range<Int>, with returns: [Double]) {
+    /// Gives the bars of `range` new close-to-close log returns `returns[k]`, keeping each bar's shape
+    /// scaled by `wicks[k]` (all 1 when nil), in price ratios:
+    /// - the open's gap to the previous close `g = open/prevClose` becomes `1 + w·(g − 1)` when
+    ///   g ≥ 1 and `1 / (1 + w·(1/g − 1))` when g < 1 (symmetric up and down, always positive);
+    /// - the high's extent above max(open, close), `e = high/max(open, close) ≥ 1`, becomes
+    ///   `1 + w·(e − 1)`, and the low's extent below min(open, close), `d = min(open, close)/low ≥ 1`,
+    ///   becomes `1 + w·(d − 1)` — so OHLC stays consistent for any w ≥ 0.
+    /// To first order this is scaling the bar's log offsets by w, at one exp per bar instead of
+    /// eight transcendental calls; with w = 1 the bar's ratios are kept exactly. Later bars continue
+    /// from the new level.
+    mutating func replaceReturns(_ range: Range<Int>, with returns: [Double], wicks: [Double]? = nil) {
         guard !range.isEmpty else { return }
         var growth = returns
         VectorMath.exp(&growth)
-        var previousNew = range.lowerBound > 0 ? close[range.lowerBound - 1] : open[0]
-        var previousOld = previousNew
+        let anchor = range.lowerBound > 0 ? close[range.lowerBound - 1] : open[0]
         let oldLast = close[range.upperBound - 1]
-        for (k, t) in range.enumerated() {
-            let o = open[t], c = close[t]
-            let newOpen = previousNew * (o / previousOld)
-            let newClose = previousNew * growth[k]
-            high[t] = max(newOpen, newClose) * (high[t] / max(o, c))
-            low[t] = min(newOpen, newClose) * (low[t] / min(o, c))
-            open[t] = newOpen
-            close[t] = newClose
-            previousOld = c
-            previousNew = newClose
+        let start = range.lowerBound
+        withPriceBuffers { op, hp, lp, cp in
+            var previousNew = anchor, previousOld = anchor
+            for k in 0..<range.count {
+                let t = start + k
+                let o = op[t], c = cp[t]
+                let w = wicks?[k] ?? 1
+                let gap = o / previousOld
+                let newGap = gap >= 1 ? 1 + w * (gap - 1) : 1 / (1 + w * (1 / gap - 1))
+                let newOpen = previousNew * newGap
+                let newClose = previousNew * growth[k]
+                let top = max(o, c), bottom = min(o, c)
+                hp[t] = max(newOpen, newClose) * (1 + w * (hp[t] / top - 1))
+                lp[t] = min(newOpen, newClose) / (1 + w * (bottom / lp[t] - 1))
+                op[t] = newOpen
+                cp[t] = newClose
+                previousOld = c
+                previousNew = newClose
+            }
         }
         rescale(from: range.upperBound, by: close[range.upperBound - 1] / oldLast)
     }

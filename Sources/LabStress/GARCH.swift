@@ -147,8 +147,9 @@ public enum GARCH {
 /// Each symbol's log returns are fitted (``GARCH/fit(_:)``) unless `parameters` are given; the
 /// window's returns are then replaced by a simulation with ω multiplied by `volatilityMultiplier²`
 /// (so the long-run volatility scales by the multiplier, persistence unchanged), starting from the
-/// stressed long-run variance. Each bar keeps its shape (``LogOffsets`` reshaped around the new
-/// close, wicks scaled by the simulated volatility over the window's original volatility).
+/// stressed long-run variance. Each bar keeps its shape around the new close, its open gap and
+/// wicks scaled by the simulated volatility over the window's original volatility
+/// (`BarSeries.replaceReturns`).
 public struct GARCHRegime: StressTransform, Equatable {
     public var name: String { "garch" }
     /// Fixed parameters (per bar); nil fits them to each symbol.
@@ -180,13 +181,8 @@ public struct GARCHRegime: StressTransform, Equatable {
             p.omega *= volatilityMultiplier * volatilityMultiplier
             let sim = GARCH.simulate(p, count: range.count, innovations: innovations, residuals: fit?.standardizedResiduals ?? [], rng: &rng)
             let originalSD = max(Stats.sd(series.logReturns(range)[...]), 1e-12)
-            let first = range.lowerBound
-            out.series[s].mapLogOffsets(range) { b in
-                for i in 0..<b.count {
-                    let k = b.start - first + i
-                    b.reshape(i, close: sim.returns[k], wick: sim.variances[k].squareRoot() / originalSD)
-                }
-            }
+            let wicks = sim.variances.map { $0.squareRoot() / originalSD }
+            out.series[s].replaceReturns(range, with: sim.returns, wicks: wicks)
             details.append(String(format: "%@ ω=%.3g α=%.3f β=%.3f", series.symbol, p.omega, p.alpha, p.beta))
         }
         out.annotations.append(StressAnnotation(

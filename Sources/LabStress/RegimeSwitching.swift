@@ -7,8 +7,8 @@ import LabCore
 /// Model: regime path `s_t` with `P(s_{t+1} = j | s_t = i) = transition[i][j]`, starting in
 /// `initialRegime` (or drawn from the chain's stationary distribution); the window's log returns
 /// become `(μ_s − σ_s²/2)/P + σ_s/√P · z_t` with annual drift μ and volatility σ of the regime and
-/// P = ``StressTime/periodsPerYear(_:)``. Bars keep their shape with wicks scaled by the regime's
-/// per-bar volatility over the window's original volatility. The regime path is recorded in the
+/// P = ``StressTime/periodsPerYear(_:)``. Bars keep their shape, open gap and wicks scaled by the
+/// regime's per-bar volatility over the window's original volatility (`BarSeries.replaceReturns`). The regime path is recorded in the
 /// annotation (`regimes`) so reports can shade it. All symbols share one regime path.
 public struct RegimeSwitching: StressTransform, Equatable {
     public struct Regime: Sendable, Equatable, Codable {
@@ -126,13 +126,7 @@ public struct RegimeSwitching: StressTransform, Equatable {
             let drift = regimes.map { ($0.annualDrift - 0.5 * $0.annualVolatility * $0.annualVolatility) / periods }
             var returns = [Double](repeating: 0, count: range.count)
             for k in returns.indices { returns[k] = drift[states[k]] + sigma[states[k]] * rng.nextGaussian() }
-            let first = range.lowerBound
-            out.series[s].mapLogOffsets(range) { b in
-                for i in 0..<b.count {
-                    let k = b.start - first + i
-                    b.reshape(i, close: returns[k], wick: sigma[states[k]] / originalSD)
-                }
-            }
+            out.series[s].replaceReturns(range, with: returns, wicks: states.map { sigma[$0] / originalSD })
         }
         let counts = regimes.indices.map { i in "\(regimes[i].name) \(states.filter { $0 == i }.count)" }
         out.annotations.append(StressAnnotation(
