@@ -212,10 +212,16 @@ public enum StressTime {
 enum Stats {
     static func mean(_ x: ArraySlice<Double>) -> Double { x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count) }
 
-    /// Sample standard deviation (n − 1).
+    /// Sample standard deviation (n − 1), two passes.
     static func sd(_ x: ArraySlice<Double>) -> Double {
         guard x.count >= 2 else { return 0 }
-        let m = mean(x)
-        return (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)).squareRoot()
+        return x.withUnsafeBufferPointer { b in
+            var sum = 0.0
+            for v in b { sum += v }
+            let m = sum / Double(b.count)
+            var squares = 0.0
+            for v in b { squares += (v - m) * (v - m) }
+            return (squares / Double(b.count - 1)).squareRoot()
+        }
     }
 }

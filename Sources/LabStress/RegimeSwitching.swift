@@ -124,9 +124,19 @@ public struct RegimeSwitching: StressTransform, Equatable {
             let originalSD = max(Stats.sd(out.series[s].logReturns(range)[...]), 1e-12)
             let sigma = regimes.map { $0.annualVolatility / periods.squareRoot() }
             let drift = regimes.map { ($0.annualDrift - 0.5 * $0.annualVolatility * $0.annualVolatility) / periods }
-            var returns = [Double](repeating: 0, count: range.count)
-            for k in returns.indices { returns[k] = drift[states[k]] + sigma[states[k]] * rng.nextGaussian() }
-            out.series[s].replaceReturns(range, with: returns, wicks: states.map { sigma[$0] / originalSD })
+            var returns = [Double](repeating: 0, count: range.count), wicks = returns
+            returns.withUnsafeMutableBufferPointer { r in
+                wicks.withUnsafeMutableBufferPointer { w in
+                    states.withUnsafeBufferPointer { st in
+                        for k in 0..<st.count {
+                            let state = st[k]
+                            r[k] = drift[state] + sigma[state] * rng.nextGaussian()
+                            w[k] = sigma[state] / originalSD
+                        }
+                    }
+                }
+            }
+            out.series[s].replaceReturns(range, with: returns, wicks: wicks)
         }
         let counts = regimes.indices.map { i in "\(regimes[i].name) \(states.filter { $0 == i }.count)" }
         out.annotations.append(StressAnnotation(
