@@ -48,7 +48,7 @@ let package = Package(
 
         // MARK: Tests (one target per module)
         .testTarget(name: "NativeLibrariesTests", dependencies: ["CHDF5", "COpenBLAS"]),
-        .testTarget(name: "LabCoreTests", dependencies: ["LabCore"]),
+        .testTarget(name: "LabCoreTests", dependencies: ["LabCore", "CVectorMath"]),
         .testTarget(
             name: "LabDataTests",
             dependencies: ["LabData", "LabCore", "CHDF5"],

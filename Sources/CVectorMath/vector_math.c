@@ -12,29 +12,33 @@ static const double MAGIC = 6755399441055744.0; /* 1.5 * 2^52 */
 static inline int64_t bits_of(double d) { int64_t b; memcpy(&b, &d, 8); return b; }
 static inline double double_of(int64_t b) { double d; memcpy(&d, &b, 8); return d; }
 
-/* The kernels: branch-free over a block so the compiler vectorises them. */
+#include "tables.h"
+
+/* ln2/64 split so that k * EXP_L_HI is exact for |k| < 2^20. */
+static const double EXP_L_HI = 6.93147180369123816490e-01 / 64.0;
+static const double EXP_L_LO = 1.90821492927058770002e-10 / 64.0;
+
+/* The kernels: branch-free over a block so the compiler vectorises them.
+ * exp: x = (64·m + j)·ln2/64 + r, |r| ≤ ln2/128; e^x = 2^m · 2^(j/64) · p(r), p the degree-6 Taylor
+ *      polynomial of e^r (truncation < 3e-20 relative); 2^(j/64) from a correctly rounded table.
+ * log: x = 2^e·m, m ∈ [√½, √2); c = 1 + j/128 the nearest table point (|m − c| ≤ 1/256);
+ *      log m = log c + 2·atanh(s), s = (m − c)/(m + c), |s| < 0.002, series to s^7. */
 #define EXP_KERNEL                                                                                   \
     for (size_t i = 0; i < n; i++) {                                                                 \
         double x = v[i];                                                                             \
-        double shifted = x * 1.4426950408889634 + MAGIC;                                             \
-        double k = shifted - MAGIC;                                                                  \
-        int64_t kb = bits_of(shifted) - bits_of(MAGIC);                                              \
-        double r = (x - k * LN2_HI) - k * LN2_LO;                                                    \
-        double p = 1.0 / 6227020800.0;                                                               \
-        p = p * r + 1.0 / 479001600.0;                                                               \
-        p = p * r + 1.0 / 39916800.0;                                                                \
-        p = p * r + 1.0 / 3628800.0;                                                                 \
-        p = p * r + 1.0 / 362880.0;                                                                  \
-        p = p * r + 1.0 / 40320.0;                                                                   \
-        p = p * r + 1.0 / 5040.0;                                                                    \
-        p = p * r + 1.0 / 720.0;                                                                     \
+        double shifted = x * (64.0 / 0.69314718055994530942) + MAGIC;                                \
+        double kd = shifted - MAGIC;                                                                 \
+        int64_t k = bits_of(shifted) - bits_of(MAGIC);                                               \
+        double r = (x - kd * EXP_L_HI) - kd * EXP_L_LO;                                              \
+        double p = 1.0 / 720.0;                                                                      \
         p = p * r + 1.0 / 120.0;                                                                     \
         p = p * r + 1.0 / 24.0;                                                                      \
         p = p * r + 1.0 / 6.0;                                                                       \
         p = p * r + 0.5;                                                                             \
         p = p * r + 1.0;                                                                             \
         p = p * r + 1.0;                                                                             \
-        v[i] = p * double_of((kb + 1023) << 52);                                                     \
+        double t = EXP2_TABLE[k & 63];                                                               \
+        v[i] = (t * p) * double_of(((k >> 6) + 1023) << 52);                                        \
     }
 
 #define LOG_KERNEL                                                                                   \
@@ -45,21 +49,18 @@ static inline double double_of(int64_t b) { double d; memcpy(&d, &b, 8); return 
         int64_t big = m > 1.4142135623730951 ? 1 : 0;                                                \
         m = big ? m * 0.5 : m;                                                                       \
         e += big;                                                                                    \
-        double s = (m - 1.0) / (m + 1.0);                                                            \
+        double shifted = (m - 1.0) * 128.0 + MAGIC;                                                  \
+        double jd = shifted - MAGIC;                                                                 \
+        int64_t j = bits_of(shifted) - bits_of(MAGIC);                                               \
+        double c = 1.0 + jd * (1.0 / 128.0);                                                         \
+        double s = (m - c) / (m + c);                                                                \
         double s2 = s * s;                                                                           \
-        double p = 1.0 / 21.0;                                                                       \
-        p = p * s2 + 1.0 / 19.0;                                                                     \
-        p = p * s2 + 1.0 / 17.0;                                                                     \
-        p = p * s2 + 1.0 / 15.0;                                                                     \
-        p = p * s2 + 1.0 / 13.0;                                                                     \
-        p = p * s2 + 1.0 / 11.0;                                                                     \
-        p = p * s2 + 1.0 / 9.0;                                                                      \
-        p = p * s2 + 1.0 / 7.0;                                                                      \
+        double p = 1.0 / 7.0;                                                                        \
         p = p * s2 + 1.0 / 5.0;                                                                      \
         p = p * s2 + 1.0 / 3.0;                                                                      \
         p = p * s2 + 1.0;                                                                            \
         double ed = double_of(e + bits_of(MAGIC)) - MAGIC;                                           \
-        v[i] = ed * LN2_HI + (2.0 * s * p + ed * LN2_LO);                                            \
+        v[i] = ed * LN2_HI + (LOG_TABLE[j + 38] + (2.0 * s * p + ed * LN2_LO));                      \
     }
 
 #if defined(__x86_64__) && defined(__clang__)
@@ -69,11 +70,15 @@ __attribute__((target("avx2"))) static void log_avx2(double *restrict v, size_t 
 static void exp_base(double *restrict v, size_t n) { EXP_KERNEL }
 static void log_base(double *restrict v, size_t n) { LOG_KERNEL }
 
+static int forced_baseline = 0;
+
+void gslab_vmath_force_baseline(int baseline) { forced_baseline = baseline; }
+
 static int use_avx2(void) {
 #if defined(__x86_64__) && defined(__clang__)
     static int cached = -1;
     if (cached < 0) cached = __builtin_cpu_supports("avx2") ? 1 : 0;
-    return cached;
+    return cached && !forced_baseline;
 #else
     return 0;
 #endif

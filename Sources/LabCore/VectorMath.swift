@@ -12,9 +12,10 @@ import CVectorMath
 /// in special cases. Pure Double arithmetic without fused operations: the same input gives the
 /// same bits on every platform.
 ///
-/// Methods: exp — `x = n·ln2 + r`, `|r| ≤ ln2/2`, degree-13 Taylor polynomial for `e^r` (truncation
-/// < 4e-18), scaled by `2^n` built in the exponent bits. log — `x = 2^e·m`, `m ∈ [√½, √2)`,
-/// `log m = 2·atanh(s)`, `s = (m − 1)/(m + 1)`, odd series to `s²¹` (truncation < 6e-17).
+/// Methods (table-driven, constants in `Sources/CVectorMath/tables.h`, made with mpmath and rounded
+/// to nearest): exp — `x = (64m + j)·ln2/64 + r`, `|r| ≤ ln2/128`, `e^x = 2^m · 2^(j/64) · p(r)` with
+/// the degree-6 Taylor polynomial; log — `x = 2^e·m`, `m ∈ [√½, √2)`, `c = 1 + j/128` nearest to m,
+/// `log m = log c + 2·atanh((m − c)/(m + c))` with the odd series to the 7th power.
 public enum VectorMath {
     /// `x[i] = log(x[i])` for every element.
     public static func log(_ x: inout [Double]) {

@@ -10,4 +10,7 @@ void gslab_vlog(double *x, size_t n);
 /// x[i] = exp(x[i]); lanes outside (-700, 700) are computed by libm.
 void gslab_vexp(double *x, size_t n);
 
+/// Tests only: 1 forces the baseline build of the kernels even where AVX2 is available.
+void gslab_vmath_force_baseline(int baseline);
+
 #endif
