@@ -39,6 +39,16 @@ struct LogOffsets {
     }
 }
 
+/// Read access to a series' four price columns.
+struct SourcePrices {
+    let o, h, l, c: UnsafeBufferPointer<Double>
+}
+
+/// Write access to four new price columns.
+struct TargetPrices {
+    let o, h, l, c: UnsafeMutableBufferPointer<Double>
+}
+
 /// A block of bars as log offsets (see ``LogOffsets``), handed to the closure of
 /// ``BarSeries/mapLogOffsets(_:_:)``: `o[i]`, `h[i]`, `l[i]`, `c[i]` belong to bar `start + i`.
 struct LogOffsetBlock {
@@ -61,6 +71,71 @@ extension BarSeries {
         }
     }
 
+    /// Writes new price columns in one pass instead of copying the old ones and then changing them:
+    /// bars before `range` are copied, `kernel` writes the bars of `range` into `target` reading the
+    /// original prices from `source`, and bars after `range` are the originals times the ratio of
+    /// the new to the old close at the end of the range (the path continues from its new level).
+    /// The input's arrays are never copied-on-write, which a pure transform would otherwise pay for.
+    mutating func rewritePrices(_ range: Range<Int>, _ kernel: (SourcePrices, TargetPrices) -> Void) {
+        let n = count
+        guard !range.isEmpty, range.upperBound <= n else { return }
+        let source = self
+        var columns: [[Double]] = []
+        source.open.withUnsafeBufferPointer { so in
+            source.high.withUnsafeBufferPointer { sh in
+                source.low.withUnsafeBufferPointer { sl in
+                    source.close.withUnsafeBufferPointer { sc in
+                        let src = SourcePrices(o: so, h: sh, l: sl, c: sc)
+                        columns = Self.makeColumns(n) { dst in
+                            for t in 0..<range.lowerBound {
+                                dst.o[t] = so[t]
+                                dst.h[t] = sh[t]
+                                dst.l[t] = sl[t]
+                                dst.c[t] = sc[t]
+                            }
+                            kernel(src, dst)
+                            let factor = dst.c[range.upperBound - 1] / sc[range.upperBound - 1]
+                            for t in range.upperBound..<n {
+                                dst.o[t] = so[t] * factor
+                                dst.h[t] = sh[t] * factor
+                                dst.l[t] = sl[t] * factor
+                                dst.c[t] = sc[t] * factor
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        open = columns[0]
+        high = columns[1]
+        low = columns[2]
+        close = columns[3]
+    }
+
+    /// Four new columns of `n` values, every element written by `fill` before they are returned.
+    private static func makeColumns(_ n: Int, _ fill: (TargetPrices) -> Void) -> [[Double]] {
+        var result: [[Double]] = []
+        // Double is trivial and `fill` writes every element, so the storage is not zeroed first.
+        let o = [Double](unsafeUninitializedCapacity: n) { po, ko in
+            let h = [Double](unsafeUninitializedCapacity: n) { ph, kh in
+                let l = [Double](unsafeUninitializedCapacity: n) { pl, kl in
+                    let c = [Double](unsafeUninitializedCapacity: n) { pc, kc in
+                        fill(TargetPrices(o: po, h: ph, l: pl, c: pc))
+                        kc = n
+                    }
+                    result.append(c)
+                    kl = n
+                }
+                result.insert(l, at: 0)
+                kh = n
+            }
+            result.insert(h, at: 0)
+            ko = n
+        }
+        result.insert(o, at: 0)
+        return result
+    }
+
     /// Rewrites the bars of `range` through their log offsets in cache-sized blocks: each block's
     /// offsets are computed from the original bars, changed by `body`, and turned back into prices
     /// anchored at the (new) previous close; bars after the range continue from the new level. The
@@ -75,23 +150,20 @@ extension BarSeries {
         let l = UnsafeMutableBufferPointer(rebasing: scratch[(2 * blockSize)..<(3 * blockSize)])
         let c = UnsafeMutableBufferPointer(rebasing: scratch[(3 * blockSize)..<(4 * blockSize)])
         let anchor = range.lowerBound > 0 ? close[range.lowerBound - 1] : open[0]
-        var previousOld = anchor, previousNew = anchor
-        let oldLast = close[range.upperBound - 1]
-        withPriceBuffers { op, hp, lp, cp in
+        rewritePrices(range) { src, dst in
+            var previousOld = anchor, previousNew = anchor
             var start = range.lowerBound
             while start < range.upperBound {
                 let count = min(blockSize, range.upperBound - start)
-                var reference = previousOld
                 for i in 0..<count {
                     let t = start + i
-                    let reciprocal = 1 / reference
-                    o[i] = op[t] * reciprocal
-                    h[i] = hp[t] * reciprocal
-                    l[i] = lp[t] * reciprocal
-                    c[i] = cp[t] * reciprocal
-                    reference = cp[t]
+                    let reciprocal = 1 / previousOld
+                    o[i] = src.o[t] * reciprocal
+                    h[i] = src.h[t] * reciprocal
+                    l[i] = src.l[t] * reciprocal
+                    c[i] = src.c[t] * reciprocal
+                    previousOld = src.c[t]
                 }
-                previousOld = reference
                 let block = LogOffsetBlock(
                     start: start, count: count,
                     o: UnsafeMutableBufferPointer(rebasing: o[0..<count]), h: UnsafeMutableBufferPointer(rebasing: h[0..<count]),
@@ -101,16 +173,15 @@ extension BarSeries {
                 for column in [block.o, block.h, block.l, block.c] { VectorMath.exp(column) }
                 for i in 0..<count {
                     let t = start + i
-                    op[t] = previousNew * o[i]
-                    hp[t] = previousNew * h[i]
-                    lp[t] = previousNew * l[i]
+                    dst.o[t] = previousNew * o[i]
+                    dst.h[t] = previousNew * h[i]
+                    dst.l[t] = previousNew * l[i]
                     previousNew *= c[i]
-                    cp[t] = previousNew
+                    dst.c[t] = previousNew
                 }
                 start += count
             }
         }
-        rescale(from: range.upperBound, by: close[range.upperBound - 1] / oldLast)
     }
 
     /// Close-to-close log returns of the bars in `range` (bar 0 measured from its own open).
@@ -135,28 +206,26 @@ extension BarSeries {
         var growth = returns
         VectorMath.exp(&growth)
         let anchor = range.lowerBound > 0 ? close[range.lowerBound - 1] : open[0]
-        let oldLast = close[range.upperBound - 1]
         let start = range.lowerBound
-        withPriceBuffers { op, hp, lp, cp in
+        rewritePrices(range) { src, dst in
             var previousNew = anchor, previousOld = anchor
             for k in 0..<range.count {
                 let t = start + k
-                let o = op[t], c = cp[t]
+                let o = src.o[t], c = src.c[t]
                 let w = wicks?[k] ?? 1
                 let gap = o / previousOld
                 let newGap = gap >= 1 ? 1 + w * (gap - 1) : 1 / (1 + w * (1 / gap - 1))
                 let newOpen = previousNew * newGap
                 let newClose = previousNew * growth[k]
                 let top = max(o, c), bottom = min(o, c)
-                hp[t] = max(newOpen, newClose) * (1 + w * (hp[t] / top - 1))
-                lp[t] = min(newOpen, newClose) / (1 + w * (bottom / lp[t] - 1))
-                op[t] = newOpen
-                cp[t] = newClose
+                dst.h[t] = max(newOpen, newClose) * (1 + w * (src.h[t] / top - 1))
+                dst.l[t] = min(newOpen, newClose) / (1 + w * (bottom / src.l[t] - 1))
+                dst.o[t] = newOpen
+                dst.c[t] = newClose
                 previousOld = c
                 previousNew = newClose
             }
         }
-        rescale(from: range.upperBound, by: close[range.upperBound - 1] / oldLast)
     }
 
     /// Multiplies the four prices of bar `range.lowerBound + k` by `factors[k]`, and every bar after
@@ -164,16 +233,15 @@ extension BarSeries {
     mutating func multiply(_ range: Range<Int>, by factors: [Double]) {
         guard !range.isEmpty else { return }
         let start = range.lowerBound
-        withPriceBuffers { op, hp, lp, cp in
+        rewritePrices(range) { src, dst in
             for k in 0..<range.count {
                 let t = start + k, f = factors[k]
-                op[t] *= f
-                hp[t] *= f
-                lp[t] *= f
-                cp[t] *= f
+                dst.o[t] = src.o[t] * f
+                dst.h[t] = src.h[t] * f
+                dst.l[t] = src.l[t] * f
+                dst.c[t] = src.c[t] * f
             }
         }
-        rescale(from: range.upperBound, by: factors[range.count - 1])
     }
 
     /// Multiplies every price from bar `start` on by `factor` (a level shift; returns unchanged).
