@@ -12,12 +12,27 @@ extension SeededRNG {
     /// it gives different numbers from ``nextNormal()`` (a different algorithm).
     @inlinable
     public mutating func nextGaussian() -> Double {
+        gaussian(table: Ziggurat.table)
+    }
+
+    /// Fills `out` with standard normal variates: the same numbers, in the same order, as calling
+    /// ``nextGaussian()`` once per element, with the table lookup hoisted out of the loop.
+    @inlinable
+    public mutating func fillGaussian(_ out: inout [Double]) {
+        let table = Ziggurat.table
+        out.withUnsafeMutableBufferPointer { buffer in
+            for k in buffer.indices { buffer[k] = gaussian(table: table) }
+        }
+    }
+
+    /// One ziggurat draw given the tables (`x[0…128]`, then the ratios at `x + 129`).
+    @inlinable @inline(__always)
+    mutating func gaussian(table x: UnsafePointer<Double>) -> Double {
         while true {
             let bits = next()
             let i = Int(bits & 127)
             let u = Double(Int64(bitPattern: bits) >> 11) * 0x1.0p-52  // uniform in [-1, 1)
-            let x = Ziggurat.x
-            if abs(u) < Ziggurat.ratio[i] { return u * x[i] }
+            if abs(u) < x[129 + i] { return u * x[i] }
             if i == 0 {
                 // Tail beyond r (Marsaglia 1964).
                 var a: Double, b: Double
@@ -35,23 +50,24 @@ extension SeededRNG {
     }
 }
 
-/// Ziggurat tables for the standard normal with 128 layers.
+/// Ziggurat tables for the standard normal with 128 layers, in one buffer allocated once for the
+/// life of the process (read-only after initialisation, so shared freely between threads).
 @usableFromInline
 enum Ziggurat {
     @usableFromInline static let r = 3.442619855899
     static let v = 9.91256303526217e-3
-    /// Layer edges x[0] > x[1] = r > … > x[128] = 0 (x[0] = v / f(r) is the base strip's virtual width).
-    @usableFromInline static let x: [Double] = {
-        var x = [Double](repeating: 0, count: 129)
-        let f = { (t: Double) -> Double in _zexp(-0.5 * t * t) }
-        x[0] = v / f(r)
-        x[1] = r
-        for i in 1..<127 { x[i + 1] = (-2 * _zlog(v / x[i] + f(x[i]))).squareRoot() }
-        x[128] = 0
-        return x
+    /// `x[0…128]`: layer edges x[0] > x[1] = r > … > x[128] = 0 (x[0] = v / f(r), the base strip's
+    /// virtual width); `x[129 + i]` for i in 0…127: x[i+1] / x[i], below which a draw is accepted at once.
+    @usableFromInline nonisolated(unsafe) static let table: UnsafePointer<Double> = {
+        let t = UnsafeMutablePointer<Double>.allocate(capacity: 129 + 128)
+        let f = { (x: Double) -> Double in _zexp(-0.5 * x * x) }
+        t[0] = v / f(r)
+        t[1] = r
+        for i in 1..<127 { t[i + 1] = (-2 * _zlog(v / t[i] + f(t[i]))).squareRoot() }
+        t[128] = 0
+        for i in 0..<128 { t[129 + i] = t[i + 1] / t[i] }
+        return UnsafePointer(t)
     }()
-    /// x[i+1] / x[i]: below it a draw is inside the layer's rectangle and accepted at once.
-    @usableFromInline static let ratio: [Double] = (0..<128).map { x[$0 + 1] / x[$0] }
 }
 
 @usableFromInline func _zlog(_ x: Double) -> Double { log(x) }

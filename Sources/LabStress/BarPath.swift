@@ -186,7 +186,16 @@ extension BarSeries {
 
     /// Close-to-close log returns of the bars in `range` (bar 0 measured from its own open).
     func logReturns(_ range: Range<Int>) -> [Double] {
-        var r = range.map { t in close[t] / (t > 0 ? close[t - 1] : open[0]) }
+        let start = range.lowerBound, first = open[0]
+        var r = [Double](repeating: 0, count: range.count)
+        close.withUnsafeBufferPointer { c in
+            r.withUnsafeMutableBufferPointer { out in
+                for k in 0..<out.count {
+                    let t = start + k
+                    out[k] = c[t] / (t > 0 ? c[t - 1] : first)
+                }
+            }
+        }
         VectorMath.log(&r)
         return r
     }

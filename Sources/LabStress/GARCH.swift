@@ -102,21 +102,30 @@ public enum GARCH {
         _ p: GARCHParameters, count: Int, innovations: Innovations = .gaussian, residuals: [Double] = [], h0: Double? = nil,
         rng: inout SeededRNG
     ) -> (returns: [Double], variances: [Double]) {
+        // Innovations first (the draw method is chosen once, not per bar) …
+        var z = [Double](repeating: 0, count: count)
+        switch innovations {
+        case .gaussian:
+            rng.fillGaussian(&z)
+        case let .studentT(nu):
+            let scale = ((nu - 2) / nu).squareRoot()
+            for t in 0..<count { z[t] = studentT(nu, rng: &rng) * scale }
+        case .filteredHistorical:
+            if residuals.isEmpty {
+                rng.fillGaussian(&z)
+            } else {
+                for t in 0..<count { z[t] = residuals[rng.nextInt(below: residuals.count)] }
+            }
+        }
+        // … then the variance recursion, with ε² = h·z² so no square root sits on the dependency chain.
         var h = h0 ?? p.unconditionalVariance
         var returns = [Double](repeating: 0, count: count)
         var variances = returns
         for t in 0..<count {
-            let z: Double
-            switch innovations {
-            case .gaussian: z = rng.nextGaussian()
-            case let .studentT(nu): z = studentT(nu, rng: &rng) * ((nu - 2) / nu).squareRoot()
-            case .filteredHistorical: z = residuals.isEmpty ? rng.nextGaussian() : residuals[rng.nextInt(below: residuals.count)]
-            }
-            let eps = h.squareRoot() * z
-            returns[t] = p.mu + eps
             variances[t] = h
-            h = p.omega + p.alpha * eps * eps + p.beta * h
+            h = p.omega + h * (p.alpha * z[t] * z[t] + p.beta)
         }
+        for t in 0..<count { returns[t] = p.mu + variances[t].squareRoot() * z[t] }
         return (returns, variances)
     }
 

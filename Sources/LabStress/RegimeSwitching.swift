@@ -125,12 +125,13 @@ public struct RegimeSwitching: StressTransform, Equatable {
             let sigma = regimes.map { $0.annualVolatility / periods.squareRoot() }
             let drift = regimes.map { ($0.annualDrift - 0.5 * $0.annualVolatility * $0.annualVolatility) / periods }
             var returns = [Double](repeating: 0, count: range.count), wicks = returns
+            rng.fillGaussian(&returns)
             returns.withUnsafeMutableBufferPointer { r in
                 wicks.withUnsafeMutableBufferPointer { w in
                     states.withUnsafeBufferPointer { st in
                         for k in 0..<st.count {
                             let state = st[k]
-                            r[k] = drift[state] + sigma[state] * rng.nextGaussian()
+                            r[k] = drift[state] + sigma[state] * r[k]
                             w[k] = sigma[state] / originalSD
                         }
                     }

@@ -135,7 +135,11 @@ import Testing
         #expect(abs(s4 / Double(n) - 3) < 0.05)  // normal kurtosis
         #expect(abs(Double(beyond3) / Double(n) - 0.0026998) < 0.0003)  // P(|Z| > 3)
         #expect(beyond4 > 20 && beyond4 < 110)  // expected ≈ 63
-        var a = SeededRNG(seed: 5), b = SeededRNG(seed: 5)
+        var a = SeededRNG(seed: 5), b = SeededRNG(seed: 5), c = SeededRNG(seed: 5)
         #expect((0..<100).map { _ in a.nextGaussian() } == (0..<100).map { _ in b.nextGaussian() })
+        var filled = [Double](repeating: 0, count: 100)
+        c.fillGaussian(&filled)
+        var d = SeededRNG(seed: 5)
+        #expect(filled == (0..<100).map { _ in d.nextGaussian() })
     }
 }

@@ -113,6 +113,14 @@ do {
         let tl = best(5) { y.withUnsafeMutableBufferPointer { b in x.withUnsafeBufferPointer { _ = b.initialize(fromContentsOf: $0) } }; VectorMath.log(&y) }
         let te = best(5) { y.withUnsafeMutableBufferPointer { b in x.withUnsafeBufferPointer { _ = b.initialize(fromContentsOf: $0) } }; VectorMath.exp(&y) }
         print("vmath per value: log \((tl - copy) / 4e6 * 1e9) ns, exp \((te - copy) / 4e6 * 1e9) ns")
+        var g = SeededRNG(seed: 3)
+        let tg = best(5) { var acc = 0.0; for _ in 0..<4_000_000 { acc += g.nextGaussian() }; blackHole(acc) }
+        var zs = [Double](repeating: 0, count: 4_000_000)
+        let tf = best(5) { g.fillGaussian(&zs); blackHole(zs) }
+        print("rng fillGaussian \(tf / 4e6 * 1e9) ns per draw")
+        let tu = best(5) { var acc = 0.0; for _ in 0..<4_000_000 { acc += g.nextUniform() }; blackHole(acc) }
+        let tb = best(5) { var acc = 0.0; for _ in 0..<4_000_000 { acc += g.nextNormal() }; blackHole(acc) }
+        print("rng per draw: ziggurat \(tg / 4e6 * 1e9) ns, uniform \(tu / 4e6 * 1e9) ns, box-muller \(tb / 4e6 * 1e9) ns")
     default:
         FileHandle.standardError.write(Data("unknown benchmark \(args[1])\n".utf8))
         exit(2)
