@@ -187,7 +187,7 @@ extension BarSeries {
     /// Close-to-close log returns of the bars in `range` (bar 0 measured from its own open).
     func logReturns(_ range: Range<Int>) -> [Double] {
         let start = range.lowerBound, first = open[0]
-        var r = [Double](repeating: 0, count: range.count)
+        var r = Stats.column(range.count)
         close.withUnsafeBufferPointer { c in
             r.withUnsafeMutableBufferPointer { out in
                 for k in 0..<out.count {
@@ -210,7 +210,7 @@ extension BarSeries {
     /// To first order this is scaling the bar's log offsets by w, at one exp per bar instead of
     /// eight transcendental calls; with w = 1 the bar's ratios are kept exactly. Later bars continue
     /// from the new level.
-    mutating func replaceReturns(_ range: Range<Int>, with returns: [Double], wicks: [Double]? = nil) {
+    mutating func replaceReturns(_ range: Range<Int>, with returns: consuming [Double], wicks: [Double]? = nil) {
         guard !range.isEmpty else { return }
         var growth = returns
         VectorMath.exp(&growth)
@@ -287,6 +287,12 @@ public enum StressTime {
 
 /// Sample statistics used by transforms and their tests.
 enum Stats {
+    /// A column of `n` doubles for a kernel that writes every element before anything reads it
+    /// (Double is trivial, so the storage is not zeroed first).
+    static func column(_ n: Int) -> [Double] {
+        [Double](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+    }
+
     static func mean(_ x: ArraySlice<Double>) -> Double { x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count) }
 
     /// Sample standard deviation (n − 1), two passes.

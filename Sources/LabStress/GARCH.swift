@@ -103,7 +103,7 @@ public enum GARCH {
         rng: inout SeededRNG
     ) -> (returns: [Double], variances: [Double]) {
         // Innovations first (the draw method is chosen once, not per bar) …
-        var z = [Double](repeating: 0, count: count)
+        var z = Stats.column(count)
         switch innovations {
         case .gaussian:
             rng.fillGaussian(&z)
@@ -119,13 +119,21 @@ public enum GARCH {
         }
         // … then the variance recursion, with ε² = h·z² so no square root sits on the dependency chain.
         var h = h0 ?? p.unconditionalVariance
-        var returns = [Double](repeating: 0, count: count)
-        var variances = returns
-        for t in 0..<count {
-            variances[t] = h
-            h = p.omega + h * (p.alpha * z[t] * z[t] + p.beta)
+        var returns = Stats.column(count)
+        var variances = Stats.column(count)
+        z.withUnsafeBufferPointer { zs in
+            variances.withUnsafeMutableBufferPointer { v in
+                for t in 0..<count {
+                    v[t] = h
+                    h = p.omega + h * (p.alpha * zs[t] * zs[t] + p.beta)
+                }
+            }
+            returns.withUnsafeMutableBufferPointer { r in
+                variances.withUnsafeBufferPointer { v in
+                    for t in 0..<count { r[t] = p.mu + v[t].squareRoot() * zs[t] }
+                }
+            }
         }
-        for t in 0..<count { returns[t] = p.mu + variances[t].squareRoot() * z[t] }
         return (returns, variances)
     }
 
@@ -190,7 +198,11 @@ public struct GARCHRegime: StressTransform, Equatable {
             p.omega *= volatilityMultiplier * volatilityMultiplier
             let sim = GARCH.simulate(p, count: range.count, innovations: innovations, residuals: fit?.standardizedResiduals ?? [], rng: &rng)
             let originalSD = max(Stats.sd(series.logReturns(range)[...]), 1e-12)
-            let wicks = sim.variances.map { $0.squareRoot() / originalSD }
+            let inverseSD = 1 / originalSD
+            var wicks = sim.variances
+            wicks.withUnsafeMutableBufferPointer { w in
+                for k in 0..<w.count { w[k] = w[k].squareRoot() * inverseSD }
+            }
             out.series[s].replaceReturns(range, with: sim.returns, wicks: wicks)
             details.append(String(format: "%@ ω=%.3g α=%.3f β=%.3f", series.symbol, p.omega, p.alpha, p.beta))
         }

@@ -124,7 +124,8 @@ public struct RegimeSwitching: StressTransform, Equatable {
             let originalSD = max(Stats.sd(out.series[s].logReturns(range)[...]), 1e-12)
             let sigma = regimes.map { $0.annualVolatility / periods.squareRoot() }
             let drift = regimes.map { ($0.annualDrift - 0.5 * $0.annualVolatility * $0.annualVolatility) / periods }
-            var returns = [Double](repeating: 0, count: range.count), wicks = returns
+            let wickOf = sigma.map { $0 / originalSD }
+            var returns = Stats.column(range.count), wicks = Stats.column(range.count)
             rng.fillGaussian(&returns)
             returns.withUnsafeMutableBufferPointer { r in
                 wicks.withUnsafeMutableBufferPointer { w in
@@ -132,7 +133,7 @@ public struct RegimeSwitching: StressTransform, Equatable {
                         for k in 0..<st.count {
                             let state = st[k]
                             r[k] = drift[state] + sigma[state] * r[k]
-                            w[k] = sigma[state] / originalSD
+                            w[k] = wickOf[state]
                         }
                     }
                 }
