@@ -140,7 +140,9 @@ public struct RegimeSwitching: StressTransform, Equatable {
             }
             out.series[s].replaceReturns(range, with: returns, wicks: wicks)
         }
-        let counts = regimes.indices.map { i in "\(regimes[i].name) \(states.filter { $0 == i }.count)" }
+        var perRegime = [Int](repeating: 0, count: regimes.count)
+        for state in states { perRegime[state] += 1 }
+        let counts = regimes.indices.map { "\(regimes[$0].name) \(perRegime[$0])" }
         out.annotations.append(StressAnnotation(
             transform: name, start: range.lowerBound, end: range.upperBound,
             detail: "bars per regime: " + counts.joined(separator: ", "), regimes: states))
