@@ -97,11 +97,12 @@ public enum GARCH {
         case gaussian
     }
 
-    /// Simulates `count` returns. `h0` is the first conditional variance (default: unconditional).
+    /// Simulates `count` returns and their conditional volatilities `√h_t` (per bar). `h0` is the
+    /// first conditional variance (default: unconditional).
     public static func simulate(
         _ p: GARCHParameters, count: Int, innovations: Innovations = .gaussian, residuals: [Double] = [], h0: Double? = nil,
         rng: inout SeededRNG
-    ) -> (returns: [Double], variances: [Double]) {
+    ) -> (returns: [Double], volatilities: [Double]) {
         // Innovations first (the draw method is chosen once, not per bar) …
         var z = Stats.column(count)
         switch innovations {
@@ -120,21 +121,22 @@ public enum GARCH {
         // … then the variance recursion, with ε² = h·z² so no square root sits on the dependency chain.
         var h = h0 ?? p.unconditionalVariance
         var returns = Stats.column(count)
-        var variances = Stats.column(count)
+        var volatilities = Stats.column(count)
         z.withUnsafeBufferPointer { zs in
-            variances.withUnsafeMutableBufferPointer { v in
+            volatilities.withUnsafeMutableBufferPointer { v in
                 for t in 0..<count {
                     v[t] = h
                     h = p.omega + h * (p.alpha * zs[t] * zs[t] + p.beta)
                 }
+                for t in 0..<count { v[t] = v[t].squareRoot() }
             }
             returns.withUnsafeMutableBufferPointer { r in
-                variances.withUnsafeBufferPointer { v in
-                    for t in 0..<count { r[t] = p.mu + v[t].squareRoot() * zs[t] }
+                volatilities.withUnsafeBufferPointer { v in
+                    for t in 0..<count { r[t] = p.mu + v[t] * zs[t] }
                 }
             }
         }
-        return (returns, variances)
+        return (returns, volatilities)
     }
 
     /// A Student-t variate: `Z / √(V/ν)` with V a chi-square of ν degrees of freedom drawn as
@@ -199,9 +201,9 @@ public struct GARCHRegime: StressTransform, Equatable {
             let sim = GARCH.simulate(p, count: range.count, innovations: innovations, residuals: fit?.standardizedResiduals ?? [], rng: &rng)
             let originalSD = max(Stats.sd(series.logReturns(range)[...]), 1e-12)
             let inverseSD = 1 / originalSD
-            var wicks = sim.variances
+            var wicks = sim.volatilities
             wicks.withUnsafeMutableBufferPointer { w in
-                for k in 0..<w.count { w[k] = w[k].squareRoot() * inverseSD }
+                for k in 0..<w.count { w[k] *= inverseSD }
             }
             out.series[s].replaceReturns(range, with: sim.returns, wicks: wicks)
             details.append(String(format: "%@ ω=%.3g α=%.3f β=%.3f", series.symbol, p.omega, p.alpha, p.beta))
