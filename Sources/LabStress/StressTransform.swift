@@ -59,6 +59,9 @@ public enum BarWindow: Sendable, Equatable {
     case time(start: Int64, count: Int)
     /// `count` bars at a start drawn uniformly from the positions where the window fits (seeded).
     case random(count: Int)
+    /// The bars whose timestamps lie in `from ..< to` (ns since the epoch, UTC) — a named period
+    /// such as the autumn of 2008.
+    case timeRange(from: Int64, to: Int64)
 
     /// The window's bar range in a series, or a one-line error naming the transform.
     public func resolve(in series: BarSeries, transform: String, rng: inout SeededRNG) throws -> Range<Int> {
@@ -75,6 +78,10 @@ public enum BarWindow: Sendable, Equatable {
             let start = series.firstIndex(atOrAfter: time)
             try require(start + count <= n, transform, "window", "\(count) bars from \(CivilTime.iso8601(time)) run past the series end")
             return start..<(start + count)
+        case let .timeRange(from, to):
+            let slice = series.slice(from: from, to: to)
+            try require(!slice.range.isEmpty, transform, "window", "no bars between \(CivilTime.iso8601(from)) and \(CivilTime.iso8601(to))")
+            return slice.range
         case let .random(count):
             try require(count >= 1 && count <= n, transform, "window", "\(count) bars do not fit a series of \(n) bars")
             let start = rng.nextInt(below: n - count + 1)

@@ -135,6 +135,24 @@ func logReturns(_ s: BarSeries, _ range: Range<Int>) -> [Double] { range.map { l
         }
     }
 
+    @Test func replayOfANamedPeriodByDates() throws {
+        // GOOG-like daily bars: replay the period 2016-06-01 ..< 2016-07-01 of the daily sample into the minute bars.
+        let source = Sample.daily
+        let from = CivilTime.timestamp(year: 2016, month: 6, day: 1), to = CivilTime.timestamp(year: 2016, month: 7, day: 1)
+        let expected = source.slice(from: from, to: to).range
+        #expect(expected.count == 22)  // NYSE sessions in June 2016
+        var rng = SeededRNG(seed: 2)
+        let out = try HistoricalReplay(source: source, sourceWindow: .timeRange(from: from, to: to), targetStart: .index(300))
+            .apply(StressedData(series: Sample.intraday), rng: &rng)
+        #expect(out.annotations[0].start == 300 && out.annotations[0].end == 322)
+        #expect(out.annotations[0].detail.contains("(2016-06-01 … 2016-06-30)"))
+        var r2 = SeededRNG(seed: 2)
+        #expect(throws: LabStressError.invalidParameter(transform: "replay", field: "window", reason: "no bars between 1990-01-01 and 1990-02-01")) {
+            try HistoricalReplay(source: source, sourceWindow: .timeRange(from: CivilTime.timestamp(year: 1990, month: 1, day: 1), to: CivilTime.timestamp(year: 1990, month: 2, day: 1)), targetStart: .index(0))
+                .apply(StressedData(series: Sample.intraday), rng: &r2)
+        }
+    }
+
     @Test func garchFitRecoversItsParameters() throws {
         let truth = GARCHParameters(omega: 2e-6, alpha: 0.08, beta: 0.9, mu: 0.0002)
         var rng = SeededRNG(seed: 2024)
