@@ -22,6 +22,15 @@ public struct FlashCrash: StressTransform, Equatable {
         case time(Int64)
         /// A seeded uniform start among the positions where the whole crash fits.
         case random
+
+        /// The window of `count` bars starting at this placement.
+        public func window(count: Int) -> BarWindow {
+            switch self {
+            case let .index(i): .bars(start: i, count: count)
+            case let .time(t): .time(start: t, count: count)
+            case .random: .random(count: count)
+            }
+        }
     }
 
     public var name: String { "flash_crash" }
@@ -101,14 +110,8 @@ public struct FlashCrash: StressTransform, Equatable {
     public func apply(_ data: StressedData, rng: inout SeededRNG) throws -> StressedData {
         try check()
         guard let first = data.series.first else { return data }
-        let window: BarWindow
-        switch placement {
-        case let .index(i): window = .bars(start: i, count: length)
-        case let .time(t): window = .time(start: t, count: length)
-        case .random: window = .random(count: length)
-        }
         // One placement for every symbol: a market-wide event.
-        let range = try window.resolve(in: first, transform: name, rng: &rng)
+        let range = try placement.window(count: length).resolve(in: first, transform: name, rng: &rng)
         var growth = overlay()  // e^f: the overlay as price multipliers
         VectorMath.exp(&growth)
         var out = data

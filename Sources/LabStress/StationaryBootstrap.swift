@@ -169,13 +169,7 @@ public struct HistoricalReplay: StressTransform {
         try require(volatilityScale > 0 && volatilityScale.isFinite, name, "volatilityScale", "must be > 0, got \(volatilityScale)")
         guard let first = data.series.first else { return data }
         let from = try sourceWindow.resolve(in: source, transform: name, rng: &rng)
-        let window: BarWindow
-        switch targetStart {
-        case let .index(i): window = .bars(start: i, count: from.count)
-        case let .time(t): window = .time(start: t, count: from.count)
-        case .random: window = .random(count: from.count)
-        }
-        let range = try window.resolve(in: first, transform: name, rng: &rng)
+        let range = try targetStart.window(count: from.count).resolve(in: first, transform: name, rng: &rng)
         var out = data
         if volatilityScale == 1 {
             // Same percentage moves: copy the source bars' ratios to the previous close (no logs),
