@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LabCore", targets: ["LabCore"]),
         .library(name: "LabData", targets: ["LabData"]),
         .library(name: "LabStress", targets: ["LabStress"]),
+        .library(name: "LabMetrics", targets: ["LabMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,6 +36,7 @@ let package = Package(
             dependencies: ["LabCore", "CHDF5", .product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         .target(name: "LabStress", dependencies: ["LabCore", "COpenBLAS"]),
+        .target(name: "LabMetrics", dependencies: ["LabCore"]),
         .target(name: "LabReport", dependencies: ["LabCore", "LabStress"]),
 
         // MARK: Command-line interface (thin)
@@ -55,6 +57,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LabStressTests", dependencies: ["LabStress", "LabCore", "LabData"]),
+        .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabCore"]),
         .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore"]),
     ]
