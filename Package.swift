@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LabCore", targets: ["LabCore"]),
         .library(name: "LabData", targets: ["LabData"]),
         .library(name: "LabStress", targets: ["LabStress"]),
+        .library(name: "LabExecution", targets: ["LabExecution"]),
         .library(name: "LabMetrics", targets: ["LabMetrics"]),
     ],
     dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
             dependencies: ["LabCore", "CHDF5", .product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         .target(name: "LabStress", dependencies: ["LabCore", "COpenBLAS"]),
+        .target(name: "LabExecution", dependencies: ["LabCore"]),
         .target(name: "LabMetrics", dependencies: ["LabCore"]),
         .target(name: "LabReport", dependencies: ["LabCore", "LabStress"]),
 
@@ -57,6 +59,8 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LabStressTests", dependencies: ["LabStress", "LabCore", "LabData"]),
+        .testTarget(
+            name: "LabExecutionTests", dependencies: ["LabExecution", "LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabCore"]),
         .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore"]),

@@ -1,41 +1,6 @@
 import Foundation
 import LabCore
 
-/// A closed round-trip trade, as the statistics need it.
-///
-/// Conventions: `size` is signed units (negative for a short); `pnl` is in account currency, net of
-/// both legs' commissions; `returnPct` is a fraction, `sign(size)·(exit/entry − 1) − commission/(|size|·entry)`
-/// (backtesting.py's `ReturnPct`); bars are indices into the equity curve, times ns since the epoch.
-public struct TradeRecord: Sendable, Equatable, Codable {
-    public var entryBar: Int
-    public var exitBar: Int
-    public var entryTime: Int64
-    public var exitTime: Int64
-    public var size: Double
-    public var entryPrice: Double
-    public var exitPrice: Double
-    public var pnl: Double
-    public var returnPct: Double
-    /// Commission paid on both legs, account currency.
-    public var commission: Double
-
-    public init(
-        entryBar: Int, exitBar: Int, entryTime: Int64, exitTime: Int64, size: Double, entryPrice: Double, exitPrice: Double,
-        pnl: Double, returnPct: Double, commission: Double
-    ) {
-        self.entryBar = entryBar
-        self.exitBar = exitBar
-        self.entryTime = entryTime
-        self.exitTime = exitTime
-        self.size = size
-        self.entryPrice = entryPrice
-        self.exitPrice = exitPrice
-        self.pnl = pnl
-        self.returnPct = returnPct
-        self.commission = commission
-    }
-}
-
 /// Performance and trade statistics of a backtest, computed from its equity curve, its closed
 /// trades and the traded instrument's closes — one pure function, so a saved report can be
 /// re-checked (``compute(_:)``).

@@ -1,0 +1,42 @@
+/// A closed round-trip trade: what the execution simulator records and the statistics consume.
+///
+/// Conventions: `size` is signed units (negative for a short); `pnl` is in account currency, net of
+/// both legs' commissions; `returnPct` is a fraction, `sign(size)·(exit/entry − 1) − commission/(|size|·entry)`
+/// (backtesting.py's `ReturnPct`); bars are indices into the equity curve, times ns since the epoch.
+public struct TradeRecord: Sendable, Equatable, Codable {
+    public var entryBar: Int
+    public var exitBar: Int
+    public var entryTime: Int64
+    public var exitTime: Int64
+    public var size: Double
+    public var entryPrice: Double
+    public var exitPrice: Double
+    public var pnl: Double
+    public var returnPct: Double
+    /// Commission paid on both legs, account currency.
+    public var commission: Double
+    /// Maximum adverse excursion while held: the worst move against the position, from the entry
+    /// price to the bars' lows (longs) or highs (shorts), as a fraction ≤ 0.
+    public var maxAdverseExcursion: Double
+    /// Maximum favourable excursion: the best move for the position, as a fraction ≥ 0.
+    public var maxFavorableExcursion: Double
+
+    public init(
+        entryBar: Int, exitBar: Int, entryTime: Int64, exitTime: Int64, size: Double, entryPrice: Double, exitPrice: Double,
+        pnl: Double, returnPct: Double, commission: Double, maxAdverseExcursion: Double = 0, maxFavorableExcursion: Double = 0
+    ) {
+        self.entryBar = entryBar
+        self.exitBar = exitBar
+        self.entryTime = entryTime
+        self.exitTime = exitTime
+        self.size = size
+        self.entryPrice = entryPrice
+        self.exitPrice = exitPrice
+        self.pnl = pnl
+        self.returnPct = returnPct
+        self.commission = commission
+        self.maxAdverseExcursion = maxAdverseExcursion
+        self.maxFavorableExcursion = maxFavorableExcursion
+    }
+}
+
