@@ -29,29 +29,42 @@ public enum LabExecutionError: LabError, Equatable {
 /// (its defaults: `spread=0, margin=1, trade_on_close=False, hedging=False, exclusive_orders=True,
 /// finalize_trades=False`), which the parity test reproduces trade for trade:
 ///
-/// - Timing: a target set after the close of bar i is filled at the **open of bar i + 1**; a
-///   target set on the last bar never fills. Decisions start at bar `start`.
+/// - Timing (``FillTiming``): by default a target set after the close of bar i is filled at the
+///   **open of bar i + 1** (plus an optional latency in bars); or at bar i's own close; or at bar
+///   i + 1's typical price. An order due after the last bar never fills. Decisions start at `start`.
 /// - Exclusive orders: a new target closes the open trade (at that open) before the new one is
 ///   sized; a `flat` target only closes.
 /// - Sizing: whole units, `floor(margin · f / (price + commission(f, price)/f))` with f = 1 − ε
-///   (backtesting.py's default size), margin = cash after the close; a size of 0 cancels the order.
-/// - Commission: relative, `fee = |units| · price · rate`, charged in cash on entry and on exit.
+///   (backtesting.py's default size), margin = cash after the close, price including slippage; then
+///   reduced until units·price plus the fee fits the cash; a size of 0 cancels the order.
+/// - Costs: ``CommissionModel`` per leg (fraction of value, per share with minimum and maximum,
+///   fixed), charged in cash; ``SlippageModel`` moves each fill against the trader (fixed bp, half
+///   the quoted or Corwin–Schultz spread, square-root impact on trailing σ and ADV).
 /// - Equity at bar i: cash + units · (close_i − entry price) — an open trade's exit fee is not in it.
 /// - Bankruptcy: when equity ≤ 0 the trade is closed at that close, cash and the rest of the curve are 0.
 /// - Trades still open at the end are not in `trades` (they count in the equity curve).
 ///
-/// Slippage models, order types other than market, volume caps, borrow and financing costs,
-/// fractional and volatility-targeted sizing and portfolios are not part of this core yet.
+/// Order types other than market, volume caps, borrow and financing costs, fractional and
+/// volatility-targeted sizing and portfolios are not part of this core yet.
 public struct MarketOrderSimulator: Sendable {
     public struct Config: Sendable, Equatable {
         /// Starting cash (account currency), > 0.
         public var cash: Double
-        /// Commission as a fraction of traded value per leg, in [0, 0.1).
-        public var commissionRate: Double
+        public var commission: CommissionModel
+        public var slippage: SlippageModel
+        public var fillTiming: FillTiming
 
-        public init(cash: Double = 10_000, commissionRate: Double = 0) {
+        public init(cash: Double = 10_000, commission: CommissionModel = CommissionModel(), slippage: SlippageModel = .none,
+                    fillTiming: FillTiming = .nextOpen()) {
             self.cash = cash
-            self.commissionRate = commissionRate
+            self.commission = commission
+            self.slippage = slippage
+            self.fillTiming = fillTiming
+        }
+
+        /// backtesting.py's defaults with a relative commission (`Backtest(cash=…, commission=rate)`).
+        public init(cash: Double = 10_000, commissionRate: Double) {
+            self.init(cash: cash, commission: CommissionModel(rate: commissionRate))
         }
     }
 
@@ -75,8 +88,11 @@ public struct MarketOrderSimulator: Sendable {
         guard config.cash > 0, config.cash.isFinite else {
             throw LabExecutionError.invalidParameter(field: "cash", reason: "must be > 0, got \(config.cash)")
         }
-        guard config.commissionRate >= 0 && config.commissionRate < 0.1 else {
-            throw LabExecutionError.invalidParameter(field: "commission", reason: "must be in [0, 0.1), got \(config.commissionRate)")
+        try config.commission.check()
+        try config.slippage.check()
+        switch config.fillTiming {
+        case let .nextOpen(latency), let .nextTypical(latency): try need(latency >= 0, "fillTiming.latency", "must be ≥ 0 bars, got \(latency)")
+        case .thisClose: break
         }
         self.config = config
     }
@@ -85,72 +101,104 @@ public struct MarketOrderSimulator: Sendable {
     public func run(_ bars: BarSeries, targets: [TargetDirection?], start: Int = 0) throws -> Result {
         let n = bars.count
         guard targets.count == n else { throw LabExecutionError.lengthMismatch(field: "targets", expected: n, actual: targets.count) }
-        let rate = config.commissionRate
+        let commission = config.commission, slippage = config.slippage
         let sizeFraction = 1 - Double.ulpOfOne  // backtesting.py's default order size
         var cash = config.cash
-        var units = 0.0, entryPrice = 0.0, entryBar = 0
+        var units = 0.0, entryPrice = 0.0, entryBar = 0, entryFee = 0.0
         var worst = 0.0, best = 0.0
         var equity = [Double](repeating: config.cash, count: n)
         var trades: [TradeRecord] = []
         var cancelled: [Int] = []
-        var pending: TargetDirection?
-        var pendingBar = 0
+        // Orders waiting for their fill bar, in decision order: (target, decision bar, fill bar).
+        var queue: [(target: TargetDirection, decided: Int, due: Int)] = []
+        var head = 0
 
-        func closeTrade(at bar: Int, price: Double) {
-            let exitFee = abs(units) * price * rate
-            let entryFee = abs(units) * entryPrice * rate
+        func checked(_ value: Double, _ bar: Int, _ field: String) throws -> Double {
+            guard value > 0, value.isFinite else {
+                throw LabExecutionError.badFillPrice(symbol: bars.symbol, bar: bar, field: field, value: value)
+            }
+            return value
+        }
+
+        func closeTrade(at bar: Int, reference: Double) {
+            let slip = slippage.fraction(bars: bars, bar: bar, units: units)
+            let price = units > 0 ? reference * (1 - slip) : reference * (1 + slip)
+            let exitFee = commission.fee(units: units, price: price)
             cash += units * (price - entryPrice) - exitFee
-            let commission = exitFee + entryFee
+            let fees = exitFee + entryFee
             let direction: Double = units > 0 ? 1 : -1
             trades.append(TradeRecord(
                 entryBar: entryBar, exitBar: bar, entryTime: bars.timestamps[entryBar], exitTime: bars.timestamps[bar], size: units,
-                entryPrice: entryPrice, exitPrice: price, pnl: units * (price - entryPrice) - commission,
-                returnPct: direction * (price / entryPrice - 1) - commission / (abs(units) * entryPrice),
-                commission: commission, maxAdverseExcursion: worst, maxFavorableExcursion: best))
+                entryPrice: entryPrice, exitPrice: price, pnl: units * (price - entryPrice) - fees,
+                returnPct: direction * (price / entryPrice - 1) - fees / (abs(units) * entryPrice),
+                commission: fees, maxAdverseExcursion: worst, maxFavorableExcursion: best))
             units = 0
         }
 
+        /// Closes the open trade and opens the target's at `reference` on `bar`.
+        func execute(_ target: TargetDirection, decided: Int, at bar: Int, reference: Double) {
+            if units != 0 { closeTrade(at: bar, reference: reference) }
+            guard target != .flat else { return }
+            let margin = max(0, cash)
+            let buying = target == .long
+            // Size on the slippage of a one-unit order, then re-price with the sized order's slippage.
+            var price = reference
+            var affordable = 0.0
+            for _ in 0..<2 {
+                let slip = slippage.fraction(bars: bars, bar: bar, units: max(affordable, 1))
+                price = buying ? reference * (1 + slip) : reference * (1 - slip)
+                let perUnitFee = (sizeFraction * price * commission.rate) / sizeFraction + commission.perShare
+                affordable = ((margin * sizeFraction) / (price + perUnitFee)).rounded(.down)
+            }
+            // Never spend more cash than there is, fixed and minimum fees included.
+            while affordable >= 1 && affordable * price + commission.fee(units: affordable, price: price) > margin { affordable -= 1 }
+            guard affordable >= 1 else {
+                cancelled.append(decided)
+                return
+            }
+            units = buying ? affordable : -affordable
+            entryPrice = price
+            entryBar = bar
+            entryFee = commission.fee(units: affordable, price: price)
+            worst = 0
+            best = 0
+            cash -= entryFee
+        }
+
         for i in max(start, 0)..<n {
-            if let target = pending {
-                pending = nil
-                let price = bars.open[i]
-                guard price > 0, price.isFinite else {
-                    throw LabExecutionError.badFillPrice(symbol: bars.symbol, bar: i, field: "open", value: price)
-                }
-                if units != 0 { closeTrade(at: i, price: price) }
-                if target != .flat {
-                    let margin = max(0, cash)
-                    let adjusted = price + (sizeFraction * price * rate) / sizeFraction
-                    let affordable = ((margin * sizeFraction) / adjusted).rounded(.down)
-                    if affordable >= 1 {
-                        units = target == .long ? affordable : -affordable
-                        entryPrice = price
-                        entryBar = i
-                        worst = 0
-                        best = 0
-                        cash -= affordable * price * rate
-                    } else {
-                        cancelled.append(pendingBar)
-                    }
+            // Orders due at this bar's open or typical price.
+            while head < queue.count && queue[head].due == i {
+                let order = queue[head]
+                head += 1
+                switch config.fillTiming {
+                case .nextOpen: execute(order.target, decided: order.decided, at: i, reference: try checked(bars.open[i], i, "open"))
+                case .nextTypical:
+                    let typical = (bars.high[i] + bars.low[i] + bars.close[i]) / 3
+                    execute(order.target, decided: order.decided, at: i, reference: try checked(typical, i, "typical price"))
+                case .thisClose: break
                 }
             }
             if units != 0 {
-                let c = bars.close[i]
-                guard c > 0, c.isFinite else { throw LabExecutionError.badFillPrice(symbol: bars.symbol, bar: i, field: "close", value: c) }
+                let c = try checked(bars.close[i], i, "close")
                 let favourable = units > 0 ? bars.high[i] / entryPrice - 1 : 1 - bars.low[i] / entryPrice
                 let adverse = units > 0 ? bars.low[i] / entryPrice - 1 : 1 - bars.high[i] / entryPrice
                 best = max(best, favourable)
                 worst = min(worst, adverse)
+                equity[i] = cash + units * (c - entryPrice)
+            } else {
+                equity[i] = cash
             }
-            equity[i] = cash + units * (bars.close[i] - entryPrice)
             if equity[i] <= 0 {
-                if units != 0 { closeTrade(at: i, price: bars.close[i]) }
+                if units != 0 { closeTrade(at: i, reference: bars.close[i]) }
                 for k in i..<n { equity[k] = 0 }
                 return Result(equity: equity, trades: trades, openPosition: nil, cancelledOrders: cancelled, bankruptAt: i)
             }
-            if i < n - 1, let target = targets[i] {
-                pending = target
-                pendingBar = i
+            guard let target = targets[i] else { continue }
+            switch config.fillTiming {
+            case .thisClose: execute(target, decided: i, at: i, reference: try checked(bars.close[i], i, "close"))
+            case let .nextOpen(latency), let .nextTypical(latency):
+                let due = i + 1 + latency
+                if due < n { queue.append((target, i, due)) }  // an order due after the last bar never fills
             }
         }
         let open = units != 0 ? (units: units, entryBar: entryBar, entryPrice: entryPrice) : nil

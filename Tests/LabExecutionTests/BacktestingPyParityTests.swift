@@ -129,7 +129,7 @@ import Testing
     }
 
     @Test func badInputs() throws {
-        #expect(throws: LabExecutionError.invalidParameter(field: "commission", reason: "must be in [0, 0.1), got -0.1")) {
+        #expect(throws: LabExecutionError.invalidParameter(field: "commission.rate", reason: "must be in [0, 0.1), got -0.1")) {
             try MarketOrderSimulator(config: .init(cash: 100, commissionRate: -0.1))
         }
         let bars = try BarSeries(symbol: "N", timestamps: [0, 1, 2], open: [1, .nan, 1], high: [1, 1, 1], low: [1, 1, 1], close: [1, 1, 1], volume: [1, 1, 1])

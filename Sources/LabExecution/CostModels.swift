@@ -1,0 +1,130 @@
+import Foundation
+import LabCore
+
+/// When an order decided after the close of bar i fills.
+public enum FillTiming: Sendable, Equatable {
+    /// At the open of bar i + 1 + latency (default; backtesting.py's default).
+    case nextOpen(latency: Int = 0)
+    /// At the close of bar i itself (backtesting.py's `trade_on_close=True`): the decision and the
+    /// fill use the same close, nothing later.
+    case thisClose
+    /// At the typical price (high + low + close)/3 of bar i + 1 + latency: a proxy for trading
+    /// through that bar (VWAP-like), known only once the bar is complete.
+    case nextTypical(latency: Int = 0)
+}
+
+/// Commission per order, in account currency: `fixed + rate·|value| + clamp(perShare·|units|, minimum, maximum)`.
+///
+/// `rate` is a fraction of traded value (0.002 = 0.2 % = 20 bp); `perShare` is currency per unit, its
+/// total clamped to [`minimum`, `maximum`] when units are traded (a broker's per-share schedule);
+/// `fixed` is charged on every fill. Each leg (entry and exit) is an order.
+public struct CommissionModel: Sendable, Equatable {
+    public var rate: Double
+    public var perShare: Double
+    public var minimum: Double
+    public var maximum: Double
+    public var fixed: Double
+
+    public init(rate: Double = 0, perShare: Double = 0, minimum: Double = 0, maximum: Double = .infinity, fixed: Double = 0) {
+        self.rate = rate
+        self.perShare = perShare
+        self.minimum = minimum
+        self.maximum = maximum
+        self.fixed = fixed
+    }
+
+    /// The fee for trading `units` at `price`.
+    public func fee(units: Double, price: Double) -> Double {
+        let q = abs(units)
+        guard q > 0 else { return 0 }
+        let perShareTotal = perShare > 0 ? min(maximum, max(minimum, perShare * q)) : 0
+        return fixed + rate * q * price + perShareTotal
+    }
+
+    func check() throws {
+        try need(rate >= 0 && rate < 0.1, "commission.rate", "must be in [0, 0.1), got \(rate)")
+        try need(perShare >= 0 && perShare.isFinite, "commission.perShare", "must be ≥ 0, got \(perShare)")
+        try need(minimum >= 0 && minimum.isFinite, "commission.minimum", "must be ≥ 0, got \(minimum)")
+        try need(maximum >= minimum, "commission.maximum", "must be ≥ minimum (\(minimum)), got \(maximum)")
+        try need(fixed >= 0 && fixed.isFinite, "commission.fixed", "must be ≥ 0, got \(fixed)")
+    }
+}
+
+/// How far a fill lands from the reference price (open, close or typical), against the trader:
+/// buys fill at `reference·(1 + s)`, sells at `reference·(1 − s)`, s a fraction.
+public enum SlippageModel: Sendable, Equatable {
+    case none
+    /// A fixed cost in basis points (10 = 0.1 %).
+    case fixedBasisPoints(Double)
+    /// Half the quoted spread: the bar's `spread` column when the series has one, else this fixed
+    /// spread (a fraction of mid).
+    case halfSpread(fallback: Double)
+    /// Half the spread estimated from the two bars before the fill bar by Corwin & Schultz (2012),
+    /// from highs and lows only (negative estimates count as 0).
+    case corwinSchultz
+    /// Square-root market impact `k·σ_daily·√(Q/ADV)` (Almgren et al. 2005; Tóth et al. 2011): σ_daily
+    /// the standard deviation of daily log returns and ADV the average daily volume, both over the
+    /// `window` bars before the fill bar (no look-ahead); Q the order's units.
+    case squareRootImpact(k: Double, window: Int)
+
+    func check() throws {
+        switch self {
+        case .none, .corwinSchultz: break
+        case let .fixedBasisPoints(bps): try need(bps >= 0 && bps.isFinite, "slippage.bps", "must be ≥ 0, got \(bps)")
+        case let .halfSpread(spread): try need(spread >= 0 && spread < 1, "slippage.spread", "must be in [0, 1), got \(spread)")
+        case let .squareRootImpact(k, window):
+            try need(k >= 0 && k.isFinite, "slippage.k", "must be ≥ 0, got \(k)")
+            try need(window >= 2, "slippage.window", "must be ≥ 2 bars, got \(window)")
+        }
+    }
+
+    /// The slippage fraction for `units` filling at bar `bar` of `bars`.
+    func fraction(bars: BarSeries, bar: Int, units: Double) -> Double {
+        switch self {
+        case .none: return 0
+        case let .fixedBasisPoints(bps): return bps / 10_000
+        case let .halfSpread(fallback): return (bars.spread?[bar] ?? fallback) / 2
+        case .corwinSchultz:
+            guard bar >= 2 else { return 0 }
+            return CorwinSchultz.spread(high: (bars.high[bar - 2], bars.high[bar - 1]), low: (bars.low[bar - 2], bars.low[bar - 1])) / 2
+        case let .squareRootImpact(k, window):
+            guard bar > window, units != 0 else { return 0 }
+            let range = (bar - window)..<bar
+            let returns = range.map { log(bars.close[$0] / bars.close[$0 - 1]) }
+            let mean = returns.reduce(0, +) / Double(returns.count)
+            let perBar = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count - 1)).squareRoot()
+            let barsPerDay = barsPerTradingDay(bars)
+            let sigmaDaily = perBar * barsPerDay.squareRoot()
+            let adv = range.reduce(0) { $0 + bars.volume[$1] } / Double(window) * barsPerDay
+            guard adv > 0 else { return k * sigmaDaily }  // no volume history: treat the order as a day's volume
+            return k * sigmaDaily * (abs(units) / adv).squareRoot()
+        }
+    }
+
+    /// Bars per trading day: 1 for daily and longer bars, 6.5 h / bar length intraday.
+    func barsPerTradingDay(_ bars: BarSeries) -> Double {
+        guard let f = bars.frequency, f.isIntraday else { return 1 }
+        return 23_400e9 / Double(f.nanoseconds)
+    }
+}
+
+/// The Corwin–Schultz (2012) high–low spread estimator.
+public enum CorwinSchultz {
+    /// Spread (fraction of price) from two consecutive bars' highs and lows:
+    /// `β = ln²(H₁/L₁) + ln²(H₂/L₂)`, `γ = ln²(max(H₁, H₂)/min(L₁, L₂))`,
+    /// `α = (√(2β) − √β)/(3 − 2√2) − √(γ/(3 − 2√2))`, `S = 2(e^α − 1)/(1 + e^α)`, negative S → 0.
+    public static func spread(high: (Double, Double), low: (Double, Double)) -> Double {
+        let b1 = log(high.0 / low.0), b2 = log(high.1 / low.1)
+        let beta = b1 * b1 + b2 * b2
+        let g = log(max(high.0, high.1) / min(low.0, low.1))
+        let gamma = g * g
+        let denominator = 3 - 2 * 2.0.squareRoot()
+        let alpha = ((2 * beta).squareRoot() - beta.squareRoot()) / denominator - (gamma / denominator).squareRoot()
+        let s = 2 * (exp(alpha) - 1) / (1 + exp(alpha))
+        return s.isFinite ? max(0, s) : 0
+    }
+}
+
+func need(_ condition: Bool, _ field: String, _ reason: @autoclosure () -> String) throws {
+    if !condition { throw LabExecutionError.invalidParameter(field: field, reason: reason()) }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import LabCore
+import Testing
+@testable import LabExecution
+
+@Suite struct CostModelTests {
+    let day = CivilTime.nanosPerDay
+
+    func fiveBars() throws -> BarSeries {
+        try BarSeries(
+            symbol: "X", timestamps: (0..<5).map { Int64($0) * day }, open: [10, 10, 11, 12, 13], high: [10, 11, 12, 13, 13],
+            low: [10, 9, 11, 11, 12], close: [10, 11, 12, 12, 13], volume: [100, 100, 100, 100, 100])
+    }
+
+    @Test func commissionSchedule() {
+        let broker = CommissionModel(rate: 0.001, perShare: 0.005, minimum: 1, maximum: 5, fixed: 0.5)
+        // 100 units at 20: 0.5 + 0.001·2000 + clamp(0.5, 1, 5) = 0.5 + 2 + 1 = 3.5
+        #expect(abs(broker.fee(units: 100, price: 20) - 3.5) < 1e-12)
+        // 10 000 units: per-share part 50 → capped at 5.
+        #expect(abs(broker.fee(units: -10_000, price: 1) - (0.5 + 10 + 5)) < 1e-12)
+        #expect(broker.fee(units: 0, price: 1) == 0)
+    }
+
+    @Test func fixedBasisPointsByHand() throws {
+        // 50 bp against the trader: buy at 10·1.005 = 10.05, sell at 12·0.995 = 11.94.
+        let r = try MarketOrderSimulator(config: .init(cash: 1000, slippage: .fixedBasisPoints(50)))
+            .run(try fiveBars(), targets: [.long, nil, .flat, nil, nil])
+        let t = try #require(r.trades.first)
+        #expect(t.size == 99)  // floor(1000·f / 10.05) = 99
+        #expect(abs(t.entryPrice - 10.05) < 1e-12 && abs(t.exitPrice - 11.94) < 1e-12)
+        #expect(abs(t.pnl - 99 * (11.94 - 10.05)) < 1e-9)
+    }
+
+    @Test func fillTimings() throws {
+        let bars = try fiveBars()
+        let atClose = try MarketOrderSimulator(config: .init(cash: 1000, fillTiming: .thisClose)).run(bars, targets: [.long, nil, .flat, nil, nil])
+        #expect(atClose.trades.first.map { ($0.entryBar, $0.entryPrice, $0.exitBar, $0.exitPrice) } ?? (0, 0, 0, 0) == (0, 10, 2, 12))
+        let late = try MarketOrderSimulator(config: .init(cash: 1000, fillTiming: .nextOpen(latency: 1))).run(bars, targets: [.long, nil, .flat, nil, nil])
+        #expect(late.trades.first.map { ($0.entryBar, $0.entryPrice, $0.exitBar, $0.exitPrice) } ?? (0, 0, 0, 0) == (2, 11, 4, 13))
+        let typical = try MarketOrderSimulator(config: .init(cash: 1000, fillTiming: .nextTypical())).run(bars, targets: [.long, nil, .flat, nil, nil])
+        let t = try #require(typical.trades.first)
+        #expect(abs(t.entryPrice - (11 + 9 + 11) / 3.0) < 1e-12 && abs(t.exitPrice - (13 + 11 + 12) / 3.0) < 1e-12)
+        // Orders decided on the last bar never fill.
+        let last = try MarketOrderSimulator(config: .init(cash: 1000)).run(bars, targets: [nil, nil, nil, nil, .long])
+        #expect(last.trades.isEmpty && last.openPosition == nil)
+    }
+
+    @Test func corwinSchultzByHand() {
+        // H/L 1.02/1.00 and 1.03/1.01: β = ln²1.02 + ln²(1.03/1.01), γ = ln²1.03.
+        let b = pow(log(1.02), 2) + pow(log(1.03 / 1.01), 2), g = pow(log(1.03), 2)
+        let d = 3 - 2 * 2.0.squareRoot()
+        let a = ((2 * b).squareRoot() - b.squareRoot()) / d - (g / d).squareRoot()
+        let expected = max(0, 2 * (exp(a) - 1) / (1 + exp(a)))
+        #expect(CorwinSchultz.spread(high: (1.02, 1.03), low: (1.00, 1.01)) == expected)
+        #expect(CorwinSchultz.spread(high: (1, 1), low: (1, 1)) == 0)
+    }
+
+    @Test func squareRootImpactUsesOnlyTrailingBars() throws {
+        var rng = SeededRNG(seed: 8)
+        var close: [Double] = [100]
+        for _ in 1..<60 { close.append(close.last! * exp(0.01 * rng.nextGaussian())) }
+        let volume = (0..<60).map { Double(1_000 + 10 * $0) }
+        let bars = try BarSeries(symbol: "I", timestamps: (0..<60).map { Int64($0) * day }, open: close, high: close.map { $0 * 1.01 },
+                                 low: close.map { $0 * 0.99 }, close: close, volume: volume)
+        let model = SlippageModel.squareRootImpact(k: 0.5, window: 20)
+        let returns = (31..<51).map { log(close[$0] / close[$0 - 1]) }
+        let m = returns.reduce(0, +) / 20
+        let sigma = (returns.reduce(0) { $0 + ($1 - m) * ($1 - m) } / 19).squareRoot()
+        let adv = (31..<51).reduce(0.0) { $0 + volume[$1] } / 20
+        #expect(abs(model.fraction(bars: bars, bar: 51, units: 400) - 0.5 * sigma * (400 / adv).squareRoot()) < 1e-15)
+        // Changing the fill bar and later bars does not change the estimate.
+        var later = bars
+        for k in 51..<60 { later.close[k] *= 3; later.volume[k] = 1 }
+        #expect(model.fraction(bars: later, bar: 51, units: 400) == model.fraction(bars: bars, bar: 51, units: 400))
+    }
+
+    @Test func costsNeverHelpWhateverTheModel() throws {
+        var rng = SeededRNG(seed: 21)
+        let n = 300
+        var price = 50.0
+        var o: [Double] = [], h: [Double] = [], l: [Double] = [], c: [Double] = []
+        for _ in 0..<n {
+            let open = price * exp(0.003 * rng.nextGaussian())
+            price = open * exp(0.015 * rng.nextGaussian())
+            o.append(open); c.append(price); h.append(max(open, price) * 1.008); l.append(min(open, price) * 0.992)
+        }
+        let bars = try BarSeries(symbol: "C", timestamps: (0..<n).map { Int64($0) * day }, open: o, high: h, low: l, close: c,
+                                 volume: (0..<n).map { _ in 1e5 * (0.5 + rng.nextUniform()) })
+        let models: [SlippageModel] = [.fixedBasisPoints(5), .halfSpread(fallback: 0.001), .corwinSchultz, .squareRootImpact(k: 1, window: 20)]
+        for _ in 0..<10 {
+            let targets: [TargetDirection?] = (0..<n).map { _ in rng.nextInt(below: 8) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
+            let free = try MarketOrderSimulator(config: .init(cash: 10_000)).run(bars, targets: targets)
+            for model in models {
+                let costly = try MarketOrderSimulator(config: .init(cash: 10_000, commission: CommissionModel(rate: 0.0005, fixed: 1), slippage: model))
+                    .run(bars, targets: targets)
+                #expect(costly.equity.last! <= free.equity.last! + 1e-9, "\(model)")
+                // Without slippage every fill is inside its bar's range; with it, only by the slippage.
+                for t in free.trades { #expect(t.entryPrice >= l[t.entryBar] && t.entryPrice <= h[t.entryBar]) }
+            }
+        }
+    }
+
+    @Test func parameterErrors() {
+        #expect(throws: LabExecutionError.invalidParameter(field: "slippage.bps", reason: "must be ≥ 0, got -1.0")) {
+            try MarketOrderSimulator(config: .init(slippage: .fixedBasisPoints(-1)))
+        }
+        #expect(throws: LabExecutionError.invalidParameter(field: "fillTiming.latency", reason: "must be ≥ 0 bars, got -2")) {
+            try MarketOrderSimulator(config: .init(fillTiming: .nextOpen(latency: -2)))
+        }
+        #expect(throws: LabExecutionError.invalidParameter(field: "commission.maximum", reason: "must be ≥ minimum (5.0), got 1.0")) {
+            try MarketOrderSimulator(config: .init(commission: CommissionModel(minimum: 5, maximum: 1)))
+        }
+        #expect(throws: LabExecutionError.invalidParameter(field: "slippage.window", reason: "must be ≥ 2 bars, got 1")) {
+            try MarketOrderSimulator(config: .init(slippage: .squareRootImpact(k: 1, window: 1)))
+        }
+    }
+}
