@@ -44,8 +44,11 @@ public enum LabExecutionError: LabError, Equatable {
 /// - Bankruptcy: when equity ≤ 0 the trade is closed at that close, cash and the rest of the curve are 0.
 /// - Trades still open at the end are not in `trades` (they count in the equity curve).
 ///
-/// Order types other than market, volume caps, borrow and financing costs, fractional and
-/// volatility-targeted sizing and portfolios are not part of this core yet.
+/// - Borrow: shorts pay `borrowRate` per year on their value at each close.
+/// - Costs are reported split (commission, slippage, borrow) with the traded value.
+///
+/// Order types other than market, volume caps, financing on leverage (the core never borrows cash),
+/// fractional and volatility-targeted sizing and portfolios are not part of this core yet.
 public struct MarketOrderSimulator: Sendable {
     public struct Config: Sendable, Equatable {
         /// Starting cash (account currency), > 0.
@@ -53,13 +56,18 @@ public struct MarketOrderSimulator: Sendable {
         public var commission: CommissionModel
         public var slippage: SlippageModel
         public var fillTiming: FillTiming
+        /// Annual fee for borrowing shares sold short, a fraction of the short's value at each close
+        /// (0.02 = 2 %/yr), accrued per bar as `rate / P` (P bars per year: 252 daily, 252 sessions of
+        /// 6.5 h intraday) and paid from cash.
+        public var borrowRate: Double
 
         public init(cash: Double = 10_000, commission: CommissionModel = CommissionModel(), slippage: SlippageModel = .none,
-                    fillTiming: FillTiming = .nextOpen()) {
+                    fillTiming: FillTiming = .nextOpen(), borrowRate: Double = 0) {
             self.cash = cash
             self.commission = commission
             self.slippage = slippage
             self.fillTiming = fillTiming
+            self.borrowRate = borrowRate
         }
 
         /// backtesting.py's defaults with a relative commission (`Backtest(cash=…, commission=rate)`).
@@ -80,6 +88,19 @@ public struct MarketOrderSimulator: Sendable {
         public var cancelledOrders: [Int]
         /// Bar at which equity reached 0, if it did.
         public var bankruptAt: Int?
+        /// Costs paid over the run, account currency.
+        public var costs: CostBreakdown
+        /// Sum of |units × fill price| over all fills (entries and exits), account currency.
+        public var tradedValue: Double
+    }
+
+    /// Where the money went: commission, slippage (|units| × |fill − reference price| per fill) and
+    /// borrow fees on shorts. All ≥ 0.
+    public struct CostBreakdown: Sendable, Equatable, Codable {
+        public var commission: Double = 0
+        public var slippage: Double = 0
+        public var borrow: Double = 0
+        public var total: Double { commission + slippage + borrow }
     }
 
     public let config: Config
@@ -88,6 +109,7 @@ public struct MarketOrderSimulator: Sendable {
         guard config.cash > 0, config.cash.isFinite else {
             throw LabExecutionError.invalidParameter(field: "cash", reason: "must be > 0, got \(config.cash)")
         }
+        try need(config.borrowRate >= 0 && config.borrowRate < 1, "borrowRate", "must be in [0, 1), got \(config.borrowRate)")
         try config.commission.check()
         try config.slippage.check()
         switch config.fillTiming {
@@ -112,6 +134,9 @@ public struct MarketOrderSimulator: Sendable {
         // Orders waiting for their fill bar, in decision order: (target, decision bar, fill bar).
         var queue: [(target: TargetDirection, decided: Int, due: Int)] = []
         var head = 0
+        var costs = CostBreakdown()
+        var tradedValue = 0.0
+        let borrowPerBar = config.borrowRate / periodsPerYear(bars)
 
         func checked(_ value: Double, _ bar: Int, _ field: String) throws -> Double {
             guard value > 0, value.isFinite else {
@@ -125,6 +150,9 @@ public struct MarketOrderSimulator: Sendable {
             let price = units > 0 ? reference * (1 - slip) : reference * (1 + slip)
             let exitFee = commission.fee(units: units, price: price)
             cash += units * (price - entryPrice) - exitFee
+            costs.commission += exitFee
+            costs.slippage += abs(units) * abs(price - reference)
+            tradedValue += abs(units) * price
             let fees = exitFee + entryFee
             let direction: Double = units > 0 ? 1 : -1
             trades.append(TradeRecord(
@@ -163,6 +191,9 @@ public struct MarketOrderSimulator: Sendable {
             worst = 0
             best = 0
             cash -= entryFee
+            costs.commission += entryFee
+            costs.slippage += affordable * abs(price - reference)
+            tradedValue += affordable * price
         }
 
         for i in max(start, 0)..<n {
@@ -184,6 +215,11 @@ public struct MarketOrderSimulator: Sendable {
                 let adverse = units > 0 ? bars.low[i] / entryPrice - 1 : 1 - bars.high[i] / entryPrice
                 best = max(best, favourable)
                 worst = min(worst, adverse)
+                if units < 0 && borrowPerBar > 0 {
+                    let fee = -units * c * borrowPerBar
+                    cash -= fee
+                    costs.borrow += fee
+                }
                 equity[i] = cash + units * (c - entryPrice)
             } else {
                 equity[i] = cash
@@ -191,7 +227,8 @@ public struct MarketOrderSimulator: Sendable {
             if equity[i] <= 0 {
                 if units != 0 { closeTrade(at: i, reference: bars.close[i]) }
                 for k in i..<n { equity[k] = 0 }
-                return Result(equity: equity, trades: trades, openPosition: nil, cancelledOrders: cancelled, bankruptAt: i)
+                return Result(equity: equity, trades: trades, openPosition: nil, cancelledOrders: cancelled, bankruptAt: i,
+                              costs: costs, tradedValue: tradedValue)
             }
             guard let target = targets[i] else { continue }
             switch config.fillTiming {
@@ -202,6 +239,17 @@ public struct MarketOrderSimulator: Sendable {
             }
         }
         let open = units != 0 ? (units: units, entryBar: entryBar, entryPrice: entryPrice) : nil
-        return Result(equity: equity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: nil)
+        return Result(equity: equity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: nil,
+                      costs: costs, tradedValue: tradedValue)
+    }
+
+    /// Bars per year for accruals: 252 for daily bars, 252 sessions of 6.5 h for intraday bars,
+    /// 52 weekly, 12 monthly.
+    func periodsPerYear(_ bars: BarSeries) -> Double {
+        guard let f = bars.frequency else { return 252 }
+        if f.isIntraday { return 252 * 23_400e9 / Double(f.nanoseconds) }
+        if f == .week { return 52 }
+        if f == .month { return 12 }
+        return 252 * Double(CivilTime.nanosPerDay) / Double(f.nanoseconds)
     }
 }

@@ -115,3 +115,34 @@ import Testing
         }
     }
 }
+
+@Suite struct CostAccountingTests {
+    let day = CivilTime.nanosPerDay
+
+    @Test func borrowAccruesOnShortsAndCostsAddUp() throws {
+        let bars = try BarSeries(
+            symbol: "S", timestamps: (0..<6).map { Int64($0) * day }, open: [10, 10, 10, 10, 10, 10], high: [10, 10, 10, 10, 10, 10],
+            low: [10, 10, 10, 10, 10, 10], close: [10, 10, 10, 10, 10, 10], volume: [1, 1, 1, 1, 1, 1], frequency: .day)
+        // Short after bar 0 (fills at bar 1's open), flat after bar 3 (fills at bar 4's open): held at the closes of bars 1…3.
+        let r = try MarketOrderSimulator(config: .init(cash: 1000, borrowRate: 0.252)).run(bars, targets: [.short, nil, nil, .flat, nil, nil])
+        // 99 units short at 10 (floor(1000·f/10) = 99); borrow 0.252/252 = 0.1 % per bar on 990 → 0.99 per bar, 3 bars.
+        #expect(r.trades.first?.size == -99)
+        #expect(abs(r.costs.borrow - 3 * 0.99) < 1e-12)
+        #expect(abs(r.equity.last! - (1000 - 2.97)) < 1e-9)
+        #expect(r.tradedValue == 2 * 990)
+    }
+
+    @Test func commissionTotalMatchesTheTradesAndTheOpenEntry() throws {
+        var rng = SeededRNG(seed: 2)
+        var close: [Double] = [100]
+        for _ in 1..<250 { close.append(close.last! * exp(0.02 * rng.nextGaussian())) }
+        let bars = try BarSeries(symbol: "T", timestamps: (0..<250).map { Int64($0) * day }, open: close, high: close.map { $0 * 1.01 },
+                                 low: close.map { $0 * 0.99 }, close: close, volume: Array(repeating: 1e6, count: 250))
+        let targets: [TargetDirection?] = (0..<250).map { _ in rng.nextInt(below: 6) == 0 ? [.long, .short][rng.nextInt(below: 2)] : nil }
+        let model = CommissionModel(rate: 0.001, fixed: 1)
+        let r = try MarketOrderSimulator(config: .init(cash: 50_000, commission: model, slippage: .fixedBasisPoints(3))).run(bars, targets: targets)
+        let openEntryFee = r.openPosition.map { model.fee(units: $0.units, price: $0.entryPrice) } ?? 0
+        #expect(abs(r.trades.reduce(0) { $0 + $1.commission } + openEntryFee - r.costs.commission) < 1e-6)
+        #expect(r.costs.slippage > 0 && r.costs.borrow == 0)
+    }
+}

@@ -88,3 +88,17 @@ import Testing
         #expect(try TailRisk.cornishFisherVaR(skewed, confidence: 0.99) > normalVaR)
     }
 }
+
+@Suite struct CostMetricsTests {
+    @Test func turnoverAndDragByHand() throws {
+        // Two years, mean equity 100 000, 400 000 traded, 300 commission + 100 slippage + 0 borrow.
+        let m = try CostMetrics.compute(
+            tradedValue: 400_000, commission: 300, slippage: 100, borrow: 0, equity: [90_000, 110_000], seconds: 2 * 365.25 * 86_400)
+        #expect(abs(m.turnover - 2) < 1e-12)
+        #expect(abs(m.costDragBps - 20) < 1e-9)  // 400 / 100 000 / 2 years = 0.2 % = 20 bp per year
+        #expect(m.totalCosts == 400)
+        #expect(throws: LabMetricsError.invalidInput(field: "slippage", reason: "must be ≥ 0, got -1.0")) {
+            try CostMetrics.compute(tradedValue: 1, commission: 0, slippage: -1, borrow: 0, equity: [1], seconds: 1)
+        }
+    }
+}
