@@ -47,7 +47,11 @@ public enum LabExecutionError: LabError, Equatable {
 /// - Borrow: shorts pay `borrowRate` per year on their value at each close.
 /// - Costs are reported split (commission, slippage, borrow) with the traded value.
 ///
-/// Order types other than market, volume caps, financing on leverage (the core never borrows cash),
+/// - Liquidity: an optional participation cap (fraction of each bar's volume per order); zero-volume
+///   bars fill nothing; the unfilled part carries over to the next bars or is cancelled. A trade
+///   built from several fills has the average entry and exit prices and the sum of their fees.
+///
+/// Order types other than market, financing on leverage (the core never borrows cash),
 /// fractional and volatility-targeted sizing and portfolios are not part of this core yet.
 public struct MarketOrderSimulator: Sendable {
     public struct Config: Sendable, Equatable {
@@ -60,14 +64,21 @@ public struct MarketOrderSimulator: Sendable {
         /// (0.02 = 2 %/yr), accrued per bar as `rate / P` (P bars per year: 252 daily, 252 sessions of
         /// 6.5 h intraday) and paid from cash.
         public var borrowRate: Double
+        /// Largest fraction of a bar's volume one order may fill on that bar, in (0, 1]; nil = no cap.
+        public var participationCap: Double?
+        /// What happens to the part of an order the cap (or a zero-volume bar) left unfilled.
+        public var unfilled: UnfilledPolicy
 
         public init(cash: Double = 10_000, commission: CommissionModel = CommissionModel(), slippage: SlippageModel = .none,
-                    fillTiming: FillTiming = .nextOpen(), borrowRate: Double = 0) {
+                    fillTiming: FillTiming = .nextOpen(), borrowRate: Double = 0, participationCap: Double? = nil,
+                    unfilled: UnfilledPolicy = .carryOver) {
             self.cash = cash
             self.commission = commission
             self.slippage = slippage
             self.fillTiming = fillTiming
             self.borrowRate = borrowRate
+            self.participationCap = participationCap
+            self.unfilled = unfilled
         }
 
         /// backtesting.py's defaults with a relative commission (`Backtest(cash=…, commission=rate)`).
@@ -94,6 +105,14 @@ public struct MarketOrderSimulator: Sendable {
         public var tradedValue: Double
     }
 
+    /// The unfilled part of an order after a capped or zero-volume bar.
+    public enum UnfilledPolicy: String, Sendable, Equatable, Codable {
+        /// Keep working it on the next bars (at each bar's reference price) until filled or replaced.
+        case carryOver = "carry_over"
+        /// Drop it: the position stays as far as it got.
+        case cancel
+    }
+
     /// Where the money went: commission, slippage (|units| × |fill − reference price| per fill) and
     /// borrow fees on shorts. All ≥ 0.
     public struct CostBreakdown: Sendable, Equatable, Codable {
@@ -110,6 +129,9 @@ public struct MarketOrderSimulator: Sendable {
             throw LabExecutionError.invalidParameter(field: "cash", reason: "must be > 0, got \(config.cash)")
         }
         try need(config.borrowRate >= 0 && config.borrowRate < 1, "borrowRate", "must be in [0, 1), got \(config.borrowRate)")
+        if let cap = config.participationCap {
+            try need(cap > 0 && cap <= 1, "participationCap", "must be in (0, 1], got \(cap)")
+        }
         try config.commission.check()
         try config.slippage.check()
         switch config.fillTiming {
@@ -123,19 +145,12 @@ public struct MarketOrderSimulator: Sendable {
     public func run(_ bars: BarSeries, targets: [TargetDirection?], start: Int = 0) throws -> Result {
         let n = bars.count
         guard targets.count == n else { throw LabExecutionError.lengthMismatch(field: "targets", expected: n, actual: targets.count) }
-        let commission = config.commission, slippage = config.slippage
-        let sizeFraction = 1 - Double.ulpOfOne  // backtesting.py's default order size
-        var cash = config.cash
-        var units = 0.0, entryPrice = 0.0, entryBar = 0, entryFee = 0.0
-        var worst = 0.0, best = 0.0
+        var book = Book(config: config, bars: bars)
         var equity = [Double](repeating: config.cash, count: n)
-        var trades: [TradeRecord] = []
-        var cancelled: [Int] = []
-        // Orders waiting for their fill bar, in decision order: (target, decision bar, fill bar).
+        // Orders waiting for their first fill bar, in decision order, and the one being worked.
         var queue: [(target: TargetDirection, decided: Int, due: Int)] = []
         var head = 0
-        var costs = CostBreakdown()
-        var tradedValue = 0.0
+        var working: WorkingOrder?
         let borrowPerBar = config.borrowRate / periodsPerYear(bars)
 
         func checked(_ value: Double, _ bar: Int, _ field: String) throws -> Double {
@@ -145,102 +160,203 @@ public struct MarketOrderSimulator: Sendable {
             return value
         }
 
-        func closeTrade(at bar: Int, reference: Double) {
-            let slip = slippage.fraction(bars: bars, bar: bar, units: units)
-            let price = units > 0 ? reference * (1 - slip) : reference * (1 + slip)
-            let exitFee = commission.fee(units: units, price: price)
-            cash += units * (price - entryPrice) - exitFee
-            costs.commission += exitFee
-            costs.slippage += abs(units) * abs(price - reference)
-            tradedValue += abs(units) * price
-            let fees = exitFee + entryFee
-            let direction: Double = units > 0 ? 1 : -1
-            trades.append(TradeRecord(
-                entryBar: entryBar, exitBar: bar, entryTime: bars.timestamps[entryBar], exitTime: bars.timestamps[bar], size: units,
-                entryPrice: entryPrice, exitPrice: price, pnl: units * (price - entryPrice) - fees,
-                returnPct: direction * (price / entryPrice - 1) - fees / (abs(units) * entryPrice),
-                commission: fees, maxAdverseExcursion: worst, maxFavorableExcursion: best))
-            units = 0
-        }
-
-        /// Closes the open trade and opens the target's at `reference` on `bar`.
-        func execute(_ target: TargetDirection, decided: Int, at bar: Int, reference: Double) {
-            if units != 0 { closeTrade(at: bar, reference: reference) }
-            guard target != .flat else { return }
-            let margin = max(0, cash)
-            let buying = target == .long
-            // Size on the slippage of a one-unit order, then re-price with the sized order's slippage.
-            var price = reference
-            var affordable = 0.0
-            for _ in 0..<2 {
-                let slip = slippage.fraction(bars: bars, bar: bar, units: max(affordable, 1))
-                price = buying ? reference * (1 + slip) : reference * (1 - slip)
-                let perUnitFee = (sizeFraction * price * commission.rate) / sizeFraction + commission.perShare
-                affordable = ((margin * sizeFraction) / (price + perUnitFee)).rounded(.down)
-            }
-            // Never spend more cash than there is, fixed and minimum fees included.
-            while affordable >= 1 && affordable * price + commission.fee(units: affordable, price: price) > margin { affordable -= 1 }
-            guard affordable >= 1 else {
-                cancelled.append(decided)
-                return
-            }
-            units = buying ? affordable : -affordable
-            entryPrice = price
-            entryBar = bar
-            entryFee = commission.fee(units: affordable, price: price)
-            worst = 0
-            best = 0
-            cash -= entryFee
-            costs.commission += entryFee
-            costs.slippage += affordable * abs(price - reference)
-            tradedValue += affordable * price
-        }
-
         for i in max(start, 0)..<n {
-            // Orders due at this bar's open or typical price.
+            // A newly due order replaces the one being worked (exclusive orders).
             while head < queue.count && queue[head].due == i {
-                let order = queue[head]
+                working = WorkingOrder(target: queue[head].target, decided: queue[head].decided)
                 head += 1
+            }
+            if working != nil {
                 switch config.fillTiming {
-                case .nextOpen: execute(order.target, decided: order.decided, at: i, reference: try checked(bars.open[i], i, "open"))
+                case .nextOpen: book.work(&working, at: i, reference: try checked(bars.open[i], i, "open"))
                 case .nextTypical:
-                    let typical = (bars.high[i] + bars.low[i] + bars.close[i]) / 3
-                    execute(order.target, decided: order.decided, at: i, reference: try checked(typical, i, "typical price"))
-                case .thisClose: break
+                    book.work(&working, at: i, reference: try checked((bars.high[i] + bars.low[i] + bars.close[i]) / 3, i, "typical price"))
+                case .thisClose: book.work(&working, at: i, reference: try checked(bars.close[i], i, "close"))
                 }
             }
-            if units != 0 {
+            if book.units != 0 {
                 let c = try checked(bars.close[i], i, "close")
-                let favourable = units > 0 ? bars.high[i] / entryPrice - 1 : 1 - bars.low[i] / entryPrice
-                let adverse = units > 0 ? bars.low[i] / entryPrice - 1 : 1 - bars.high[i] / entryPrice
-                best = max(best, favourable)
-                worst = min(worst, adverse)
-                if units < 0 && borrowPerBar > 0 {
-                    let fee = -units * c * borrowPerBar
-                    cash -= fee
-                    costs.borrow += fee
+                book.mark(bar: i)
+                if book.units < 0 && borrowPerBar > 0 {
+                    let fee = -book.units * c * borrowPerBar
+                    book.cash -= fee
+                    book.costs.borrow += fee
                 }
-                equity[i] = cash + units * (c - entryPrice)
-            } else {
-                equity[i] = cash
             }
+            equity[i] = book.equity(at: bars.close[i])
             if equity[i] <= 0 {
-                if units != 0 { closeTrade(at: i, reference: bars.close[i]) }
+                if book.units != 0 { book.fill(units: -book.units, at: i, reference: bars.close[i]) }
                 for k in i..<n { equity[k] = 0 }
-                return Result(equity: equity, trades: trades, openPosition: nil, cancelledOrders: cancelled, bankruptAt: i,
-                              costs: costs, tradedValue: tradedValue)
+                return book.result(equity: equity, bankruptAt: i)
             }
             guard let target = targets[i] else { continue }
             switch config.fillTiming {
-            case .thisClose: execute(target, decided: i, at: i, reference: try checked(bars.close[i], i, "close"))
+            case .thisClose:
+                working = WorkingOrder(target: target, decided: i)
+                book.work(&working, at: i, reference: try checked(bars.close[i], i, "close"))
             case let .nextOpen(latency), let .nextTypical(latency):
                 let due = i + 1 + latency
                 if due < n { queue.append((target, i, due)) }  // an order due after the last bar never fills
             }
         }
-        let open = units != 0 ? (units: units, entryBar: entryBar, entryPrice: entryPrice) : nil
-        return Result(equity: equity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: nil,
-                      costs: costs, tradedValue: tradedValue)
+        return book.result(equity: equity, bankruptAt: nil)
+    }
+
+    /// An order being worked: close what is open, then open the target (sized at its first fill).
+    struct WorkingOrder {
+        let target: TargetDirection
+        let decided: Int
+        /// Signed units still to open, once sized.
+        var toOpen: Double?
+    }
+
+    /// Cash, the open position and the record of fills.
+    struct Book {
+        let config: Config
+        let bars: BarSeries
+        var cash: Double
+        /// Signed units held.
+        var units = 0.0
+        /// Average entry price of the open trade, slippage included.
+        var entryPrice = 0.0
+        var entryBar = 0
+        /// Largest |units| the open trade reached, with its sign.
+        var peakUnits = 0.0
+        var entryFees = 0.0
+        var exitUnits = 0.0, exitValue = 0.0, exitFees = 0.0, realized = 0.0
+        var worst = 0.0, best = 0.0
+        var trades: [TradeRecord] = []
+        var cancelled: [Int] = []
+        var costs = CostBreakdown()
+        var tradedValue = 0.0
+        let sizeFraction = 1 - Double.ulpOfOne  // backtesting.py's default order size
+
+        init(config: Config, bars: BarSeries) {
+            self.config = config
+            self.bars = bars
+            self.cash = config.cash
+        }
+
+        func equity(at close: Double) -> Double { cash + units * (close - entryPrice) }
+
+        /// Units the participation cap allows on `bar` (∞ without a cap; 0 on a zero-volume bar).
+        func capacity(_ bar: Int) -> Double {
+            let volume = bars.volume[bar]
+            guard volume > 0 else { return 0 }
+            return config.participationCap.map { ($0 * volume).rounded(.down) } ?? .infinity
+        }
+
+        /// Works `order` on `bar` at `reference`: closes first, then opens, within the bar's capacity.
+        mutating func work(_ order: inout WorkingOrder?, at bar: Int, reference: Double) {
+            guard var current = order else { return }
+            var room = capacity(bar)
+            // Closing phase: until the old position is gone (the opening phase starts once sized).
+            if units != 0 && current.toOpen == nil && room > 0 {
+                let q = min(abs(units), room)
+                fill(units: units > 0 ? -q : q, at: bar, reference: reference)
+                room -= q
+            }
+            // Opening phase: once the old position is gone, and on later bars until the size is filled.
+            if current.target != .flat && (units == 0 || current.toOpen != nil) {
+                if current.toOpen == nil {
+                    current.toOpen = size(current.target, at: bar, reference: reference)
+                    if current.toOpen == 0 { cancelled.append(current.decided) }
+                }
+                if let remaining = current.toOpen, remaining != 0, room > 0 {
+                    let q = min(abs(remaining), room)
+                    fill(units: remaining > 0 ? q : -q, at: bar, reference: reference)
+                    current.toOpen = remaining > 0 ? remaining - q : remaining + q
+                }
+            }
+            let done = units == 0 && (current.target == .flat || current.toOpen == 0)
+                || (units != 0 && current.toOpen == 0)
+            order = done || config.unfilled == .cancel ? nil : current
+        }
+
+        /// Whole units the target can afford at `reference` with all available cash: sized on the
+        /// slippage of a one-unit order, re-priced with the sized order's slippage, then reduced until
+        /// units·price plus the fee fits the cash.
+        func size(_ target: TargetDirection, at bar: Int, reference: Double) -> Double {
+            let margin = max(0, cash)
+            let buying = target == .long
+            var price = reference
+            var affordable = 0.0
+            for _ in 0..<2 {
+                let slip = config.slippage.fraction(bars: bars, bar: bar, units: max(affordable, 1))
+                price = buying ? reference * (1 + slip) : reference * (1 - slip)
+                let perUnitFee = (sizeFraction * price * config.commission.rate) / sizeFraction + config.commission.perShare
+                affordable = ((margin * sizeFraction) / (price + perUnitFee)).rounded(.down)
+            }
+            while affordable >= 1 && affordable * price + config.commission.fee(units: affordable, price: price) > margin { affordable -= 1 }
+            guard affordable >= 1 else { return 0 }
+            return buying ? affordable : -affordable
+        }
+
+        /// One fill of `q` signed units on `bar` at `reference` moved by slippage; opens, adds to,
+        /// reduces or closes the position, and records the trade when it is closed.
+        mutating func fill(units q: Double, at bar: Int, reference: Double) {
+            let slip = config.slippage.fraction(bars: bars, bar: bar, units: q)
+            let price = q > 0 ? reference * (1 + slip) : reference * (1 - slip)
+            let fee = config.commission.fee(units: q, price: price)
+            costs.commission += fee
+            costs.slippage += abs(q) * abs(price - reference)
+            tradedValue += abs(q) * price
+            if units == 0 || (units > 0) == (q > 0) {
+                // Opening or adding: average the entry price.
+                if units == 0 {
+                    entryBar = bar
+                    entryFees = 0
+                    exitUnits = 0
+                    exitValue = 0
+                    exitFees = 0
+                    realized = 0
+                    worst = 0
+                    best = 0
+                    entryPrice = price
+                } else {
+                    entryPrice = (entryPrice * abs(units) + price * abs(q)) / (abs(units) + abs(q))
+                }
+                units += q
+                peakUnits = abs(units) > abs(peakUnits) ? units : peakUnits
+                entryFees += fee
+                cash -= fee
+                return
+            }
+            // Reducing or closing (never flipping: the caller closes before opening).
+            let closed = min(abs(q), abs(units))
+            let gain = (units > 0 ? 1.0 : -1.0) * closed * (price - entryPrice)
+            cash += gain - fee
+            realized += gain
+            exitUnits += closed
+            exitValue += closed * price
+            exitFees += fee
+            units += units > 0 ? -closed : closed
+            if units == 0 {
+                let fees = entryFees + exitFees
+                let direction: Double = peakUnits > 0 ? 1 : -1
+                let exitPrice = exitValue / exitUnits
+                trades.append(TradeRecord(
+                    entryBar: entryBar, exitBar: bar, entryTime: bars.timestamps[entryBar], exitTime: bars.timestamps[bar],
+                    size: peakUnits, entryPrice: entryPrice, exitPrice: exitPrice, pnl: realized - fees,
+                    returnPct: direction * (exitPrice / entryPrice - 1) - fees / (abs(peakUnits) * entryPrice),
+                    commission: fees, maxAdverseExcursion: worst, maxFavorableExcursion: best))
+                peakUnits = 0
+            }
+        }
+
+        /// Updates the open trade's excursions with bar `bar`'s high and low.
+        mutating func mark(bar: Int) {
+            let favourable = units > 0 ? bars.high[bar] / entryPrice - 1 : 1 - bars.low[bar] / entryPrice
+            let adverse = units > 0 ? bars.low[bar] / entryPrice - 1 : 1 - bars.high[bar] / entryPrice
+            best = max(best, favourable)
+            worst = min(worst, adverse)
+        }
+
+        func result(equity: [Double], bankruptAt: Int?) -> Result {
+            let open = units != 0 ? (units: units, entryBar: entryBar, entryPrice: entryPrice) : nil
+            return Result(equity: equity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
+                          costs: costs, tradedValue: tradedValue)
+        }
     }
 
     /// Bars per year for accruals: 252 for daily bars, 252 sessions of 6.5 h for intraday bars,

@@ -146,3 +146,69 @@ import Testing
         #expect(r.costs.slippage > 0 && r.costs.borrow == 0)
     }
 }
+
+@Suite struct LiquidityTests {
+    let day = CivilTime.nanosPerDay
+
+    func rising(_ n: Int, volume: [Double]) throws -> BarSeries {
+        let open = (0..<n).map { 10 + Double($0) }
+        return try BarSeries(symbol: "L", timestamps: (0..<n).map { Int64($0) * day }, open: open, high: open.map { $0 + 0.5 },
+                             low: open.map { $0 - 0.5 }, close: open.map { $0 + 0.25 }, volume: volume)
+    }
+
+    @Test func capSpreadsAnOrderOverBarsAndAveragesTheEntry() throws {
+        let bars = try rising(8, volume: Array(repeating: 1000, count: 8))
+        // Long after bar 0 with 1000 cash: floor(1000·f/11) = 90 units; 40 % of 1000 = 400 per bar → fills in one bar.
+        let easy = try MarketOrderSimulator(config: .init(cash: 1000, participationCap: 0.4)).run(bars, targets: [.long] + Array(repeating: nil, count: 7))
+        #expect(easy.openPosition?.units == 90)
+        // 3 % of 1000 = 30 units per bar: 30 at 11, 30 at 12, 30 at 13.
+        var targets: [TargetDirection?] = Array(repeating: nil, count: 8)
+        targets[0] = .long
+        targets[5] = .flat
+        let capped = try MarketOrderSimulator(config: .init(cash: 1000, participationCap: 0.03)).run(bars, targets: targets)
+        // Exit after bar 5: 30 at 16 (bar 6), 30 at 17 (bar 7); 30 still held at the end, so no closed trade.
+        let open = try #require(capped.openPosition)
+        #expect(capped.trades.isEmpty)
+        #expect(open.units == 30 && open.entryBar == 1 && abs(open.entryPrice - 12) < 1e-12)  // (11 + 12 + 13)/3
+        // Cash: 1000 − 90·12 + 30·(16 − 12) + 30·(17 − 12) … equity marks the 30 left at bar 7's close 17.25.
+        #expect(abs(capped.equity[7] - (1000 + 30 * 4 + 30 * 5 + 30 * 5.25)) < 1e-9)
+        // With a later exit that completes, the trade is one record with the average prices.
+        var longer = targets
+        longer[5] = nil
+        longer[3] = .flat
+        let closed = try MarketOrderSimulator(config: .init(cash: 1000, participationCap: 0.03)).run(bars, targets: longer)
+        let t = try #require(closed.trades.first)
+        #expect(t.size == 90 && t.entryBar == 1 && t.exitBar == 6 && abs(t.entryPrice - 12) < 1e-12 && abs(t.exitPrice - 15) < 1e-12)
+        #expect(abs(t.pnl - 90 * 3) < 1e-9)
+        let cancelled = try MarketOrderSimulator(config: .init(cash: 1000, participationCap: 0.03, unfilled: .cancel)).run(bars, targets: [.long] + Array(repeating: nil, count: 7))
+        #expect(cancelled.openPosition?.units == 30 && abs(cancelled.openPosition!.entryPrice - 11) < 1e-12)
+    }
+
+    @Test func zeroVolumeBarsFillNothing() throws {
+        let bars = try rising(5, volume: [100, 0, 0, 100, 100])
+        let r = try MarketOrderSimulator(config: .init(cash: 1000)).run(bars, targets: [.long, nil, nil, nil, nil])
+        #expect(r.openPosition?.entryBar == 3 && r.openPosition?.entryPrice == 13)
+        let dropped = try MarketOrderSimulator(config: .init(cash: 1000, unfilled: .cancel)).run(bars, targets: [.long, nil, nil, nil, nil])
+        #expect(dropped.openPosition == nil && dropped.trades.isEmpty)
+    }
+
+    @Test func fullParticipationWithoutCostsEqualsTheUncappedRun() throws {
+        var rng = SeededRNG(seed: 12)
+        var close: [Double] = [100]
+        for _ in 1..<300 { close.append(close.last! * exp(0.015 * rng.nextGaussian())) }
+        let bars = try BarSeries(symbol: "P", timestamps: (0..<300).map { Int64($0) * day }, open: close, high: close.map { $0 * 1.01 },
+                                 low: close.map { $0 * 0.99 }, close: close, volume: Array(repeating: 1e9, count: 300))
+        for _ in 0..<10 {
+            let targets: [TargetDirection?] = (0..<300).map { _ in rng.nextInt(below: 7) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
+            let free = try MarketOrderSimulator(config: .init(cash: 10_000)).run(bars, targets: targets)
+            let capped = try MarketOrderSimulator(config: .init(cash: 10_000, participationCap: 1)).run(bars, targets: targets)
+            #expect(free.equity == capped.equity && free.trades == capped.trades)
+        }
+    }
+
+    @Test func capMustBeAFraction() {
+        #expect(throws: LabExecutionError.invalidParameter(field: "participationCap", reason: "must be in (0, 1], got 1.5")) {
+            try MarketOrderSimulator(config: .init(participationCap: 1.5))
+        }
+    }
+}
