@@ -20,10 +20,13 @@ public struct TradeRecord: Sendable, Equatable, Codable {
     public var maxAdverseExcursion: Double
     /// Maximum favourable excursion: the best move for the position, as a fraction ≥ 0.
     public var maxFavorableExcursion: Double
+    /// Why the trade ended: `signal`, `stop_loss`, `take_profit`, `trailing_stop` or `bankruptcy`.
+    public var exitReason: String
 
     public init(
         entryBar: Int, exitBar: Int, entryTime: Int64, exitTime: Int64, size: Double, entryPrice: Double, exitPrice: Double,
-        pnl: Double, returnPct: Double, commission: Double, maxAdverseExcursion: Double = 0, maxFavorableExcursion: Double = 0
+        pnl: Double, returnPct: Double, commission: Double, maxAdverseExcursion: Double = 0, maxFavorableExcursion: Double = 0,
+        exitReason: String = "signal"
     ) {
         self.entryBar = entryBar
         self.exitBar = exitBar
@@ -37,6 +40,7 @@ public struct TradeRecord: Sendable, Equatable, Codable {
         self.commission = commission
         self.maxAdverseExcursion = maxAdverseExcursion
         self.maxFavorableExcursion = maxFavorableExcursion
+        self.exitReason = exitReason
     }
 }
 

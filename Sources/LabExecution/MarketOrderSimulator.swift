@@ -51,7 +51,10 @@ public enum LabExecutionError: LabError, Equatable {
 ///   bars fill nothing; the unfilled part carries over to the next bars or is cancelled. A trade
 ///   built from several fills has the average entry and exit prices and the sum of their fees.
 ///
-/// Order types other than market, financing on leverage (the core never borrows cash),
+/// - Protective exits (``ProtectiveExits``): stop-loss, take-profit and trailing stop with
+///   gap-through fills at the open.
+///
+/// Limit, stop and stop-limit entry orders, financing on leverage (the core never borrows cash),
 /// fractional and volatility-targeted sizing and portfolios are not part of this core yet.
 public struct MarketOrderSimulator: Sendable {
     public struct Config: Sendable, Equatable {
@@ -68,10 +71,12 @@ public struct MarketOrderSimulator: Sendable {
         public var participationCap: Double?
         /// What happens to the part of an order the cap (or a zero-volume bar) left unfilled.
         public var unfilled: UnfilledPolicy
+        /// Stop-loss, take-profit and trailing stop attached to every position.
+        public var exits: ProtectiveExits
 
         public init(cash: Double = 10_000, commission: CommissionModel = CommissionModel(), slippage: SlippageModel = .none,
                     fillTiming: FillTiming = .nextOpen(), borrowRate: Double = 0, participationCap: Double? = nil,
-                    unfilled: UnfilledPolicy = .carryOver) {
+                    unfilled: UnfilledPolicy = .carryOver, exits: ProtectiveExits = ProtectiveExits()) {
             self.cash = cash
             self.commission = commission
             self.slippage = slippage
@@ -79,6 +84,7 @@ public struct MarketOrderSimulator: Sendable {
             self.borrowRate = borrowRate
             self.participationCap = participationCap
             self.unfilled = unfilled
+            self.exits = exits
         }
 
         /// backtesting.py's defaults with a relative commission (`Backtest(cash=…, commission=rate)`).
@@ -105,6 +111,27 @@ public struct MarketOrderSimulator: Sendable {
         public var tradedValue: Double
     }
 
+    /// Exits attached to every position, as fractions of its entry price (or of its best price so far
+    /// for the trailing stop): a long's stop-loss at `entry·(1 − stopLoss)`, take-profit at
+    /// `entry·(1 + takeProfit)`, trailing stop at `best·(1 − trailingStop)` with `best` the highest
+    /// high of the bars already completed while held; shorts mirrored. Checked on every bar a
+    /// position is held (the entry bar after its fill included) from the bar's open, high and low:
+    /// a level the open has already gapped through fills **at the open**, a level touched inside the
+    /// bar fills at the level; when a stop and the take-profit are both inside one bar, the stop is
+    /// assumed first (the conservative order). Exits close the whole position, uncapped, with slippage
+    /// and commission.
+    public struct ProtectiveExits: Sendable, Equatable {
+        public var stopLoss: Double?
+        public var takeProfit: Double?
+        public var trailingStop: Double?
+
+        public init(stopLoss: Double? = nil, takeProfit: Double? = nil, trailingStop: Double? = nil) {
+            self.stopLoss = stopLoss
+            self.takeProfit = takeProfit
+            self.trailingStop = trailingStop
+        }
+    }
+
     /// The unfilled part of an order after a capped or zero-volume bar.
     public enum UnfilledPolicy: String, Sendable, Equatable, Codable {
         /// Keep working it on the next bars (at each bar's reference price) until filled or replaced.
@@ -129,6 +156,10 @@ public struct MarketOrderSimulator: Sendable {
             throw LabExecutionError.invalidParameter(field: "cash", reason: "must be > 0, got \(config.cash)")
         }
         try need(config.borrowRate >= 0 && config.borrowRate < 1, "borrowRate", "must be in [0, 1), got \(config.borrowRate)")
+        for (field, value) in [("exits.stopLoss", config.exits.stopLoss), ("exits.trailingStop", config.exits.trailingStop)] {
+            if let v = value { try need(v > 0 && v < 1, field, "must be in (0, 1), got \(v)") }
+        }
+        if let v = config.exits.takeProfit { try need(v > 0 && v.isFinite, "exits.takeProfit", "must be > 0, got \(v)") }
         if let cap = config.participationCap {
             try need(cap > 0 && cap <= 1, "participationCap", "must be in (0, 1], got \(cap)")
         }
@@ -174,6 +205,7 @@ public struct MarketOrderSimulator: Sendable {
                 case .thisClose: book.work(&working, at: i, reference: try checked(bars.close[i], i, "close"))
                 }
             }
+            if book.units != 0 { book.checkExits(bar: i) }
             if book.units != 0 {
                 let c = try checked(bars.close[i], i, "close")
                 book.mark(bar: i)
@@ -185,7 +217,7 @@ public struct MarketOrderSimulator: Sendable {
             }
             equity[i] = book.equity(at: bars.close[i])
             if equity[i] <= 0 {
-                if book.units != 0 { book.fill(units: -book.units, at: i, reference: bars.close[i]) }
+                if book.units != 0 { book.fill(units: -book.units, at: i, reference: bars.close[i], reason: "bankruptcy") }
                 for k in i..<n { equity[k] = 0 }
                 return book.result(equity: equity, bankruptAt: i)
             }
@@ -225,6 +257,8 @@ public struct MarketOrderSimulator: Sendable {
         var entryFees = 0.0
         var exitUnits = 0.0, exitValue = 0.0, exitFees = 0.0, realized = 0.0
         var worst = 0.0, best = 0.0
+        /// Best price of the completed bars while held (highest high for longs, lowest low for shorts).
+        var trailPeak = 0.0
         var trades: [TradeRecord] = []
         var cancelled: [Int] = []
         var costs = CostBreakdown()
@@ -294,7 +328,7 @@ public struct MarketOrderSimulator: Sendable {
 
         /// One fill of `q` signed units on `bar` at `reference` moved by slippage; opens, adds to,
         /// reduces or closes the position, and records the trade when it is closed.
-        mutating func fill(units q: Double, at bar: Int, reference: Double) {
+        mutating func fill(units q: Double, at bar: Int, reference: Double, reason: String = "signal") {
             let slip = config.slippage.fraction(bars: bars, bar: bar, units: q)
             let price = q > 0 ? reference * (1 + slip) : reference * (1 - slip)
             let fee = config.commission.fee(units: q, price: price)
@@ -313,6 +347,7 @@ public struct MarketOrderSimulator: Sendable {
                     worst = 0
                     best = 0
                     entryPrice = price
+                    trailPeak = price
                 } else {
                     entryPrice = (entryPrice * abs(units) + price * abs(q)) / (abs(units) + abs(q))
                 }
@@ -339,13 +374,46 @@ public struct MarketOrderSimulator: Sendable {
                     entryBar: entryBar, exitBar: bar, entryTime: bars.timestamps[entryBar], exitTime: bars.timestamps[bar],
                     size: peakUnits, entryPrice: entryPrice, exitPrice: exitPrice, pnl: realized - fees,
                     returnPct: direction * (exitPrice / entryPrice - 1) - fees / (abs(peakUnits) * entryPrice),
-                    commission: fees, maxAdverseExcursion: worst, maxFavorableExcursion: best))
+                    commission: fees, maxAdverseExcursion: worst, maxFavorableExcursion: best, exitReason: reason))
                 peakUnits = 0
             }
         }
 
-        /// Updates the open trade's excursions with bar `bar`'s high and low.
+        /// Closes the position when bar `bar` reaches a protective exit (see ``ProtectiveExits``).
+        mutating func checkExits(bar: Int) {
+            let exits = config.exits
+            guard units != 0, exits.stopLoss != nil || exits.takeProfit != nil || exits.trailingStop != nil else { return }
+            let o = bars.open[bar], h = bars.high[bar], l = bars.low[bar]
+            let long = units > 0
+            var stop: (level: Double, reason: String)?
+            if let sl = exits.stopLoss { stop = (long ? entryPrice * (1 - sl) : entryPrice * (1 + sl), "stop_loss") }
+            if let ts = exits.trailingStop {
+                let level = long ? trailPeak * (1 - ts) : trailPeak * (1 + ts)
+                if stop == nil || (long ? level > stop!.level : level < stop!.level) { stop = (level, "trailing_stop") }
+            }
+            if let stop {
+                if long ? o <= stop.level : o >= stop.level {
+                    fill(units: -units, at: bar, reference: o, reason: stop.reason)
+                    return
+                }
+                if long ? l <= stop.level : h >= stop.level {
+                    fill(units: -units, at: bar, reference: stop.level, reason: stop.reason)
+                    return
+                }
+            }
+            if let tp = exits.takeProfit {
+                let level = long ? entryPrice * (1 + tp) : entryPrice * (1 - tp)
+                if long ? o >= level : o <= level {
+                    fill(units: -units, at: bar, reference: o, reason: "take_profit")
+                } else if long ? h >= level : l <= level {
+                    fill(units: -units, at: bar, reference: level, reason: "take_profit")
+                }
+            }
+        }
+
+        /// Updates the open trade's excursions and trailing reference with bar `bar`'s high and low.
         mutating func mark(bar: Int) {
+            trailPeak = units > 0 ? max(trailPeak, bars.high[bar]) : min(trailPeak, bars.low[bar])
             let favourable = units > 0 ? bars.high[bar] / entryPrice - 1 : 1 - bars.low[bar] / entryPrice
             let adverse = units > 0 ? bars.low[bar] / entryPrice - 1 : 1 - bars.high[bar] / entryPrice
             best = max(best, favourable)

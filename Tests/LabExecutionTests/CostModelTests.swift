@@ -212,3 +212,52 @@ import Testing
         }
     }
 }
+
+@Suite struct ProtectiveExitTests {
+    let day = CivilTime.nanosPerDay
+
+    /// Bars given as (open, high, low, close); volume ample.
+    func bars(_ rows: [(Double, Double, Double, Double)]) throws -> BarSeries {
+        try BarSeries(symbol: "E", timestamps: rows.indices.map { Int64($0) * day }, open: rows.map(\.0), high: rows.map(\.1),
+                      low: rows.map(\.2), close: rows.map(\.3), volume: Array(repeating: 1e6, count: rows.count))
+    }
+
+    func run(_ b: BarSeries, _ exits: MarketOrderSimulator.ProtectiveExits, short: Bool = false) throws -> TradeRecord? {
+        var targets: [TargetDirection?] = Array(repeating: nil, count: b.count)
+        targets[0] = short ? .short : .long
+        return try MarketOrderSimulator(config: .init(cash: 10_000, exits: exits)).run(b, targets: targets).trades.first
+    }
+
+    @Test func stopLossInsideTheBarAndThroughAGap() throws {
+        let inside = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (99, 100, 94, 96), (96, 97, 95, 96)]), .init(stopLoss: 0.05))
+        #expect(inside?.exitBar == 2 && inside?.exitPrice == 95 && inside?.exitReason == "stop_loss")
+        let gap = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (90, 92, 88, 91), (91, 92, 90, 91)]), .init(stopLoss: 0.05))
+        #expect(gap?.exitBar == 2 && gap?.exitPrice == 90)  // gapped through 95: filled at the open
+    }
+
+    @Test func takeProfitAndTheStopFirstRule() throws {
+        let tp = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (105, 111, 104, 109), (109, 110, 108, 109)]), .init(takeProfit: 0.1))
+        #expect(abs((tp?.exitPrice ?? 0) - 110) < 1e-9 && tp?.exitReason == "take_profit")
+        let both = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (100, 112, 94, 100), (100, 100, 100, 100)]),
+                           .init(stopLoss: 0.05, takeProfit: 0.1))
+        #expect(both?.exitPrice == 95 && both?.exitReason == "stop_loss")
+    }
+
+    @Test func trailingStopFollowsCompletedHighs() throws {
+        // Highs 105, 120 on bars 1–2; trailing 10 % → level 108 on bar 3, hit by its low 105.
+        let t = try run(bars([(100, 100, 100, 100), (100, 105, 99, 104), (104, 120, 103, 118), (117, 118, 105, 106), (106, 107, 105, 106)]),
+                        .init(trailingStop: 0.1))
+        #expect(t?.exitBar == 3 && abs(t!.exitPrice - 108) < 1e-12 && t?.exitReason == "trailing_stop")
+    }
+
+    @Test func shortsAreMirrored() throws {
+        let t = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (101, 106, 100, 104), (104, 105, 103, 104)]), .init(stopLoss: 0.05), short: true)
+        #expect(t?.size ?? 0 < 0 && t?.exitPrice == 105 && t?.exitReason == "stop_loss")
+    }
+
+    @Test func badExitParameters() {
+        #expect(throws: LabExecutionError.invalidParameter(field: "exits.stopLoss", reason: "must be in (0, 1), got 1.5")) {
+            try MarketOrderSimulator(config: .init(exits: .init(stopLoss: 1.5)))
+        }
+    }
+}
