@@ -9,6 +9,43 @@ public enum TargetDirection: Int8, Sendable, Equatable {
     case long = 1
 }
 
+/// How an entry order's price is set. Prices are in the quote currency.
+public enum OrderType: Sendable, Equatable {
+    /// At the fill bar's reference price (open by default).
+    case market
+    /// A buy fills at the limit or lower, a sell at the limit or higher: at the open if the open is
+    /// already better, else at the limit if the bar reaches it.
+    case limit(Double)
+    /// A buy triggers at the stop or higher, a sell at the stop or lower: at the open when the bar
+    /// gaps through the stop (the open, not the stop price), else at the stop.
+    case stop(Double)
+    /// A stop that, once triggered, becomes a limit order: filled at the trigger price if it is within
+    /// the limit, else when the price comes back to the limit (on that bar or later ones).
+    case stopLimit(stop: Double, limit: Double)
+}
+
+/// How long an unfilled entry order stays live.
+public enum OrderValidity: String, Sendable, Equatable, Codable {
+    /// Until filled or replaced by a newer order.
+    case goodTillCancelled = "gtc"
+    /// Until the end of the trading day of its first eligible bar (one bar for daily data).
+    case day
+}
+
+/// An entry order: the target position and how it is priced and how long it lives.
+/// `flat` targets are always market orders.
+public struct EntryOrder: Sendable, Equatable {
+    public var target: TargetDirection
+    public var type: OrderType
+    public var validity: OrderValidity
+
+    public init(_ target: TargetDirection, type: OrderType = .market, validity: OrderValidity = .goodTillCancelled) {
+        self.target = target
+        self.type = type
+        self.validity = validity
+    }
+}
+
 /// Errors of the execution simulator: bad parameters and bars it cannot fill on.
 public enum LabExecutionError: LabError, Equatable {
     case invalidParameter(field: String, reason: String)
@@ -54,7 +91,11 @@ public enum LabExecutionError: LabError, Equatable {
 /// - Protective exits (``ProtectiveExits``): stop-loss, take-profit and trailing stop with
 ///   gap-through fills at the open.
 ///
-/// Limit, stop and stop-limit entry orders, financing on leverage (the core never borrows cash),
+/// - Entry orders (``EntryOrder``): market, limit, stop (gap-through at the open), stop-limit;
+///   good-till-cancelled or day. A triggered order closes the opposite position and opens its own
+///   at the same fill price.
+///
+/// Financing on leverage (the core never borrows cash),
 /// fractional and volatility-targeted sizing and portfolios are not part of this core yet.
 public struct MarketOrderSimulator: Sendable {
     public struct Config: Sendable, Equatable {
@@ -172,14 +213,36 @@ public struct MarketOrderSimulator: Sendable {
         self.config = config
     }
 
-    /// Runs the targets (one per bar; nil = no decision) over `bars`, from decision bar `start`.
+    /// Runs market orders for the targets (one per bar; nil = no decision) from decision bar `start`.
     public func run(_ bars: BarSeries, targets: [TargetDirection?], start: Int = 0) throws -> Result {
+        guard targets.count == bars.count else {
+            throw LabExecutionError.lengthMismatch(field: "targets", expected: bars.count, actual: targets.count)
+        }
+        return try run(bars, orders: targets.map { $0.map { EntryOrder($0) } }, start: start)
+    }
+
+    /// Runs the orders (one per bar at most, decided after that bar's close; nil = none) over `bars`
+    /// from decision bar `start`. Limit, stop and stop-limit orders need `fillTiming` `.nextOpen`.
+    public func run(_ bars: BarSeries, orders: [EntryOrder?], start: Int = 0) throws -> Result {
         let n = bars.count
-        guard targets.count == n else { throw LabExecutionError.lengthMismatch(field: "targets", expected: n, actual: targets.count) }
+        guard orders.count == n else { throw LabExecutionError.lengthMismatch(field: "orders", expected: n, actual: orders.count) }
+        if case .nextOpen = config.fillTiming {} else if orders.contains(where: { ($0?.type ?? .market) != .market }) {
+            throw LabExecutionError.invalidParameter(field: "order.type", reason: "limit and stop orders need fillTiming nextOpen")
+        }
+        for (i, order) in orders.enumerated() {
+            guard let order else { continue }
+            switch order.type {
+            case .market: break
+            case let .limit(p), let .stop(p):
+                try need(p > 0 && p.isFinite, "order.price", "bar \(i): must be > 0, got \(p)")
+            case let .stopLimit(stop, limit):
+                try need(stop > 0 && stop.isFinite && limit > 0 && limit.isFinite, "order.price", "bar \(i): stop and limit must be > 0, got \(stop), \(limit)")
+            }
+        }
         var book = Book(config: config, bars: bars)
         var equity = [Double](repeating: config.cash, count: n)
         // Orders waiting for their first fill bar, in decision order, and the one being worked.
-        var queue: [(target: TargetDirection, decided: Int, due: Int)] = []
+        var queue: [(order: EntryOrder, decided: Int, due: Int)] = []
         var head = 0
         var working: WorkingOrder?
         let borrowPerBar = config.borrowRate / periodsPerYear(bars)
@@ -194,12 +257,24 @@ public struct MarketOrderSimulator: Sendable {
         for i in max(start, 0)..<n {
             // A newly due order replaces the one being worked (exclusive orders).
             while head < queue.count && queue[head].due == i {
-                working = WorkingOrder(target: queue[head].target, decided: queue[head].decided)
+                working = WorkingOrder(order: queue[head].order, decided: queue[head].decided, firstBar: i)
                 head += 1
             }
-            if working != nil {
+            if let current = working {
                 switch config.fillTiming {
-                case .nextOpen: book.work(&working, at: i, reference: try checked(bars.open[i], i, "open"))
+                case .nextOpen:
+                    _ = try checked(bars.open[i], i, "open")
+                    if case .day = current.order.validity, current.order.type != .market,
+                        bars.localDayNumber(at: i) != bars.localDayNumber(at: current.firstBar)
+                    {
+                        working = nil  // a day order expires with its first trading day
+                        break
+                    }
+                    if let reference = working!.reference(bars: bars, bar: i) {
+                        book.work(&working, at: i, reference: reference)
+                    } else if current.order.validity == .day && !(bars.frequency?.isIntraday ?? false) {
+                        working = nil  // daily bars: a day order lives one bar
+                    }
                 case .nextTypical:
                     book.work(&working, at: i, reference: try checked((bars.high[i] + bars.low[i] + bars.close[i]) / 3, i, "typical price"))
                 case .thisClose: book.work(&working, at: i, reference: try checked(bars.close[i], i, "close"))
@@ -221,14 +296,14 @@ public struct MarketOrderSimulator: Sendable {
                 for k in i..<n { equity[k] = 0 }
                 return book.result(equity: equity, bankruptAt: i)
             }
-            guard let target = targets[i] else { continue }
+            guard let order = orders[i] else { continue }
             switch config.fillTiming {
             case .thisClose:
-                working = WorkingOrder(target: target, decided: i)
+                working = WorkingOrder(order: order, decided: i, firstBar: i)
                 book.work(&working, at: i, reference: try checked(bars.close[i], i, "close"))
             case let .nextOpen(latency), let .nextTypical(latency):
                 let due = i + 1 + latency
-                if due < n { queue.append((target, i, due)) }  // an order due after the last bar never fills
+                if due < n { queue.append((order, i, due)) }  // an order due after the last bar never fills
             }
         }
         return book.result(equity: equity, bankruptAt: nil)
@@ -236,10 +311,47 @@ public struct MarketOrderSimulator: Sendable {
 
     /// An order being worked: close what is open, then open the target (sized at its first fill).
     struct WorkingOrder {
-        let target: TargetDirection
+        let order: EntryOrder
         let decided: Int
+        /// The first bar the order could fill on.
+        let firstBar: Int
         /// Signed units still to open, once sized.
         var toOpen: Double?
+        /// A stop-limit order whose stop has been hit.
+        var triggered = false
+
+        init(order: EntryOrder, decided: Int, firstBar: Int) {
+            self.order = order
+            self.decided = decided
+            self.firstBar = firstBar
+        }
+
+        var target: TargetDirection { order.target }
+
+        /// The price this order fills at on `bar`, or nil when the bar does not reach it (see ``OrderType``).
+        mutating func reference(bars: BarSeries, bar: Int) -> Double? {
+            let o = bars.open[bar], h = bars.high[bar], l = bars.low[bar]
+            let buying = order.target == .long
+            func limitFill(_ limit: Double) -> Double? {
+                buying ? (o <= limit ? o : (l <= limit ? limit : nil)) : (o >= limit ? o : (h >= limit ? limit : nil))
+            }
+            guard order.target != .flat else { return o }
+            switch order.type {
+            case .market: return o
+            case let .limit(limit): return limitFill(limit)
+            case let .stop(stop): return buying ? (o >= stop ? o : (h >= stop ? stop : nil)) : (o <= stop ? o : (l <= stop ? stop : nil))
+            case let .stopLimit(stop, limit):
+                if triggered { return limitFill(limit) }
+                let gapped = buying ? o >= stop : o <= stop
+                let touched = buying ? h >= stop : l <= stop
+                guard gapped || touched else { return nil }
+                triggered = true
+                let trigger = gapped ? o : stop
+                if buying ? trigger <= limit : trigger >= limit { return trigger }
+                // Triggered beyond the limit: fills only if the price comes back to it within the bar.
+                return buying ? (l <= limit ? limit : nil) : (h >= limit ? limit : nil)
+            }
+        }
     }
 
     /// Cash, the open position and the record of fills.

@@ -261,3 +261,59 @@ import Testing
         }
     }
 }
+
+@Suite struct EntryOrderTests {
+    let day = CivilTime.nanosPerDay
+
+    func bars(_ rows: [(Double, Double, Double, Double)]) throws -> BarSeries {
+        try BarSeries(symbol: "O", timestamps: rows.indices.map { Int64($0) * day }, open: rows.map(\.0), high: rows.map(\.1),
+                      low: rows.map(\.2), close: rows.map(\.3), volume: Array(repeating: 1e6, count: rows.count), frequency: .day)
+    }
+
+    func entry(_ b: BarSeries, _ order: EntryOrder) throws -> (bar: Int, price: Double)? {
+        var orders: [EntryOrder?] = Array(repeating: nil, count: b.count)
+        orders[0] = order
+        let r = try MarketOrderSimulator(config: .init(cash: 10_000)).run(b, orders: orders)
+        return r.openPosition.map { ($0.entryBar, $0.entryPrice) } ?? r.trades.first.map { ($0.entryBar, $0.entryPrice) }
+    }
+
+    let path: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 101, 97, 99), (98, 99, 94, 96), (96, 97, 95, 96)]
+
+    @Test func limitOrders() throws {
+        let gtc = try entry(bars(path), EntryOrder(.long, type: .limit(95)))
+        #expect(gtc?.bar == 2 && gtc?.price == 95)  // bar 1 never reaches 95; bar 2's low 94 does
+        #expect(try entry(bars(path), EntryOrder(.long, type: .limit(95), validity: .day)) == nil)  // expired after bar 1
+        let better = try entry(bars([(100, 100, 100, 100), (93, 95, 92, 94), (94, 95, 93, 94)]), EntryOrder(.long, type: .limit(95)))
+        #expect(better?.bar == 1 && better?.price == 93)  // opened below the limit: filled at the open
+        let sell = try entry(bars([(100, 100, 100, 100), (100, 104, 99, 103), (103, 106, 102, 105)]), EntryOrder(.short, type: .limit(105)))
+        #expect(sell?.bar == 2 && sell?.price == 105)
+    }
+
+    @Test func stopOrdersGapThroughAtTheOpen() throws {
+        let touched = try entry(bars([(100, 100, 100, 100), (100, 106, 99, 104), (104, 105, 103, 104)]), EntryOrder(.long, type: .stop(105)))
+        #expect(touched?.bar == 1 && touched?.price == 105)
+        let gapped = try entry(bars([(100, 100, 100, 100), (108, 109, 107, 108), (108, 109, 107, 108)]), EntryOrder(.long, type: .stop(105)))
+        #expect(gapped?.bar == 1 && gapped?.price == 108)
+        let sellStop = try entry(bars(path), EntryOrder(.short, type: .stop(96)))
+        #expect(sellStop?.bar == 2 && sellStop?.price == 96)
+    }
+
+    @Test func stopLimitWaitsForTheLimitAfterAGap() throws {
+        // Gaps to 108 through the 105 stop, beyond the 106 limit: triggered, unfilled; bar 2 comes back to 106.
+        let b = try bars([(100, 100, 100, 100), (108, 109, 107, 108), (107, 108, 105.5, 106), (106, 107, 105, 106)])
+        let r = try entry(b, EntryOrder(.long, type: .stopLimit(stop: 105, limit: 106)))
+        #expect(r?.bar == 2 && r?.price == 106)
+        let inside = try entry(bars([(100, 100, 100, 100), (100, 106, 99, 105), (105, 106, 104, 105)]), EntryOrder(.long, type: .stopLimit(stop: 105, limit: 106)))
+        #expect(inside?.bar == 1 && inside?.price == 105)
+    }
+
+    @Test func orderErrors() throws {
+        let b = try bars(path)
+        #expect(throws: LabExecutionError.invalidParameter(field: "order.type", reason: "limit and stop orders need fillTiming nextOpen")) {
+            try MarketOrderSimulator(config: .init(fillTiming: .thisClose)).run(b, orders: [EntryOrder(.long, type: .limit(95)), nil, nil, nil])
+        }
+        #expect(throws: LabExecutionError.invalidParameter(field: "order.price", reason: "bar 0: must be > 0, got -1.0")) {
+            try MarketOrderSimulator(config: .init()).run(b, orders: [EntryOrder(.long, type: .stop(-1)), nil, nil, nil])
+        }
+    }
+}
