@@ -46,6 +46,18 @@ public struct EntryOrder: Sendable, Equatable {
     }
 }
 
+/// How much a new position buys or sells (the budget), before rounding and the cash check.
+public enum PositionSizing: Sendable, Equatable {
+    /// All the margin available: cash × maxLeverage (backtesting.py's default order size).
+    case allAvailable
+    /// This fraction of equity (0.5 = half the account), at most the available margin.
+    case fractionOfEquity(Double)
+    /// Volatility targeting: a fraction of equity `targetVolatility / σ`, σ the annualised standard
+    /// deviation of close-to-close log returns over the `window` bars before the fill bar (no
+    /// look-ahead), at most maxLeverage.
+    case volatilityTarget(annualVolatility: Double, window: Int)
+}
+
 /// Errors of the execution simulator: bad parameters and bars it cannot fill on.
 public enum LabExecutionError: LabError, Equatable {
     case invalidParameter(field: String, reason: String)
@@ -82,21 +94,20 @@ public enum LabExecutionError: LabError, Equatable {
 /// - Trades still open at the end are not in `trades` (they count in the equity curve).
 ///
 /// - Borrow: shorts pay `borrowRate` per year on their value at each close.
-/// - Costs are reported split (commission, slippage, borrow) with the traded value.
-///
+/// - Costs are reported split (commission, slippage, borrow, financing) with the traded value.
 /// - Liquidity: an optional participation cap (fraction of each bar's volume per order); zero-volume
 ///   bars fill nothing; the unfilled part carries over to the next bars or is cancelled. A trade
 ///   built from several fills has the average entry and exit prices and the sum of their fees.
-///
 /// - Protective exits (``ProtectiveExits``): stop-loss, take-profit and trailing stop with
 ///   gap-through fills at the open.
-///
 /// - Entry orders (``EntryOrder``): market, limit, stop (gap-through at the open), stop-limit;
 ///   good-till-cancelled or day. A triggered order closes the opposite position and opens its own
 ///   at the same fill price.
+/// - Sizing (``PositionSizing``): all available margin, a fraction of equity or a volatility target;
+///   whole or fractional units; maximum leverage (position value at entry up to `maxLeverage` ×
+///   cash; a long's value above equity is financed at `financingRate`) and a position limit in units.
 ///
-/// Financing on leverage (the core never borrows cash),
-/// fractional and volatility-targeted sizing and portfolios are not part of this core yet.
+/// Portfolios of several symbols and parameter sweeps are not part of this core yet.
 public struct MarketOrderSimulator: Sendable {
     public struct Config: Sendable, Equatable {
         /// Starting cash (account currency), > 0.
@@ -114,10 +125,22 @@ public struct MarketOrderSimulator: Sendable {
         public var unfilled: UnfilledPolicy
         /// Stop-loss, take-profit and trailing stop attached to every position.
         public var exits: ProtectiveExits
+        public var sizing: PositionSizing
+        /// Whole units (default, as backtesting.py) or fractional units.
+        public var fractionalUnits: Bool
+        /// Largest position value at entry as a multiple of equity (1 = no borrowing), ≥ 1.
+        public var maxLeverage: Double
+        /// Largest position, in units (nil = no limit).
+        public var maxUnits: Double?
+        /// Annual interest on borrowed money — the part of a long position's value above equity —
+        /// accrued per bar at each close like the borrow fee.
+        public var financingRate: Double
 
         public init(cash: Double = 10_000, commission: CommissionModel = CommissionModel(), slippage: SlippageModel = .none,
                     fillTiming: FillTiming = .nextOpen(), borrowRate: Double = 0, participationCap: Double? = nil,
-                    unfilled: UnfilledPolicy = .carryOver, exits: ProtectiveExits = ProtectiveExits()) {
+                    unfilled: UnfilledPolicy = .carryOver, exits: ProtectiveExits = ProtectiveExits(),
+                    sizing: PositionSizing = .allAvailable, fractionalUnits: Bool = false, maxLeverage: Double = 1,
+                    maxUnits: Double? = nil, financingRate: Double = 0) {
             self.cash = cash
             self.commission = commission
             self.slippage = slippage
@@ -126,6 +149,11 @@ public struct MarketOrderSimulator: Sendable {
             self.participationCap = participationCap
             self.unfilled = unfilled
             self.exits = exits
+            self.sizing = sizing
+            self.fractionalUnits = fractionalUnits
+            self.maxLeverage = maxLeverage
+            self.maxUnits = maxUnits
+            self.financingRate = financingRate
         }
 
         /// backtesting.py's defaults with a relative commission (`Backtest(cash=…, commission=rate)`).
@@ -181,13 +209,15 @@ public struct MarketOrderSimulator: Sendable {
         case cancel
     }
 
-    /// Where the money went: commission, slippage (|units| × |fill − reference price| per fill) and
-    /// borrow fees on shorts. All ≥ 0.
+    /// Where the money went: commission, slippage (|units| × |fill − reference price| per fill),
+    /// borrow fees on shorts and financing of leveraged longs. All ≥ 0.
     public struct CostBreakdown: Sendable, Equatable, Codable {
         public var commission: Double = 0
         public var slippage: Double = 0
         public var borrow: Double = 0
-        public var total: Double { commission + slippage + borrow }
+        /// Interest on borrowed cash (leveraged longs).
+        public var financing: Double = 0
+        public var total: Double { commission + slippage + borrow + financing }
     }
 
     public let config: Config
@@ -197,6 +227,16 @@ public struct MarketOrderSimulator: Sendable {
             throw LabExecutionError.invalidParameter(field: "cash", reason: "must be > 0, got \(config.cash)")
         }
         try need(config.borrowRate >= 0 && config.borrowRate < 1, "borrowRate", "must be in [0, 1), got \(config.borrowRate)")
+        try need(config.maxLeverage >= 1 && config.maxLeverage <= 100, "maxLeverage", "must be in [1, 100], got \(config.maxLeverage)")
+        try need(config.financingRate >= 0 && config.financingRate < 1, "financingRate", "must be in [0, 1), got \(config.financingRate)")
+        if let m = config.maxUnits { try need(m > 0, "maxUnits", "must be > 0, got \(m)") }
+        switch config.sizing {
+        case .allAvailable: break
+        case let .fractionOfEquity(f): try need(f > 0 && f <= config.maxLeverage, "sizing.fraction", "must be in (0, maxLeverage], got \(f)")
+        case let .volatilityTarget(v, window):
+            try need(v > 0 && v.isFinite, "sizing.annualVolatility", "must be > 0, got \(v)")
+            try need(window >= 2, "sizing.window", "must be ≥ 2 bars, got \(window)")
+        }
         for (field, value) in [("exits.stopLoss", config.exits.stopLoss), ("exits.trailingStop", config.exits.trailingStop)] {
             if let v = value { try need(v > 0 && v < 1, field, "must be in (0, 1), got \(v)") }
         }
@@ -239,13 +279,14 @@ public struct MarketOrderSimulator: Sendable {
                 try need(stop > 0 && stop.isFinite && limit > 0 && limit.isFinite, "order.price", "bar \(i): stop and limit must be > 0, got \(stop), \(limit)")
             }
         }
-        var book = Book(config: config, bars: bars)
+        var book = Book(config: config, bars: bars, periodsPerYear: periodsPerYear(bars))
         var equity = [Double](repeating: config.cash, count: n)
         // Orders waiting for their first fill bar, in decision order, and the one being worked.
         var queue: [(order: EntryOrder, decided: Int, due: Int)] = []
         var head = 0
         var working: WorkingOrder?
         let borrowPerBar = config.borrowRate / periodsPerYear(bars)
+        let financingPerBar = config.financingRate / periodsPerYear(bars)
 
         func checked(_ value: Double, _ bar: Int, _ field: String) throws -> Double {
             guard value > 0, value.isFinite else {
@@ -288,6 +329,13 @@ public struct MarketOrderSimulator: Sendable {
                     let fee = -book.units * c * borrowPerBar
                     book.cash -= fee
                     book.costs.borrow += fee
+                }
+                if book.units > 0 && financingPerBar > 0 {
+                    // The part of a long's value above equity is borrowed.
+                    let borrowed = max(0, book.units * c - book.equity(at: c))
+                    let interest = borrowed * financingPerBar
+                    book.cash -= interest
+                    book.costs.financing += interest
                 }
             }
             equity[i] = book.equity(at: bars.close[i])
@@ -376,11 +424,13 @@ public struct MarketOrderSimulator: Sendable {
         var costs = CostBreakdown()
         var tradedValue = 0.0
         let sizeFraction = 1 - Double.ulpOfOne  // backtesting.py's default order size
+        let periodsPerYear: Double
 
-        init(config: Config, bars: BarSeries) {
+        init(config: Config, bars: BarSeries, periodsPerYear: Double) {
             self.config = config
             self.bars = bars
             self.cash = config.cash
+            self.periodsPerYear = periodsPerYear
         }
 
         func equity(at close: Double) -> Double { cash + units * (close - entryPrice) }
@@ -419,22 +469,41 @@ public struct MarketOrderSimulator: Sendable {
             order = done || config.unfilled == .cancel ? nil : current
         }
 
-        /// Whole units the target can afford at `reference` with all available cash: sized on the
-        /// slippage of a one-unit order, re-priced with the sized order's slippage, then reduced until
-        /// units·price plus the fee fits the cash.
+        /// Units for the target at `reference` (see ``PositionSizing``): the budget is all available
+        /// margin (cash × maxLeverage), a fraction of equity, or the volatility-target fraction, never
+        /// more than the margin; sized on the slippage of a one-unit order, re-priced with the sized
+        /// order's slippage, rounded down to whole units unless fractional, capped by `maxUnits`, then
+        /// reduced until the entry cost plus the fee fits the margin.
         func size(_ target: TargetDirection, at bar: Int, reference: Double) -> Double {
-            let margin = max(0, cash)
+            let margin = max(0, cash) * config.maxLeverage
+            let budget: Double
+            switch config.sizing {
+            case .allAvailable: budget = margin
+            case let .fractionOfEquity(f): budget = min(margin, max(0, cash) * f)
+            case let .volatilityTarget(target, window):
+                guard bar > window else { return 0 }
+                let r = ((bar - window)..<bar).map { log(bars.close[$0] / bars.close[$0 - 1]) }
+                let m = r.reduce(0, +) / Double(window)
+                let sd = (r.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(window - 1)).squareRoot() * periodsPerYear.squareRoot()
+                budget = sd > 0 ? min(margin, max(0, cash) * target / sd) : margin
+            }
             let buying = target == .long
+            let whole = !config.fractionalUnits
             var price = reference
             var affordable = 0.0
             for _ in 0..<2 {
                 let slip = config.slippage.fraction(bars: bars, bar: bar, units: max(affordable, 1))
                 price = buying ? reference * (1 + slip) : reference * (1 - slip)
                 let perUnitFee = (sizeFraction * price * config.commission.rate) / sizeFraction + config.commission.perShare
-                affordable = ((margin * sizeFraction) / (price + perUnitFee)).rounded(.down)
+                affordable = (budget * sizeFraction) / (price + perUnitFee)
+                if whole { affordable.round(.down) }
             }
-            while affordable >= 1 && affordable * price + config.commission.fee(units: affordable, price: price) > margin { affordable -= 1 }
-            guard affordable >= 1 else { return 0 }
+            if let cap = config.maxUnits { affordable = min(affordable, whole ? cap.rounded(.down) : cap) }
+            let step = whole ? 1.0 : affordable * 1e-9
+            while affordable > 0 && affordable * price + config.commission.fee(units: affordable, price: price) > margin {
+                affordable = whole ? affordable - 1 : affordable - step
+            }
+            guard whole ? affordable >= 1 : affordable > 0 else { return 0 }
             return buying ? affordable : -affordable
         }
 

@@ -317,3 +317,60 @@ import Testing
         }
     }
 }
+
+@Suite struct SizingTests {
+    let day = CivilTime.nanosPerDay
+
+    func flat(_ n: Int, price: Double = 10) throws -> BarSeries {
+        try BarSeries(symbol: "Z", timestamps: (0..<n).map { Int64($0) * day }, open: Array(repeating: price, count: n),
+                      high: Array(repeating: price, count: n), low: Array(repeating: price, count: n), close: Array(repeating: price, count: n),
+                      volume: Array(repeating: 1e6, count: n), frequency: .day)
+    }
+
+    func units(_ config: MarketOrderSimulator.Config, bars: BarSeries, at bar: Int = 0) throws -> Double? {
+        var targets: [TargetDirection?] = Array(repeating: nil, count: bars.count)
+        targets[bar] = .long
+        return try MarketOrderSimulator(config: config).run(bars, targets: targets).openPosition?.units
+    }
+
+    @Test func fractionsLeverageAndLimits() throws {
+        let b = try flat(5)
+        #expect(try units(.init(cash: 1000, sizing: .fractionOfEquity(0.5)), bars: b) == 49)  // floor(500·f/10)
+        let fractional = try units(.init(cash: 1000, fractionalUnits: true), bars: b)!
+        #expect(abs(fractional - 100) < 1e-9 && fractional <= 100)
+        #expect(try units(.init(cash: 1000, maxLeverage: 2), bars: b) == 199)
+        #expect(try units(.init(cash: 1000, maxUnits: 25), bars: b) == 25)
+    }
+
+    @Test func volatilityTargetScalesWithTrailingVolatility() throws {
+        // Alternating ±1 % closes: daily log-return sd s, annualised s·√252; target 10 %.
+        var close: [Double] = [100]
+        for k in 1..<40 { close.append(close.last! * (k % 2 == 0 ? 1.01 : 0.99)) }
+        let b = try BarSeries(symbol: "V", timestamps: (0..<40).map { Int64($0) * day }, open: close, high: close, low: close, close: close,
+                              volume: Array(repeating: 1e6, count: 40), frequency: .day)
+        let r = (11..<31).map { log(close[$0] / close[$0 - 1]) }
+        let m = r.reduce(0, +) / 20
+        let sigma = (r.reduce(0) { $0 + ($1 - m) * ($1 - m) } / 19).squareRoot() * 252.0.squareRoot()
+        let expected = ((10_000 * 0.10 / sigma) * (1 - Double.ulpOfOne) / close[31]).rounded(.down)
+        #expect(try units(.init(cash: 10_000, sizing: .volatilityTarget(annualVolatility: 0.10, window: 20)), bars: b, at: 30) == expected)
+    }
+
+    @Test func leveragedLongsPayFinancing() throws {
+        let b = try flat(12)
+        // 2× leverage: 199 units at 10 = 1990 of value on 1000 of equity; 990 borrowed at 25.2 %/yr = 0.1 % per bar.
+        let r = try MarketOrderSimulator(config: .init(cash: 1000, maxLeverage: 2, financingRate: 0.252))
+            .run(b, targets: [.long] + Array(repeating: nil, count: 11))
+        // Held at the closes of bars 1…11; each bar's interest lowers equity, so the next borrows more.
+        var equity = 1000.0, total = 0.0
+        for _ in 1...11 {
+            let interest = (1990 - equity) * 0.001
+            total += interest
+            equity -= interest
+        }
+        #expect(abs(r.costs.financing - total) < 1e-9)
+        #expect(abs(r.equity.last! - equity) < 1e-9)
+        #expect(throws: LabExecutionError.invalidParameter(field: "maxLeverage", reason: "must be in [1, 100], got 0.5")) {
+            try MarketOrderSimulator(config: .init(maxLeverage: 0.5))
+        }
+    }
+}
