@@ -42,7 +42,7 @@ import Testing
         let bars = try Self.goog()
         let targets = Self.smaCrossTargets(bars.close, fast: 10, slow: 20)
         // backtesting.py starts the loop at 1 + warm-up (SMA(20) is defined from bar 19).
-        let result = try MarketOrderSimulator(config: .init(cash: 10_000, commissionRate: 0.002)).run(bars, targets: targets, start: 20)
+        let result = try ExecutionSimulator(config: .init(cash: 10_000, commissionRate: 0.002)).run(bars, targets: targets, start: 20)
 
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixture("backtesting_py_goog_smacross.json"))) as! [String: Any]
         let reference = json["trades"] as! [[String: Any]]
@@ -85,7 +85,7 @@ import Testing
             symbol: "X", timestamps: (0..<5).map { Int64($0) * day }, open: [10, 10, 11, 12, 13], high: [10, 11, 12, 13, 13],
             low: [10, 9, 11, 11, 12], close: [10, 11, 12, 12, 13], volume: [1, 1, 1, 1, 1])
         // Go long after bar 0 (fills at open 10 of bar 1), flat after bar 2 (fills at open 12 of bar 3).
-        let result = try MarketOrderSimulator(config: .init(cash: 1000, commissionRate: 0.01))
+        let result = try ExecutionSimulator(config: .init(cash: 1000, commissionRate: 0.01))
             .run(bars, targets: [.long, nil, .flat, nil, nil])
         // Units: floor(1000·f / (10·1.01)) = 99. Entry fee 9.9 → cash 990.1.
         // Bar 1 equity: 990.1 + 99·(11 − 10) = 1089.1; bar 2: 990.1 + 99·2 = 1188.1.
@@ -116,11 +116,11 @@ import Testing
                                  volume: Array(repeating: 1, count: n))
         for _ in 0..<20 {
             let targets: [TargetDirection?] = (0..<n).map { _ in rng.nextInt(below: 10) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
-            let free = try MarketOrderSimulator(config: .init(cash: 10_000, commissionRate: 0)).run(bars, targets: targets)
-            let costly = try MarketOrderSimulator(config: .init(cash: 10_000, commissionRate: 0.001)).run(bars, targets: targets)
+            let free = try ExecutionSimulator(config: .init(cash: 10_000, commissionRate: 0)).run(bars, targets: targets)
+            let costly = try ExecutionSimulator(config: .init(cash: 10_000, commissionRate: 0.001)).run(bars, targets: targets)
             #expect(costly.equity.last! <= free.equity.last! + 1e-9)
             // Truncating future bars never changes past fills.
-            let cut = try MarketOrderSimulator(config: .init(cash: 10_000, commissionRate: 0.001))
+            let cut = try ExecutionSimulator(config: .init(cash: 10_000, commissionRate: 0.001))
                 .run(bars[bars: 0..<300].materialize(), targets: Array(targets[0..<300]))
             let pastTrades = costly.trades.filter { $0.exitBar < 299 }
             #expect(Array(cut.trades.prefix(pastTrades.count)) == pastTrades)
@@ -130,17 +130,17 @@ import Testing
 
     @Test func badInputs() throws {
         #expect(throws: LabExecutionError.invalidParameter(field: "commission.rate", reason: "must be in [0, 0.1), got -0.1")) {
-            try MarketOrderSimulator(config: .init(cash: 100, commissionRate: -0.1))
+            try ExecutionSimulator(config: .init(cash: 100, commissionRate: -0.1))
         }
         let bars = try BarSeries(symbol: "N", timestamps: [0, 1, 2], open: [1, .nan, 1], high: [1, 1, 1], low: [1, 1, 1], close: [1, 1, 1], volume: [1, 1, 1])
         do {
-            _ = try MarketOrderSimulator(config: .init()).run(bars, targets: [.long, nil, nil])
+            _ = try ExecutionSimulator(config: .init()).run(bars, targets: [.long, nil, nil])
             Issue.record("expected a fill-price error")
         } catch let error as LabExecutionError {
             #expect(error.description == "execution: N: bar 1: open nan cannot be filled at")
         }
         #expect(throws: LabExecutionError.lengthMismatch(field: "targets", expected: 3, actual: 1)) {
-            try MarketOrderSimulator(config: .init()).run(bars, targets: [.long])
+            try ExecutionSimulator(config: .init()).run(bars, targets: [.long])
         }
     }
 }

@@ -23,7 +23,7 @@ import Testing
 
     @Test func fixedBasisPointsByHand() throws {
         // 50 bp against the trader: buy at 10·1.005 = 10.05, sell at 12·0.995 = 11.94.
-        let r = try MarketOrderSimulator(config: .init(cash: 1000, slippage: .fixedBasisPoints(50)))
+        let r = try ExecutionSimulator(config: .init(cash: 1000, slippage: .fixedBasisPoints(50)))
             .run(try fiveBars(), targets: [.long, nil, .flat, nil, nil])
         let t = try #require(r.trades.first)
         #expect(t.size == 99)  // floor(1000·f / 10.05) = 99
@@ -33,15 +33,15 @@ import Testing
 
     @Test func fillTimings() throws {
         let bars = try fiveBars()
-        let atClose = try MarketOrderSimulator(config: .init(cash: 1000, fillTiming: .thisClose)).run(bars, targets: [.long, nil, .flat, nil, nil])
+        let atClose = try ExecutionSimulator(config: .init(cash: 1000, fillTiming: .thisClose)).run(bars, targets: [.long, nil, .flat, nil, nil])
         #expect(atClose.trades.first.map { ($0.entryBar, $0.entryPrice, $0.exitBar, $0.exitPrice) } ?? (0, 0, 0, 0) == (0, 10, 2, 12))
-        let late = try MarketOrderSimulator(config: .init(cash: 1000, fillTiming: .nextOpen(latency: 1))).run(bars, targets: [.long, nil, .flat, nil, nil])
+        let late = try ExecutionSimulator(config: .init(cash: 1000, fillTiming: .nextOpen(latency: 1))).run(bars, targets: [.long, nil, .flat, nil, nil])
         #expect(late.trades.first.map { ($0.entryBar, $0.entryPrice, $0.exitBar, $0.exitPrice) } ?? (0, 0, 0, 0) == (2, 11, 4, 13))
-        let typical = try MarketOrderSimulator(config: .init(cash: 1000, fillTiming: .nextTypical())).run(bars, targets: [.long, nil, .flat, nil, nil])
+        let typical = try ExecutionSimulator(config: .init(cash: 1000, fillTiming: .nextTypical())).run(bars, targets: [.long, nil, .flat, nil, nil])
         let t = try #require(typical.trades.first)
         #expect(abs(t.entryPrice - (11 + 9 + 11) / 3.0) < 1e-12 && abs(t.exitPrice - (13 + 11 + 12) / 3.0) < 1e-12)
         // Orders decided on the last bar never fill.
-        let last = try MarketOrderSimulator(config: .init(cash: 1000)).run(bars, targets: [nil, nil, nil, nil, .long])
+        let last = try ExecutionSimulator(config: .init(cash: 1000)).run(bars, targets: [nil, nil, nil, nil, .long])
         #expect(last.trades.isEmpty && last.openPosition == nil)
     }
 
@@ -89,9 +89,9 @@ import Testing
         let models: [SlippageModel] = [.fixedBasisPoints(5), .halfSpread(fallback: 0.001), .corwinSchultz, .squareRootImpact(k: 1, window: 20)]
         for _ in 0..<10 {
             let targets: [TargetDirection?] = (0..<n).map { _ in rng.nextInt(below: 8) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
-            let free = try MarketOrderSimulator(config: .init(cash: 10_000)).run(bars, targets: targets)
+            let free = try ExecutionSimulator(config: .init(cash: 10_000)).run(bars, targets: targets)
             for model in models {
-                let costly = try MarketOrderSimulator(config: .init(cash: 10_000, commission: CommissionModel(rate: 0.0005, fixed: 1), slippage: model))
+                let costly = try ExecutionSimulator(config: .init(cash: 10_000, commission: CommissionModel(rate: 0.0005, fixed: 1), slippage: model))
                     .run(bars, targets: targets)
                 #expect(costly.equity.last! <= free.equity.last! + 1e-9, "\(model)")
                 // Without slippage every fill is inside its bar's range; with it, only by the slippage.
@@ -102,16 +102,16 @@ import Testing
 
     @Test func parameterErrors() {
         #expect(throws: LabExecutionError.invalidParameter(field: "slippage.bps", reason: "must be ≥ 0, got -1.0")) {
-            try MarketOrderSimulator(config: .init(slippage: .fixedBasisPoints(-1)))
+            try ExecutionSimulator(config: .init(slippage: .fixedBasisPoints(-1)))
         }
         #expect(throws: LabExecutionError.invalidParameter(field: "fillTiming.latency", reason: "must be ≥ 0 bars, got -2")) {
-            try MarketOrderSimulator(config: .init(fillTiming: .nextOpen(latency: -2)))
+            try ExecutionSimulator(config: .init(fillTiming: .nextOpen(latency: -2)))
         }
         #expect(throws: LabExecutionError.invalidParameter(field: "commission.maximum", reason: "must be ≥ minimum (5.0), got 1.0")) {
-            try MarketOrderSimulator(config: .init(commission: CommissionModel(minimum: 5, maximum: 1)))
+            try ExecutionSimulator(config: .init(commission: CommissionModel(minimum: 5, maximum: 1)))
         }
         #expect(throws: LabExecutionError.invalidParameter(field: "slippage.window", reason: "must be ≥ 2 bars, got 1")) {
-            try MarketOrderSimulator(config: .init(slippage: .squareRootImpact(k: 1, window: 1)))
+            try ExecutionSimulator(config: .init(slippage: .squareRootImpact(k: 1, window: 1)))
         }
     }
 }
@@ -124,7 +124,7 @@ import Testing
             symbol: "S", timestamps: (0..<6).map { Int64($0) * day }, open: [10, 10, 10, 10, 10, 10], high: [10, 10, 10, 10, 10, 10],
             low: [10, 10, 10, 10, 10, 10], close: [10, 10, 10, 10, 10, 10], volume: [1, 1, 1, 1, 1, 1], frequency: .day)
         // Short after bar 0 (fills at bar 1's open), flat after bar 3 (fills at bar 4's open): held at the closes of bars 1…3.
-        let r = try MarketOrderSimulator(config: .init(cash: 1000, borrowRate: 0.252)).run(bars, targets: [.short, nil, nil, .flat, nil, nil])
+        let r = try ExecutionSimulator(config: .init(cash: 1000, borrowRate: 0.252)).run(bars, targets: [.short, nil, nil, .flat, nil, nil])
         // 99 units short at 10 (floor(1000·f/10) = 99); borrow 0.252/252 = 0.1 % per bar on 990 → 0.99 per bar, 3 bars.
         #expect(r.trades.first?.size == -99)
         #expect(abs(r.costs.borrow - 3 * 0.99) < 1e-12)
@@ -140,7 +140,7 @@ import Testing
                                  low: close.map { $0 * 0.99 }, close: close, volume: Array(repeating: 1e6, count: 250))
         let targets: [TargetDirection?] = (0..<250).map { _ in rng.nextInt(below: 6) == 0 ? [.long, .short][rng.nextInt(below: 2)] : nil }
         let model = CommissionModel(rate: 0.001, fixed: 1)
-        let r = try MarketOrderSimulator(config: .init(cash: 50_000, commission: model, slippage: .fixedBasisPoints(3))).run(bars, targets: targets)
+        let r = try ExecutionSimulator(config: .init(cash: 50_000, commission: model, slippage: .fixedBasisPoints(3))).run(bars, targets: targets)
         let openEntryFee = r.openPosition.map { model.fee(units: $0.units, price: $0.entryPrice) } ?? 0
         #expect(abs(r.trades.reduce(0) { $0 + $1.commission } + openEntryFee - r.costs.commission) < 1e-6)
         #expect(r.costs.slippage > 0 && r.costs.borrow == 0)
@@ -159,13 +159,13 @@ import Testing
     @Test func capSpreadsAnOrderOverBarsAndAveragesTheEntry() throws {
         let bars = try rising(8, volume: Array(repeating: 1000, count: 8))
         // Long after bar 0 with 1000 cash: floor(1000·f/11) = 90 units; 40 % of 1000 = 400 per bar → fills in one bar.
-        let easy = try MarketOrderSimulator(config: .init(cash: 1000, participationCap: 0.4)).run(bars, targets: [.long] + Array(repeating: nil, count: 7))
+        let easy = try ExecutionSimulator(config: .init(cash: 1000, participationCap: 0.4)).run(bars, targets: [.long] + Array(repeating: nil, count: 7))
         #expect(easy.openPosition?.units == 90)
         // 3 % of 1000 = 30 units per bar: 30 at 11, 30 at 12, 30 at 13.
         var targets: [TargetDirection?] = Array(repeating: nil, count: 8)
         targets[0] = .long
         targets[5] = .flat
-        let capped = try MarketOrderSimulator(config: .init(cash: 1000, participationCap: 0.03)).run(bars, targets: targets)
+        let capped = try ExecutionSimulator(config: .init(cash: 1000, participationCap: 0.03)).run(bars, targets: targets)
         // Exit after bar 5: 30 at 16 (bar 6), 30 at 17 (bar 7); 30 still held at the end, so no closed trade.
         let open = try #require(capped.openPosition)
         #expect(capped.trades.isEmpty)
@@ -176,19 +176,19 @@ import Testing
         var longer = targets
         longer[5] = nil
         longer[3] = .flat
-        let closed = try MarketOrderSimulator(config: .init(cash: 1000, participationCap: 0.03)).run(bars, targets: longer)
+        let closed = try ExecutionSimulator(config: .init(cash: 1000, participationCap: 0.03)).run(bars, targets: longer)
         let t = try #require(closed.trades.first)
         #expect(t.size == 90 && t.entryBar == 1 && t.exitBar == 6 && abs(t.entryPrice - 12) < 1e-12 && abs(t.exitPrice - 15) < 1e-12)
         #expect(abs(t.pnl - 90 * 3) < 1e-9)
-        let cancelled = try MarketOrderSimulator(config: .init(cash: 1000, participationCap: 0.03, unfilled: .cancel)).run(bars, targets: [.long] + Array(repeating: nil, count: 7))
+        let cancelled = try ExecutionSimulator(config: .init(cash: 1000, participationCap: 0.03, unfilled: .cancel)).run(bars, targets: [.long] + Array(repeating: nil, count: 7))
         #expect(cancelled.openPosition?.units == 30 && abs(cancelled.openPosition!.entryPrice - 11) < 1e-12)
     }
 
     @Test func zeroVolumeBarsFillNothing() throws {
         let bars = try rising(5, volume: [100, 0, 0, 100, 100])
-        let r = try MarketOrderSimulator(config: .init(cash: 1000)).run(bars, targets: [.long, nil, nil, nil, nil])
+        let r = try ExecutionSimulator(config: .init(cash: 1000)).run(bars, targets: [.long, nil, nil, nil, nil])
         #expect(r.openPosition?.entryBar == 3 && r.openPosition?.entryPrice == 13)
-        let dropped = try MarketOrderSimulator(config: .init(cash: 1000, unfilled: .cancel)).run(bars, targets: [.long, nil, nil, nil, nil])
+        let dropped = try ExecutionSimulator(config: .init(cash: 1000, unfilled: .cancel)).run(bars, targets: [.long, nil, nil, nil, nil])
         #expect(dropped.openPosition == nil && dropped.trades.isEmpty)
     }
 
@@ -200,15 +200,15 @@ import Testing
                                  low: close.map { $0 * 0.99 }, close: close, volume: Array(repeating: 1e9, count: 300))
         for _ in 0..<10 {
             let targets: [TargetDirection?] = (0..<300).map { _ in rng.nextInt(below: 7) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
-            let free = try MarketOrderSimulator(config: .init(cash: 10_000)).run(bars, targets: targets)
-            let capped = try MarketOrderSimulator(config: .init(cash: 10_000, participationCap: 1)).run(bars, targets: targets)
+            let free = try ExecutionSimulator(config: .init(cash: 10_000)).run(bars, targets: targets)
+            let capped = try ExecutionSimulator(config: .init(cash: 10_000, participationCap: 1)).run(bars, targets: targets)
             #expect(free.equity == capped.equity && free.trades == capped.trades)
         }
     }
 
     @Test func capMustBeAFraction() {
         #expect(throws: LabExecutionError.invalidParameter(field: "participationCap", reason: "must be in (0, 1], got 1.5")) {
-            try MarketOrderSimulator(config: .init(participationCap: 1.5))
+            try ExecutionSimulator(config: .init(participationCap: 1.5))
         }
     }
 }
@@ -222,10 +222,10 @@ import Testing
                       low: rows.map(\.2), close: rows.map(\.3), volume: Array(repeating: 1e6, count: rows.count))
     }
 
-    func run(_ b: BarSeries, _ exits: MarketOrderSimulator.ProtectiveExits, short: Bool = false) throws -> TradeRecord? {
+    func run(_ b: BarSeries, _ exits: ExecutionSimulator.ProtectiveExits, short: Bool = false) throws -> TradeRecord? {
         var targets: [TargetDirection?] = Array(repeating: nil, count: b.count)
         targets[0] = short ? .short : .long
-        return try MarketOrderSimulator(config: .init(cash: 10_000, exits: exits)).run(b, targets: targets).trades.first
+        return try ExecutionSimulator(config: .init(cash: 10_000, exits: exits)).run(b, targets: targets).trades.first
     }
 
     @Test func stopLossInsideTheBarAndThroughAGap() throws {
@@ -257,7 +257,7 @@ import Testing
 
     @Test func badExitParameters() {
         #expect(throws: LabExecutionError.invalidParameter(field: "exits.stopLoss", reason: "must be in (0, 1), got 1.5")) {
-            try MarketOrderSimulator(config: .init(exits: .init(stopLoss: 1.5)))
+            try ExecutionSimulator(config: .init(exits: .init(stopLoss: 1.5)))
         }
     }
 }
@@ -273,7 +273,7 @@ import Testing
     func entry(_ b: BarSeries, _ order: EntryOrder) throws -> (bar: Int, price: Double)? {
         var orders: [EntryOrder?] = Array(repeating: nil, count: b.count)
         orders[0] = order
-        let r = try MarketOrderSimulator(config: .init(cash: 10_000)).run(b, orders: orders)
+        let r = try ExecutionSimulator(config: .init(cash: 10_000)).run(b, orders: orders)
         return r.openPosition.map { ($0.entryBar, $0.entryPrice) } ?? r.trades.first.map { ($0.entryBar, $0.entryPrice) }
     }
 
@@ -310,10 +310,10 @@ import Testing
     @Test func orderErrors() throws {
         let b = try bars(path)
         #expect(throws: LabExecutionError.invalidParameter(field: "order.type", reason: "limit and stop orders need fillTiming nextOpen")) {
-            try MarketOrderSimulator(config: .init(fillTiming: .thisClose)).run(b, orders: [EntryOrder(.long, type: .limit(95)), nil, nil, nil])
+            try ExecutionSimulator(config: .init(fillTiming: .thisClose)).run(b, orders: [EntryOrder(.long, type: .limit(95)), nil, nil, nil])
         }
         #expect(throws: LabExecutionError.invalidParameter(field: "order.price", reason: "bar 0: must be > 0, got -1.0")) {
-            try MarketOrderSimulator(config: .init()).run(b, orders: [EntryOrder(.long, type: .stop(-1)), nil, nil, nil])
+            try ExecutionSimulator(config: .init()).run(b, orders: [EntryOrder(.long, type: .stop(-1)), nil, nil, nil])
         }
     }
 }
@@ -327,10 +327,10 @@ import Testing
                       volume: Array(repeating: 1e6, count: n), frequency: .day)
     }
 
-    func units(_ config: MarketOrderSimulator.Config, bars: BarSeries, at bar: Int = 0) throws -> Double? {
+    func units(_ config: ExecutionSimulator.Config, bars: BarSeries, at bar: Int = 0) throws -> Double? {
         var targets: [TargetDirection?] = Array(repeating: nil, count: bars.count)
         targets[bar] = .long
-        return try MarketOrderSimulator(config: config).run(bars, targets: targets).openPosition?.units
+        return try ExecutionSimulator(config: config).run(bars, targets: targets).openPosition?.units
     }
 
     @Test func fractionsLeverageAndLimits() throws {
@@ -358,7 +358,7 @@ import Testing
     @Test func leveragedLongsPayFinancing() throws {
         let b = try flat(12)
         // 2× leverage: 199 units at 10 = 1990 of value on 1000 of equity; 990 borrowed at 25.2 %/yr = 0.1 % per bar.
-        let r = try MarketOrderSimulator(config: .init(cash: 1000, maxLeverage: 2, financingRate: 0.252))
+        let r = try ExecutionSimulator(config: .init(cash: 1000, maxLeverage: 2, financingRate: 0.252))
             .run(b, targets: [.long] + Array(repeating: nil, count: 11))
         // Held at the closes of bars 1…11; each bar's interest lowers equity, so the next borrows more.
         var equity = 1000.0, total = 0.0
@@ -370,7 +370,7 @@ import Testing
         #expect(abs(r.costs.financing - total) < 1e-9)
         #expect(abs(r.equity.last! - equity) < 1e-9)
         #expect(throws: LabExecutionError.invalidParameter(field: "maxLeverage", reason: "must be in [1, 100], got 0.5")) {
-            try MarketOrderSimulator(config: .init(maxLeverage: 0.5))
+            try ExecutionSimulator(config: .init(maxLeverage: 0.5))
         }
     }
 }

@@ -74,7 +74,7 @@ public enum LabExecutionError: LabError, Equatable {
     }
 }
 
-/// The market-order execution core, single instrument, with backtesting.py 0.6.6's conventions
+/// The execution core for one instrument, with backtesting.py 0.6.6's conventions by default
 /// (its defaults: `spread=0, margin=1, trade_on_close=False, hedging=False, exclusive_orders=True,
 /// finalize_trades=False`), which the parity test reproduces trade for trade:
 ///
@@ -108,7 +108,7 @@ public enum LabExecutionError: LabError, Equatable {
 ///   cash; a long's value above equity is financed at `financingRate`) and a position limit in units.
 ///
 /// Portfolios of several symbols and parameter sweeps are not part of this core yet.
-public struct MarketOrderSimulator: Sendable {
+public struct ExecutionSimulator: Sendable {
     public struct Config: Sendable, Equatable {
         /// Starting cash (account currency), > 0.
         public var cash: Double
