@@ -10,7 +10,7 @@ let package = Package(
             name: "gslab-bench",
             dependencies: [
                 .product(name: "LabData", package: "main"), .product(name: "LabCore", package: "main"),
-                .product(name: "LabStress", package: "main"),
+                .product(name: "LabStress", package: "main"), .product(name: "LabExecution", package: "main"),
             ]
         )
     ]

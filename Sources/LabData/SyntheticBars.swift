@@ -50,6 +50,13 @@ public enum SyntheticBars {
     ) throws -> BarSeries {
         try parameters.check()
         guard bars >= 1 else { throw LabDataError.invalidParameter(owner: "synth", field: "bars", reason: "must be ≥ 1, got \(bars)") }
+        // Nanosecond timestamps end on 2262-04-11 (day 106 751): refuse what would run past it.
+        let lastDay = startDay + Int64(bars) * 7 / 5 + 30
+        guard startDay > -lastTimestampDay, lastDay < lastTimestampDay else {
+            throw LabDataError.invalidParameter(
+                owner: "synth", field: "bars",
+                reason: "\(bars) daily bars from \(CivilTime.iso8601(startDay * CivilTime.nanosPerDay)) run past 2262-04-11, the last date of nanosecond timestamps")
+        }
         var rng = SeededRNG(seed: seed).stream(stream)
         var timestamps = [Int64](repeating: 0, count: bars)
         var day = startDay
@@ -71,6 +78,11 @@ public enum SyntheticBars {
     ) throws -> BarSeries {
         try parameters.check()
         guard days >= 1 else { throw LabDataError.invalidParameter(owner: "synth", field: "days", reason: "must be ≥ 1, got \(days)") }
+        guard startDay > -lastTimestampDay, startDay + Int64(days) * 7 / 5 + 30 < lastTimestampDay else {
+            throw LabDataError.invalidParameter(
+                owner: "synth", field: "days",
+                reason: "\(days) sessions from \(CivilTime.iso8601(startDay * CivilTime.nanosPerDay)) run past 2262-04-11, the last date of nanosecond timestamps")
+        }
         var rng = SeededRNG(seed: seed).stream(stream)
         let calendar = TradingCalendar.nyse
         var sessions: [(day: Int64, minutes: Int)] = []
@@ -103,6 +115,9 @@ public enum SyntheticBars {
             symbol: symbol, timestamps: timestamps, timezone: calendar.timezone, frequency: .minute, seed: seed)
     }
 }
+
+/// Day number of 2262-04-11, the last whole day representable in Int64 nanoseconds since 1970.
+let lastTimestampDay: Int64 = Int64.max / CivilTime.nanosPerDay
 
 /// Fills OHLCV columns bar by bar.
 private struct BarBuilder {

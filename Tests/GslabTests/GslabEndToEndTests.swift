@@ -111,6 +111,8 @@ func scratch() -> String {
 
         let synth = try Run("dataset", "synth", "--kind", "intraday", "--symbols", "A,B", "--days", "2", "--start", "2024-01-02", "--seed", "3", "--out", dir + "/s.h5")
         #expect(synth.status == 0 && synth.stdout == "wrote A (780 bars), B (780 bars) to \(dir)/s.h5\n")
+        let tooMany = try Run("dataset", "synth", "--bars", "1000000", "--out", dir + "/big.h5")
+        #expect(tooMany.status == 2 && tooMany.stderr.hasPrefix("gslab: synth: bars: 1000000 daily bars from 2020-01-02 run past 2262-04-11"))
         let synthBad = try Run("dataset", "synth", "--volatility=-1", "--out", dir + "/v.h5")
         #expect(synthBad.status == 2 && synthBad.stderr == "gslab: synth: volatility: must be ≥ 0, got -1.0\n")
     }

@@ -83,6 +83,16 @@ final class SleepRecorder: @unchecked Sendable {
         #expect(edges > middle * 2)  // U shape: 60 bars at the ends trade over twice the 60 mid-session bars
     }
 
+    /// Regression: 1M daily bars from 2020 ran past the end of Int64 nanoseconds and crashed (overflow trap).
+    @Test func tooManyBarsForNanosecondTimestampsIsAnError() {
+        #expect(throws: LabDataError.invalidParameter(owner: "synth", field: "bars", reason: "1000000 daily bars from 2020-01-02 run past 2262-04-11, the last date of nanosecond timestamps")) {
+            try SyntheticBars.daily(symbol: "A", startDay: CivilTime.daysFromCivil(year: 2020, month: 1, day: 2), bars: 1_000_000, seed: 1)
+        }
+        #expect(throws: LabDataError.self) {
+            try SyntheticBars.intraday(symbol: "A", startDay: CivilTime.daysFromCivil(year: 2020, month: 1, day: 2), days: 100_000, seed: 1)
+        }
+    }
+
     @Test func badParametersAreOneLineErrors() {
         #expect(throws: LabDataError.invalidParameter(owner: "synth", field: "volatility", reason: "must be ≥ 0, got -0.1")) {
             try SyntheticBars.daily(symbol: "A", startDay: 0, bars: 10, parameters: .init(volatility: -0.1), seed: 1)

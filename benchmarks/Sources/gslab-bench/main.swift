@@ -3,11 +3,15 @@
 //
 // Usage: gslab-bench read FILE SYMBOL RUNS      (HDF5BarStore.read of one symbol)
 //        gslab-bench quality ROWS RUNS          (DataQuality.validate + clean, clean and damaged data)
+//        gslab-bench sweep FILE SYMBOL          (100 SMA-crossover combinations through ExecutionSimulator,
+//                                                1 and 2 workers; final equities for the vectorbt cross-check)
+//        gslab-bench backtest FILE SYMBOL BARS  (one SmaCross(10, 20) backtest, backtesting.py's settings)
 //        gslab-bench stress ROWS RUNS           (each stress transform on ROWS minute bars, one core;
 //                                                GARCH fit; bootstrap of 1000 paths × 10k bars)
 import Foundation
 import LabCore
 import LabData
+import LabExecution
 import LabStress
 
 /// Keeps the optimiser from discarding results.
@@ -107,6 +111,43 @@ do {
         print("stress garch_fit \(fit) \(rows)")
         let boot = try best(runs) { blackHole(try StationaryBootstrap(meanBlock: 50).paths(one, count: 1000, length: 10_000, seed: 3)) }
         print("stress bootstrap_1000x10k \(boot) 10000000")
+    case "sweep":
+        let bars = try HDF5BarStore.read(args[2], symbol: args[3]).series
+        let fasts = Array(stride(from: 5, through: 50, by: 5)), slows = Array(stride(from: 20, through: 200, by: 20))
+        let combos = fasts.flatMap { f in slows.map { (f, $0) } }
+        let config = ExecutionSimulator.Config(cash: 10_000, commission: CommissionModel(rate: 0.001), fractionalUnits: true)
+        let simulator = try ExecutionSimulator(config: config)
+        var finals = [Double](repeating: 0, count: combos.count)
+        func sweep(workers: Int) -> Double {
+            best(3) {
+                // Moving averages once per window, shared read-only by every combination.
+                let windows = Array(Set(fasts + slows)).sorted()
+                let averages = Dictionary(uniqueKeysWithValues: windows.map { ($0, SweepSupport.sma(bars.close, $0)) })
+                let results = UnsafeResults(count: combos.count)
+                defer { results.release() }
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    for k in stride(from: w, to: combos.count, by: workers) {
+                        let targets = SweepSupport.crossTargets(fast: averages[combos[k].0]!, slow: averages[combos[k].1]!, longShort: false)
+                        results.set(k, (try? simulator.run(bars, targets: targets).equity.last) ?? .nan)
+                    }
+                }
+                finals = results.values
+            }
+        }
+        let one = sweep(workers: 1)
+        let two = sweep(workers: 2)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print("sweep \(one) \(two) \(bars.count) \(combos.count) \(Double(usage.ru_maxrss) / 1024)")
+        print("final " + finals.map { "\($0)" }.joined(separator: " "))
+    case "backtest":
+        let all = try HDF5BarStore.read(args[2], symbol: args[3]).series
+        let bars = all[bars: 0..<min(all.count, Int(args[4]) ?? 100_000)].materialize()
+        let targets = SweepSupport.crossTargets(fast: SweepSupport.sma(bars.close, 10), slow: SweepSupport.sma(bars.close, 20), longShort: true)
+        let simulator = try ExecutionSimulator(config: .init(cash: 10_000, commissionRate: 0.002))
+        var result: ExecutionSimulator.Result?
+        let t = try best(5) { result = try simulator.run(bars, targets: targets, start: 20) }
+        print("backtest \(t) \(bars.count) \(result!.equity.last!) \(result!.trades.count)")
     case "vmath":
         var rng = SeededRNG(seed: 1)
         let x = (0..<4_000_000).map { _ in 1 + 0.01 * rng.nextUniform() }
@@ -130,4 +171,47 @@ do {
 } catch {
     FileHandle.standardError.write(Data("gslab-bench: \(error)\n".utf8))
     exit(2)
+}
+
+/// Moving averages and crossover targets for the sweep benchmark (the signal engine's job once it exists).
+enum SweepSupport {
+    /// Simple moving average, NaN for the first window − 1 bars; running sum re-computed every window.
+    static func sma(_ x: [Double], _ window: Int) -> [Double] {
+        var out = [Double](repeating: .nan, count: x.count)
+        var sum = 0.0
+        for i in x.indices {
+            if (i - window + 1) % window == 0 && i >= window - 1 {
+                sum = x[(i - window + 1)...i].reduce(0, +)
+            } else {
+                sum += x[i] - (i >= window ? x[i - window] : 0)
+            }
+            if i >= window - 1 { out[i] = sum / Double(window) }
+        }
+        return out
+    }
+
+    /// backtesting.py's crossover: long on a strict cross up; on a cross down short (`longShort`) or flat.
+    static func crossTargets(fast: [Double], slow: [Double], longShort: Bool) -> [TargetDirection?] {
+        var targets = [TargetDirection?](repeating: nil, count: fast.count)
+        for i in 1..<fast.count {
+            if fast[i - 1] < slow[i - 1] && fast[i] > slow[i] {
+                targets[i] = .long
+            } else if slow[i - 1] < fast[i - 1] && slow[i] > fast[i] {
+                targets[i] = longShort ? .short : .flat
+            }
+        }
+        return targets
+    }
+}
+
+/// Per-combination results written by the sweep workers (each writes only its own slots).
+final class UnsafeResults: @unchecked Sendable {
+    private let buffer: UnsafeMutableBufferPointer<Double>
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: .nan)
+    }
+    func set(_ k: Int, _ value: Double) { buffer[k] = value }
+    var values: [Double] { Array(buffer) }
+    func release() { buffer.deallocate() }
 }

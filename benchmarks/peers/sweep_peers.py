@@ -1,0 +1,95 @@
+"""Peers for the sweep benchmark (benchmarks/run):
+
+  python sweep_peers.py vectorbt FILE SYMBOL   -> "vectorbt SECONDS BARS COMBOS PEAK_MB" + final equities
+  python sweep_peers.py backtesting FILE SYMBOL BARS -> "backtesting_py SECONDS BARS FINAL_EQUITY TRADES"
+
+vectorbt: 100 SMA-crossover combinations (fast 5..50 step 5 × slow 20..200 step 20), long on a cross
+up, flat on a cross down, decided at the close and filled at the next open (signals shifted one bar,
+price = open), fees 10 bp, all cash, fractional size. Timed on a second run (numba compiled by the
+first), with vectorbt's caching off. backtesting.py: SmaCross(10, 20) long/short, commission 0.2 %.
+"""
+import resource
+import sys
+import time
+import warnings
+
+import h5py
+import numpy as np
+import pandas as pd
+
+
+def load(path, symbol, bars=None):
+    with h5py.File(path, "r") as f:
+        g = f[symbol]
+        cols = {k: g[k][:bars] if bars else g[k][:] for k in ["timestamp", "open", "high", "low", "close", "volume"]}
+    index = pd.to_datetime(cols.pop("timestamp"), unit="ns")
+    return pd.DataFrame({k.capitalize(): v for k, v in cols.items()}, index=index)
+
+
+def vectorbt_sweep(path, symbol):
+    import vectorbt as vbt
+    vbt.settings.caching["enabled"] = False
+    df = load(path, symbol)
+    close, open_ = df["Close"], df["Open"]
+    fasts = np.repeat(np.arange(5, 55, 5), 10)
+    slows = np.tile(np.arange(20, 220, 20), 10)
+
+    def run():
+        fast = vbt.MA.run(close, window=fasts).ma.values
+        slow = vbt.MA.run(close, window=slows).ma.values
+        up = (fast[1:] > slow[1:]) & (fast[:-1] < slow[:-1])
+        down = (fast[1:] < slow[1:]) & (fast[:-1] > slow[:-1])
+        entries = np.zeros_like(fast, dtype=bool)
+        exits = np.zeros_like(fast, dtype=bool)
+        entries[2:] = up[:-1]  # decided at bar t's close, filled at bar t+1's open
+        exits[2:] = down[:-1]
+        pf = vbt.Portfolio.from_signals(
+            np.broadcast_to(close.values[:, None], entries.shape), entries, exits,
+            price=np.broadcast_to(open_.values[:, None], entries.shape),
+            fees=0.001, init_cash=10_000.0, freq="1D")
+        return pf.final_value()
+
+    run()  # compile
+    start = time.perf_counter()
+    final = np.asarray(run())
+    elapsed = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("vectorbt", elapsed, len(close), len(fasts), peak_mb)
+    print("final", " ".join(repr(float(v)) for v in final))
+
+
+def backtesting_py(path, symbol, bars):
+    from backtesting import Backtest, Strategy
+    from backtesting.lib import crossover
+
+    df = load(path, symbol, bars)
+
+    def sma(values, n):
+        return pd.Series(values).rolling(n).mean()
+
+    class SmaCross(Strategy):
+        def init(self):
+            self.fast = self.I(sma, self.data.Close, 10)
+            self.slow = self.I(sma, self.data.Close, 20)
+
+        def next(self):
+            if crossover(self.fast, self.slow):
+                self.position.close()
+                self.buy()
+            elif crossover(self.slow, self.fast):
+                self.position.close()
+                self.sell()
+
+    warnings.simplefilter("ignore")
+    bt = Backtest(df, SmaCross, cash=10_000, commission=0.002, exclusive_orders=True)
+    start = time.perf_counter()
+    stats = bt.run()
+    elapsed = time.perf_counter() - start
+    print("backtesting_py", elapsed, len(df), repr(float(stats["Equity Final [$]"])), int(stats["# Trades"]))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "vectorbt":
+        vectorbt_sweep(sys.argv[2], sys.argv[3])
+    else:
+        backtesting_py(sys.argv[2], sys.argv[3], int(sys.argv[4]))
