@@ -166,6 +166,8 @@ public struct ExecutionSimulator: Sendable {
     public struct Result: Sendable {
         /// Equity after each bar (bars before `start` hold the starting cash).
         public var equity: [Double]
+        /// Equity after the last bar (also when the curve is not recorded).
+        public var finalEquity: Double
         /// Closed trades in exit order.
         public var trades: [TradeRecord]
         /// The trade still open at the end, if any (units, entry bar, entry price).
@@ -254,16 +256,20 @@ public struct ExecutionSimulator: Sendable {
     }
 
     /// Runs market orders for the targets (one per bar; nil = no decision) from decision bar `start`.
-    public func run(_ bars: BarSeries, targets: [TargetDirection?], start: Int = 0) throws -> Result {
+    public func run(_ bars: BarSeries, targets: [TargetDirection?], start: Int = 0, recordEquity: Bool = true) throws -> Result {
         guard targets.count == bars.count else {
             throw LabExecutionError.lengthMismatch(field: "targets", expected: bars.count, actual: targets.count)
         }
-        return try run(bars, orders: targets.map { $0.map { EntryOrder($0) } }, start: start)
+        return try targets.withUnsafeBufferPointer { t in
+            try simulate(bars, start: start, recordEquity: recordEquity) { t[$0].map { EntryOrder($0) } }
+        }
     }
 
     /// Runs the orders (one per bar at most, decided after that bar's close; nil = none) over `bars`
     /// from decision bar `start`. Limit, stop and stop-limit orders need `fillTiming` `.nextOpen`.
-    public func run(_ bars: BarSeries, orders: [EntryOrder?], start: Int = 0) throws -> Result {
+    /// With `recordEquity` false the equity curve is not kept (`equity` is empty; `finalEquity` is
+    /// set): what a parameter sweep wants, in constant memory per run.
+    public func run(_ bars: BarSeries, orders: [EntryOrder?], start: Int = 0, recordEquity: Bool = true) throws -> Result {
         let n = bars.count
         guard orders.count == n else { throw LabExecutionError.lengthMismatch(field: "orders", expected: n, actual: orders.count) }
         if case .nextOpen = config.fillTiming {} else if orders.contains(where: { ($0?.type ?? .market) != .market }) {
@@ -279,8 +285,19 @@ public struct ExecutionSimulator: Sendable {
                 try need(stop > 0 && stop.isFinite && limit > 0 && limit.isFinite, "order.price", "bar \(i): stop and limit must be > 0, got \(stop), \(limit)")
             }
         }
+        return try orders.withUnsafeBufferPointer { o in
+            try simulate(bars, start: start, recordEquity: recordEquity) { o[$0] }
+        }
+    }
+
+    /// The bar loop; `orderAt(i)` is the order decided after bar i's close (validated by the callers).
+    private func simulate(
+        _ bars: BarSeries, start: Int, recordEquity: Bool, orderAt: (Int) -> EntryOrder?
+    ) throws -> Result {
+        let n = bars.count
         var book = Book(config: config, bars: bars, periodsPerYear: periodsPerYear(bars))
-        var equity = [Double](repeating: config.cash, count: n)
+        var equity = recordEquity ? [Double](repeating: config.cash, count: n) : []
+        var last = config.cash
         // Orders waiting for their first fill bar, in decision order, and the one being worked.
         var queue: [(order: EntryOrder, decided: Int, due: Int)] = []
         var head = 0
@@ -338,13 +355,14 @@ public struct ExecutionSimulator: Sendable {
                     book.costs.financing += interest
                 }
             }
-            equity[i] = book.equity(at: bars.close[i])
-            if equity[i] <= 0 {
+            last = book.equity(at: bars.close[i])
+            if recordEquity { equity[i] = last }
+            if last <= 0 {
                 if book.units != 0 { book.fill(units: -book.units, at: i, reference: bars.close[i], reason: "bankruptcy") }
-                for k in i..<n { equity[k] = 0 }
-                return book.result(equity: equity, bankruptAt: i)
+                if recordEquity { for k in i..<n { equity[k] = 0 } }
+                return book.result(equity: equity, finalEquity: 0, bankruptAt: i)
             }
-            guard let order = orders[i] else { continue }
+            guard let order = orderAt(i) else { continue }
             switch config.fillTiming {
             case .thisClose:
                 working = WorkingOrder(order: order, decided: i, firstBar: i)
@@ -354,7 +372,7 @@ public struct ExecutionSimulator: Sendable {
                 if due < n { queue.append((order, i, due)) }  // an order due after the last bar never fills
             }
         }
-        return book.result(equity: equity, bankruptAt: nil)
+        return book.result(equity: equity, finalEquity: last, bankruptAt: nil)
     }
 
     /// An order being worked: close what is open, then open the target (sized at its first fill).
@@ -409,8 +427,11 @@ public struct ExecutionSimulator: Sendable {
         var cash: Double
         /// Signed units held.
         var units = 0.0
-        /// Average entry price of the open trade, slippage included.
-        var entryPrice = 0.0
+        /// Average entry price of the open trade, slippage included, and its reciprocal.
+        var entryPrice = 0.0 {
+            didSet { inverseEntry = 1 / entryPrice }
+        }
+        var inverseEntry = 0.0
         var entryBar = 0
         /// Largest |units| the open trade reached, with its sign.
         var peakUnits = 0.0
@@ -595,15 +616,16 @@ public struct ExecutionSimulator: Sendable {
         /// Updates the open trade's excursions and trailing reference with bar `bar`'s high and low.
         mutating func mark(bar: Int) {
             trailPeak = units > 0 ? max(trailPeak, bars.high[bar]) : min(trailPeak, bars.low[bar])
-            let favourable = units > 0 ? bars.high[bar] / entryPrice - 1 : 1 - bars.low[bar] / entryPrice
-            let adverse = units > 0 ? bars.low[bar] / entryPrice - 1 : 1 - bars.high[bar] / entryPrice
+            let inverse = inverseEntry
+            let favourable = units > 0 ? bars.high[bar] * inverse - 1 : 1 - bars.low[bar] * inverse
+            let adverse = units > 0 ? bars.low[bar] * inverse - 1 : 1 - bars.high[bar] * inverse
             best = max(best, favourable)
             worst = min(worst, adverse)
         }
 
-        func result(equity: [Double], bankruptAt: Int?) -> Result {
+        func result(equity: [Double], finalEquity: Double, bankruptAt: Int?) -> Result {
             let open = units != 0 ? (units: units, entryBar: entryBar, entryPrice: entryPrice) : nil
-            return Result(equity: equity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
+            return Result(equity: equity, finalEquity: finalEquity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
                           costs: costs, tradedValue: tradedValue)
         }
     }

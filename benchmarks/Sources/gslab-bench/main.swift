@@ -120,15 +120,18 @@ do {
         var finals = [Double](repeating: 0, count: combos.count)
         func sweep(workers: Int) -> Double {
             best(3) {
-                // Moving averages once per window, shared read-only by every combination.
-                let windows = Array(Set(fasts + slows)).sorted()
-                let averages = Dictionary(uniqueKeysWithValues: windows.map { ($0, SweepSupport.sma(bars.close, $0)) })
                 let results = UnsafeResults(count: combos.count)
                 defer { results.release() }
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    // Per-worker scratch, reused for every combination: two averages and the targets
+                    // (≈ 17 bytes per bar), on top of the one shared read-only dataset.
+                    var fast = [Double](repeating: 0, count: bars.count), slow = fast
+                    var targets = [TargetDirection?](repeating: nil, count: bars.count)
                     for k in stride(from: w, to: combos.count, by: workers) {
-                        let targets = SweepSupport.crossTargets(fast: averages[combos[k].0]!, slow: averages[combos[k].1]!, longShort: false)
-                        results.set(k, (try? simulator.run(bars, targets: targets).equity.last) ?? .nan)
+                        SweepSupport.sma(bars.close, combos[k].0, into: &fast)
+                        SweepSupport.sma(bars.close, combos[k].1, into: &slow)
+                        SweepSupport.crossTargets(fast: fast, slow: slow, longShort: false, into: &targets)
+                        results.set(k, (try? simulator.run(bars, targets: targets, recordEquity: false).finalEquity) ?? .nan)
                     }
                 }
                 finals = results.values
@@ -143,10 +146,13 @@ do {
     case "backtest":
         let all = try HDF5BarStore.read(args[2], symbol: args[3]).series
         let bars = all[bars: 0..<min(all.count, Int(args[4]) ?? 100_000)].materialize()
-        let targets = SweepSupport.crossTargets(fast: SweepSupport.sma(bars.close, 10), slow: SweepSupport.sma(bars.close, 20), longShort: true)
         let simulator = try ExecutionSimulator(config: .init(cash: 10_000, commissionRate: 0.002))
         var result: ExecutionSimulator.Result?
-        let t = try best(5) { result = try simulator.run(bars, targets: targets, start: 20) }
+        // Timed like backtesting.py's `run`: indicators, signals, simulation, full equity curve and trades.
+        let t = try best(5) {
+            let targets = SweepSupport.crossTargets(fast: SweepSupport.sma(bars.close, 10), slow: SweepSupport.sma(bars.close, 20), longShort: true)
+            result = try simulator.run(bars, targets: targets, start: 20)
+        }
         print("backtest \(t) \(bars.count) \(result!.equity.last!) \(result!.trades.count)")
     case "vmath":
         var rng = SeededRNG(seed: 1)
@@ -175,31 +181,57 @@ do {
 
 /// Moving averages and crossover targets for the sweep benchmark (the signal engine's job once it exists).
 enum SweepSupport {
-    /// Simple moving average, NaN for the first window − 1 bars; running sum re-computed every window.
-    static func sma(_ x: [Double], _ window: Int) -> [Double] {
-        var out = [Double](repeating: .nan, count: x.count)
-        var sum = 0.0
-        for i in x.indices {
-            if (i - window + 1) % window == 0 && i >= window - 1 {
-                sum = x[(i - window + 1)...i].reduce(0, +)
-            } else {
-                sum += x[i] - (i >= window ? x[i - window] : 0)
+    /// Simple moving average into `out`, NaN for the first window − 1 bars; the running sum is
+    /// re-computed every `window` bars so rounding cannot drift.
+    static func sma(_ x: [Double], _ window: Int, into out: inout [Double]) {
+        x.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { out in
+                var sum = 0.0
+                let scale = 1 / Double(window)
+                for i in 0..<min(window - 1, x.count) {
+                    sum += x[i]
+                    out[i] = .nan
+                }
+                var sinceResum = window  // re-sum at the first full window, then every `window` bars
+                for i in (window - 1)..<max(window - 1, x.count) {
+                    if sinceResum == window {
+                        sum = 0
+                        for j in (i - window + 1)...i { sum += x[j] }
+                        sinceResum = 0
+                    } else {
+                        sum += x[i] - x[i - window]
+                    }
+                    sinceResum += 1
+                    out[i] = sum * scale
+                }
             }
-            if i >= window - 1 { out[i] = sum / Double(window) }
         }
+    }
+
+    static func sma(_ x: [Double], _ window: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: x.count)
+        sma(x, window, into: &out)
         return out
     }
 
     /// backtesting.py's crossover: long on a strict cross up; on a cross down short (`longShort`) or flat.
-    static func crossTargets(fast: [Double], slow: [Double], longShort: Bool) -> [TargetDirection?] {
-        var targets = [TargetDirection?](repeating: nil, count: fast.count)
-        for i in 1..<fast.count {
-            if fast[i - 1] < slow[i - 1] && fast[i] > slow[i] {
-                targets[i] = .long
-            } else if slow[i - 1] < fast[i - 1] && slow[i] > fast[i] {
-                targets[i] = longShort ? .short : .flat
+    static func crossTargets(fast: [Double], slow: [Double], longShort: Bool, into targets: inout [TargetDirection?]) {
+        let down: TargetDirection = longShort ? .short : .flat
+        fast.withUnsafeBufferPointer { f in
+            slow.withUnsafeBufferPointer { s in
+                targets.withUnsafeMutableBufferPointer { t in
+                    if t.count > 0 { t[0] = nil }
+                    for i in 1..<f.count {
+                        t[i] = f[i - 1] < s[i - 1] && f[i] > s[i] ? .long : (s[i - 1] < f[i - 1] && s[i] > f[i] ? down : nil)
+                    }
+                }
             }
         }
+    }
+
+    static func crossTargets(fast: [Double], slow: [Double], longShort: Bool) -> [TargetDirection?] {
+        var targets = [TargetDirection?](repeating: nil, count: fast.count)
+        crossTargets(fast: fast, slow: slow, longShort: longShort, into: &targets)
         return targets
     }
 }
