@@ -9,6 +9,23 @@ public enum TargetDirection: Int8, Sendable, Equatable {
     case long = 1
 }
 
+/// Where the simulator reads the order decided after each bar.
+protocol OrderSource {
+    func order(at bar: Int) -> EntryOrder?
+}
+
+/// Market orders from target directions.
+struct TargetOrders: OrderSource {
+    let targets: UnsafeBufferPointer<TargetDirection?>
+    @inline(__always) func order(at bar: Int) -> EntryOrder? { targets[bar].map { EntryOrder($0) } }
+}
+
+/// Orders given one per bar.
+struct ListedOrders: OrderSource {
+    let orders: UnsafeBufferPointer<EntryOrder?>
+    @inline(__always) func order(at bar: Int) -> EntryOrder? { orders[bar] }
+}
+
 /// How an entry order's price is set. Prices are in the quote currency.
 public enum OrderType: Sendable, Equatable {
     /// At the fill bar's reference price (open by default).
@@ -261,7 +278,7 @@ public struct ExecutionSimulator: Sendable {
             throw LabExecutionError.lengthMismatch(field: "targets", expected: bars.count, actual: targets.count)
         }
         return try targets.withUnsafeBufferPointer { t in
-            try simulate(bars, start: start, recordEquity: recordEquity) { t[$0].map { EntryOrder($0) } }
+            try simulate(bars, start: start, recordEquity: recordEquity, orders: TargetOrders(targets: t))
         }
     }
 
@@ -286,13 +303,14 @@ public struct ExecutionSimulator: Sendable {
             }
         }
         return try orders.withUnsafeBufferPointer { o in
-            try simulate(bars, start: start, recordEquity: recordEquity) { o[$0] }
+            try simulate(bars, start: start, recordEquity: recordEquity, orders: ListedOrders(orders: o))
         }
     }
 
-    /// The bar loop; `orderAt(i)` is the order decided after bar i's close (validated by the callers).
-    private func simulate(
-        _ bars: BarSeries, start: Int, recordEquity: Bool, orderAt: (Int) -> EntryOrder?
+    /// The bar loop; `orders.order(at: i)` is the order decided after bar i's close (validated by the
+    /// callers). Generic so each source is specialised into the loop (no call per bar).
+    private func simulate<Orders: OrderSource>(
+        _ bars: BarSeries, start: Int, recordEquity: Bool, orders: Orders
     ) throws -> Result {
         let n = bars.count
         var book = Book(config: config, bars: bars, periodsPerYear: periodsPerYear(bars))
@@ -362,7 +380,7 @@ public struct ExecutionSimulator: Sendable {
                 if recordEquity { for k in i..<n { equity[k] = 0 } }
                 return book.result(equity: equity, finalEquity: 0, bankruptAt: i)
             }
-            guard let order = orderAt(i) else { continue }
+            guard let order = orders.order(at: i) else { continue }
             switch config.fillTiming {
             case .thisClose:
                 working = WorkingOrder(order: order, decided: i, firstBar: i)
@@ -512,12 +530,14 @@ public struct ExecutionSimulator: Sendable {
             let whole = !config.fractionalUnits
             var price = reference
             var affordable = 0.0
-            for _ in 0..<2 {
+            // Without slippage the price does not depend on the size: one pass.
+            for _ in 0..<(config.slippage == .none ? 1 : 2) {
                 let slip = config.slippage.fraction(bars: bars, bar: bar, units: max(affordable, 1))
                 price = buying ? reference * (1 + slip) : reference * (1 - slip)
                 let perUnitFee = (sizeFraction * price * config.commission.rate) / sizeFraction + config.commission.perShare
                 affordable = (budget * sizeFraction) / (price + perUnitFee)
-                if whole { affordable.round(.down) }
+                // Whole units: truncation equals floor for these non-negative values (< 2^53).
+                if whole { affordable = affordable < 9e15 ? Double(Int64(affordable)) : affordable.rounded(.down) }
             }
             if let cap = config.maxUnits { affordable = min(affordable, whole ? cap.rounded(.down) : cap) }
             let step = whole ? 1.0 : affordable * 1e-9
@@ -615,7 +635,9 @@ public struct ExecutionSimulator: Sendable {
 
         /// Updates the open trade's excursions and trailing reference with bar `bar`'s high and low.
         mutating func mark(bar: Int) {
-            trailPeak = units > 0 ? max(trailPeak, bars.high[bar]) : min(trailPeak, bars.low[bar])
+            if config.exits.trailingStop != nil {
+                trailPeak = units > 0 ? max(trailPeak, bars.high[bar]) : min(trailPeak, bars.low[bar])
+            }
             let inverse = inverseEntry
             let favourable = units > 0 ? bars.high[bar] * inverse - 1 : 1 - bars.low[bar] * inverse
             let adverse = units > 0 ? bars.low[bar] * inverse - 1 : 1 - bars.high[bar] * inverse
