@@ -184,6 +184,25 @@ extension BarSeries {
         }
     }
 
+    /// Sample standard deviation of the close-to-close log returns of the bars in `range`: over all
+    /// of them up to 65 536 bars, else over 65 536 evenly strided ones (the same bars for the same
+    /// range, so the estimate is deterministic). Used to scale bar shapes, never as a target.
+    func returnVolatility(_ range: Range<Int>) -> Double {
+        let limit = 65_536
+        guard range.count > limit else { return Stats.sd(logReturns(range)[...]) }
+        let step = range.count / limit
+        var ratios = Stats.column(limit)
+        let first = open[0]
+        close.withUnsafeBufferPointer { c in
+            for k in 0..<limit {
+                let t = range.lowerBound + k * step
+                ratios[k] = c[t] / (t > 0 ? c[t - 1] : first)
+            }
+        }
+        VectorMath.log(&ratios)
+        return Stats.sd(ratios[...])
+    }
+
     /// Close-to-close log returns of the bars in `range` (bar 0 measured from its own open).
     func logReturns(_ range: Range<Int>) -> [Double] {
         let start = range.lowerBound, first = open[0]

@@ -199,7 +199,7 @@ public struct GARCHRegime: StressTransform, Equatable {
             var p = parameters ?? fit!.parameters
             p.omega *= volatilityMultiplier * volatilityMultiplier
             let sim = GARCH.simulate(p, count: range.count, innovations: innovations, residuals: fit?.standardizedResiduals ?? [], rng: &rng)
-            let originalSD = max(Stats.sd(series.logReturns(range)[...]), 1e-12)
+            let originalSD = max(series.returnVolatility(range), 1e-12)
             let inverseSD = 1 / originalSD
             var wicks = sim.volatilities
             wicks.withUnsafeMutableBufferPointer { w in

@@ -121,7 +121,7 @@ public struct RegimeSwitching: StressTransform, Equatable {
         var out = data
         for s in out.series.indices {
             let periods = StressTime.periodsPerYear(out.series[s])
-            let originalSD = max(Stats.sd(out.series[s].logReturns(range)[...]), 1e-12)
+            let originalSD = max(out.series[s].returnVolatility(range), 1e-12)
             let sigma = regimes.map { $0.annualVolatility / periods.squareRoot() }
             let drift = regimes.map { ($0.annualDrift - 0.5 * $0.annualVolatility * $0.annualVolatility) / periods }
             let wickOf = sigma.map { $0 / originalSD }
