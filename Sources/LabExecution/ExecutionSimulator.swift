@@ -320,6 +320,7 @@ public struct ExecutionSimulator: Sendable {
         var queue: [(order: EntryOrder, decided: Int, due: Int)] = []
         var head = 0
         var working: WorkingOrder?
+        let hasExits = config.exits.stopLoss != nil || config.exits.takeProfit != nil || config.exits.trailingStop != nil
         let borrowPerBar = config.borrowRate / periodsPerYear(bars)
         let financingPerBar = config.financingRate / periodsPerYear(bars)
 
@@ -356,7 +357,7 @@ public struct ExecutionSimulator: Sendable {
                 case .thisClose: book.work(&working, at: i, reference: try checked(bars.close[i], i, "close"))
                 }
             }
-            if book.units != 0 { book.checkExits(bar: i) }
+            if hasExits && book.units != 0 { book.checkExits(bar: i) }
             if book.units != 0 {
                 let c = try checked(bars.close[i], i, "close")
                 book.mark(bar: i)

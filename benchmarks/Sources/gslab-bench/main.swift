@@ -123,14 +123,11 @@ do {
                 let results = UnsafeResults(count: combos.count)
                 defer { results.release() }
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    // Per-worker scratch, reused for every combination: two averages and the targets
-                    // (≈ 17 bytes per bar), on top of the one shared read-only dataset.
-                    var fast = [Double](repeating: 0, count: bars.count), slow = fast
+                    // Per-worker scratch, reused for every combination: the targets (1 byte per bar),
+                    // on top of the one shared read-only dataset.
                     var targets = [TargetDirection?](repeating: nil, count: bars.count)
                     for k in stride(from: w, to: combos.count, by: workers) {
-                        SweepSupport.sma(bars.close, combos[k].0, into: &fast)
-                        SweepSupport.sma(bars.close, combos[k].1, into: &slow)
-                        SweepSupport.crossTargets(fast: fast, slow: slow, longShort: false, into: &targets)
+                        SweepSupport.smaCross(bars.close, fast: combos[k].0, slow: combos[k].1, longShort: false, into: &targets)
                         results.set(k, (try? simulator.run(bars, targets: targets, recordEquity: false).finalEquity) ?? .nan)
                     }
                 }
@@ -203,6 +200,52 @@ enum SweepSupport {
                     }
                     sinceResum += 1
                     out[i] = sum * scale
+                }
+            }
+        }
+    }
+
+    /// The targets of ``crossTargets(fast:slow:longShort:)`` on the moving averages of ``sma(_:_:into:)``,
+    /// in one pass without storing the averages (same sums, same values, same targets).
+    static func smaCross(_ x: [Double], fast: Int, slow: Int, longShort: Bool, into targets: inout [TargetDirection?]) {
+        let down: TargetDirection = longShort ? .short : .flat
+        let fastScale = 1 / Double(fast), slowScale = 1 / Double(slow)
+        x.withUnsafeBufferPointer { x in
+            targets.withUnsafeMutableBufferPointer { t in
+                var fastSum = 0.0, slowSum = 0.0
+                var fastSince = fast, slowSince = slow
+                var previousFast = Double.nan, previousSlow = Double.nan
+                for i in 0..<x.count {
+                    var f = Double.nan, s = Double.nan
+                    if i < fast - 1 {
+                        fastSum += x[i]
+                    } else {
+                        if fastSince == fast {
+                            fastSum = 0
+                            for j in (i - fast + 1)...i { fastSum += x[j] }
+                            fastSince = 0
+                        } else {
+                            fastSum += x[i] - x[i - fast]
+                        }
+                        fastSince += 1
+                        f = fastSum * fastScale
+                    }
+                    if i < slow - 1 {
+                        slowSum += x[i]
+                    } else {
+                        if slowSince == slow {
+                            slowSum = 0
+                            for j in (i - slow + 1)...i { slowSum += x[j] }
+                            slowSince = 0
+                        } else {
+                            slowSum += x[i] - x[i - slow]
+                        }
+                        slowSince += 1
+                        s = slowSum * slowScale
+                    }
+                    t[i] = i == 0 ? nil : (previousFast < previousSlow && f > s ? .long : (previousSlow < previousFast && s > f ? down : nil))
+                    previousFast = f
+                    previousSlow = s
                 }
             }
         }
