@@ -178,29 +178,45 @@ do {
 
 /// Moving averages and crossover targets for the sweep benchmark (the signal engine's job once it exists).
 enum SweepSupport {
-    /// Simple moving average into `out`, NaN for the first window − 1 bars; the running sum is
-    /// re-computed every `window` bars so rounding cannot drift.
+    /// A running mean over the last `window` values, NaN until the window is full; the sum is
+    /// re-computed at the first full window and every `window` values after, so rounding cannot drift.
+    struct RollingMean {
+        let window: Int
+        let scale: Double
+        var sum = 0.0
+        var sinceResum: Int
+
+        init(window: Int) {
+            self.window = window
+            self.scale = 1 / Double(window)
+            self.sinceResum = window
+        }
+
+        /// The mean ending at `x[i]`; call for i = 0, 1, 2, … in order.
+        @inline(__always)
+        mutating func next(_ x: UnsafeBufferPointer<Double>, _ i: Int) -> Double {
+            if i < window - 1 {
+                sum += x[i]
+                return .nan
+            }
+            if sinceResum == window {
+                sum = 0
+                for j in (i - window + 1)...i { sum += x[j] }
+                sinceResum = 0
+            } else {
+                sum += x[i] - x[i - window]
+            }
+            sinceResum += 1
+            return sum * scale
+        }
+    }
+
+    /// Simple moving average into `out` (see ``RollingMean``).
     static func sma(_ x: [Double], _ window: Int, into out: inout [Double]) {
+        var mean = RollingMean(window: window)
         x.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { out in
-                var sum = 0.0
-                let scale = 1 / Double(window)
-                for i in 0..<min(window - 1, x.count) {
-                    sum += x[i]
-                    out[i] = .nan
-                }
-                var sinceResum = window  // re-sum at the first full window, then every `window` bars
-                for i in (window - 1)..<max(window - 1, x.count) {
-                    if sinceResum == window {
-                        sum = 0
-                        for j in (i - window + 1)...i { sum += x[j] }
-                        sinceResum = 0
-                    } else {
-                        sum += x[i] - x[i - window]
-                    }
-                    sinceResum += 1
-                    out[i] = sum * scale
-                }
+                for i in 0..<x.count { out[i] = mean.next(x, i) }
             }
         }
     }
@@ -209,40 +225,12 @@ enum SweepSupport {
     /// in one pass without storing the averages (same sums, same values, same targets).
     static func smaCross(_ x: [Double], fast: Int, slow: Int, longShort: Bool, into targets: inout [TargetDirection?]) {
         let down: TargetDirection = longShort ? .short : .flat
-        let fastScale = 1 / Double(fast), slowScale = 1 / Double(slow)
+        var fastMean = RollingMean(window: fast), slowMean = RollingMean(window: slow)
         x.withUnsafeBufferPointer { x in
             targets.withUnsafeMutableBufferPointer { t in
-                var fastSum = 0.0, slowSum = 0.0
-                var fastSince = fast, slowSince = slow
                 var previousFast = Double.nan, previousSlow = Double.nan
                 for i in 0..<x.count {
-                    var f = Double.nan, s = Double.nan
-                    if i < fast - 1 {
-                        fastSum += x[i]
-                    } else {
-                        if fastSince == fast {
-                            fastSum = 0
-                            for j in (i - fast + 1)...i { fastSum += x[j] }
-                            fastSince = 0
-                        } else {
-                            fastSum += x[i] - x[i - fast]
-                        }
-                        fastSince += 1
-                        f = fastSum * fastScale
-                    }
-                    if i < slow - 1 {
-                        slowSum += x[i]
-                    } else {
-                        if slowSince == slow {
-                            slowSum = 0
-                            for j in (i - slow + 1)...i { slowSum += x[j] }
-                            slowSince = 0
-                        } else {
-                            slowSum += x[i] - x[i - slow]
-                        }
-                        slowSince += 1
-                        s = slowSum * slowScale
-                    }
+                    let f = fastMean.next(x, i), s = slowMean.next(x, i)
                     t[i] = i == 0 ? nil : (previousFast < previousSlow && f > s ? .long : (previousSlow < previousFast && s > f ? down : nil))
                     previousFast = f
                     previousSlow = s
