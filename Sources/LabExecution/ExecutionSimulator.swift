@@ -473,7 +473,8 @@ public struct ExecutionSimulator: Sendable {
             self.periodsPerYear = periodsPerYear
         }
 
-        func equity(at close: Double) -> Double { cash + units * (close - entryPrice) }
+        /// Cash plus the open position marked at `close` (just cash when flat, whatever the close).
+        func equity(at close: Double) -> Double { units == 0 ? cash : cash + units * (close - entryPrice) }
 
         /// Units the participation cap allows on `bar` (∞ without a cap; 0 on a zero-volume bar).
         func capacity(_ bar: Int) -> Double {

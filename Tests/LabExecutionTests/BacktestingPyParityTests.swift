@@ -128,6 +128,14 @@ import Testing
         }
     }
 
+    /// Regression: a NaN close on a bar where nothing is held made that bar's equity NaN.
+    @Test func aBadCloseWhileFlatDoesNotPoisonEquity() throws {
+        let bars = try BarSeries(symbol: "F", timestamps: [0, 1, 2, 3], open: [1, 1, 1, 1], high: [1, 1, 1, 1], low: [1, 1, 1, 1],
+                                 close: [1, .nan, 1, 1], volume: [1, 1, 1, 1])
+        let r = try ExecutionSimulator(config: .init(cash: 100)).run(bars, targets: [nil, nil, nil, nil])
+        #expect(r.equity == [100, 100, 100, 100])
+    }
+
     @Test func badInputs() throws {
         #expect(throws: LabExecutionError.invalidParameter(field: "commission.rate", reason: "must be in [0, 0.1), got -0.1")) {
             try ExecutionSimulator(config: .init(cash: 100, commissionRate: -0.1))
