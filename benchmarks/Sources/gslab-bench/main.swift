@@ -147,7 +147,8 @@ do {
         var result: ExecutionSimulator.Result?
         // Timed like backtesting.py's `run`: indicators, signals, simulation, full equity curve and trades.
         let t = try best(5) {
-            let targets = SweepSupport.crossTargets(fast: SweepSupport.sma(bars.close, 10), slow: SweepSupport.sma(bars.close, 20), longShort: true)
+            var targets = [TargetDirection?](repeating: nil, count: bars.count)
+            SweepSupport.smaCross(bars.close, fast: 10, slow: 20, longShort: true, into: &targets)
             result = try simulator.run(bars, targets: targets, start: 20)
         }
         print("backtest \(t) \(bars.count) \(result!.equity.last!) \(result!.trades.count)")
@@ -211,18 +212,8 @@ enum SweepSupport {
         }
     }
 
-    /// Simple moving average into `out` (see ``RollingMean``).
-    static func sma(_ x: [Double], _ window: Int, into out: inout [Double]) {
-        var mean = RollingMean(window: window)
-        x.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { out in
-                for i in 0..<x.count { out[i] = mean.next(x, i) }
-            }
-        }
-    }
-
-    /// The targets of ``crossTargets(fast:slow:longShort:)`` on the moving averages of ``sma(_:_:into:)``,
-    /// in one pass without storing the averages (same sums, same values, same targets).
+    /// SMA-crossover targets in one pass (backtesting.py's `crossover`: strictly below then strictly
+    /// above): long on a cross up; on a cross down short (`longShort`) or flat.
     static func smaCross(_ x: [Double], fast: Int, slow: Int, longShort: Bool, into targets: inout [TargetDirection?]) {
         let down: TargetDirection = longShort ? .short : .flat
         var fastMean = RollingMean(window: fast), slowMean = RollingMean(window: slow)
@@ -237,33 +228,6 @@ enum SweepSupport {
                 }
             }
         }
-    }
-
-    static func sma(_ x: [Double], _ window: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: x.count)
-        sma(x, window, into: &out)
-        return out
-    }
-
-    /// backtesting.py's crossover: long on a strict cross up; on a cross down short (`longShort`) or flat.
-    static func crossTargets(fast: [Double], slow: [Double], longShort: Bool, into targets: inout [TargetDirection?]) {
-        let down: TargetDirection = longShort ? .short : .flat
-        fast.withUnsafeBufferPointer { f in
-            slow.withUnsafeBufferPointer { s in
-                targets.withUnsafeMutableBufferPointer { t in
-                    if t.count > 0 { t[0] = nil }
-                    for i in 1..<f.count {
-                        t[i] = f[i - 1] < s[i - 1] && f[i] > s[i] ? .long : (s[i - 1] < f[i - 1] && s[i] > f[i] ? down : nil)
-                    }
-                }
-            }
-        }
-    }
-
-    static func crossTargets(fast: [Double], slow: [Double], longShort: Bool) -> [TargetDirection?] {
-        var targets = [TargetDirection?](repeating: nil, count: fast.count)
-        crossTargets(fast: fast, slow: slow, longShort: longShort, into: &targets)
-        return targets
     }
 }
 
