@@ -153,6 +153,27 @@ public struct BarSeries: Sendable, Equatable {
     }
 }
 
+extension BarSeries {
+    /// Bars per year, the one annualisation convention of the stress models and the execution
+    /// accruals: 252 trading days for daily bars, 52 weekly, 12 monthly; intraday bars count 252
+    /// sessions of 6.5 hours (an equity year: 98 280 one-minute bars). No frequency counts as daily.
+    /// (Performance statistics use backtesting.py's own rule, see `PerformanceStats`.)
+    public var periodsPerYear: Double {
+        guard let f = frequency else { return 252 }
+        switch f {
+        case .week: return 52
+        case .month: return 12
+        default: return f.isIntraday ? 252 * barsPerTradingDay : 252 * Double(CivilTime.nanosPerDay) / Double(f.nanoseconds)
+        }
+    }
+
+    /// Bars per trading day: 6.5 hours over the bar length for intraday bars, 1 otherwise.
+    public var barsPerTradingDay: Double {
+        guard let f = frequency, f.isIntraday else { return 1 }
+        return 23_400e9 / Double(f.nanoseconds)
+    }
+}
+
 /// A contiguous run of bars of a ``BarSeries``, sharing the series' storage (no copy).
 ///
 /// Indices are those of the parent series: `slice.close[slice.range.lowerBound]` is the first bar.

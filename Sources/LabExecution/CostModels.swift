@@ -93,18 +93,12 @@ public enum SlippageModel: Sendable, Equatable {
             let returns = range.map { log(bars.close[$0] / bars.close[$0 - 1]) }
             let mean = returns.reduce(0, +) / Double(returns.count)
             let perBar = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count - 1)).squareRoot()
-            let barsPerDay = barsPerTradingDay(bars)
+            let barsPerDay = bars.barsPerTradingDay
             let sigmaDaily = perBar * barsPerDay.squareRoot()
             let adv = range.reduce(0) { $0 + bars.volume[$1] } / Double(window) * barsPerDay
             guard adv > 0 else { return k * sigmaDaily }  // no volume history: treat the order as a day's volume
             return k * sigmaDaily * (abs(units) / adv).squareRoot()
         }
-    }
-
-    /// Bars per trading day: 1 for daily and longer bars, 6.5 h / bar length intraday.
-    func barsPerTradingDay(_ bars: BarSeries) -> Double {
-        guard let f = bars.frequency, f.isIntraday else { return 1 }
-        return 23_400e9 / Double(f.nanoseconds)
     }
 }
 

@@ -313,7 +313,7 @@ public struct ExecutionSimulator: Sendable {
         _ bars: BarSeries, start: Int, recordEquity: Bool, orders: Orders
     ) throws -> Result {
         let n = bars.count
-        var book = Book(config: config, bars: bars, periodsPerYear: periodsPerYear(bars))
+        var book = Book(config: config, bars: bars, periodsPerYear: bars.periodsPerYear)
         var equity = recordEquity ? [Double](repeating: config.cash, count: n) : []
         var last = config.cash
         // Orders waiting for their first fill bar, in decision order, and the one being worked.
@@ -321,8 +321,8 @@ public struct ExecutionSimulator: Sendable {
         var head = 0
         var working: WorkingOrder?
         let hasExits = config.exits.stopLoss != nil || config.exits.takeProfit != nil || config.exits.trailingStop != nil
-        let borrowPerBar = config.borrowRate / periodsPerYear(bars)
-        let financingPerBar = config.financingRate / periodsPerYear(bars)
+        let borrowPerBar = config.borrowRate / bars.periodsPerYear
+        let financingPerBar = config.financingRate / bars.periodsPerYear
 
         func checked(_ value: Double, _ bar: Int, _ field: String) throws -> Double {
             guard value > 0, value.isFinite else {
@@ -652,15 +652,5 @@ public struct ExecutionSimulator: Sendable {
             return Result(equity: equity, finalEquity: finalEquity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
                           costs: costs, tradedValue: tradedValue)
         }
-    }
-
-    /// Bars per year for accruals: 252 for daily bars, 252 sessions of 6.5 h for intraday bars,
-    /// 52 weekly, 12 monthly.
-    func periodsPerYear(_ bars: BarSeries) -> Double {
-        guard let f = bars.frequency else { return 252 }
-        if f.isIntraday { return 252 * 23_400e9 / Double(f.nanoseconds) }
-        if f == .week { return 52 }
-        if f == .month { return 12 }
-        return 252 * Double(CivilTime.nanosPerDay) / Double(f.nanoseconds)
     }
 }

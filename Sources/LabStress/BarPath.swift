@@ -287,23 +287,6 @@ extension BarSeries {
     }
 }
 
-/// Time conventions of the stress models.
-public enum StressTime {
-    /// Bars per year used to annualise drifts and volatilities: 252 trading days for daily bars,
-    /// 52 weekly, 12 monthly; intraday bars count 252 sessions of 6.5 hours (an equity year) —
-    /// e.g. 98 280 one-minute bars. A series with no frequency counts as daily.
-    public static func periodsPerYear(_ series: BarSeries) -> Double {
-        guard let f = series.frequency else { return 252 }
-        switch f {
-        case .week: return 52
-        case .month: return 12
-        default:
-            if f.isIntraday { return 252 * 23_400 * 1e9 / Double(f.nanoseconds) }
-            return 252 * Double(CivilTime.nanosPerDay) / Double(f.nanoseconds)
-        }
-    }
-}
-
 /// Sample statistics used by transforms and their tests.
 enum Stats {
     /// A column of `n` doubles for a kernel that writes every element before anything reads it

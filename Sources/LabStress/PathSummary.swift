@@ -5,7 +5,7 @@ import LabCore
 ///
 /// Conventions: returns are close-to-close; `totalReturn` is simple (`last/first − 1`);
 /// `annualVolatility` is the sample standard deviation of log returns × √P
-/// (P = ``StressTime/periodsPerYear(_:)``); `maxDrawdown` is the largest fall of the close from its
+/// (P = `BarSeries.periodsPerYear`); `maxDrawdown` is the largest fall of the close from its
 /// running peak, as a positive fraction; `worstBar` the most negative simple close-to-close return.
 public struct PathSummary: Sendable, Equatable, Codable {
     public let symbol: String
@@ -28,7 +28,7 @@ public struct PathSummary: Sendable, Equatable, Codable {
         var ratios = (1..<c.count).map { c[$0] / c[$0 - 1] }
         worstBar = (ratios.min() ?? 1) - 1
         VectorMath.log(&ratios)
-        annualVolatility = Stats.sd(ratios[...]) * StressTime.periodsPerYear(s).squareRoot()
+        annualVolatility = Stats.sd(ratios[...]) * s.periodsPerYear.squareRoot()
         var peak = c[0], worst = 0.0
         for v in c {
             peak = max(peak, v)

@@ -7,7 +7,7 @@ import LabCore
 /// Model: regime path `s_t` with `P(s_{t+1} = j | s_t = i) = transition[i][j]`, starting in
 /// `initialRegime` (or drawn from the chain's stationary distribution); the window's log returns
 /// become `(μ_s − σ_s²/2)/P + σ_s/√P · z_t` with annual drift μ and volatility σ of the regime and
-/// P = ``StressTime/periodsPerYear(_:)``. Bars keep their shape, open gap and wicks scaled by the
+/// P = `BarSeries.periodsPerYear`. Bars keep their shape, open gap and wicks scaled by the
 /// regime's per-bar volatility over the window's original volatility (`BarSeries.replaceReturns`). The regime path is recorded in the
 /// annotation (`regimes`) so reports can shade it. All symbols share one regime path.
 public struct RegimeSwitching: StressTransform, Equatable {
@@ -120,7 +120,7 @@ public struct RegimeSwitching: StressTransform, Equatable {
         let states = path(count: range.count, rng: &rng)
         var out = data
         for s in out.series.indices {
-            let periods = StressTime.periodsPerYear(out.series[s])
+            let periods = out.series[s].periodsPerYear
             let originalSD = max(out.series[s].returnVolatility(range), 1e-12)
             let sigma = regimes.map { $0.annualVolatility / periods.squareRoot() }
             let drift = regimes.map { ($0.annualDrift - 0.5 * $0.annualVolatility * $0.annualVolatility) / periods }

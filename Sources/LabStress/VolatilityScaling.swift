@@ -51,7 +51,7 @@ public struct VolatilityScaling: StressTransform, Equatable {
 /// trend reversed.
 ///
 /// `add(annualDrift:)`: every log offset of the window's bars gains `annualDrift / P`
-/// (P = ``StressTime/periodsPerYear(_:)``); the path continues from its new level after the window.
+/// (P = `BarSeries.periodsPerYear`); the path continues from its new level after the window.
 /// `reverse`: every offset gains `−2μ` (μ = the window's mean log return), so the window's
 /// cumulative return is negated (a +20 % trend becomes −16.7 %, the same log distance down).
 /// Both are shifts of all four offsets, so OHLC stays consistent and volatility is unchanged.
@@ -81,7 +81,7 @@ public struct DriftShift: StressTransform, Equatable {
             var series = out.series[s]
             let shift: Double
             switch mode {
-            case let .add(drift): shift = drift / StressTime.periodsPerYear(series)
+            case let .add(drift): shift = drift / series.periodsPerYear
             case .reverse:
                 // Mean log return of the window from its end points: log(C_end / C_before) / count.
                 let before = range.lowerBound > 0 ? series.close[range.lowerBound - 1] : series.open[0]
