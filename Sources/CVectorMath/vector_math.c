@@ -87,48 +87,32 @@ static int use_avx2(void) {
 /* Blocks of 256 values: the range check and the kernel stay in cache. */
 #define BLOCK 256
 
-void gslab_vexp(double *x, size_t n) {
-    double original[BLOCK];
-    for (size_t start = 0; start < n; start += BLOCK) {
-        size_t count = n - start < BLOCK ? n - start : BLOCK;
-        double *v = x + start;
-        int special = 0;
-        for (size_t i = 0; i < count; i++) special |= !(v[i] > -700.0 && v[i] < 700.0);
-        if (special) memcpy(original, v, count * sizeof(double));
+/* Runs `kernel` over blocks of `x`; lanes outside the kernel's range (`IN_RANGE(w)` false) are
+ * recomputed with `libm` from their saved originals, the others keep the kernel's bits. */
 #if defined(__x86_64__) && defined(__clang__)
-        if (use_avx2()) exp_avx2(v, count); else exp_base(v, count);
+#define PICK(fast, base, v, count) do { if (use_avx2()) fast(v, count); else base(v, count); } while (0)
 #else
-        exp_base(v, count);
+#define PICK(fast, base, v, count) base(v, count)
 #endif
-        if (special) {
-            /* Only the lanes outside the kernel's range go to libm; the others keep the kernel's bits. */
-            for (size_t i = 0; i < count; i++) {
-                double w = original[i];
-                if (!(w > -700.0 && w < 700.0)) v[i] = exp(w);
-            }
-        }
-    }
-}
+#define BLOCKWISE(x, n, IN_RANGE, fast, base, libm)                                                  \
+    do {                                                                                             \
+        double original[BLOCK];                                                                      \
+        for (size_t start = 0; start < (n); start += BLOCK) {                                        \
+            size_t count = (n) - start < BLOCK ? (n) - start : BLOCK;                                \
+            double *v = (x) + start;                                                                 \
+            int special = 0;                                                                         \
+            for (size_t i = 0; i < count; i++) special |= !IN_RANGE(v[i]);                          \
+            if (special) memcpy(original, v, count * sizeof(double));                                \
+            PICK(fast, base, v, count);                                                              \
+            if (special)                                                                             \
+                for (size_t i = 0; i < count; i++)                                                   \
+                    if (!IN_RANGE(original[i])) v[i] = libm(original[i]);                            \
+        }                                                                                            \
+    } while (0)
 
-void gslab_vlog(double *x, size_t n) {
-    double original[BLOCK];
-    for (size_t start = 0; start < n; start += BLOCK) {
-        size_t count = n - start < BLOCK ? n - start : BLOCK;
-        double *v = x + start;
-        int special = 0;
-        for (size_t i = 0; i < count; i++) special |= !(v[i] > 1e-300 && v[i] < 1e300);
-        if (special) memcpy(original, v, count * sizeof(double));
-#if defined(__x86_64__) && defined(__clang__)
-        if (use_avx2()) log_avx2(v, count); else log_base(v, count);
-#else
-        log_base(v, count);
-#endif
-        if (special) {
-            /* Only the lanes outside the kernel's range go to libm; the others keep the kernel's bits. */
-            for (size_t i = 0; i < count; i++) {
-                double w = original[i];
-                if (!(w > 1e-300 && w < 1e300)) v[i] = log(w);
-            }
-        }
-    }
-}
+#define EXP_IN_RANGE(w) ((w) > -700.0 && (w) < 700.0)
+#define LOG_IN_RANGE(w) ((w) > 1e-300 && (w) < 1e300)
+
+void gslab_vexp(double *x, size_t n) { BLOCKWISE(x, n, EXP_IN_RANGE, exp_avx2, exp_base, exp); }
+
+void gslab_vlog(double *x, size_t n) { BLOCKWISE(x, n, LOG_IN_RANGE, log_avx2, log_base, log); }

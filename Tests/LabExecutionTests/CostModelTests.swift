@@ -134,10 +134,7 @@ import Testing
 
     @Test func commissionTotalMatchesTheTradesAndTheOpenEntry() throws {
         var rng = SeededRNG(seed: 2)
-        var close: [Double] = [100]
-        for _ in 1..<250 { close.append(close.last! * exp(0.02 * rng.nextGaussian())) }
-        let bars = try BarSeries(symbol: "T", timestamps: (0..<250).map { Int64($0) * day }, open: close, high: close.map { $0 * 1.01 },
-                                 low: close.map { $0 * 0.99 }, close: close, volume: Array(repeating: 1e6, count: 250))
+        let bars = try randomWalk(symbol: "T", count: 250, volatility: 0.02, volume: 1e6, rng: &rng)
         let targets: [TargetDirection?] = (0..<250).map { _ in rng.nextInt(below: 6) == 0 ? [.long, .short][rng.nextInt(below: 2)] : nil }
         let model = CommissionModel(rate: 0.001, fixed: 1)
         let r = try ExecutionSimulator(config: .init(cash: 50_000, commission: model, slippage: .fixedBasisPoints(3))).run(bars, targets: targets)
@@ -194,10 +191,7 @@ import Testing
 
     @Test func fullParticipationWithoutCostsEqualsTheUncappedRun() throws {
         var rng = SeededRNG(seed: 12)
-        var close: [Double] = [100]
-        for _ in 1..<300 { close.append(close.last! * exp(0.015 * rng.nextGaussian())) }
-        let bars = try BarSeries(symbol: "P", timestamps: (0..<300).map { Int64($0) * day }, open: close, high: close.map { $0 * 1.01 },
-                                 low: close.map { $0 * 0.99 }, close: close, volume: Array(repeating: 1e9, count: 300))
+        let bars = try randomWalk(symbol: "P", count: 300, volatility: 0.015, volume: 1e9, rng: &rng)
         for _ in 0..<10 {
             let targets: [TargetDirection?] = (0..<300).map { _ in rng.nextInt(below: 7) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
             let free = try ExecutionSimulator(config: .init(cash: 10_000)).run(bars, targets: targets)
