@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LabCore", targets: ["LabCore"]),
         .library(name: "LabData", targets: ["LabData"]),
         .library(name: "LabStress", targets: ["LabStress"]),
+        .library(name: "LabSignals", targets: ["LabSignals"]),
         .library(name: "LabExecution", targets: ["LabExecution"]),
         .library(name: "LabMetrics", targets: ["LabMetrics"]),
     ],
@@ -37,6 +38,7 @@ let package = Package(
             dependencies: ["LabCore", "CHDF5", .product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         .target(name: "LabStress", dependencies: ["LabCore", "COpenBLAS"]),
+        .target(name: "LabSignals", dependencies: ["LabCore"]),
         .target(name: "LabExecution", dependencies: ["LabCore"]),
         .target(name: "LabMetrics", dependencies: ["LabCore"]),
         .target(name: "LabReport", dependencies: ["LabCore", "LabStress"]),
@@ -59,6 +61,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LabStressTests", dependencies: ["LabStress", "LabCore", "LabData"]),
+        .testTarget(name: "LabSignalsTests", dependencies: ["LabSignals", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LabExecutionTests", dependencies: ["LabExecution", "LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),

@@ -1,14 +1,6 @@
 import Foundation
 import LabCore
 
-/// What the strategy wants after the close of a bar: go long, go short or be flat with all
-/// available margin, or leave the position as it is.
-public enum TargetDirection: Int8, Sendable, Equatable {
-    case short = -1
-    case flat = 0
-    case long = 1
-}
-
 /// Where the simulator reads the order decided after each bar.
 protocol OrderSource {
     func order(at bar: Int) -> EntryOrder?
@@ -55,11 +47,17 @@ public struct EntryOrder: Sendable, Equatable {
     public var target: TargetDirection
     public var type: OrderType
     public var validity: OrderValidity
+    /// Fraction in (0, 1] of the budget the sizing rule gives (a risk-adjusted signal's
+    /// `sizeScale`); applied before rounding and the cash check.
+    public var sizeScale: Double
 
-    public init(_ target: TargetDirection, type: OrderType = .market, validity: OrderValidity = .goodTillCancelled) {
+    public init(
+        _ target: TargetDirection, type: OrderType = .market, validity: OrderValidity = .goodTillCancelled, sizeScale: Double = 1
+    ) {
         self.target = target
         self.type = type
         self.validity = validity
+        self.sizeScale = sizeScale
     }
 }
 
@@ -496,7 +494,7 @@ public struct ExecutionSimulator: Sendable {
             // Opening phase: once the old position is gone, and on later bars until the size is filled.
             if current.target != .flat && (units == 0 || current.toOpen != nil) {
                 if current.toOpen == nil {
-                    current.toOpen = size(current.target, at: bar, reference: reference)
+                    current.toOpen = size(current.target, at: bar, reference: reference, scale: current.order.sizeScale)
                     if current.toOpen == 0 { cancelled.append(current.decided) }
                 }
                 if let remaining = current.toOpen, remaining != 0, room > 0 {
@@ -515,9 +513,9 @@ public struct ExecutionSimulator: Sendable {
         /// more than the margin; sized on the slippage of a one-unit order, re-priced with the sized
         /// order's slippage, rounded down to whole units unless fractional, capped by `maxUnits`, then
         /// reduced until the entry cost plus the fee fits the margin.
-        func size(_ target: TargetDirection, at bar: Int, reference: Double) -> Double {
+        func size(_ target: TargetDirection, at bar: Int, reference: Double, scale: Double = 1) -> Double {
             let margin = max(0, cash) * config.maxLeverage
-            let budget: Double
+            var budget: Double
             switch config.sizing {
             case .allAvailable: budget = margin
             case let .fractionOfEquity(f): budget = min(margin, max(0, cash) * f)
@@ -528,6 +526,7 @@ public struct ExecutionSimulator: Sendable {
                 let sd = (r.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(window - 1)).squareRoot() * periodsPerYear.squareRoot()
                 budget = sd > 0 ? min(margin, max(0, cash) * target / sd) : margin
             }
+            if scale < 1 { budget *= max(0, scale) }
             let buying = target == .long
             let whole = !config.fractionalUnits
             var price = reference

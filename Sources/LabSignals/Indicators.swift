@@ -1,0 +1,534 @@
+import Foundation
+
+/// Technical indicators as causal O(n) kernels over caller-owned buffers.
+///
+/// Conventions held by every kernel:
+/// - **Causal**: `out[i]` depends on inputs `0...i` only, so the output over a prefix of a series
+///   is the prefix of the output over the whole series (a stream can be processed in pieces by
+///   re-running over the bars seen so far; nothing ever looks ahead).
+/// - **Warm-up**: outputs that do not yet have enough history are NaN; each kernel states its
+///   warm-up length (the number of leading NaNs on clean input).
+/// - **Missing values**: a non-finite input (NaN, ±∞) makes every output whose window contains it
+///   NaN; windowed kernels start over (a fresh warm-up) after it; recursive ones (EMA, RSI, ATR)
+///   hold their state across it and output NaN at that bar.
+/// - **Stability**: rolling sums are compensated (Knuth's TwoSum on every add and remove), rolling
+///   moments are updated à la Welford and re-computed exactly every `max(4096, 8·window)` bars, so
+///   a 10M-bar series matches a naive two-pass reference to 1e-9 relative.
+/// - **Units**: averages and bands are in the input's units (price); returns, rates of change and
+///   volatilities are fractions (not percent), except RSI which is 0–100 by definition.
+/// - Buffers: `out.count == x.count`; the kernels never allocate per bar (windowed extrema keep one
+///   index buffer of `window` entries per call).
+///
+/// Every kernel has an array form that allocates the output for convenience.
+public enum Indicators {
+    // MARK: - Moving averages
+
+    /// Simple moving average over the last `window` values (including `x[i]`).
+    /// Warm-up: `window − 1`. Matches pandas `rolling(window).mean()`.
+    public static func sma(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        check(x.count, out.count, window, "sma")
+        var mean = SlidingMean(window: window)
+        for i in 0..<x.count { out[i] = mean.next(x, i) }
+    }
+
+    /// Exponential moving average with smoothing `alpha = 2 / (span + 1)`, seeded with the first
+    /// finite value: `y₀ = x₀`, `yᵢ = yᵢ₋₁ + α (xᵢ − yᵢ₋₁)`. Warm-up: `span − 1` (the recursion runs
+    /// from the first value, the first `span − 1` outputs are hidden). Matches pandas
+    /// `ewm(span=span, adjust=False, min_periods=span).mean()` on finite input.
+    public static func ema(_ x: UnsafeBufferPointer<Double>, span: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        check(x.count, out.count, span, "ema")
+        exponential(x, alpha: 2 / (Double(span) + 1), minPeriods: span, into: out)
+    }
+
+    /// The EMA recursion with any `alpha` in (0, 1] (Wilder's smoothing is `alpha = 1/n`); outputs
+    /// NaN until `minPeriods` finite values have been seen.
+    public static func exponential(
+        _ x: UnsafeBufferPointer<Double>, alpha: Double, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        var mean = ExponentialMean(alpha: alpha, minPeriods: minPeriods)
+        for i in 0..<x.count { out[i] = mean.next(x[i]) }
+    }
+
+    /// Linearly weighted moving average: weight `window` on `x[i]`, `window − 1` on `x[i−1]`, …, 1 on
+    /// the oldest, divided by `window (window + 1) / 2`. Warm-up: `window − 1`.
+    public static func wma(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        check(x.count, out.count, window, "wma")
+        let w = Double(window)
+        let denominator = w * (w + 1) / 2
+        let resync = max(4096, 8 * window)
+        var sum = 0.0, weighted = 0.0
+        var clean = 0, sinceExact = 0
+        for i in 0..<x.count {
+            let v = x[i]
+            guard v.isFinite else { clean = 0; out[i] = .nan; continue }
+            clean += 1
+            if clean < window { out[i] = .nan; continue }
+            if clean == window || sinceExact == resync {
+                sum = 0; weighted = 0
+                for k in 0..<window {
+                    let value = x[i - window + 1 + k]
+                    sum += value
+                    weighted += Double(k + 1) * value
+                }
+                sinceExact = 0
+            } else {
+                // Every weight drops by one (−previous sum), the new value enters with weight `window`.
+                weighted += w * v - sum
+                sum += v - x[i - window]
+                sinceExact += 1
+            }
+            out[i] = weighted / denominator
+        }
+    }
+
+    // MARK: - Oscillators
+
+    /// Relative strength index with Wilder's smoothing over `window` changes, 0–100.
+    ///
+    /// Gains and losses are `max(Δ, 0)` and `max(−Δ, 0)` of `Δᵢ = xᵢ − xᵢ₋₁`; the first averages
+    /// are the simple means of the first `window` changes (at `i = window`), then
+    /// `avg ← avg + (g − avg) / window`. RSI = `100 − 100 / (1 + avgGain / avgLoss)`; 100 when there
+    /// are no losses, 50 when the window had no change at all. Warm-up: `window`.
+    public static func rsi(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        check(x.count, out.count, window, "rsi")
+        let n = Double(window)
+        var avgGain = 0.0, avgLoss = 0.0
+        var changes = 0
+        var previous = Double.nan
+        for i in 0..<x.count {
+            let v = x[i]
+            guard v.isFinite else { out[i] = .nan; continue }
+            defer { previous = v }
+            guard previous.isFinite else { out[i] = .nan; continue }
+            let delta = v - previous
+            let gain = max(delta, 0), loss = max(-delta, 0)
+            changes += 1
+            if changes <= window {
+                avgGain += gain / n
+                avgLoss += loss / n
+                if changes < window { out[i] = .nan; continue }
+            } else {
+                avgGain += (gain - avgGain) / n
+                avgLoss += (loss - avgLoss) / n
+            }
+            out[i] = relativeStrength(avgGain, avgLoss)
+        }
+    }
+
+    @inline(__always) static func relativeStrength(_ gain: Double, _ loss: Double) -> Double {
+        if loss == 0 { return gain == 0 ? 50 : 100 }
+        return 100 - 100 / (1 + gain / loss)
+    }
+
+    /// MACD: `line = EMA(fast) − EMA(slow)`, `signal = EMA(line, signalSpan)` (seeded with the first
+    /// defined line value), `histogram = line − signal`. Warm-up: `slow − 1` for the line,
+    /// `slow + signalSpan − 2` for the signal and histogram.
+    public static func macd(
+        _ x: UnsafeBufferPointer<Double>, fast: Int, slow: Int, signal signalSpan: Int,
+        line: UnsafeMutableBufferPointer<Double>, signal: UnsafeMutableBufferPointer<Double>,
+        histogram: UnsafeMutableBufferPointer<Double>
+    ) {
+        precondition(fast >= 1 && slow > fast && signalSpan >= 1, "macd: need 1 ≤ fast < slow and signal ≥ 1")
+        precondition(line.count == x.count && signal.count == x.count && histogram.count == x.count)
+        let aFast = 2 / (Double(fast) + 1), aSlow = 2 / (Double(slow) + 1), aSignal = 2 / (Double(signalSpan) + 1)
+        var emaFast = 0.0, emaSlow = 0.0, emaSignal = 0.0
+        var seen = 0, lines = 0
+        for i in 0..<x.count {
+            let v = x[i]
+            guard v.isFinite else { line[i] = .nan; signal[i] = .nan; histogram[i] = .nan; continue }
+            seen += 1
+            if seen == 1 { emaFast = v; emaSlow = v } else {
+                emaFast += aFast * (v - emaFast)
+                emaSlow += aSlow * (v - emaSlow)
+            }
+            guard seen >= slow else { line[i] = .nan; signal[i] = .nan; histogram[i] = .nan; continue }
+            let l = emaFast - emaSlow
+            lines += 1
+            emaSignal = lines == 1 ? l : emaSignal + aSignal * (l - emaSignal)
+            line[i] = l
+            if lines >= signalSpan {
+                signal[i] = emaSignal
+                histogram[i] = l - emaSignal
+            } else {
+                signal[i] = .nan
+                histogram[i] = .nan
+            }
+        }
+    }
+
+    // MARK: - Rolling moments
+
+    /// Rolling mean and standard deviation over the last `window` values, with `ddof` degrees of
+    /// freedom removed (0: population, 1: sample, pandas' default). Warm-up: `window − 1`.
+    /// Updated by Welford's add/remove and re-computed exactly every `max(4096, 8·window)` bars.
+    public static func rollingMoments(
+        _ x: UnsafeBufferPointer<Double>, window: Int, ddof: Int,
+        mean: UnsafeMutableBufferPointer<Double>, std: UnsafeMutableBufferPointer<Double>
+    ) {
+        check(x.count, mean.count, window, "rolling_std")
+        precondition(std.count == x.count && ddof >= 0 && window > ddof, "rolling_std: window must exceed ddof")
+        let inv = 1 / Double(window)
+        let divisor = Double(window - ddof)
+        let resync = max(4096, 8 * window)
+        var m = 0.0, m2 = 0.0
+        var clean = 0, sinceExact = 0
+        for i in 0..<x.count {
+            let v = x[i]
+            guard v.isFinite else { clean = 0; mean[i] = .nan; std[i] = .nan; continue }
+            clean += 1
+            if clean < window { mean[i] = .nan; std[i] = .nan; continue }
+            if clean == window || sinceExact == resync {
+                // Exact two-pass moments of the window.
+                var s = 0.0
+                for j in (i - window + 1)...i { s += x[j] }
+                m = s * inv
+                m2 = 0
+                for j in (i - window + 1)...i { let d = x[j] - m; m2 += d * d }
+                sinceExact = 0
+            } else {
+                let old = x[i - window]
+                let previousMean = m
+                m += (v - old) * inv
+                m2 += (v - old) * (v - m + old - previousMean)
+                if m2 < 0 { m2 = 0 }
+                sinceExact += 1
+            }
+            mean[i] = m
+            std[i] = (m2 / divisor).squareRoot()
+        }
+    }
+
+    /// Bollinger bands: middle = SMA(`window`), upper/lower = middle ± `k` × the *population*
+    /// standard deviation of the window (Bollinger's definition), and %b =
+    /// `(x − lower) / (upper − lower)` (NaN when the bands touch). Warm-up: `window − 1`.
+    public static func bollinger(
+        _ x: UnsafeBufferPointer<Double>, window: Int, k: Double,
+        lower: UnsafeMutableBufferPointer<Double>, middle: UnsafeMutableBufferPointer<Double>,
+        upper: UnsafeMutableBufferPointer<Double>, percentB: UnsafeMutableBufferPointer<Double>
+    ) {
+        precondition(lower.count == x.count && upper.count == x.count && percentB.count == x.count)
+        // `lower` doubles as the standard deviation's scratch before it is overwritten.
+        rollingMoments(x, window: window, ddof: 0, mean: middle, std: lower)
+        for i in 0..<x.count {
+            let band = k * lower[i]
+            upper[i] = middle[i] + band
+            lower[i] = middle[i] - band
+            percentB[i] = band > 0 ? (x[i] - lower[i]) / (2 * band) : .nan
+        }
+    }
+
+    /// Rolling z-score `(xᵢ − mean) / std` over the last `window` values including `xᵢ`, sample
+    /// standard deviation (ddof 1); NaN when the window is constant. Warm-up: `window − 1`.
+    public static func zScore(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(window >= 2, "zscore: window must be ≥ 2")
+        let std = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
+        defer { std.deallocate() }
+        rollingMoments(x, window: window, ddof: 1, mean: out, std: std)
+        for i in 0..<x.count { out[i] = std[i] > 0 ? (x[i] - out[i]) / std[i] : .nan }
+    }
+
+    /// Rolling volatility: the sample standard deviation (ddof 1) of the last `window` log returns
+    /// `ln(xᵢ / xᵢ₋₁)`, times `sqrt(periodsPerYear)` (pass 1 for a per-bar figure; use the series'
+    /// `periodsPerYear` to annualise by its bar frequency). A fraction. Warm-up: `window` (the first
+    /// return is at bar 1).
+    public static func rollingVolatility(
+        _ x: UnsafeBufferPointer<Double>, window: Int, periodsPerYear: Double, into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        precondition(window >= 2, "volatility: window must be ≥ 2")
+        precondition(out.count == x.count)
+        guard !x.isEmpty else { return }
+        let returns = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
+        let mean = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
+        defer { returns.deallocate(); mean.deallocate() }
+        returns[0] = .nan
+        for i in 1..<x.count { returns[i] = x[i] > 0 && x[i - 1] > 0 ? Foundation.log(x[i] / x[i - 1]) : .nan }
+        rollingMoments(UnsafeBufferPointer(returns), window: window, ddof: 1, mean: mean, std: out)
+        let scale = periodsPerYear.squareRoot()
+        for i in 0..<x.count { out[i] *= scale }
+    }
+
+    // MARK: - Ranges and channels
+
+    /// Average true range with Wilder's smoothing. True range: `high − low` on the first bar, then
+    /// `max(high − low, |high − previous close|, |low − previous close|)`; the ATR at bar
+    /// `window − 1` is the mean of the first `window` true ranges, then
+    /// `atr ← atr + (tr − atr) / window`. Price units. Warm-up: `window − 1`.
+    public static func atr(
+        high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>,
+        window: Int, into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        check(close.count, out.count, window, "atr")
+        precondition(high.count == close.count && low.count == close.count)
+        let n = Double(window)
+        var value = 0.0
+        var seen = 0
+        var previousClose = Double.nan
+        for i in 0..<close.count {
+            let h = high[i], l = low[i], c = close[i]
+            guard h.isFinite, l.isFinite, c.isFinite else { out[i] = .nan; continue }
+            let tr = previousClose.isFinite ? max(h - l, abs(h - previousClose), abs(l - previousClose)) : h - l
+            previousClose = c
+            seen += 1
+            if seen <= window {
+                value += tr / n
+                out[i] = seen == window ? value : .nan
+            } else {
+                value += (tr - value) / n
+                out[i] = value
+            }
+        }
+    }
+
+    /// Donchian channel: `upper` = highest high and `lower` = lowest low of the last `window` bars
+    /// including bar i, `middle` = their mean. Monotonic deques, O(1) amortised per bar.
+    /// Warm-up: `window − 1`. (A breakout rule compares a close with the channel of the bar before.)
+    public static func donchian(
+        high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>, window: Int,
+        upper: UnsafeMutableBufferPointer<Double>, middle: UnsafeMutableBufferPointer<Double>,
+        lower: UnsafeMutableBufferPointer<Double>
+    ) {
+        check(high.count, upper.count, window, "donchian")
+        precondition(low.count == high.count && middle.count == high.count && lower.count == high.count)
+        rollingExtreme(high, window: window, greatest: true, into: upper)
+        rollingExtreme(low, window: window, greatest: false, into: lower)
+        for i in 0..<high.count { middle[i] = (upper[i] + lower[i]) / 2 }
+    }
+
+    /// Rolling maximum (`greatest`) or minimum of the last `window` values (monotonic deque in one
+    /// ring buffer of `window` indices). Warm-up: `window − 1`.
+    public static func rollingExtreme(
+        _ x: UnsafeBufferPointer<Double>, window: Int, greatest: Bool, into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        check(x.count, out.count, window, "rolling_extreme")
+        let ring = UnsafeMutableBufferPointer<Int>.allocate(capacity: window)
+        defer { ring.deallocate() }
+        var head = 0, size = 0  // deque of indices, values monotonic from head
+        var clean = 0
+        for i in 0..<x.count {
+            let v = x[i]
+            guard v.isFinite else { clean = 0; size = 0; out[i] = .nan; continue }
+            clean += 1
+            if size > 0 && ring[head] <= i - window {  // the front left the window
+                head = head + 1 == window ? 0 : head + 1
+                size -= 1
+            }
+            while size > 0 {  // drop from the back what the new value dominates
+                var back = head + size - 1
+                if back >= window { back -= window }
+                let b = x[ring[back]]
+                if greatest ? b <= v : b >= v { size -= 1 } else { break }
+            }
+            var slot = head + size
+            if slot >= window { slot -= window }
+            ring[slot] = i
+            size += 1
+            out[i] = clean >= window ? x[ring[head]] : .nan
+        }
+    }
+
+    // MARK: - Volume and momentum
+
+    /// Volume-weighted average price of the typical price `(high + low + close) / 3`, anchored at
+    /// each session: cumulative `Σ tp·volume / Σ volume` since the first bar whose `session` id
+    /// differs from the bar before (use the local trading day for intraday bars). NaN while the
+    /// session has traded no volume. Price units; no warm-up.
+    public static func sessionVWAP(
+        high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>,
+        volume: UnsafeBufferPointer<Double>, session: UnsafeBufferPointer<Int64>, into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        precondition(low.count == high.count && close.count == high.count && volume.count == high.count
+            && session.count == high.count && out.count == high.count)
+        var pv = 0.0, v = 0.0
+        for i in 0..<high.count {
+            if i == 0 || session[i] != session[i - 1] { pv = 0; v = 0 }
+            let tp = (high[i] + low[i] + close[i]) / 3
+            if tp.isFinite && volume[i].isFinite && volume[i] > 0 {
+                pv += tp * volume[i]
+                v += volume[i]
+            }
+            out[i] = v > 0 ? pv / v : .nan
+        }
+    }
+
+    /// Rate of change over `window` bars as a fraction: `xᵢ / xᵢ₋window − 1` (pandas
+    /// `pct_change(window)`). Warm-up: `window`.
+    public static func rateOfChange(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        check(x.count, out.count, window, "roc")
+        for i in 0..<x.count { out[i] = i >= window ? x[i] / x[i - window] - 1 : .nan }
+    }
+
+    // MARK: - Helpers
+
+    /// Adds `v` to the compensated sum `(sum, comp)` (Knuth's TwoSum: the rounding error of every
+    /// addition is carried exactly in `comp`).
+    @inline(__always) static func twoSum(_ sum: inout Double, _ comp: inout Double, _ v: Double) {
+        let t = sum + v
+        let bp = t - sum
+        comp += (sum - (t - bp)) + (v - bp)
+        sum = t
+    }
+
+    @inline(__always) static func check(_ n: Int, _ outCount: Int, _ window: Int, _ name: String) {
+        precondition(window >= 1, "\(name): window must be ≥ 1")
+        precondition(outCount == n, "\(name): output buffer has \(outCount) slots for \(n) inputs")
+    }
+}
+
+/// The simple mean of the last `window` values of a buffer, one bar at a time: what
+/// ``Indicators/sma(_:window:into:)`` runs, and what one-pass sweeps use without an output array.
+/// The sum is compensated (TwoSum) and re-computed from scratch at each first clean window.
+public struct SlidingMean: Sendable {
+    public let window: Int
+    private let scale: Double
+    private var sum = 0.0, comp = 0.0
+    private var clean = 0
+
+    public init(window: Int) {
+        precondition(window >= 1, "sma: window must be ≥ 1")
+        self.window = window
+        self.scale = 1 / Double(window)
+    }
+
+    /// The mean ending at `x[i]` (NaN during the warm-up or when the window holds a non-finite
+    /// value); call for i = 0, 1, 2, … in order.
+    @inline(__always)
+    public mutating func next(_ x: UnsafeBufferPointer<Double>, _ i: Int) -> Double {
+        let v = x[i]
+        guard v.isFinite else { clean = 0; return .nan }
+        clean += 1
+        if clean < window { return .nan }
+        if clean == window {
+            sum = 0; comp = 0
+            for j in (i - window + 1)...i { Indicators.twoSum(&sum, &comp, x[j]) }
+        } else {
+            Indicators.twoSum(&sum, &comp, v)
+            Indicators.twoSum(&sum, &comp, -x[i - window])
+        }
+        return (sum + comp) * scale
+    }
+}
+
+/// The exponential moving average one value at a time: what ``Indicators/ema(_:span:into:)`` runs.
+public struct ExponentialMean: Sendable {
+    public let alpha: Double
+    public let minPeriods: Int
+    private var y = Double.nan
+    private var seen = 0
+
+    /// Smoothing `alpha` in (0, 1]; NaN until `minPeriods` finite values have been seen.
+    public init(alpha: Double, minPeriods: Int) {
+        precondition(alpha > 0 && alpha <= 1, "exponential: alpha must be in (0, 1]")
+        self.alpha = alpha
+        self.minPeriods = minPeriods
+    }
+
+    /// The EMA of `span` (alpha = 2 / (span + 1), warm-up span − 1).
+    public init(span: Int) {
+        precondition(span >= 1, "ema: span must be ≥ 1")
+        self.init(alpha: 2 / (Double(span) + 1), minPeriods: span)
+    }
+
+    /// Feeds the next value; a non-finite value gives NaN and leaves the state as it was.
+    @inline(__always)
+    public mutating func next(_ v: Double) -> Double {
+        guard v.isFinite else { return .nan }
+        seen += 1
+        y = seen == 1 ? v : y + alpha * (v - y)
+        return seen >= minPeriods ? y : .nan
+    }
+}
+
+// MARK: - Array forms
+
+extension Indicators {
+    /// Runs `body` over `x` with a fresh output array of the same length.
+    @inline(__always) static func map(
+        _ x: [Double], _ body: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
+    ) -> [Double] {
+        [Double](unsafeUninitializedCapacity: x.count) { out, count in
+            x.withUnsafeBufferPointer { body($0, out) }
+            count = x.count
+        }
+    }
+
+    /// ``sma(_:window:into:)`` on an array.
+    public static func sma(_ x: [Double], window: Int) -> [Double] { map(x) { sma($0, window: window, into: $1) } }
+    /// ``ema(_:span:into:)`` on an array.
+    public static func ema(_ x: [Double], span: Int) -> [Double] { map(x) { ema($0, span: span, into: $1) } }
+    /// ``wma(_:window:into:)`` on an array.
+    public static func wma(_ x: [Double], window: Int) -> [Double] { map(x) { wma($0, window: window, into: $1) } }
+    /// ``rsi(_:window:into:)`` on an array.
+    public static func rsi(_ x: [Double], window: Int) -> [Double] { map(x) { rsi($0, window: window, into: $1) } }
+    /// ``zScore(_:window:into:)`` on an array.
+    public static func zScore(_ x: [Double], window: Int) -> [Double] { map(x) { zScore($0, window: window, into: $1) } }
+    /// ``rateOfChange(_:window:into:)`` on an array.
+    public static func rateOfChange(_ x: [Double], window: Int) -> [Double] { map(x) { rateOfChange($0, window: window, into: $1) } }
+    /// ``rollingVolatility(_:window:periodsPerYear:into:)`` on an array.
+    public static func rollingVolatility(_ x: [Double], window: Int, periodsPerYear: Double) -> [Double] {
+        map(x) { rollingVolatility($0, window: window, periodsPerYear: periodsPerYear, into: $1) }
+    }
+    /// ``rollingExtreme(_:window:greatest:into:)`` on an array.
+    public static func rollingExtreme(_ x: [Double], window: Int, greatest: Bool) -> [Double] {
+        map(x) { rollingExtreme($0, window: window, greatest: greatest, into: $1) }
+    }
+
+    /// ``rollingMoments(_:window:ddof:mean:std:)`` on an array.
+    public static func rollingMoments(_ x: [Double], window: Int, ddof: Int) -> (mean: [Double], std: [Double]) {
+        var std = [Double](repeating: 0, count: x.count)
+        let mean = map(x) { input, mean in std.withUnsafeMutableBufferPointer { rollingMoments(input, window: window, ddof: ddof, mean: mean, std: $0) } }
+        return (mean, std)
+    }
+
+    /// ``macd(_:fast:slow:signal:line:signal:histogram:)`` on an array.
+    public static func macd(_ x: [Double], fast: Int, slow: Int, signal: Int) -> (line: [Double], signal: [Double], histogram: [Double]) {
+        var line = [Double](repeating: 0, count: x.count), sig = line, hist = line
+        x.withUnsafeBufferPointer { x in
+            line.withUnsafeMutableBufferPointer { l in
+                sig.withUnsafeMutableBufferPointer { s in
+                    hist.withUnsafeMutableBufferPointer { h in macd(x, fast: fast, slow: slow, signal: signal, line: l, signal: s, histogram: h) }
+                }
+            }
+        }
+        return (line, sig, hist)
+    }
+
+    /// ``bollinger(_:window:k:lower:middle:upper:percentB:)`` on an array.
+    public static func bollinger(_ x: [Double], window: Int, k: Double) -> (lower: [Double], middle: [Double], upper: [Double], percentB: [Double]) {
+        var lower = [Double](repeating: 0, count: x.count), middle = lower, upper = lower, b = lower
+        x.withUnsafeBufferPointer { x in
+            lower.withUnsafeMutableBufferPointer { lo in
+                middle.withUnsafeMutableBufferPointer { m in
+                    upper.withUnsafeMutableBufferPointer { u in
+                        b.withUnsafeMutableBufferPointer { pb in bollinger(x, window: window, k: k, lower: lo, middle: m, upper: u, percentB: pb) }
+                    }
+                }
+            }
+        }
+        return (lower, middle, upper, b)
+    }
+
+    /// ``atr(high:low:close:window:into:)`` on arrays.
+    public static func atr(high: [Double], low: [Double], close: [Double], window: Int) -> [Double] {
+        map(close) { c, out in high.withUnsafeBufferPointer { h in low.withUnsafeBufferPointer { l in atr(high: h, low: l, close: c, window: window, into: out) } } }
+    }
+
+    /// ``donchian(high:low:window:upper:middle:lower:)`` on arrays.
+    public static func donchian(high: [Double], low: [Double], window: Int) -> (upper: [Double], middle: [Double], lower: [Double]) {
+        let upper = rollingExtreme(high, window: window, greatest: true)
+        let lower = rollingExtreme(low, window: window, greatest: false)
+        return (upper, zip(upper, lower).map { ($0 + $1) / 2 }, lower)
+    }
+
+    /// ``sessionVWAP(high:low:close:volume:session:into:)`` on arrays.
+    public static func sessionVWAP(high: [Double], low: [Double], close: [Double], volume: [Double], session: [Int64]) -> [Double] {
+        map(close) { c, out in
+            high.withUnsafeBufferPointer { h in
+                low.withUnsafeBufferPointer { l in
+                    volume.withUnsafeBufferPointer { v in
+                        session.withUnsafeBufferPointer { s in sessionVWAP(high: h, low: l, close: c, volume: v, session: s, into: out) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import LabCore
+
+/// One rule of the filter chain. Rules see signals in bar order, one at a time, and only what was
+/// known at the signal's close.
+///
+/// Exits (flat signals) reduce risk, so they pass every rule except ``marketHours`` (an exit
+/// cannot trade while the market is closed any more than an entry can).
+public enum SignalFilterRule: Sendable, Equatable {
+    /// Rejects entries whose confidence (after calibration and risk adjustment) is below `minimum`.
+    case confidence(minimum: Double)
+    /// Rejects signals on bars outside the exchange's sessions: days the calendar does not trade
+    /// (weekends, holidays), and for intraday bars times outside the regular session widened by
+    /// `preMarketMinutes` before the open and `postMarketMinutes` after the close (half days close
+    /// early). Bar timestamps label the start of the bar; daily bars are checked by date only.
+    case marketHours(calendar: TradingCalendar, preMarketMinutes: Int, postMarketMinutes: Int)
+    /// Rejects entries on bars whose volume is below `minimum` (units) or below `relative` × the
+    /// mean volume of the `window` bars before.
+    case volume(minimum: Double, relative: Double, window: Int)
+    /// Scales confidence and size down in high volatility or drawdown, see ``RiskAdjuster``.
+    case risk(RiskAdjuster)
+    /// Rejects an entry fewer than `bars` bars after the previous entry that passed.
+    case coolDown(bars: Int)
+
+    /// Rule name as in scenario files and reports.
+    public var name: String {
+        switch self {
+        case .confidence: "confidence"
+        case .marketHours: "market_hours"
+        case .volume: "volume"
+        case .risk: "risk"
+        case .coolDown: "cool_down"
+        }
+    }
+
+    /// Checks the rule's parameters (one-line error naming the rule and the field).
+    public func validate() throws {
+        func bad(_ field: String, _ reason: String) -> LabSignalsError { .invalidParameter(owner: "filters.\(name)", field: field, reason: reason) }
+        switch self {
+        case let .confidence(m):
+            guard m >= 0, m <= 1 else { throw bad("minimum", "must be in [0, 1], got \(m)") }
+        case let .marketHours(_, pre, post):
+            guard pre >= 0, pre < 1440 else { throw bad("pre_market_minutes", "must be in 0..<1440, got \(pre)") }
+            guard post >= 0, post < 1440 else { throw bad("post_market_minutes", "must be in 0..<1440, got \(post)") }
+        case let .volume(minimum, relative, window):
+            guard minimum >= 0, minimum.isFinite else { throw bad("minimum", "must be ≥ 0, got \(minimum)") }
+            guard relative >= 0, relative.isFinite else { throw bad("relative", "must be ≥ 0, got \(relative)") }
+            guard window >= 1 else { throw bad("window", "must be ≥ 1, got \(window)") }
+        case let .risk(r):
+            try r.validate()
+        case let .coolDown(bars):
+            guard bars >= 0 else { throw bad("bars", "must be ≥ 0, got \(bars)") }
+        }
+    }
+}
+
+/// The risk adjuster: scales an entry's confidence and size by
+/// `volatilityScale × drawdownScale`, caps the size at `maxExposure`, and rejects the entry when the
+/// size would fall below `minimumScale`.
+///
+/// - `volatilityScale = min(1, volatilityCeiling / σ)` with σ the annualised volatility of the
+///   last `volatilityWindow` log returns (annualised by the series' bar frequency);
+/// - `drawdownScale = drawdownFactor` while the *paper* equity of the signals passed so far (each
+///   held from its close at its size, close-to-close simple returns, before costs) is more than
+///   `drawdownLimit` below its peak, else 1.
+public struct RiskAdjuster: Sendable, Equatable {
+    public var volatilityWindow = 20
+    /// Annualised volatility above which sizes shrink (fraction, e.g. 0.4 = 40 %/yr).
+    public var volatilityCeiling = 0.4
+    /// Paper drawdown (fraction of the peak) beyond which sizes shrink.
+    public var drawdownLimit = 0.1
+    /// Size multiplier while in such a drawdown, in [0, 1].
+    public var drawdownFactor = 0.5
+    /// Largest size scale (exposure as a fraction of the normal size), in (0, 1].
+    public var maxExposure = 1.0
+    /// Entries scaled below this are rejected, in [0, 1].
+    public var minimumScale = 0.0
+
+    public init() {}
+
+    func validate() throws {
+        func bad(_ field: String, _ reason: String) -> LabSignalsError { .invalidParameter(owner: "filters.risk", field: field, reason: reason) }
+        guard volatilityWindow >= 2 else { throw bad("volatility_window", "must be ≥ 2, got \(volatilityWindow)") }
+        guard volatilityCeiling > 0, volatilityCeiling.isFinite else { throw bad("volatility_ceiling", "must be > 0, got \(volatilityCeiling)") }
+        guard drawdownLimit > 0, drawdownLimit < 1 else { throw bad("drawdown_limit", "must be in (0, 1), got \(drawdownLimit)") }
+        guard drawdownFactor >= 0, drawdownFactor <= 1 else { throw bad("drawdown_factor", "must be in [0, 1], got \(drawdownFactor)") }
+        guard maxExposure > 0, maxExposure <= 1 else { throw bad("max_exposure", "must be in (0, 1], got \(maxExposure)") }
+        guard minimumScale >= 0, minimumScale <= 1 else { throw bad("minimum_scale", "must be in [0, 1], got \(minimumScale)") }
+    }
+}
+
+/// What one rule did: signals it saw, rejected (by reason) and adjusted.
+public struct FilterRuleStats: Sendable, Equatable, Codable {
+    public var rule: String
+    public var evaluated = 0
+    public var passed = 0
+    public var rejected = 0
+    /// Rejections by reason (`below_threshold`, `closed_day`, `outside_session`, `below_absolute`,
+    /// `below_relative`, `below_minimum_scale`, `cool_down`).
+    public var reasons: [String: Int] = [:]
+    /// Signals whose confidence or size the rule changed (the risk adjuster).
+    public var adjusted = 0
+
+    public init(rule: String) { self.rule = rule }
+}
+
+/// The filter chain: applies its rules in order to each signal and counts what each did.
+public struct SignalFilterChain: Sendable {
+    public let rules: [SignalFilterRule]
+
+    public init(_ rules: [SignalFilterRule]) throws {
+        for r in rules { try r.validate() }
+        self.rules = rules
+    }
+
+    /// Per-series context the rules read (computed once, O(n)).
+    struct Context {
+        let bars: BarSeries
+        let volatility: [Double]?
+        let volumeMean: [Int: [Double]]
+        let simpleReturn: [Double]
+    }
+
+    /// Filters `signals` (in bar order) over `bars`; returns the signals that passed (with the risk
+    /// adjuster's confidence and size applied) and one ``FilterRuleStats`` per rule, in chain order.
+    public func apply(_ signals: [Signal], bars: BarSeries) -> (passed: [Signal], stats: [FilterRuleStats]) {
+        let context = makeContext(bars)
+        var stats = rules.map { FilterRuleStats(rule: $0.name) }
+        var passed: [Signal] = []
+        passed.reserveCapacity(signals.count)
+        var lastEntryBar = Int.min
+        // Paper equity of the passed signals, marked up to `paperBar`.
+        var paper = PaperEquity()
+        for var s in signals {
+            paper.advance(to: s.bar, returns: context.simpleReturn)
+            var accepted = true
+            for (k, rule) in rules.enumerated() {
+                stats[k].evaluated += 1
+                if let reason = check(rule, &s, context, lastEntryBar: lastEntryBar, paper: paper, stats: &stats[k]) {
+                    stats[k].rejected += 1
+                    stats[k].reasons[reason, default: 0] += 1
+                    accepted = false
+                    break
+                }
+                stats[k].passed += 1
+            }
+            guard accepted else { continue }
+            if s.direction != .flat { lastEntryBar = s.bar }
+            paper.position = s.sign * s.sizeScale
+            passed.append(s)
+        }
+        return (passed, stats)
+    }
+
+    private func makeContext(_ bars: BarSeries) -> Context {
+        var volatility: [Double]?
+        var volumeMean: [Int: [Double]] = [:]
+        for rule in rules {
+            switch rule {
+            case let .risk(r) where volatility == nil:
+                volatility = Indicators.rollingVolatility(bars.close, window: r.volatilityWindow, periodsPerYear: bars.periodsPerYear)
+            case let .volume(_, relative, window) where relative > 0 && volumeMean[window] == nil:
+                let m = Indicators.sma(bars.volume, window: window)
+                volumeMean[window] = [.nan] + m.dropLast()  // the window before the bar
+            default: break
+            }
+        }
+        var r = [Double](repeating: 0, count: bars.count)
+        for i in 1..<max(1, bars.count) { r[i] = bars.close[i] / bars.close[i - 1] - 1 }
+        return Context(bars: bars, volatility: volatility, volumeMean: volumeMean, simpleReturn: r)
+    }
+
+    /// nil when the signal passes `rule` (possibly adjusted), else the rejection reason.
+    private func check(
+        _ rule: SignalFilterRule, _ s: inout Signal, _ c: Context, lastEntryBar: Int, paper: PaperEquity, stats: inout FilterRuleStats
+    ) -> String? {
+        let entry = s.direction != .flat
+        switch rule {
+        case let .confidence(minimum):
+            return entry && s.confidence < minimum ? "below_threshold" : nil
+        case let .marketHours(calendar, pre, post):
+            return Self.sessionCheck(c.bars, bar: s.bar, calendar: calendar, pre: pre, post: post)
+        case let .volume(minimum, relative, window):
+            guard entry else { return nil }
+            let v = c.bars.volume[s.bar]
+            if v < minimum { return "below_absolute" }
+            if relative > 0, let m = c.volumeMean[window]?[s.bar], m.isFinite, v < relative * m { return "below_relative" }
+            return nil
+        case let .risk(r):
+            guard entry else { return nil }
+            var scale = 1.0
+            if let sigma = c.volatility?[s.bar], sigma.isFinite, sigma > r.volatilityCeiling { scale *= r.volatilityCeiling / sigma }
+            if paper.drawdown > r.drawdownLimit { scale *= r.drawdownFactor }
+            let size = min(r.maxExposure, s.sizeScale * scale)
+            if size < r.minimumScale { return "below_minimum_scale" }
+            if scale < 1 || size != s.sizeScale {
+                stats.adjusted += 1
+                s.confidence *= scale
+                s.sizeScale = size
+            }
+            return nil
+        case let .coolDown(bars):
+            return entry && lastEntryBar != Int.min && s.bar - lastEntryBar < bars ? "cool_down" : nil
+        }
+    }
+
+    /// nil when bar `i` is inside a session of `calendar`, else `closed_day` or `outside_session`.
+    static func sessionCheck(_ bars: BarSeries, bar i: Int, calendar: TradingCalendar, pre: Int, post: Int) -> String? {
+        let t = bars.timestamps[i]
+        let intraday = bars.frequency?.isIntraday ?? false
+        guard intraday else { return calendar.isTradingDay(CivilTime.dayNumber(t)) ? nil : "closed_day" }
+        let local = t + Int64(TimeZoneOffsets.secondsFromUTC(calendar.timezone, at: t)) * CivilTime.nanosPerSecond
+        let day = CivilTime.dayNumber(local)
+        guard calendar.isTradingDay(day) else { return "closed_day" }
+        let minute = Int((local - day * CivilTime.nanosPerDay) / CivilTime.nanosPerMinute)
+        let close = calendar.isHalfDay(day) ? (calendar.halfDayCloseMinute ?? calendar.sessionCloseMinute) : calendar.sessionCloseMinute
+        return minute >= calendar.sessionOpenMinute - pre && minute < close + post ? nil : "outside_session"
+    }
+}
+
+/// Paper equity of a signal stream: position × close-to-close simple returns, compounded, with its
+/// running peak (what the risk adjuster's drawdown reads).
+struct PaperEquity {
+    var equity = 1.0
+    var peak = 1.0
+    var position = 0.0
+    var bar = 0
+
+    /// Marks the paper book to the close of `target` (bars after the last mark, in order).
+    mutating func advance(to target: Int, returns: [Double]) {
+        guard target > bar else { return }
+        if position != 0 {
+            for i in (bar + 1)...target {
+                equity *= 1 + position * returns[i]
+                if equity > peak { peak = equity }
+            }
+        }
+        bar = target
+    }
+
+    var drawdown: Double { peak > 0 ? 1 - equity / peak : 0 }
+}

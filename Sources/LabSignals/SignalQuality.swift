@@ -1,0 +1,132 @@
+import Foundation
+import LabCore
+
+/// Scores a signal in [0, 1] from five documented components, each in [0, 1], computed from bars
+/// `0...signal.bar` only:
+///
+/// - **agreement**: the share of four independent indicator votes that point the signal's way —
+///   MACD(12, 26) line sign, RSI(14) above/below 50, close above/below SMA(50), 20-bar rate of
+///   change sign (votes not yet defined are left out; 0.5 when none is);
+/// - **trend**: `clamp(t / 2, 0, 1)` with `t = d · ROC₂₀ / (σ · √20)`, the 20-bar move in units of
+///   its own noise (σ = standard deviation of the last 20 log returns), signed by the direction d:
+///   a 2σ move the signal's way scores 1, a move against it 0;
+/// - **volatility**: `min(1, σ₁₀₀ / σ₂₀)`, calm or normal markets score 1, a short-term volatility
+///   twice the 100-bar one scores 0.5;
+/// - **data quality**: `1 −` the share of bars in the signal's look-back (the strategy's warm-up,
+///   at least 1 bar) that data cleaning flagged or repaired (1 when no cleaning report is given);
+/// - **volume**: `min(1, volume / mean volume of the 20 bars before)`; 1 when the series records no
+///   volume (mean 0), so FX-style data is not penalised.
+///
+/// `quality = Σ wₖ·cₖ / Σ wₖ` with ``Weights`` (defaults 0.3, 0.2, 0.15, 0.15, 0.2). A component
+/// that is still in its warm-up counts 0.5 (unknown). Exits (flat signals) never add risk: their
+/// agreement, trend and volatility components are 1.
+public struct SignalQualityModel: Sendable {
+    /// Weights of the components (≥ 0, not all 0).
+    public struct Weights: Sendable, Equatable, Codable {
+        public var agreement = 0.3
+        public var trend = 0.2
+        public var volatility = 0.15
+        public var dataQuality = 0.15
+        public var volume = 0.2
+        public init() {}
+    }
+
+    /// The five components of one signal's score.
+    public struct Components: Sendable, Equatable, Codable {
+        public var agreement: Double
+        public var trend: Double
+        public var volatility: Double
+        public var dataQuality: Double
+        public var volume: Double
+    }
+
+    public let weights: Weights
+    private let macdLine: [Double]
+    private let rsi: [Double]
+    private let trendMean: [Double]
+    private let roc: [Double]
+    private let shortNoise: [Double]
+    private let longNoise: [Double]
+    private let close: [Double]
+    private let volume: [Double]
+    private let volumeMean: [Double]
+    /// `flaggedBefore[i]` = flagged bars among 0..<i.
+    private let flaggedBefore: [Int32]?
+    private let lookback: Int
+
+    /// Precomputes the indicator columns over `bars` (O(n)). `flagged[i]` marks bars that data
+    /// cleaning flagged or repaired; `lookback` is the strategy's warm-up.
+    public init(bars: BarSeries, flagged: [Bool]? = nil, lookback: Int, weights: Weights = Weights()) throws {
+        let w = [weights.agreement, weights.trend, weights.volatility, weights.dataQuality, weights.volume]
+        guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), w.reduce(0, +) > 0 else {
+            throw LabSignalsError.invalidParameter(owner: "quality", field: "weights", reason: "need finite weights ≥ 0, not all 0")
+        }
+        if let f = flagged, f.count != bars.count {
+            throw LabSignalsError.invalidParameter(owner: "quality", field: "flagged", reason: "has \(f.count) values for \(bars.count) bars")
+        }
+        self.weights = weights
+        let c = bars.close
+        close = c
+        macdLine = Indicators.macd(c, fast: 12, slow: 26, signal: 9).line
+        rsi = Indicators.rsi(c, window: 14)
+        trendMean = Indicators.sma(c, window: 50)
+        roc = Indicators.rateOfChange(c, window: 20)
+        shortNoise = Indicators.rollingVolatility(c, window: 20, periodsPerYear: 1)
+        longNoise = Indicators.rollingVolatility(c, window: 100, periodsPerYear: 1)
+        volume = bars.volume
+        // Mean volume of the 20 bars *before* each bar: the SMA ending at i − 1.
+        let v = Indicators.sma(bars.volume, window: 20)
+        volumeMean = [.nan] + v.dropLast()
+        flaggedBefore = flagged.map { f in
+            var prefix = [Int32](repeating: 0, count: f.count + 1)
+            for i in f.indices { prefix[i + 1] = prefix[i] + (f[i] ? 1 : 0) }
+            return prefix
+        }
+        self.lookback = max(1, lookback)
+    }
+
+    /// The components of a signal at `bar` in `direction`.
+    public func components(bar i: Int, direction: TargetDirection) -> Components {
+        let dq: Double
+        if let prefix = flaggedBefore {
+            let from = max(0, i - lookback + 1)
+            dq = 1 - Double(prefix[i + 1] - prefix[from]) / Double(i + 1 - from)
+        } else {
+            dq = 1
+        }
+        let vol: Double
+        let mv = volumeMean[i]
+        if mv.isNaN { vol = 0.5 } else if mv <= 0 { vol = 1 } else { vol = min(1, max(0, volume[i] / mv)) }
+        guard direction != .flat else { return Components(agreement: 1, trend: 1, volatility: 1, dataQuality: dq, volume: vol) }
+        let d = Double(direction.rawValue)
+        var votes = 0, agree = 0
+        func vote(_ v: Double) {
+            guard v.isFinite, v != 0 else { return }
+            votes += 1
+            if (v > 0) == (d > 0) { agree += 1 }
+        }
+        vote(macdLine[i])
+        vote(rsi[i] - 50)
+        vote(close[i] - trendMean[i])
+        vote(roc[i])
+        let agreement = votes == 0 ? 0.5 : Double(agree) / Double(votes)
+        let t = d * roc[i] / (shortNoise[i] * Double(20).squareRoot())
+        let trend = t.isFinite ? min(1, max(0, t / 2)) : 0.5
+        let ratio = longNoise[i] / shortNoise[i]
+        let volatility = ratio.isFinite ? min(1, max(0, ratio)) : (shortNoise[i] == 0 ? 1 : 0.5)
+        return Components(agreement: agreement, trend: trend, volatility: volatility, dataQuality: dq, volume: vol)
+    }
+
+    /// The weighted score of `components`.
+    public func score(_ c: Components) -> Double {
+        let w = weights
+        let total = w.agreement + w.trend + w.volatility + w.dataQuality + w.volume
+        return (w.agreement * c.agreement + w.trend * c.trend + w.volatility * c.volatility
+            + w.dataQuality * c.dataQuality + w.volume * c.volume) / total
+    }
+
+    /// The quality of `signal` (its bar must be inside the series the model was built on).
+    public func quality(of signal: Signal) -> Double {
+        score(components(bar: signal.bar, direction: signal.direction))
+    }
+}
