@@ -102,6 +102,16 @@ public struct ParameterReader {
         return v
     }
 
+    /// A finite number in `range`, or nil when the text is `none` (default when absent).
+    public mutating func numberOrNone(_ key: String, default value: Double?, in range: ClosedRange<Double>) throws -> Double? {
+        if values[key]?.trimmingCharacters(in: .whitespaces).lowercased() == "none" {
+            used.insert(key)
+            return nil
+        }
+        guard values[key] != nil else { used.insert(key); return value }
+        return try number(key, default: 0, in: range)
+    }
+
     /// One of `choices` (default when absent).
     public mutating func choice(_ key: String, default value: String, in choices: [String]) throws -> String {
         used.insert(key)

@@ -1,0 +1,280 @@
+import Foundation
+import LabCore
+
+/// Signal monitoring: how well a stream of signals forecast, from their outcomes at one horizon.
+///
+/// Conventions (see ``SignalOutcome``): a hit is a positive signed forward return; confidence is
+/// read as the forecast probability of a hit. Figures:
+/// - `hitRate` = hits / outcomes; `meanSignedReturn` = mean of the signed simple forward returns;
+/// - `informationCoefficient` = Spearman rank correlation of confidence with the signed forward
+///   return (average ranks for ties; NaN with fewer than 3 outcomes or no variation);
+/// - `brierScore` = mean of `(confidence − hit)²`; `baselineBrier` = `p̄(1 − p̄)`, the Brier score of
+///   always forecasting the observed hit rate p̄ (a useful forecaster beats it);
+/// - `reliability`: 10 equal confidence bins with count, mean confidence and realised hit rate;
+///   `calibrationError` (ECE) = Σ (count/n) · |hit rate − mean confidence| over the bins;
+/// - `rollingHitRate`: hit rate of the last `window` resolved outcomes, at each resolution bar;
+/// - `needsRecalibration`: with at least `minimumOutcomes` outcomes, ECE above `maxCalibrationError`
+///   or a Brier score worse than the baseline — the retraining flag of the report;
+/// - realised P&L: count, sum and mean over the outcomes that were traded.
+public struct SignalMonitoring: Sendable, Equatable, Codable {
+    /// One bin of the reliability table.
+    public struct ReliabilityBin: Sendable, Equatable, Codable {
+        public var lower: Double
+        public var upper: Double
+        public var count: Int
+        public var meanConfidence: Double
+        public var hitRate: Double
+    }
+
+    /// Thresholds of the retraining flag and the rolling window.
+    public struct Settings: Sendable, Equatable {
+        public var window = 50
+        public var minimumOutcomes = 50
+        public var maxCalibrationError = 0.1
+        public init() {}
+    }
+
+    public var horizon: Int
+    public var outcomes: Int
+    public var hits: Int
+    public var hitRate: Double
+    public var meanSignedReturn: Double
+    public var informationCoefficient: Double
+    public var brierScore: Double
+    public var baselineBrier: Double
+    public var calibrationError: Double
+    public var reliability: [ReliabilityBin]
+    /// (resolution bar, hit rate of the last `window` outcomes) once `window` have resolved.
+    public var rollingHitRate: [RollingPoint]
+    public var needsRecalibration: Bool
+    public var tradedOutcomes: Int
+    public var realisedPnL: Double
+    public var meanRealisedPnL: Double
+
+    /// One point of a rolling series.
+    public struct RollingPoint: Sendable, Equatable, Codable {
+        public var bar: Int
+        public var value: Double
+    }
+
+    /// Monitoring of `outcomes` (any order; sorted by resolution bar inside) at `horizon`.
+    public init(outcomes input: [SignalOutcome], horizon: Int, settings: Settings = Settings()) {
+        let o = input.sorted { $0.resolvedBar != $1.resolvedBar ? $0.resolvedBar < $1.resolvedBar : $0.bar < $1.bar }
+        let n = o.count
+        self.horizon = horizon
+        outcomes = n
+        hits = o.filter(\.hit).count
+        hitRate = n > 0 ? Double(hits) / Double(n) : .nan
+        meanSignedReturn = n > 0 ? o.reduce(0) { $0 + $1.signedReturn } / Double(n) : .nan
+        informationCoefficient = Self.spearman(o.map(\.confidence), o.map(\.signedReturn))
+        brierScore = n > 0 ? o.reduce(0) { $0 + ($1.confidence - ($1.hit ? 1 : 0)) * ($1.confidence - ($1.hit ? 1 : 0)) } / Double(n) : .nan
+        baselineBrier = hitRate * (1 - hitRate)
+        var bins = (0..<10).map { ReliabilityBin(lower: Double($0) / 10, upper: Double($0 + 1) / 10, count: 0, meanConfidence: 0, hitRate: 0) }
+        for x in o {
+            let b = min(9, max(0, Int(x.confidence * 10)))
+            bins[b].count += 1
+            bins[b].meanConfidence += x.confidence
+            bins[b].hitRate += x.hit ? 1 : 0
+        }
+        var ece = 0.0
+        for b in bins.indices {
+            if bins[b].count > 0 {
+                bins[b].meanConfidence /= Double(bins[b].count)
+                bins[b].hitRate /= Double(bins[b].count)
+                ece += Double(bins[b].count) / Double(n) * abs(bins[b].hitRate - bins[b].meanConfidence)
+            } else {
+                bins[b].meanConfidence = .nan
+                bins[b].hitRate = .nan
+            }
+        }
+        reliability = bins
+        calibrationError = n > 0 ? ece : .nan
+        var rolling: [RollingPoint] = []
+        var inWindow = 0
+        for (k, x) in o.enumerated() {
+            inWindow += x.hit ? 1 : 0
+            if k >= settings.window { inWindow -= o[k - settings.window].hit ? 1 : 0 }
+            if k + 1 >= settings.window { rolling.append(RollingPoint(bar: x.resolvedBar, value: Double(inWindow) / Double(settings.window))) }
+        }
+        rollingHitRate = rolling
+        needsRecalibration = n >= settings.minimumOutcomes && (calibrationError > settings.maxCalibrationError || brierScore > baselineBrier)
+        let traded = o.compactMap(\.realisedPnL)
+        tradedOutcomes = traded.count
+        realisedPnL = traded.reduce(0, +)
+        meanRealisedPnL = traded.isEmpty ? .nan : realisedPnL / Double(traded.count)
+    }
+
+    /// Spearman rank correlation (average ranks for ties); NaN with fewer than 3 pairs or a constant side.
+    public static func spearman(_ a: [Double], _ b: [Double]) -> Double {
+        guard a.count == b.count, a.count >= 3 else { return .nan }
+        let ra = ranks(a), rb = ranks(b)
+        let n = Double(a.count)
+        let ma = ra.reduce(0, +) / n, mb = rb.reduce(0, +) / n
+        var sab = 0.0, saa = 0.0, sbb = 0.0
+        for i in ra.indices {
+            sab += (ra[i] - ma) * (rb[i] - mb)
+            saa += (ra[i] - ma) * (ra[i] - ma)
+            sbb += (rb[i] - mb) * (rb[i] - mb)
+        }
+        return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : .nan
+    }
+
+    /// 1-based ranks with ties sharing their average rank.
+    static func ranks(_ x: [Double]) -> [Double] {
+        let order = x.indices.sorted { x[$0] < x[$1] }
+        var r = [Double](repeating: 0, count: x.count)
+        var i = 0
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
+            let average = Double(i + j) / 2 + 1
+            for k in i...j { r[order[k]] = average }
+            i = j + 1
+        }
+        return r
+    }
+}
+
+/// An anomaly found on a monitored series: what, where (bars, inclusive), how far and against what.
+public struct Anomaly: Sendable, Equatable, Codable {
+    /// The kinds the detector looks for.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// The rolling hit rate fell more than k standard errors below the hit rate before it.
+        case hitRateCollapse = "hit_rate_collapse"
+        /// The rolling mean confidence moved more than k standard errors away from its history.
+        case confidenceDrift = "confidence_drift"
+        /// More signals in a window of bars than k Poisson standard deviations above the usual rate.
+        case signalRateBurst = "signal_rate_burst"
+        /// The cumulative signed forward return fell further below its peak than k·σ·√L.
+        case pnlDrawdown = "pnl_drawdown"
+    }
+
+    public var kind: Kind
+    /// First and last bar of the anomalous stretch (bar indices of the series).
+    public var firstBar: Int
+    public var lastBar: Int
+    /// The most extreme monitored value in the stretch.
+    public var value: Double
+    /// The threshold it crossed at that point.
+    public var threshold: Double
+}
+
+/// Finds ``Anomaly``s in a signal stream and its outcomes. Every test compares a trailing window
+/// with the history *before* it (never with the future); consecutive flagged points of one kind
+/// merge into one anomaly.
+///
+/// - hit-rate collapse: after `2·window` outcomes, the hit rate p of the last `window` outcomes
+///   against the rate p₀ of all earlier ones: flagged when `p < p₀ − k·√(p₀(1 − p₀)/window)`;
+/// - confidence drift: the mean confidence of the last `window` signals against the mean μ and
+///   standard deviation σ of all earlier ones: flagged when `|m − μ| > k·σ/√window`;
+/// - signal-rate burst: signals in the last `rateWindow` bars against the rate λ (signals per bar)
+///   seen before the window, once `3·rateWindow` bars precede the window: flagged when `count > λW + k·√(λW)` and
+///   more than 2 signals;
+/// - P&L drawdown: the running sum of signed forward returns in resolution order, its drawdown D
+///   from the peak L outcomes ago, σ the standard deviation of the signed returns so far (≥ 10
+///   outcomes): flagged when `D > k·σ·√L`.
+public struct SignalAnomalyDetector: Sendable, Equatable {
+    public var window = 20
+    public var rateWindow = 100
+    public var k = 3.0
+
+    public init(window: Int = 20, rateWindow: Int = 100, k: Double = 3) {
+        self.window = window
+        self.rateWindow = rateWindow
+        self.k = k
+    }
+
+    /// Anomalies over `signalBars` (bars of the directional signals, ascending), their
+    /// `confidences`, and their `outcomes` at one horizon; sorted by first bar, then kind.
+    public func detect(signalBars: [Int], confidences: [Double], outcomes input: [SignalOutcome]) -> [Anomaly] {
+        precondition(signalBars.count == confidences.count)
+        var found: [Anomaly] = []
+        var open: [Anomaly.Kind: Int] = [:]  // index in `found` of the stretch still being extended
+        func flag(_ kind: Anomaly.Kind, _ bar: Int, _ value: Double, _ threshold: Double, worse: (Double, Double) -> Bool) {
+            if let i = open[kind] {
+                found[i].lastBar = bar
+                if worse(value, found[i].value) { found[i].value = value; found[i].threshold = threshold }
+            } else {
+                found.append(Anomaly(kind: kind, firstBar: bar, lastBar: bar, value: value, threshold: threshold))
+                open[kind] = found.count - 1
+            }
+        }
+        func close(_ kind: Anomaly.Kind) { open[kind] = nil }
+
+        let o = input.sorted { $0.resolvedBar != $1.resolvedBar ? $0.resolvedBar < $1.resolvedBar : $0.bar < $1.bar }
+        // Hit-rate collapse and P&L drawdown, over outcomes in resolution order.
+        var hitsBefore = 0, hitsInWindow = 0
+        var cumulative = 0.0, peak = 0.0, peakIndex = -1
+        var sum = 0.0, sumSq = 0.0
+        for (j, x) in o.enumerated() {
+            hitsInWindow += x.hit ? 1 : 0
+            if j >= window {
+                let leaving = o[j - window].hit ? 1 : 0
+                hitsInWindow -= leaving
+                hitsBefore += leaving
+            }
+            let earlier = j + 1 - window
+            if earlier >= window {
+                let p0 = Double(hitsBefore) / Double(earlier)
+                let p = Double(hitsInWindow) / Double(window)
+                let threshold = p0 - k * (p0 * (1 - p0) / Double(window)).squareRoot()
+                if p < threshold { flag(.hitRateCollapse, x.resolvedBar, p, threshold, worse: <) } else { close(.hitRateCollapse) }
+            }
+            sum += x.signedReturn
+            sumSq += x.signedReturn * x.signedReturn
+            cumulative += x.signedReturn
+            if cumulative >= peak { peak = cumulative; peakIndex = j; close(.pnlDrawdown); continue }
+            let count = Double(j + 1)
+            guard j + 1 >= 10 else { continue }
+            let sigma = (max(0, sumSq - sum * sum / count) / (count - 1)).squareRoot()
+            let drawdown = peak - cumulative
+            let threshold = k * sigma * Double(j - peakIndex).squareRoot()
+            if drawdown > threshold { flag(.pnlDrawdown, x.resolvedBar, drawdown, threshold, worse: >) } else { close(.pnlDrawdown) }
+        }
+        close(.hitRateCollapse)
+        close(.pnlDrawdown)
+
+        // Confidence drift over signals in bar order.
+        var before = 0.0, beforeSq = 0.0, inWindow = 0.0
+        for j in confidences.indices {
+            inWindow += confidences[j]
+            if j >= window {
+                let leaving = confidences[j - window]
+                inWindow -= leaving
+                before += leaving
+                beforeSq += leaving * leaving
+            }
+            let earlier = Double(j + 1 - window)
+            guard earlier >= Double(window) else { continue }
+            let mu = before / earlier
+            let sigma = (max(0, beforeSq - before * before / earlier) / (earlier - 1)).squareRoot()
+            let m = inWindow / Double(window)
+            let threshold = k * sigma / Double(window).squareRoot()
+            if abs(m - mu) > threshold && sigma > 0 {
+                flag(.confidenceDrift, signalBars[j], m - mu, m > mu ? threshold : -threshold) { abs($0) > abs($1) }
+            } else {
+                close(.confidenceDrift)
+            }
+        }
+        close(.confidenceDrift)
+
+        // Signal-rate bursts: at each signal, the count in the trailing rateWindow bars.
+        var tail = 0
+        for (j, bar) in signalBars.enumerated() {
+            while signalBars[tail] <= bar - rateWindow { tail += 1 }
+            let inWindowCount = Double(j - tail + 1)
+            let historyBars = bar - rateWindow + 1
+            guard historyBars >= 3 * rateWindow else { continue }
+            let lambda = Double(tail) / Double(historyBars)
+            let expected = lambda * Double(rateWindow)
+            let threshold = expected + k * expected.squareRoot()
+            if inWindowCount > threshold && inWindowCount > 2 {
+                flag(.signalRateBurst, bar, inWindowCount, threshold, worse: >)
+            } else {
+                close(.signalRateBurst)
+            }
+        }
+        close(.signalRateBurst)
+        return found.sorted { $0.firstBar != $1.firstBar ? $0.firstBar < $1.firstBar : $0.kind.rawValue < $1.kind.rawValue }
+    }
+}
