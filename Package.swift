@@ -61,7 +61,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LabStressTests", dependencies: ["LabStress", "LabCore", "LabData"]),
-        .testTarget(name: "LabSignalsTests", dependencies: ["LabSignals", "LabCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LabSignalsTests", dependencies: ["LabSignals", "LabExecution", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LabExecutionTests", dependencies: ["LabExecution", "LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
