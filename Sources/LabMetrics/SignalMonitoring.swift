@@ -164,9 +164,10 @@ public struct Anomaly: Sendable, Equatable, Codable {
 /// merge into one anomaly.
 ///
 /// - hit-rate collapse: after `2·window` outcomes, the hit rate p of the last `window` outcomes
-///   against the rate p₀ of all earlier ones: flagged when `p < p₀ − k·√(p₀(1 − p₀)/window)`;
-/// - confidence drift: the mean confidence of the last `window` signals against the mean μ and
-///   standard deviation σ of all earlier ones: flagged when `|m − μ| > k·σ/√window`;
+///   against the rate p₀ of the E earlier ones: flagged when
+///   `p < p₀ − k·√(p₀(1 − p₀)·(1/window + 1/E))` (the standard error of a two-sample difference);
+/// - confidence drift: the mean confidence m of the last `window` signals against the mean μ and
+///   standard deviation σ of the E earlier ones: flagged when `|m − μ| > k·σ·√(1/window + 1/E)`;
 /// - signal-rate burst: signals in the last `rateWindow` bars against the rate λ (signals per bar)
 ///   seen before the window, once `3·rateWindow` bars precede the window: flagged when `count > λW + k·√(λW)` and
 ///   more than 2 signals;
@@ -176,9 +177,11 @@ public struct Anomaly: Sendable, Equatable, Codable {
 public struct SignalAnomalyDetector: Sendable, Equatable {
     public var window = 20
     public var rateWindow = 100
-    public var k = 3.0
+    /// Threshold in standard errors. 4 by default: the windows overlap, so a stationary stream
+    /// tests every bar, and k = 3 would raise a false alarm every few hundred signals.
+    public var k = 4.0
 
-    public init(window: Int = 20, rateWindow: Int = 100, k: Double = 3) {
+    public init(window: Int = 20, rateWindow: Int = 100, k: Double = 4) {
         self.window = window
         self.rateWindow = rateWindow
         self.k = k
@@ -217,7 +220,7 @@ public struct SignalAnomalyDetector: Sendable, Equatable {
             if earlier >= window {
                 let p0 = Double(hitsBefore) / Double(earlier)
                 let p = Double(hitsInWindow) / Double(window)
-                let threshold = p0 - k * (p0 * (1 - p0) / Double(window)).squareRoot()
+                let threshold = p0 - k * (p0 * (1 - p0) * (1 / Double(window) + 1 / Double(earlier))).squareRoot()
                 if p < threshold { flag(.hitRateCollapse, x.resolvedBar, p, threshold, worse: <) } else { close(.hitRateCollapse) }
             }
             sum += x.signedReturn
@@ -249,7 +252,7 @@ public struct SignalAnomalyDetector: Sendable, Equatable {
             let mu = before / earlier
             let sigma = (max(0, beforeSq - before * before / earlier) / (earlier - 1)).squareRoot()
             let m = inWindow / Double(window)
-            let threshold = k * sigma / Double(window).squareRoot()
+            let threshold = k * sigma * (1 / Double(window) + 1 / earlier).squareRoot()
             if abs(m - mu) > threshold && sigma > 0 {
                 flag(.confidenceDrift, signalBars[j], m - mu, m > mu ? threshold : -threshold) { abs($0) > abs($1) }
             } else {
