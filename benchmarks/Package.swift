@@ -11,6 +11,7 @@ let package = Package(
             dependencies: [
                 .product(name: "LabData", package: "main"), .product(name: "LabCore", package: "main"),
                 .product(name: "LabStress", package: "main"), .product(name: "LabExecution", package: "main"),
+                .product(name: "LabSignals", package: "main"), .product(name: "LabMetrics", package: "main"),
             ]
         )
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// Technical indicators as causal O(n) kernels over caller-owned buffers.
 ///
@@ -16,8 +17,8 @@ import Foundation
 ///   a 10M-bar series matches a naive two-pass reference to 1e-9 relative.
 /// - **Units**: averages and bands are in the input's units (price); returns, rates of change and
 ///   volatilities are fractions (not percent), except RSI which is 0–100 by definition.
-/// - Buffers: `out.count == x.count`; the kernels never allocate per bar (windowed extrema keep one
-///   index buffer of `window` entries per call).
+/// - Buffers: `out.count == x.count`; the kernels never allocate per bar (volatility and rolling
+///   extrema take one scratch column per call).
 ///
 /// Every kernel has an array form that allocates the output for convenience.
 public enum Indicators {
@@ -91,7 +92,7 @@ public enum Indicators {
     /// are no losses, 50 when the window had no change at all. Warm-up: `window`.
     public static func rsi(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
         check(x.count, out.count, window, "rsi")
-        let n = Double(window)
+        let inv = 1 / Double(window)
         var avgGain = 0.0, avgLoss = 0.0
         var changes = 0
         var previous = Double.nan
@@ -104,20 +105,21 @@ public enum Indicators {
             let gain = max(delta, 0), loss = max(-delta, 0)
             changes += 1
             if changes <= window {
-                avgGain += gain / n
-                avgLoss += loss / n
+                avgGain += gain * inv
+                avgLoss += loss * inv
                 if changes < window { out[i] = .nan; continue }
             } else {
-                avgGain += (gain - avgGain) / n
-                avgLoss += (loss - avgLoss) / n
+                avgGain += (gain - avgGain) * inv
+                avgLoss += (loss - avgLoss) * inv
             }
             out[i] = relativeStrength(avgGain, avgLoss)
         }
     }
 
+    /// `100 − 100 / (1 + gain/loss)`, written `100·gain / (gain + loss)` (one division); 50 when both are 0.
     @inline(__always) static func relativeStrength(_ gain: Double, _ loss: Double) -> Double {
-        if loss == 0 { return gain == 0 ? 50 : 100 }
-        return 100 - 100 / (1 + gain / loss)
+        let total = gain + loss
+        return total > 0 ? 100 * gain / total : 50
     }
 
     /// MACD: `line = EMA(fast) − EMA(slow)`, `signal = EMA(line, signalSpan)` (seeded with the first
@@ -166,17 +168,30 @@ public enum Indicators {
         mean: UnsafeMutableBufferPointer<Double>, std: UnsafeMutableBufferPointer<Double>
     ) {
         check(x.count, mean.count, window, "rolling_std")
-        precondition(std.count == x.count && ddof >= 0 && window > ddof, "rolling_std: window must exceed ddof")
+        precondition(std.count == x.count, "rolling_std: output buffer has \(std.count) slots for \(x.count) inputs")
+        forEachMoment(x, window: window, ddof: ddof) { i, m, sd in
+            mean[i] = m
+            std[i] = sd
+        }
+    }
+
+    /// The rolling-moment loop shared by ``rollingMoments``, ``bollinger`` and ``zScore``: calls
+    /// `body(i, mean, std)` for every bar (NaN, NaN during the warm-up and around missing values).
+    @inline(__always)
+    static func forEachMoment(
+        _ x: UnsafeBufferPointer<Double>, window: Int, ddof: Int, _ body: (Int, Double, Double) -> Void
+    ) {
+        precondition(window >= 1 && ddof >= 0 && window > ddof, "rolling_std: window must exceed ddof")
         let inv = 1 / Double(window)
-        let divisor = Double(window - ddof)
+        let invDivisor = 1 / Double(window - ddof)
         let resync = max(4096, 8 * window)
         var m = 0.0, m2 = 0.0
         var clean = 0, sinceExact = 0
         for i in 0..<x.count {
             let v = x[i]
-            guard v.isFinite else { clean = 0; mean[i] = .nan; std[i] = .nan; continue }
+            guard v.isFinite else { clean = 0; body(i, .nan, .nan); continue }
             clean += 1
-            if clean < window { mean[i] = .nan; std[i] = .nan; continue }
+            if clean < window { body(i, .nan, .nan); continue }
             if clean == window || sinceExact == resync {
                 // Exact two-pass moments of the window.
                 var s = 0.0
@@ -189,12 +204,10 @@ public enum Indicators {
                 let old = x[i - window]
                 let previousMean = m
                 m += (v - old) * inv
-                m2 += (v - old) * (v - m + old - previousMean)
-                if m2 < 0 { m2 = 0 }
+                m2 = max(0, m2 + (v - old) * (v - m + old - previousMean))
                 sinceExact += 1
             }
-            mean[i] = m
-            std[i] = (m2 / divisor).squareRoot()
+            body(i, m, (m2 * invDivisor).squareRoot())
         }
     }
 
@@ -206,14 +219,13 @@ public enum Indicators {
         lower: UnsafeMutableBufferPointer<Double>, middle: UnsafeMutableBufferPointer<Double>,
         upper: UnsafeMutableBufferPointer<Double>, percentB: UnsafeMutableBufferPointer<Double>
     ) {
-        precondition(lower.count == x.count && upper.count == x.count && percentB.count == x.count)
-        // `lower` doubles as the standard deviation's scratch before it is overwritten.
-        rollingMoments(x, window: window, ddof: 0, mean: middle, std: lower)
-        for i in 0..<x.count {
-            let band = k * lower[i]
-            upper[i] = middle[i] + band
-            lower[i] = middle[i] - band
-            percentB[i] = band > 0 ? (x[i] - lower[i]) / (2 * band) : .nan
+        precondition(lower.count == x.count && middle.count == x.count && upper.count == x.count && percentB.count == x.count)
+        forEachMoment(x, window: window, ddof: 0) { i, m, sd in
+            let band = k * sd
+            middle[i] = m
+            upper[i] = m + band
+            lower[i] = m - band
+            percentB[i] = band > 0 ? (x[i] - m + band) / (2 * band) : .nan
         }
     }
 
@@ -221,10 +233,8 @@ public enum Indicators {
     /// standard deviation (ddof 1); NaN when the window is constant. Warm-up: `window − 1`.
     public static func zScore(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
         precondition(window >= 2, "zscore: window must be ≥ 2")
-        let std = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
-        defer { std.deallocate() }
-        rollingMoments(x, window: window, ddof: 1, mean: out, std: std)
-        for i in 0..<x.count { out[i] = std[i] > 0 ? (x[i] - out[i]) / std[i] : .nan }
+        precondition(out.count == x.count, "zscore: output buffer has \(out.count) slots for \(x.count) inputs")
+        forEachMoment(x, window: window, ddof: 1) { i, m, sd in out[i] = sd > 0 ? (x[i] - m) / sd : .nan }
     }
 
     /// Rolling volatility: the sample standard deviation (ddof 1) of the last `window` log returns
@@ -235,16 +245,24 @@ public enum Indicators {
         _ x: UnsafeBufferPointer<Double>, window: Int, periodsPerYear: Double, into out: UnsafeMutableBufferPointer<Double>
     ) {
         precondition(window >= 2, "volatility: window must be ≥ 2")
-        precondition(out.count == x.count)
+        precondition(out.count == x.count, "volatility: output buffer has \(out.count) slots for \(x.count) inputs")
         guard !x.isEmpty else { return }
         let returns = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
-        let mean = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
-        defer { returns.deallocate(); mean.deallocate() }
-        returns[0] = .nan
-        for i in 1..<x.count { returns[i] = x[i] > 0 && x[i - 1] > 0 ? Foundation.log(x[i] / x[i - 1]) : .nan }
-        rollingMoments(UnsafeBufferPointer(returns), window: window, ddof: 1, mean: mean, std: out)
+        defer { returns.deallocate() }
+        logReturns(x, into: returns)
         let scale = periodsPerYear.squareRoot()
-        for i in 0..<x.count { out[i] *= scale }
+        forEachMoment(UnsafeBufferPointer(returns), window: window, ddof: 1) { i, _, sd in out[i] = sd * scale }
+    }
+
+    /// Log returns `ln(xᵢ / xᵢ₋₁)` (NaN at bar 0 and where a price is not positive), through the
+    /// vectorised `VectorMath.log`.
+    public static func logReturns(_ x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(out.count == x.count)
+        guard !x.isEmpty else { return }
+        out[0] = 1
+        for i in 1..<x.count { out[i] = x[i] > 0 && x[i - 1] > 0 ? x[i] / x[i - 1] : .nan }
+        VectorMath.log(out)
+        out[0] = .nan
     }
 
     // MARK: - Ranges and channels
@@ -259,7 +277,7 @@ public enum Indicators {
     ) {
         check(close.count, out.count, window, "atr")
         precondition(high.count == close.count && low.count == close.count)
-        let n = Double(window)
+        let inv = 1 / Double(window)
         var value = 0.0
         var seen = 0
         var previousClose = Double.nan
@@ -270,17 +288,17 @@ public enum Indicators {
             previousClose = c
             seen += 1
             if seen <= window {
-                value += tr / n
+                value += tr * inv
                 out[i] = seen == window ? value : .nan
             } else {
-                value += (tr - value) / n
+                value += (tr - value) * inv
                 out[i] = value
             }
         }
     }
 
     /// Donchian channel: `upper` = highest high and `lower` = lowest low of the last `window` bars
-    /// including bar i, `middle` = their mean. Monotonic deques, O(1) amortised per bar.
+    /// including bar i, `middle` = their mean. O(1) per bar (see ``rollingExtreme(_:window:greatest:into:)``).
     /// Warm-up: `window − 1`. (A breakout rule compares a close with the channel of the bar before.)
     public static func donchian(
         high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>, window: Int,
@@ -294,35 +312,51 @@ public enum Indicators {
         for i in 0..<high.count { middle[i] = (upper[i] + lower[i]) / 2 }
     }
 
-    /// Rolling maximum (`greatest`) or minimum of the last `window` values (monotonic deque in one
-    /// ring buffer of `window` indices). Warm-up: `window − 1`.
+    /// Rolling maximum (`greatest`) or minimum of the last `window` values. Warm-up: `window − 1`.
+    ///
+    /// Van Herk / Gil-Werman: the series is cut into blocks of `window` values; a window ending at i
+    /// is the suffix of one block (from i − window + 1 to that block's end, which is ≤ i) joined with
+    /// the prefix of the next (up to i), so its extreme is `max(suffix[i − window + 1], prefix[i])`:
+    /// three comparisons per value, no branches on the data, and still causal.
     public static func rollingExtreme(
         _ x: UnsafeBufferPointer<Double>, window: Int, greatest: Bool, into out: UnsafeMutableBufferPointer<Double>
     ) {
         check(x.count, out.count, window, "rolling_extreme")
-        let ring = UnsafeMutableBufferPointer<Int>.allocate(capacity: window)
-        defer { ring.deallocate() }
-        var head = 0, size = 0  // deque of indices, values monotonic from head
+        if greatest { blockExtreme(x, window: window, into: out, max) } else { blockExtreme(x, window: window, into: out, min) }
+    }
+
+    @inline(__always)
+    static func blockExtreme(
+        _ x: UnsafeBufferPointer<Double>, window w: Int, into out: UnsafeMutableBufferPointer<Double>, _ pick: (Double, Double) -> Double
+    ) {
+        let n = x.count
+        guard n > 0 else { return }
+        // Missing values are replaced by a value that never wins (−∞ for max, +∞ for min), and the
+        // windows that hold one are set to NaN afterwards.
+        let neutral = pick(-Double.infinity, Double.infinity) == -Double.infinity ? Double.infinity : -Double.infinity
+        let suffix = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        defer { suffix.deallocate() }
+        var start = 0
+        while start < n {
+            let end = min(start + w, n)
+            var run = neutral
+            for j in stride(from: end - 1, through: start, by: -1) {
+                let v = x[j]
+                run = pick(run, v.isFinite ? v : neutral)
+                suffix[j] = run
+            }
+            start = end
+        }
+        var prefix = neutral
         var clean = 0
-        for i in 0..<x.count {
+        var position = 0  // i mod w, without a division
+        for i in 0..<n {
             let v = x[i]
-            guard v.isFinite else { clean = 0; size = 0; out[i] = .nan; continue }
-            clean += 1
-            if size > 0 && ring[head] <= i - window {  // the front left the window
-                head = head + 1 == window ? 0 : head + 1
-                size -= 1
-            }
-            while size > 0 {  // drop from the back what the new value dominates
-                var back = head + size - 1
-                if back >= window { back -= window }
-                let b = x[ring[back]]
-                if greatest ? b <= v : b >= v { size -= 1 } else { break }
-            }
-            var slot = head + size
-            if slot >= window { slot -= window }
-            ring[slot] = i
-            size += 1
-            out[i] = clean >= window ? x[ring[head]] : .nan
+            if position == 0 { prefix = neutral }
+            prefix = pick(prefix, v.isFinite ? v : neutral)
+            clean = v.isFinite ? clean + 1 : 0
+            out[i] = clean >= w ? (position == w - 1 ? prefix : pick(suffix[i - w + 1], prefix)) : .nan
+            position = position == w - 1 ? 0 : position + 1
         }
     }
 

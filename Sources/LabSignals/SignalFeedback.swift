@@ -102,28 +102,30 @@ public struct ConfidenceCalibrator: Sendable, Equatable {
 
     /// Shrunk bin hit rates made monotone by pool-adjacent-violators; the value of bin `b`.
     func calibrated(bucket b: Int, count: [Double], hits: [Double], rawSum: [Double]) -> Double {
-        var level: [Double] = []
-        var weight: [Double] = []
-        var size: [Int] = []
-        for j in 0..<buckets {
-            let prior = count[j] > 0 ? rawSum[j] / count[j] : (Double(j) + 0.5) / Double(buckets)
-            let w = count[j] + priorStrength
-            var p = w > 0 ? (hits[j] + priorStrength * prior) / w : prior
-            var pw = max(w, 1e-12)
-            var n = 1
-            while let last = level.last, last > p {  // pool with the previous block
-                p = (last * weight.last! + p * pw) / (weight.last! + pw)
-                pw += weight.last!
-                n += size.last!
-                level.removeLast(); weight.removeLast(); size.removeLast()
+        withUnsafeTemporaryAllocation(of: (level: Double, weight: Double, size: Int).self, capacity: buckets) { blocks in
+            var top = 0  // blocks[0..<top] is the stack of pooled blocks
+            for j in 0..<buckets {
+                let prior = count[j] > 0 ? rawSum[j] / count[j] : (Double(j) + 0.5) / Double(buckets)
+                var w = max(count[j] + priorStrength, 1e-12)
+                var p = (hits[j] + priorStrength * prior) / (count[j] + priorStrength == 0 ? 1 : count[j] + priorStrength)
+                if count[j] + priorStrength == 0 { p = prior }
+                var n = 1
+                while top > 0 && blocks[top - 1].level > p {  // pool with the previous block
+                    let last = blocks[top - 1]
+                    p = (last.level * last.weight + p * w) / (last.weight + w)
+                    w += last.weight
+                    n += last.size
+                    top -= 1
+                }
+                blocks[top] = (p, w, n)
+                top += 1
             }
-            level.append(p); weight.append(pw); size.append(n)
+            var first = 0
+            for k in 0..<top {
+                if b < first + blocks[k].size { return blocks[k].level }
+                first += blocks[k].size
+            }
+            return blocks[top - 1].level
         }
-        var j = 0
-        for (block, n) in size.enumerated() {
-            if b < j + n { return level[block] }
-            j += n
-        }
-        return level.last!
     }
 }

@@ -113,30 +113,48 @@ public struct SignalFilterChain: Sendable {
         self.rules = rules
     }
 
-    /// Per-series context the rules read (computed once, O(n)).
-    struct Context {
-        let bars: BarSeries
-        let volatility: [Double]?
-        let volumeMean: [Int: [Double]]
-        let simpleReturn: [Double]
-    }
-
     /// Filters `signals` (in bar order) over `bars`; returns the signals that passed (with the risk
     /// adjuster's confidence and size applied) and one ``FilterRuleStats`` per rule, in chain order.
     public func apply(_ signals: [Signal], bars: BarSeries) -> (passed: [Signal], stats: [FilterRuleStats]) {
-        let context = makeContext(bars)
+        apply(signals, indicators: IndicatorCache(bars))
+    }
+
+    /// The same, reading (and filling) shared indicator columns.
+    public func apply(_ signals: [Signal], indicators: IndicatorCache) -> (passed: [Signal], stats: [FilterRuleStats]) {
+        let bars = indicators.bars
+        var volatility: [Double]?
+        for case let .risk(r) in rules where volatility == nil {
+            let scale = bars.periodsPerYear.squareRoot()
+            volatility = indicators.volatility(r.volatilityWindow).map { $0 * scale }
+        }
+        var volumeMeans: [Int: [Double]] = [:]
+        for case let .volume(_, relative, window) in rules where relative > 0 { volumeMeans[window] = indicators.priorVolumeMean(window) }
+        var sessions = SessionCursor()
         var stats = rules.map { FilterRuleStats(rule: $0.name) }
         var passed: [Signal] = []
         passed.reserveCapacity(signals.count)
         var lastEntryBar = Int.min
-        // Paper equity of the passed signals, marked up to `paperBar`.
+        // Paper equity of the passed signals, marked up to the current signal's bar.
         var paper = PaperEquity()
         for var s in signals {
-            paper.advance(to: s.bar, returns: context.simpleReturn)
+            paper.advance(to: s.bar, close: bars.close)
             var accepted = true
-            for (k, rule) in rules.enumerated() {
+            for k in rules.indices {
                 stats[k].evaluated += 1
-                if let reason = check(rule, &s, context, lastEntryBar: lastEntryBar, paper: paper, stats: &stats[k]) {
+                let reason: String?
+                switch rules[k] {
+                case let .confidence(minimum):
+                    reason = s.direction != .flat && s.confidence < minimum ? "below_threshold" : nil
+                case let .marketHours(calendar, pre, post):
+                    reason = sessions.check(bars, bar: s.bar, calendar: calendar, pre: pre, post: post)
+                case let .volume(minimum, relative, window):
+                    reason = s.direction == .flat ? nil : volumeCheck(bars.volume[s.bar], minimum, relative, volumeMeans[window]?[s.bar] ?? .nan)
+                case let .risk(r):
+                    reason = adjust(&s, r, volatility: volatility![s.bar], drawdown: paper.drawdown, stats: &stats[k])
+                case let .coolDown(bars):
+                    reason = s.direction != .flat && lastEntryBar != Int.min && s.bar - lastEntryBar < bars ? "cool_down" : nil
+                }
+                if let reason {
                     stats[k].rejected += 1
                     stats[k].reasons[reason, default: 0] += 1
                     accepted = false
@@ -152,69 +170,63 @@ public struct SignalFilterChain: Sendable {
         return (passed, stats)
     }
 
-    private func makeContext(_ bars: BarSeries) -> Context {
-        var volatility: [Double]?
-        var volumeMean: [Int: [Double]] = [:]
-        for rule in rules {
-            switch rule {
-            case let .risk(r) where volatility == nil:
-                volatility = Indicators.rollingVolatility(bars.close, window: r.volatilityWindow, periodsPerYear: bars.periodsPerYear)
-            case let .volume(_, relative, window) where relative > 0 && volumeMean[window] == nil:
-                let m = Indicators.sma(bars.volume, window: window)
-                volumeMean[window] = [.nan] + m.dropLast()  // the window before the bar
-            default: break
-            }
-        }
-        var r = [Double](repeating: 0, count: bars.count)
-        for i in 1..<max(1, bars.count) { r[i] = bars.close[i] / bars.close[i - 1] - 1 }
-        return Context(bars: bars, volatility: volatility, volumeMean: volumeMean, simpleReturn: r)
+    private func volumeCheck(_ v: Double, _ minimum: Double, _ relative: Double, _ mean: Double) -> String? {
+        if v < minimum { return "below_absolute" }
+        if relative > 0, mean.isFinite, v < relative * mean { return "below_relative" }
+        return nil
     }
 
-    /// nil when the signal passes `rule` (possibly adjusted), else the rejection reason.
-    private func check(
-        _ rule: SignalFilterRule, _ s: inout Signal, _ c: Context, lastEntryBar: Int, paper: PaperEquity, stats: inout FilterRuleStats
-    ) -> String? {
-        let entry = s.direction != .flat
-        switch rule {
-        case let .confidence(minimum):
-            return entry && s.confidence < minimum ? "below_threshold" : nil
-        case let .marketHours(calendar, pre, post):
-            return Self.sessionCheck(c.bars, bar: s.bar, calendar: calendar, pre: pre, post: post)
-        case let .volume(minimum, relative, window):
-            guard entry else { return nil }
-            let v = c.bars.volume[s.bar]
-            if v < minimum { return "below_absolute" }
-            if relative > 0, let m = c.volumeMean[window]?[s.bar], m.isFinite, v < relative * m { return "below_relative" }
-            return nil
-        case let .risk(r):
-            guard entry else { return nil }
-            var scale = 1.0
-            if let sigma = c.volatility?[s.bar], sigma.isFinite, sigma > r.volatilityCeiling { scale *= r.volatilityCeiling / sigma }
-            if paper.drawdown > r.drawdownLimit { scale *= r.drawdownFactor }
-            let size = min(r.maxExposure, s.sizeScale * scale)
-            if size < r.minimumScale { return "below_minimum_scale" }
-            if scale < 1 || size != s.sizeScale {
-                stats.adjusted += 1
-                s.confidence *= scale
-                s.sizeScale = size
-            }
-            return nil
-        case let .coolDown(bars):
-            return entry && lastEntryBar != Int.min && s.bar - lastEntryBar < bars ? "cool_down" : nil
+    /// The risk adjuster on one entry (exits pass untouched).
+    private func adjust(_ s: inout Signal, _ r: RiskAdjuster, volatility sigma: Double, drawdown: Double, stats: inout FilterRuleStats) -> String? {
+        guard s.direction != .flat else { return nil }
+        var scale = 1.0
+        if sigma.isFinite, sigma > r.volatilityCeiling { scale *= r.volatilityCeiling / sigma }
+        if drawdown > r.drawdownLimit { scale *= r.drawdownFactor }
+        let size = min(r.maxExposure, s.sizeScale * scale)
+        if size < r.minimumScale { return "below_minimum_scale" }
+        if scale < 1 || size != s.sizeScale {
+            stats.adjusted += 1
+            s.confidence *= scale
+            s.sizeScale = size
         }
+        return nil
     }
+}
+
+/// The market-hours check with the answers that do not change from bar to bar cached: the UTC
+/// offset per 15-minute slot (time-zone transitions fall on quarter hours) and the session of the
+/// current local day.
+struct SessionCursor {
+    private var slot = Int64.min
+    private var offset: Int64 = 0
+    private var day = Int64.min
+    private var trading = false
+    private var closeMinute = 0
 
     /// nil when bar `i` is inside a session of `calendar`, else `closed_day` or `outside_session`.
-    static func sessionCheck(_ bars: BarSeries, bar i: Int, calendar: TradingCalendar, pre: Int, post: Int) -> String? {
+    /// Bar timestamps label the start of the bar; daily bars are checked by date only.
+    mutating func check(_ bars: BarSeries, bar i: Int, calendar: TradingCalendar, pre: Int, post: Int) -> String? {
         let t = bars.timestamps[i]
         let intraday = bars.frequency?.isIntraday ?? false
-        guard intraday else { return calendar.isTradingDay(CivilTime.dayNumber(t)) ? nil : "closed_day" }
-        let local = t + Int64(TimeZoneOffsets.secondsFromUTC(calendar.timezone, at: t)) * CivilTime.nanosPerSecond
-        let day = CivilTime.dayNumber(local)
-        guard calendar.isTradingDay(day) else { return "closed_day" }
-        let minute = Int((local - day * CivilTime.nanosPerDay) / CivilTime.nanosPerMinute)
-        let close = calendar.isHalfDay(day) ? (calendar.halfDayCloseMinute ?? calendar.sessionCloseMinute) : calendar.sessionCloseMinute
-        return minute >= calendar.sessionOpenMinute - pre && minute < close + post ? nil : "outside_session"
+        let quarter = 15 * CivilTime.nanosPerMinute
+        if intraday {
+            let s = t >= 0 ? t / quarter : (t - quarter + 1) / quarter
+            if s != slot {
+                slot = s
+                offset = Int64(TimeZoneOffsets.secondsFromUTC(calendar.timezone, at: t)) * CivilTime.nanosPerSecond
+            }
+        }
+        let local = intraday ? t + offset : t
+        let d = CivilTime.dayNumber(local)
+        if d != day {
+            day = d
+            trading = calendar.isTradingDay(d)
+            closeMinute = calendar.isHalfDay(d) ? (calendar.halfDayCloseMinute ?? calendar.sessionCloseMinute) : calendar.sessionCloseMinute
+        }
+        guard trading else { return "closed_day" }
+        guard intraday else { return nil }
+        let minute = Int((local - d * CivilTime.nanosPerDay) / CivilTime.nanosPerMinute)
+        return minute >= calendar.sessionOpenMinute - pre && minute < closeMinute + post ? nil : "outside_session"
     }
 }
 
@@ -227,11 +239,12 @@ struct PaperEquity {
     var bar = 0
 
     /// Marks the paper book to the close of `target` (bars after the last mark, in order).
-    mutating func advance(to target: Int, returns: [Double]) {
+    mutating func advance(to target: Int, close: [Double]) {
         guard target > bar else { return }
         if position != 0 {
             for i in (bar + 1)...target {
-                equity *= 1 + position * returns[i]
+                let r = close[i] / close[i - 1] - 1
+                if r.isFinite { equity *= 1 + position * r }
                 if equity > peak { peak = equity }
             }
         }

@@ -34,11 +34,12 @@ public struct SignalPipeline: Sendable {
 
     /// Runs the engine over `bars`; `flagged[i]` marks bars data cleaning flagged or repaired.
     public func run(_ bars: BarSeries, flagged: [Bool]? = nil) throws -> SignalRun {
-        var raw = strategy.signals(for: bars)
-        let quality = try SignalQualityModel(bars: bars, flagged: flagged, lookback: strategy.warmUp, weights: qualityWeights)
+        let indicators = IndicatorCache(bars)
+        var raw = strategy.signals(in: indicators)
+        let quality = try SignalQualityModel(indicators: indicators, flagged: flagged, lookback: strategy.warmUp, weights: qualityWeights)
         for k in raw.indices { raw[k].quality = quality.quality(of: raw[k]) }
         if let calibrator { raw = calibrator.calibrate(raw, close: bars.close) }
-        let (passed, stats) = filters.apply(raw, bars: bars)
+        let (passed, stats) = filters.apply(raw, indicators: indicators)
         var outcomes: [Int: [SignalOutcome]] = [:]
         for h in horizons { outcomes[h] = SignalOutcomes.compute(raw, close: bars.close, horizon: h) }
         return SignalRun(

@@ -57,6 +57,12 @@ public struct SignalQualityModel: Sendable {
     /// Precomputes the indicator columns over `bars` (O(n)). `flagged[i]` marks bars that data
     /// cleaning flagged or repaired; `lookback` is the strategy's warm-up.
     public init(bars: BarSeries, flagged: [Bool]? = nil, lookback: Int, weights: Weights = Weights()) throws {
+        try self.init(indicators: IndicatorCache(bars), flagged: flagged, lookback: lookback, weights: weights)
+    }
+
+    /// The same, reading (and filling) shared indicator columns.
+    public init(indicators: IndicatorCache, flagged: [Bool]? = nil, lookback: Int, weights: Weights = Weights()) throws {
+        let bars = indicators.bars
         let w = [weights.agreement, weights.trend, weights.volatility, weights.dataQuality, weights.volume]
         guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), w.reduce(0, +) > 0 else {
             throw LabSignalsError.invalidParameter(owner: "quality", field: "weights", reason: "need finite weights ≥ 0, not all 0")
@@ -65,18 +71,15 @@ public struct SignalQualityModel: Sendable {
             throw LabSignalsError.invalidParameter(owner: "quality", field: "flagged", reason: "has \(f.count) values for \(bars.count) bars")
         }
         self.weights = weights
-        let c = bars.close
-        close = c
-        macdLine = Indicators.macd(c, fast: 12, slow: 26, signal: 9).line
-        rsi = Indicators.rsi(c, window: 14)
-        trendMean = Indicators.sma(c, window: 50)
-        roc = Indicators.rateOfChange(c, window: 20)
-        shortNoise = Indicators.rollingVolatility(c, window: 20, periodsPerYear: 1)
-        longNoise = Indicators.rollingVolatility(c, window: 100, periodsPerYear: 1)
+        close = bars.close
+        macdLine = indicators.macdLine(fast: 12, slow: 26)
+        rsi = indicators.rsi(14)
+        trendMean = indicators.sma(50)
+        roc = indicators.rateOfChange(20)
+        shortNoise = indicators.volatility(20)
+        longNoise = indicators.volatility(100)
         volume = bars.volume
-        // Mean volume of the 20 bars *before* each bar: the SMA ending at i − 1.
-        let v = Indicators.sma(bars.volume, window: 20)
-        volumeMean = [.nan] + v.dropLast()
+        volumeMean = indicators.priorVolumeMean(20)
         flaggedBefore = flagged.map { f in
             var prefix = [Int32](repeating: 0, count: f.count + 1)
             for i in f.indices { prefix[i + 1] = prefix[i] + (f[i] ? 1 : 0) }
@@ -99,17 +102,12 @@ public struct SignalQualityModel: Sendable {
         if mv.isNaN { vol = 0.5 } else if mv <= 0 { vol = 1 } else { vol = min(1, max(0, volume[i] / mv)) }
         guard direction != .flat else { return Components(agreement: 1, trend: 1, volatility: 1, dataQuality: dq, volume: vol) }
         let d = Double(direction.rawValue)
-        var votes = 0, agree = 0
-        func vote(_ v: Double) {
-            guard v.isFinite, v != 0 else { return }
+        var votes = 0.0, agree = 0.0
+        for v in [macdLine[i], rsi[i] - 50, close[i] - trendMean[i], roc[i]] where v.isFinite && v != 0 {
             votes += 1
-            if (v > 0) == (d > 0) { agree += 1 }
+            agree += (v > 0) == (d > 0) ? 1 : 0
         }
-        vote(macdLine[i])
-        vote(rsi[i] - 50)
-        vote(close[i] - trendMean[i])
-        vote(roc[i])
-        let agreement = votes == 0 ? 0.5 : Double(agree) / Double(votes)
+        let agreement = votes == 0 ? 0.5 : agree / votes
         let t = d * roc[i] / (shortNoise[i] * Double(20).squareRoot())
         let trend = t.isFinite ? min(1, max(0, t / 2)) : 0.5
         let ratio = longNoise[i] / shortNoise[i]

@@ -12,11 +12,15 @@ public protocol SignalStrategy: Sendable {
     var name: String { get }
     /// Bars of history needed before the first signal can appear.
     var warmUp: Int { get }
-    /// The raw signals over `bars` (confidence = the strategy's own, quality not yet scored).
-    func signals(for bars: BarSeries) -> [Signal]
+    /// The raw signals over `indicators.bars` (confidence = the strategy's own, quality not yet
+    /// scored), reading shared indicator columns from `indicators`.
+    func signals(in indicators: IndicatorCache) -> [Signal]
 }
 
 extension SignalStrategy {
+    /// The raw signals over `bars`, with indicators computed for this call alone.
+    public func signals(for bars: BarSeries) -> [Signal] { signals(in: IndicatorCache(bars)) }
+
     /// Targets for the execution simulator: the signal's direction at its bar, nil elsewhere.
     public func targets(for bars: BarSeries) -> [TargetDirection?] {
         SignalTargets.targets(signals(for: bars), count: bars.count)
@@ -53,19 +57,12 @@ public enum LabSignalsError: LabError, Equatable {
 }
 
 /// The confidence shape shared by the crossing strategies: `1 − exp(−z)` where `z ≥ 0` is how
-/// decisively the crossing happened in units of the bar's recent noise (the rolling standard
-/// deviation of log returns times the price). 0 for a hairline cross, → 1 for a decisive one.
+/// decisively the crossing happened in units of the bar's recent noise (``IndicatorCache/noise``:
+/// the standard deviation of the last 20 log returns times the close). 0 for a hairline cross,
+/// → 1 for a decisive one.
 @inline(__always) func decisiveness(_ z: Double) -> Double {
     guard z.isFinite, z > 0 else { return 0 }
     return 1 - exp(-z)
-}
-
-/// Per-bar noise in price units: the rolling standard deviation of the last `window` log returns
-/// times the close (NaN during the warm-up).
-func priceNoise(_ close: [Double], window: Int) -> [Double] {
-    var noise = Indicators.rollingVolatility(close, window: max(2, window), periodsPerYear: 1)
-    for i in noise.indices { noise[i] *= close[i] }
-    return noise
 }
 
 /// Parameter values of one strategy or filter, as text (from a scenario file or `--param k=v`),

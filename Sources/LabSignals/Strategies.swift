@@ -14,14 +14,12 @@ struct SignalEmitter {
     }
 
     /// Emits `direction` at `bar` unless it is the current one (or always, with `repeating`).
-    mutating func emit(
-        _ direction: TargetDirection, at bar: Int, confidence: Double, repeating: Bool = false, reason: @autoclosure () -> String
-    ) {
+    mutating func emit(_ direction: TargetDirection, at bar: Int, confidence: Double, repeating: Bool = false, reason: String) {
         guard repeating || direction != current else { return }
         current = direction
         out.append(Signal(
             bar: bar, timestamp: bars.timestamps[bar], symbol: bars.symbol, direction: direction,
-            confidence: min(1, max(0, confidence.isFinite ? confidence : 0)), strategy: strategy, reason: reason()))
+            confidence: min(1, max(0, confidence.isFinite ? confidence : 0)), strategy: strategy, reason: reason))
     }
 }
 
@@ -33,7 +31,7 @@ struct SignalEmitter {
 /// A cross is backtesting.py's `crossover`: strictly below on the bar before, strictly above on
 /// this bar (a touch is not a cross). Confidence: `1 − exp(−z)` with
 /// `z = |Δ(fast − slow)| / noise`, the change of the gap over the crossing bar in units of the
-/// bar's price noise (σ of the last `slow` log returns × close). Every cross is emitted, even one
+/// bar's price noise (σ of the last 20 log returns × close). Every cross is emitted, even one
 /// in the direction already held (two crosses up with a touch between them): the simulator then
 /// closes and re-opens, as backtesting.py's `position.close(); buy()` does. Reasons:
 /// `sma_cross_up(10,20)`, `sma_cross_down(10,20)` (`ema_…` for exponential averages).
@@ -60,19 +58,20 @@ public struct MovingAverageCross: SignalStrategy {
     public var name: String { "\(average.rawValue)_cross" }
     public var warmUp: Int { slow }
 
-    public func signals(for bars: BarSeries) -> [Signal] {
-        let f = average == .sma ? Indicators.sma(bars.close, window: fast) : Indicators.ema(bars.close, span: fast)
-        let s = average == .sma ? Indicators.sma(bars.close, window: slow) : Indicators.ema(bars.close, span: slow)
-        let noise = priceNoise(bars.close, window: slow)
+    public func signals(in indicators: IndicatorCache) -> [Signal] {
+        let bars = indicators.bars
+        let f = average == .sma ? indicators.sma(fast) : indicators.ema(fast)
+        let s = average == .sma ? indicators.sma(slow) : indicators.ema(slow)
+        let noise = indicators.noise
         var emitter = SignalEmitter(bars: bars, strategy: name)
         let down: TargetDirection = allowShort ? .short : .flat
+        let upReason = "\(name)_up(\(fast),\(slow))", downReason = "\(name)_down(\(fast),\(slow))"
         for i in 1..<max(1, bars.count) {
             let up = f[i - 1] < s[i - 1] && f[i] > s[i]
             let dn = s[i - 1] < f[i - 1] && s[i] > f[i]
             guard up || dn else { continue }
             let z = abs((f[i] - s[i]) - (f[i - 1] - s[i - 1])) / noise[i]
-            emitter.emit(up ? .long : down, at: i, confidence: decisiveness(z), repeating: true,
-                         reason: "\(name)_\(up ? "up" : "down")(\(fast),\(slow))")
+            emitter.emit(up ? .long : down, at: i, confidence: decisiveness(z), repeating: true, reason: up ? upReason : downReason)
         }
         return emitter.out
     }
@@ -143,18 +142,21 @@ public struct RSIReversion: SignalStrategy {
     public var name: String { "rsi_reversion" }
     public var warmUp: Int { window + 1 }
 
-    public func signals(for bars: BarSeries) -> [Signal] {
-        let r = Indicators.rsi(bars.close, window: window)
+    public func signals(in indicators: IndicatorCache) -> [Signal] {
+        let bars = indicators.bars
+        let r = indicators.rsi(window)
         var emitter = SignalEmitter(bars: bars, strategy: name)
+        let longReason = "rsi_oversold(\(window),\(fmt(oversold)))", shortReason = "rsi_overbought(\(window),\(fmt(overbought)))"
+        let exitReason = "rsi_exit(\(window),\(fmt(exitLevel ?? 50)))"
         for i in 1..<max(1, bars.count) where r[i].isFinite && r[i - 1].isFinite {
             let stretch = abs(r[i] - 50) / 50
             if r[i - 1] >= oversold && r[i] < oversold {
-                emitter.emit(.long, at: i, confidence: stretch, reason: "rsi_oversold(\(window),\(fmt(oversold)))")
+                emitter.emit(.long, at: i, confidence: stretch, reason: longReason)
             } else if allowShort && r[i - 1] <= overbought && r[i] > overbought {
-                emitter.emit(.short, at: i, confidence: stretch, reason: "rsi_overbought(\(window),\(fmt(overbought)))")
+                emitter.emit(.short, at: i, confidence: stretch, reason: shortReason)
             } else if let e = exitLevel,
                       (emitter.current == .long && r[i - 1] < e && r[i] >= e) || (emitter.current == .short && r[i - 1] > e && r[i] <= e) {
-                emitter.emit(.flat, at: i, confidence: 1, reason: "rsi_exit(\(window),\(fmt(e)))")
+                emitter.emit(.flat, at: i, confidence: 1, reason: exitReason)
             }
         }
         return emitter.out
@@ -190,7 +192,8 @@ public struct BollingerStrategy: SignalStrategy {
     public var name: String { "bollinger" }
     public var warmUp: Int { window }
 
-    public func signals(for bars: BarSeries) -> [Signal] {
+    public func signals(in indicators: IndicatorCache) -> [Signal] {
+        let bars = indicators.bars
         let b = Indicators.bollinger(bars.close, window: window, k: k)
         let c = bars.close
         let tag = "(\(window),\(fmt(k)))"
@@ -225,7 +228,7 @@ public struct BollingerStrategy: SignalStrategy {
 
 /// MACD momentum: long when the MACD line crosses above its signal line (the histogram turns
 /// positive), short (or flat) when it crosses below. Strict crosses, each one emitted, as for moving averages.
-/// Confidence: `1 − exp(−|Δhistogram| / noise)` with the price noise over `slow` bars.
+/// Confidence: `1 − exp(−|Δhistogram| / noise)` with the price noise (σ of 20 log returns × close).
 /// Reasons: `macd_up(12,26,9)`, `macd_down(12,26,9)`.
 public struct MACDMomentum: SignalStrategy {
     public let fast: Int
@@ -246,17 +249,18 @@ public struct MACDMomentum: SignalStrategy {
     public var name: String { "macd" }
     public var warmUp: Int { slow + signalSpan - 1 }
 
-    public func signals(for bars: BarSeries) -> [Signal] {
+    public func signals(in indicators: IndicatorCache) -> [Signal] {
+        let bars = indicators.bars
         let h = Indicators.macd(bars.close, fast: fast, slow: slow, signal: signalSpan).histogram
-        let noise = priceNoise(bars.close, window: slow)
+        let noise = indicators.noise
         let tag = "(\(fast),\(slow),\(signalSpan))"
+        let upReason = "macd_up\(tag)", downReason = "macd_down\(tag)"
         var emitter = SignalEmitter(bars: bars, strategy: name)
         for i in 1..<max(1, bars.count) {
-            let confidence = decisiveness(abs(h[i] - h[i - 1]) / noise[i])
             if h[i - 1] < 0 && h[i] > 0 {
-                emitter.emit(.long, at: i, confidence: confidence, repeating: true, reason: "macd_up\(tag)")
+                emitter.emit(.long, at: i, confidence: decisiveness(abs(h[i] - h[i - 1]) / noise[i]), repeating: true, reason: upReason)
             } else if h[i - 1] > 0 && h[i] < 0 {
-                emitter.emit(allowShort ? .short : .flat, at: i, confidence: confidence, repeating: true, reason: "macd_down\(tag)")
+                emitter.emit(allowShort ? .short : .flat, at: i, confidence: decisiveness(abs(h[i] - h[i - 1]) / noise[i]), repeating: true, reason: downReason)
             }
         }
         return emitter.out
@@ -269,7 +273,7 @@ public struct MACDMomentum: SignalStrategy {
 /// `window` bars, short (with `allowShort`) when it falls below their lowest low; a long goes flat
 /// when the close falls below the lowest low of the previous `exitWindow` bars (a short above the
 /// highest high). Confidence of an entry: `1 − exp(−excess / noise)`, the distance beyond the
-/// channel in units of the price noise over `window` bars; exits carry confidence 1.
+/// channel in units of the price noise (σ of 20 log returns × close); exits carry confidence 1.
 /// Reasons: `donchian_up(20)`, `donchian_down(20)`, `donchian_exit(10)`.
 public struct DonchianBreakout: SignalStrategy {
     public let window: Int
@@ -289,19 +293,25 @@ public struct DonchianBreakout: SignalStrategy {
     public var name: String { "donchian" }
     public var warmUp: Int { window }
 
-    public func signals(for bars: BarSeries) -> [Signal] {
+    public func signals(in indicators: IndicatorCache) -> [Signal] {
+        let bars = indicators.bars
         let entry = Indicators.donchian(high: bars.high, low: bars.low, window: window)
         let exit = Indicators.donchian(high: bars.high, low: bars.low, window: exitWindow)
-        let noise = priceNoise(bars.close, window: window)
+        let noise = indicators.noise
         let c = bars.close
         var emitter = SignalEmitter(bars: bars, strategy: name)
+        let upReason = "donchian_up(\(window))", downReason = "donchian_down(\(window))", exitReason = "donchian_exit(\(exitWindow))"
         for i in 1..<max(1, bars.count) where entry.upper[i - 1].isFinite {
             if c[i] > entry.upper[i - 1] {
-                emitter.emit(.long, at: i, confidence: decisiveness((c[i] - entry.upper[i - 1]) / noise[i]), reason: "donchian_up(\(window))")
+                if emitter.current != .long {
+                    emitter.emit(.long, at: i, confidence: decisiveness((c[i] - entry.upper[i - 1]) / noise[i]), reason: upReason)
+                }
             } else if c[i] < entry.lower[i - 1] && allowShort {
-                emitter.emit(.short, at: i, confidence: decisiveness((entry.lower[i - 1] - c[i]) / noise[i]), reason: "donchian_down(\(window))")
+                if emitter.current != .short {
+                    emitter.emit(.short, at: i, confidence: decisiveness((entry.lower[i - 1] - c[i]) / noise[i]), reason: downReason)
+                }
             } else if (emitter.current == .long && c[i] < exit.lower[i - 1]) || (emitter.current == .short && c[i] > exit.upper[i - 1]) {
-                emitter.emit(.flat, at: i, confidence: 1, reason: "donchian_exit(\(exitWindow))")
+                emitter.emit(.flat, at: i, confidence: 1, reason: exitReason)
             }
         }
         return emitter.out
@@ -345,10 +355,11 @@ public struct CompositeStrategy: SignalStrategy {
     public var name: String { "composite" }
     public var warmUp: Int { members.map(\.warmUp).min() ?? 0 }
 
-    public func signals(for bars: BarSeries) -> [Signal] {
-        // Merge the members' signals by bar (stable in member order).
+    public func signals(in indicators: IndicatorCache) -> [Signal] {
+        let bars = indicators.bars
+        // Merge the members' signals by bar (stable in member order); members share the indicator columns.
         var events: [(member: Int, signal: Signal)] = []
-        for (m, strategy) in members.enumerated() { events += strategy.signals(for: bars).map { (m, $0) } }
+        for (m, strategy) in members.enumerated() { events += strategy.signals(in: indicators).map { (m, $0) } }
         events.sort { $0.signal.bar != $1.signal.bar ? $0.signal.bar < $1.signal.bar : $0.member < $1.member }
         let total = weights.reduce(0, +)
         var stance = [(direction: TargetDirection, confidence: Double, bar: Int)?](repeating: nil, count: members.count)

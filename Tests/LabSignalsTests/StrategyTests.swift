@@ -21,9 +21,18 @@ func summary(_ s: [Signal]) -> [String] { s.map { "\($0.direction.label)@\($0.ba
         let signals = try MovingAverageCross(fast: 1, slow: 2).signals(for: bars)
         #expect(summary(signals) == ["long@3", "short@5"])
         #expect(signals[0].reason == "sma_cross_up(1,2)" && signals[1].reason == "sma_cross_down(1,2)")
-        // Confidence at bar 3: gap −0.5 → +0.5 over noise = close 2 × sample σ of (ln ½, ln 2) = 2·√2·ln 2.
-        let noise = 2 * 2.0.squareRoot() * log(2.0)
-        #expect(same(signals[0].confidence, 1 - exp(-1 / noise)))
+        // Confidence: the gap moves by 1 over the crossing bar, the noise (20-bar σ) is still in its warm-up.
+        #expect(signals[0].confidence == 0)
+        // With the noise defined: closes alternating ×1.01, ÷1.01 cross every bar (fast 1, slow 2). The
+        // 20 log returns ±a (a = ln 1.01) have sample σ = a·√(20/19); the gap f − s = (xᵢ − xᵢ₋₁)/2.
+        var p = 100.0
+        let zigzag = (0..<30).map { i -> Double in p = i % 2 == 0 ? p * 1.01 : p / 1.01; return p }
+        let z = try MovingAverageCross(fast: 1, slow: 2).signals(for: try dailyBars(zigzag))
+        let last = z.last!
+        #expect(last.bar == 29 && last.direction == .short)
+        let gapChange = ((zigzag[29] - zigzag[28]) - (zigzag[28] - zigzag[27])) / 2
+        let noise = log(1.01) * (20.0 / 19).squareRoot() * zigzag[29]
+        #expect(same(last.confidence, 1 - exp(-abs(gapChange) / noise), rel: 1e-9))
         // Long-only: the cross down goes flat.
         #expect(summary(try MovingAverageCross(fast: 1, slow: 2, allowShort: false).signals(for: bars)) == ["long@3", "flat@5"])
     }
@@ -83,8 +92,9 @@ func summary(_ s: [Signal]) -> [String] { s.map { "\($0.direction.label)@\($0.ba
         let name: String
         let script: [(Int, TargetDirection, Double)]
         var warmUp: Int { 0 }
-        func signals(for bars: BarSeries) -> [Signal] {
-            script.map { Signal(bar: $0.0, timestamp: bars.timestamps[$0.0], symbol: bars.symbol, direction: $0.1, confidence: $0.2, strategy: name, reason: name) }
+        func signals(in indicators: IndicatorCache) -> [Signal] {
+            let bars = indicators.bars
+            return script.map { Signal(bar: $0.0, timestamp: bars.timestamps[$0.0], symbol: bars.symbol, direction: $0.1, confidence: $0.2, strategy: name, reason: name) }
         }
     }
 

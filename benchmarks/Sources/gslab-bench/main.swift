@@ -12,6 +12,8 @@ import Foundation
 import LabCore
 import LabData
 import LabExecution
+import LabSignals
+import LabMetrics
 import LabStress
 
 /// Keeps the optimiser from discarding results.
@@ -127,7 +129,8 @@ do {
                     // on top of the one shared read-only dataset.
                     var targets = [TargetDirection?](repeating: nil, count: bars.count)
                     for k in stride(from: w, to: combos.count, by: workers) {
-                        SweepSupport.smaCross(bars.close, fast: combos[k].0, slow: combos[k].1, longShort: false, into: &targets)
+                        let strategy = try! MovingAverageCross(fast: combos[k].0, slow: combos[k].1, allowShort: false)
+                        bars.close.withUnsafeBufferPointer { c in targets.withUnsafeMutableBufferPointer { strategy.fillTargets(c, into: $0) } }
                         results.set(k, (try? simulator.run(bars, targets: targets, recordEquity: false).finalEquity) ?? .nan)
                     }
                 }
@@ -147,11 +150,15 @@ do {
         var result: ExecutionSimulator.Result?
         // Timed like backtesting.py's `run`: indicators, signals, simulation, full equity curve and trades.
         let t = try best(5) {
+            // The crossover alone, as backtesting.py's SmaCross computes it (no confidence or filters).
+            let strategy = try MovingAverageCross(fast: 10, slow: 20)
             var targets = [TargetDirection?](repeating: nil, count: bars.count)
-            SweepSupport.smaCross(bars.close, fast: 10, slow: 20, longShort: true, into: &targets)
+            bars.close.withUnsafeBufferPointer { c in targets.withUnsafeMutableBufferPointer { strategy.fillTargets(c, into: $0) } }
             result = try simulator.run(bars, targets: targets, start: 20)
         }
         print("backtest \(t) \(bars.count) \(result!.equity.last!) \(result!.trades.count)")
+    case "signals":
+        try SignalsBenchmark.run(path: args[2], symbol: args[3], runs: Int(args[4]) ?? 5)
     case "vmath":
         var rng = SeededRNG(seed: 1)
         let x = (0..<4_000_000).map { _ in 1 + 0.01 * rng.nextUniform() }
@@ -175,60 +182,6 @@ do {
 } catch {
     FileHandle.standardError.write(Data("gslab-bench: \(error)\n".utf8))
     exit(2)
-}
-
-/// Moving averages and crossover targets for the sweep benchmark (the signal engine's job once it exists).
-enum SweepSupport {
-    /// A running mean over the last `window` values, NaN until the window is full; the sum is
-    /// re-computed at the first full window and every `window` values after, so rounding cannot drift.
-    struct RollingMean {
-        let window: Int
-        let scale: Double
-        var sum = 0.0
-        var sinceResum: Int
-
-        init(window: Int) {
-            self.window = window
-            self.scale = 1 / Double(window)
-            self.sinceResum = window
-        }
-
-        /// The mean ending at `x[i]`; call for i = 0, 1, 2, … in order.
-        @inline(__always)
-        mutating func next(_ x: UnsafeBufferPointer<Double>, _ i: Int) -> Double {
-            if i < window - 1 {
-                sum += x[i]
-                return .nan
-            }
-            if sinceResum == window {
-                sum = 0
-                for j in (i - window + 1)...i { sum += x[j] }
-                sinceResum = 0
-            } else {
-                sum += x[i] - x[i - window]
-            }
-            sinceResum += 1
-            return sum * scale
-        }
-    }
-
-    /// SMA-crossover targets in one pass (backtesting.py's `crossover`: strictly below then strictly
-    /// above): long on a cross up; on a cross down short (`longShort`) or flat.
-    static func smaCross(_ x: [Double], fast: Int, slow: Int, longShort: Bool, into targets: inout [TargetDirection?]) {
-        let down: TargetDirection = longShort ? .short : .flat
-        var fastMean = RollingMean(window: fast), slowMean = RollingMean(window: slow)
-        x.withUnsafeBufferPointer { x in
-            targets.withUnsafeMutableBufferPointer { t in
-                var previousFast = Double.nan, previousSlow = Double.nan
-                for i in 0..<x.count {
-                    let f = fastMean.next(x, i), s = slowMean.next(x, i)
-                    t[i] = i == 0 ? nil : (previousFast < previousSlow && f > s ? .long : (previousSlow < previousFast && s > f ? down : nil))
-                    previousFast = f
-                    previousSlow = s
-                }
-            }
-        }
-    }
 }
 
 /// Per-combination results written by the sweep workers (each writes only its own slots).

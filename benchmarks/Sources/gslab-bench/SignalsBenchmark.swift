@@ -1,0 +1,80 @@
+import Foundation
+import LabCore
+import LabData
+import LabMetrics
+import LabSignals
+
+/// `gslab-bench signals FILE SYMBOL RUNS`: each indicator over the series (one line per indicator:
+/// `indicator NAME SECONDS BARS`), then the whole signal pipeline — one strategy, quality,
+/// calibration, five filter rules, outcomes at three horizons, monitoring and anomaly detection
+/// (`pipeline NAME SECONDS BARS SIGNALS`).
+enum SignalsBenchmark {
+    static func run(path: String, symbol: String, runs: Int) throws {
+        // Each indicator over ROWS bars (ns per bar), then the whole signal pipeline: one strategy,
+        // quality, calibration, five filter rules, outcomes at three horizons and monitoring.
+        let bars = try HDF5BarStore.read(path, symbol: symbol).series
+        let n = bars.count
+        var out = [Double](repeating: 0, count: n), out2 = out, out3 = out, out4 = out
+        var session = [Int64](repeating: 0, count: n)
+        for i in 0..<n { session[i] = bars.localDayNumber(at: i) }
+        func time(_ name: String, _ body: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void) {
+            let t = best(runs) {
+                bars.close.withUnsafeBufferPointer { c in out.withUnsafeMutableBufferPointer { body(c, $0) } }
+                blackHole(out)
+            }
+            print("indicator \(name) \(t) \(n)")
+        }
+        time("sma_20") { Indicators.sma($0, window: 20, into: $1) }
+        time("ema_20") { Indicators.ema($0, span: 20, into: $1) }
+        time("wma_20") { Indicators.wma($0, window: 20, into: $1) }
+        time("rsi_14") { Indicators.rsi($0, window: 14, into: $1) }
+        time("macd_12_26_9") { c, line in out2.withUnsafeMutableBufferPointer { s in out3.withUnsafeMutableBufferPointer { h in Indicators.macd(c, fast: 12, slow: 26, signal: 9, line: line, signal: s, histogram: h) } } }
+        time("bollinger_20_2") { c, lower in
+            out2.withUnsafeMutableBufferPointer { m in out3.withUnsafeMutableBufferPointer { u in out4.withUnsafeMutableBufferPointer { b in
+                Indicators.bollinger(c, window: 20, k: 2, lower: lower, middle: m, upper: u, percentB: b) } } }
+        }
+        time("atr_14") { c, o in bars.high.withUnsafeBufferPointer { h in bars.low.withUnsafeBufferPointer { l in Indicators.atr(high: h, low: l, close: c, window: 14, into: o) } } }
+        time("volatility_20") { Indicators.rollingVolatility($0, window: 20, periodsPerYear: bars.periodsPerYear, into: $1) }
+        time("zscore_20") { Indicators.zScore($0, window: 20, into: $1) }
+        time("donchian_20") { _, upper in
+            bars.high.withUnsafeBufferPointer { h in bars.low.withUnsafeBufferPointer { l in out2.withUnsafeMutableBufferPointer { m in out3.withUnsafeMutableBufferPointer { lo in
+                Indicators.donchian(high: h, low: l, window: 20, upper: upper, middle: m, lower: lo) } } } }
+        }
+        time("vwap_session") { c, o in
+            bars.high.withUnsafeBufferPointer { h in bars.low.withUnsafeBufferPointer { l in bars.volume.withUnsafeBufferPointer { v in session.withUnsafeBufferPointer { s in
+                Indicators.sessionVWAP(high: h, low: l, close: c, volume: v, session: s, into: o) } } } }
+        }
+        time("roc_10") { Indicators.rateOfChange($0, window: 10, into: $1) }
+        var risk = RiskAdjuster()
+        risk.volatilityCeiling = 0.5
+        let pipeline = try SignalPipeline(
+            strategy: try MovingAverageCross(fast: 10, slow: 30),
+            filters: try SignalFilterChain([
+                .marketHours(calendar: .nyse, preMarketMinutes: 0, postMarketMinutes: 0), .volume(minimum: 0, relative: 0.5, window: 20),
+                .risk(risk), .confidence(minimum: 0.1), .coolDown(bars: 5),
+            ]))
+        var signalCount = 0
+        let t = try best(runs) {
+            let run = try pipeline.run(bars)
+            let outcomes = run.outcomes[5]!
+            let monitoring = SignalMonitoring(outcomes: outcomes, horizon: 5)
+            let anomalies = SignalAnomalyDetector().detect(signalBars: run.signals.map(\.bar), confidences: run.signals.map(\.confidence), outcomes: outcomes)
+            signalCount = run.signals.count
+            blackHole((run, monitoring, anomalies))
+        }
+        print("pipeline sma_cross_full \(t) \(n) \(signalCount)")
+        // Where the pipeline's time goes, stage by stage.
+        let strategy = pipeline.strategy
+        var raw: [Signal] = []
+        print("stage strategy \(best(runs) { raw = strategy.signals(for: bars) }) \(n)")
+        var model: SignalQualityModel?
+        print("stage quality_model \(try best(runs) { model = try SignalQualityModel(bars: bars, lookback: strategy.warmUp) }) \(n)")
+        print("stage quality_score \(best(runs) { for k in raw.indices { raw[k].quality = model!.quality(of: raw[k]) } }) \(n)")
+        print("stage calibrate \(best(runs) { blackHole(pipeline.calibrator!.calibrate(raw, close: bars.close)) }) \(n)")
+        print("stage filters \(best(runs) { blackHole(pipeline.filters.apply(raw, bars: bars)) }) \(n)")
+        var outcomes: [SignalOutcome] = []
+        print("stage outcomes_x3 \(best(runs) { for h in [1, 5, 20] { outcomes = SignalOutcomes.compute(raw, close: bars.close, horizon: h) } }) \(n)")
+        print("stage monitoring \(best(runs) { blackHole(SignalMonitoring(outcomes: outcomes, horizon: 20)) }) \(n)")
+        print("stage anomalies \(best(runs) { blackHole(SignalAnomalyDetector().detect(signalBars: raw.map(\.bar), confidences: raw.map(\.confidence), outcomes: outcomes)) }) \(n)")
+    }
+}
