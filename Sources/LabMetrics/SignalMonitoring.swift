@@ -59,7 +59,7 @@ public struct SignalMonitoring: Sendable, Equatable, Codable {
 
     /// Monitoring of `outcomes` (any order; sorted by resolution bar inside) at `horizon`.
     public init(outcomes input: [SignalOutcome], horizon: Int, settings: Settings = Settings()) {
-        let o = input.sorted { $0.resolvedBar != $1.resolvedBar ? $0.resolvedBar < $1.resolvedBar : $0.bar < $1.bar }
+        let o = inResolutionOrder(input)
         let n = o.count
         self.horizon = horizon
         outcomes = n
@@ -121,14 +121,16 @@ public struct SignalMonitoring: Sendable, Equatable, Codable {
 
     /// 1-based ranks with ties sharing their average rank.
     static func ranks(_ x: [Double]) -> [Double] {
-        let order = x.indices.sorted { x[$0] < x[$1] }
+        // Sort (value, index) pairs: contiguous keys, no indirection in the comparisons.
+        var pairs = x.enumerated().map { (value: $0.element, index: $0.offset) }
+        pairs.sort { $0.value < $1.value || ($0.value == $1.value && $0.index < $1.index) }
         var r = [Double](repeating: 0, count: x.count)
         var i = 0
-        while i < order.count {
+        while i < pairs.count {
             var j = i
-            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
+            while j + 1 < pairs.count && pairs[j + 1].value == pairs[i].value { j += 1 }
             let average = Double(i + j) / 2 + 1
-            for k in i...j { r[order[k]] = average }
+            for k in i...j { r[pairs[k].index] = average }
             i = j + 1
         }
         return r
@@ -204,7 +206,7 @@ public struct SignalAnomalyDetector: Sendable, Equatable {
         }
         func close(_ kind: Anomaly.Kind) { open[kind] = nil }
 
-        let o = input.sorted { $0.resolvedBar != $1.resolvedBar ? $0.resolvedBar < $1.resolvedBar : $0.bar < $1.bar }
+        let o = inResolutionOrder(input)
         // Hit-rate collapse and P&L drawdown, over outcomes in resolution order.
         var hitsBefore = 0, hitsInWindow = 0
         var cumulative = 0.0, peak = 0.0, peakIndex = -1
@@ -280,4 +282,12 @@ public struct SignalAnomalyDetector: Sendable, Equatable {
         close(.signalRateBurst)
         return found.sorted { $0.firstBar != $1.firstBar ? $0.firstBar < $1.firstBar : $0.kind.rawValue < $1.kind.rawValue }
     }
+}
+
+/// Outcomes ordered by resolution bar, then signal bar (returned as they are when already ordered,
+/// as the outcomes of one horizon are).
+func inResolutionOrder(_ o: [SignalOutcome]) -> [SignalOutcome] {
+    func before(_ a: SignalOutcome, _ b: SignalOutcome) -> Bool { a.resolvedBar != b.resolvedBar ? a.resolvedBar < b.resolvedBar : a.bar < b.bar }
+    for k in o.indices.dropFirst() where before(o[k], o[k - 1]) { return o.sorted(by: before) }
+    return o
 }

@@ -31,18 +31,13 @@ public final class IndicatorCache {
     /// annualised; multiply by `sqrt(bars.periodsPerYear)` for an annual figure). Warm-up: `window`.
     public func volatility(_ window: Int) -> [Double] {
         column("volatility_\(window)") {
-            Indicators.map(logReturns) { r, out in Indicators.forEachMoment(r, window: window, ddof: 1) { i, _, sd in out[i] = sd } }
+            Indicators.map(logReturns) { Indicators.volatility(ofReturns: $0, window: window, scale: 1, into: $1) }
         }
     }
 
     /// Price noise: ``volatility(_:)`` over 20 bars times the close, in price units — the yardstick
-    /// of the crossing strategies' confidence.
-    public var noise: [Double] {
-        column("noise_20") {
-            let v = volatility(20)
-            return Indicators.map(bars.close) { c, out in for i in 0..<c.count { out[i] = v[i] * c[i] } }
-        }
-    }
+    /// of the crossing strategies' confidence. Read at the bars that need it (no column).
+    public var noise: PriceNoise { PriceNoise(volatility: volatility(20), close: bars.close) }
 
     /// Simple moving average of the close.
     public func sma(_ window: Int) -> [Double] { column("sma_\(window)") { Indicators.sma(bars.close, window: window) } }
@@ -52,22 +47,28 @@ public final class IndicatorCache {
     public func rsi(_ window: Int) -> [Double] { column("rsi_\(window)") { Indicators.rsi(bars.close, window: window) } }
     /// Rate of change of the close (fraction).
     public func rateOfChange(_ window: Int) -> [Double] { column("roc_\(window)") { Indicators.rateOfChange(bars.close, window: window) } }
-    /// Mean volume of the `window` bars *before* each bar (NaN until there are `window` of them).
-    public func priorVolumeMean(_ window: Int) -> [Double] {
-        column("prior_volume_\(window)") {
-            let m = Indicators.sma(bars.volume, window: window)
-            return Indicators.map(m) { m, out in
-                guard m.count > 0 else { return }
-                out[0] = .nan
-                for i in 1..<m.count { out[i] = m[i - 1] }
+    /// Simple moving average of the volume (the mean volume of the `window` bars *before* bar i
+    /// is element i − 1).
+    public func volumeMean(_ window: Int) -> [Double] { column("volume_sma_\(window)") { Indicators.sma(bars.volume, window: window) } }
+    /// The MACD line, EMA(fast) − EMA(slow) of the close (NaN until the slow EMA's warm-up ends),
+    /// in one pass.
+    public func macdLine(fast: Int, slow: Int) -> [Double] {
+        column("macd_line_\(fast)_\(slow)") {
+            Indicators.map(bars.close) { c, out in
+                var f = ExponentialMean(span: fast), s = ExponentialMean(span: slow)
+                for i in 0..<c.count {
+                    let a = f.next(c[i]), b = s.next(c[i])
+                    out[i] = a - b
+                }
             }
         }
     }
-    /// The MACD line (EMA(fast) − EMA(slow) of the close).
-    public func macdLine(fast: Int, slow: Int) -> [Double] {
-        column("macd_line_\(fast)_\(slow)") {
-            let f = ema(fast), s = ema(slow)
-            return Indicators.map(f) { f, out in for i in 0..<f.count { out[i] = f[i] - s[i] } }
-        }
-    }
+}
+
+/// The price noise at a bar: the 20-bar volatility of log returns times the close.
+public struct PriceNoise {
+    let volatility: [Double]
+    let close: [Double]
+    /// Noise at bar `i`, price units (NaN during the warm-up).
+    public subscript(i: Int) -> Double { volatility[i] * close[i] }
 }

@@ -92,25 +92,29 @@ public enum Indicators {
     /// are no losses, 50 when the window had no change at all. Warm-up: `window`.
     public static func rsi(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
         check(x.count, out.count, window, "rsi")
-        let inv = 1 / Double(window)
+        let inv = 1 / Double(window), keep = 1 - 1 / Double(window)
         var avgGain = 0.0, avgLoss = 0.0
         var changes = 0
-        var previous = Double.nan
+        var previous = Double.nan  // the last finite value
         for i in 0..<x.count {
             let v = x[i]
-            guard v.isFinite else { out[i] = .nan; continue }
-            defer { previous = v }
-            guard previous.isFinite else { out[i] = .nan; continue }
             let delta = v - previous
+            guard delta.isFinite else {  // the first value, or a missing one: no change to count
+                out[i] = .nan
+                if v.isFinite { previous = v }
+                continue
+            }
+            previous = v
             let gain = max(delta, 0), loss = max(-delta, 0)
             changes += 1
-            if changes <= window {
+            if changes > window {
+                // avg + (x − avg)/n written as avg·(1 − 1/n) + x/n: two dependent operations per bar.
+                avgGain = avgGain * keep + gain * inv
+                avgLoss = avgLoss * keep + loss * inv
+            } else {
                 avgGain += gain * inv
                 avgLoss += loss * inv
                 if changes < window { out[i] = .nan; continue }
-            } else {
-                avgGain += (gain - avgGain) * inv
-                avgLoss += (loss - avgLoss) * inv
             }
             out[i] = relativeStrength(avgGain, avgLoss)
         }
@@ -169,14 +173,15 @@ public enum Indicators {
     ) {
         check(x.count, mean.count, window, "rolling_std")
         precondition(std.count == x.count, "rolling_std: output buffer has \(std.count) slots for \(x.count) inputs")
-        forEachMoment(x, window: window, ddof: ddof) { i, m, sd in
+        forEachMoment(x, window: window, ddof: ddof) { i, m, variance in
             mean[i] = m
-            std[i] = sd
+            std[i] = variance.squareRoot()
         }
     }
 
-    /// The rolling-moment loop shared by ``rollingMoments``, ``bollinger`` and ``zScore``: calls
-    /// `body(i, mean, std)` for every bar (NaN, NaN during the warm-up and around missing values).
+    /// The rolling-moment loop shared by ``rollingMoments``, ``bollinger``, ``zScore`` and the
+    /// volatilities: calls `body(i, mean, variance)` for every bar (NaN, NaN during the warm-up and
+    /// around missing values; the variance is clamped at 0).
     @inline(__always)
     static func forEachMoment(
         _ x: UnsafeBufferPointer<Double>, window: Int, ddof: Int, _ body: (Int, Double, Double) -> Void
@@ -204,10 +209,10 @@ public enum Indicators {
                 let old = x[i - window]
                 let previousMean = m
                 m += (v - old) * inv
-                m2 = max(0, m2 + (v - old) * (v - m + old - previousMean))
+                m2 += (v - old) * (v - m + old - previousMean)
                 sinceExact += 1
             }
-            body(i, m, (m2 * invDivisor).squareRoot())
+            body(i, m, max(0, m2 * invDivisor))
         }
     }
 
@@ -220,8 +225,8 @@ public enum Indicators {
         upper: UnsafeMutableBufferPointer<Double>, percentB: UnsafeMutableBufferPointer<Double>
     ) {
         precondition(lower.count == x.count && middle.count == x.count && upper.count == x.count && percentB.count == x.count)
-        forEachMoment(x, window: window, ddof: 0) { i, m, sd in
-            let band = k * sd
+        forEachMoment(x, window: window, ddof: 0) { i, m, variance in
+            let band = k * variance.squareRoot()
             middle[i] = m
             upper[i] = m + band
             lower[i] = m - band
@@ -234,7 +239,7 @@ public enum Indicators {
     public static func zScore(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
         precondition(window >= 2, "zscore: window must be ≥ 2")
         precondition(out.count == x.count, "zscore: output buffer has \(out.count) slots for \(x.count) inputs")
-        forEachMoment(x, window: window, ddof: 1) { i, m, sd in out[i] = sd > 0 ? (x[i] - m) / sd : .nan }
+        forEachMoment(x, window: window, ddof: 1) { i, m, variance in out[i] = variance > 0 ? (x[i] - m) / variance.squareRoot() : .nan }
     }
 
     /// Rolling volatility: the sample standard deviation (ddof 1) of the last `window` log returns
@@ -250,8 +255,15 @@ public enum Indicators {
         let returns = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
         defer { returns.deallocate() }
         logReturns(x, into: returns)
-        let scale = periodsPerYear.squareRoot()
-        forEachMoment(UnsafeBufferPointer(returns), window: window, ddof: 1) { i, _, sd in out[i] = sd * scale }
+        volatility(ofReturns: UnsafeBufferPointer(returns), window: window, scale: periodsPerYear.squareRoot(), into: out)
+    }
+
+    /// `scale` × the rolling sample standard deviation of `returns` (variances first, then the
+    /// square roots in a separate loop the compiler vectorises).
+    static func volatility(ofReturns returns: UnsafeBufferPointer<Double>, window: Int, scale: Double, into out: UnsafeMutableBufferPointer<Double>) {
+        forEachMoment(returns, window: window, ddof: 1) { i, _, variance in out[i] = variance }
+        let s2 = scale * scale
+        for i in 0..<out.count { out[i] = (out[i] * s2).squareRoot() }
     }
 
     /// Log returns `ln(xᵢ / xᵢ₋₁)` (NaN at bar 0 and where a price is not positive), through the
@@ -301,15 +313,49 @@ public enum Indicators {
     /// including bar i, `middle` = their mean. O(1) per bar (see ``rollingExtreme(_:window:greatest:into:)``).
     /// Warm-up: `window − 1`. (A breakout rule compares a close with the channel of the bar before.)
     public static func donchian(
-        high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>, window: Int,
+        high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>, window w: Int,
         upper: UnsafeMutableBufferPointer<Double>, middle: UnsafeMutableBufferPointer<Double>,
         lower: UnsafeMutableBufferPointer<Double>
     ) {
-        check(high.count, upper.count, window, "donchian")
+        check(high.count, upper.count, w, "donchian")
         precondition(low.count == high.count && middle.count == high.count && lower.count == high.count)
-        rollingExtreme(high, window: window, greatest: true, into: upper)
-        rollingExtreme(low, window: window, greatest: false, into: lower)
-        for i in 0..<high.count { middle[i] = (upper[i] + lower[i]) / 2 }
+        // Both extremes in the same two passes: block suffixes backwards into scratch, then
+        // prefixes forwards; a bar with a missing high or low blanks its windows.
+        let n = high.count
+        let suffixHigh = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        let suffixLow = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        defer { suffixHigh.deallocate(); suffixLow.deallocate() }
+        var start = 0
+        while start < n {
+            let end = min(start + w, n)
+            var hi = -Double.infinity, lo = Double.infinity
+            for j in stride(from: end - 1, through: start, by: -1) {
+                let h = high[j], l = low[j]
+                hi = max(hi, h.isFinite ? h : -.infinity)
+                lo = min(lo, l.isFinite ? l : .infinity)
+                suffixHigh[j] = hi
+                suffixLow[j] = lo
+            }
+            start = end
+        }
+        var hi = -Double.infinity, lo = Double.infinity
+        var clean = 0, position = 0
+        for i in 0..<n {
+            let h = high[i], l = low[i]
+            if position == 0 { hi = -.infinity; lo = .infinity }
+            hi = max(hi, h.isFinite ? h : -.infinity)
+            lo = min(lo, l.isFinite ? l : .infinity)
+            clean = h.isFinite && l.isFinite ? clean + 1 : 0
+            var u = Double.nan, d = Double.nan
+            if clean >= w {
+                u = position == w - 1 ? hi : max(suffixHigh[i - w + 1], hi)
+                d = position == w - 1 ? lo : min(suffixLow[i - w + 1], lo)
+            }
+            upper[i] = u
+            lower[i] = d
+            middle[i] = (u + d) / 2
+            position = position == w - 1 ? 0 : position + 1
+        }
     }
 
     /// Rolling maximum (`greatest`) or minimum of the last `window` values. Warm-up: `window − 1`.
@@ -548,9 +594,13 @@ extension Indicators {
 
     /// ``donchian(high:low:window:upper:middle:lower:)`` on arrays.
     public static func donchian(high: [Double], low: [Double], window: Int) -> (upper: [Double], middle: [Double], lower: [Double]) {
-        let upper = rollingExtreme(high, window: window, greatest: true)
-        let lower = rollingExtreme(low, window: window, greatest: false)
-        return (upper, zip(upper, lower).map { ($0 + $1) / 2 }, lower)
+        var middle = [Double](repeating: 0, count: high.count), lower = middle
+        let upper = map(high) { h, u in
+            low.withUnsafeBufferPointer { l in
+                middle.withUnsafeMutableBufferPointer { m in lower.withUnsafeMutableBufferPointer { donchian(high: h, low: l, window: window, upper: u, middle: m, lower: $0) } }
+            }
+        }
+        return (upper, middle, lower)
     }
 
     /// ``sessionVWAP(high:low:close:volume:session:into:)`` on arrays.

@@ -122,13 +122,11 @@ public struct SignalFilterChain: Sendable {
     /// The same, reading (and filling) shared indicator columns.
     public func apply(_ signals: [Signal], indicators: IndicatorCache) -> (passed: [Signal], stats: [FilterRuleStats]) {
         let bars = indicators.bars
-        var volatility: [Double]?
-        for case let .risk(r) in rules where volatility == nil {
-            let scale = bars.periodsPerYear.squareRoot()
-            volatility = indicators.volatility(r.volatilityWindow).map { $0 * scale }
-        }
+        var volatility: [Double] = []  // per bar, not annualised
+        for case let .risk(r) in rules where volatility.isEmpty { volatility = indicators.volatility(r.volatilityWindow) }
+        let annualise = bars.periodsPerYear.squareRoot()
         var volumeMeans: [Int: [Double]] = [:]
-        for case let .volume(_, relative, window) in rules where relative > 0 { volumeMeans[window] = indicators.priorVolumeMean(window) }
+        for case let .volume(_, relative, window) in rules where relative > 0 { volumeMeans[window] = indicators.volumeMean(window) }
         var sessions = SessionCursor()
         var stats = rules.map { FilterRuleStats(rule: $0.name) }
         var passed: [Signal] = []
@@ -148,9 +146,9 @@ public struct SignalFilterChain: Sendable {
                 case let .marketHours(calendar, pre, post):
                     reason = sessions.check(bars, bar: s.bar, calendar: calendar, pre: pre, post: post)
                 case let .volume(minimum, relative, window):
-                    reason = s.direction == .flat ? nil : volumeCheck(bars.volume[s.bar], minimum, relative, volumeMeans[window]?[s.bar] ?? .nan)
+                    reason = s.direction == .flat ? nil : volumeCheck(bars.volume[s.bar], minimum, relative, s.bar > 0 ? volumeMeans[window]?[s.bar - 1] ?? .nan : .nan)
                 case let .risk(r):
-                    reason = adjust(&s, r, volatility: volatility![s.bar], drawdown: paper.drawdown, stats: &stats[k])
+                    reason = adjust(&s, r, volatility: volatility[s.bar] * annualise, drawdown: paper.drawdown, stats: &stats[k])
                 case let .coolDown(bars):
                     reason = s.direction != .flat && lastEntryBar != Int.min && s.bar - lastEntryBar < bars ? "cool_down" : nil
                 }
@@ -194,11 +192,9 @@ public struct SignalFilterChain: Sendable {
 }
 
 /// The market-hours check with the answers that do not change from bar to bar cached: the UTC
-/// offset per 15-minute slot (time-zone transitions fall on quarter hours) and the session of the
-/// current local day.
+/// offset until the zone's next transition and the session of the current local day.
 struct SessionCursor {
-    private var slot = Int64.min
-    private var offset: Int64 = 0
+    private var zone = TimeZoneOffsets.Cursor()
     private var day = Int64.min
     private var trading = false
     private var closeMinute = 0
@@ -208,15 +204,7 @@ struct SessionCursor {
     mutating func check(_ bars: BarSeries, bar i: Int, calendar: TradingCalendar, pre: Int, post: Int) -> String? {
         let t = bars.timestamps[i]
         let intraday = bars.frequency?.isIntraday ?? false
-        let quarter = 15 * CivilTime.nanosPerMinute
-        if intraday {
-            let s = t >= 0 ? t / quarter : (t - quarter + 1) / quarter
-            if s != slot {
-                slot = s
-                offset = Int64(TimeZoneOffsets.secondsFromUTC(calendar.timezone, at: t)) * CivilTime.nanosPerSecond
-            }
-        }
-        let local = intraday ? t + offset : t
+        let local = intraday ? t + Int64(zone.secondsFromUTC(calendar.timezone, at: t)) * CivilTime.nanosPerSecond : t
         let d = CivilTime.dayNumber(local)
         if d != day {
             day = d

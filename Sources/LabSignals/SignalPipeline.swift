@@ -37,7 +37,9 @@ public struct SignalPipeline: Sendable {
         let indicators = IndicatorCache(bars)
         var raw = strategy.signals(in: indicators)
         let quality = try SignalQualityModel(indicators: indicators, flagged: flagged, lookback: strategy.warmUp, weights: qualityWeights)
-        for k in raw.indices { raw[k].quality = quality.quality(of: raw[k]) }
+        raw.withUnsafeMutableBufferPointer { signals in
+            for k in signals.indices { signals[k].quality = quality.score(quality.components(bar: signals[k].bar, direction: signals[k].direction)) }
+        }
         if let calibrator { raw = calibrator.calibrate(raw, close: bars.close) }
         let (passed, stats) = filters.apply(raw, indicators: indicators)
         var outcomes: [Int: [SignalOutcome]] = [:]

@@ -44,7 +44,6 @@ public struct SignalQualityModel: Sendable {
     private let macdLine: [Double]
     private let rsi: [Double]
     private let trendMean: [Double]
-    private let roc: [Double]
     private let shortNoise: [Double]
     private let longNoise: [Double]
     private let close: [Double]
@@ -75,11 +74,10 @@ public struct SignalQualityModel: Sendable {
         macdLine = indicators.macdLine(fast: 12, slow: 26)
         rsi = indicators.rsi(14)
         trendMean = indicators.sma(50)
-        roc = indicators.rateOfChange(20)
         shortNoise = indicators.volatility(20)
         longNoise = indicators.volatility(100)
         volume = bars.volume
-        volumeMean = indicators.priorVolumeMean(20)
+        volumeMean = indicators.volumeMean(20)
         flaggedBefore = flagged.map { f in
             var prefix = [Int32](repeating: 0, count: f.count + 1)
             for i in f.indices { prefix[i + 1] = prefix[i] + (f[i] ? 1 : 0) }
@@ -98,17 +96,23 @@ public struct SignalQualityModel: Sendable {
             dq = 1
         }
         let vol: Double
-        let mv = volumeMean[i]
+        let mv = i > 0 ? volumeMean[i - 1] : .nan  // the 20 bars before
         if mv.isNaN { vol = 0.5 } else if mv <= 0 { vol = 1 } else { vol = min(1, max(0, volume[i] / mv)) }
         guard direction != .flat else { return Components(agreement: 1, trend: 1, volatility: 1, dataQuality: dq, volume: vol) }
         let d = Double(direction.rawValue)
         var votes = 0.0, agree = 0.0
-        for v in [macdLine[i], rsi[i] - 50, close[i] - trendMean[i], roc[i]] where v.isFinite && v != 0 {
+        @inline(__always) func vote(_ v: Double) {
+            guard v.isFinite, v != 0 else { return }
             votes += 1
             agree += (v > 0) == (d > 0) ? 1 : 0
         }
+        vote(macdLine[i])
+        vote(rsi[i] - 50)
+        vote(close[i] - trendMean[i])
+        let roc = i >= 20 ? close[i] / close[i - 20] - 1 : .nan
+        vote(roc)
         let agreement = votes == 0 ? 0.5 : agree / votes
-        let t = d * roc[i] / (shortNoise[i] * Double(20).squareRoot())
+        let t = d * roc / (shortNoise[i] * Double(20).squareRoot())
         let trend = t.isFinite ? min(1, max(0, t / 2)) : 0.5
         let ratio = longNoise[i] / shortNoise[i]
         let volatility = ratio.isFinite ? min(1, max(0, ratio)) : (shortNoise[i] == 0 ? 1 : 0.5)

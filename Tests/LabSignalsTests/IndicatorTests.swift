@@ -210,15 +210,21 @@ let nan = Double.nan
         #expect(same(Indicators.rollingVolatility(cut, window: 20, periodsPerYear: 252), prefix(Indicators.rollingVolatility(c, window: 20, periodsPerYear: 252)), rel: 0))
     }
 
-    @Test func rollingExtremeMatchesBruteForce() {
+    @Test func rollingExtremesMatchBruteForce() {
         var rng = SeededRNG(seed: 4)
-        let x = (0..<5000).map { _ in rng.nextUniform() }
+        var x = (0..<5000).map { _ in rng.nextUniform() }
+        x[2500] = .nan
+        let y = x.map { $0 - 1 }
         for window in [1, 2, 7, 64] {
-            let fast = Indicators.rollingExtreme(x, window: window, greatest: true)
-            let slow = Indicators.rollingExtreme(x, window: window, greatest: false)
-            for i in (window - 1)..<x.count {
-                #expect(fast[i] == x[(i - window + 1)...i].max()!)
-                #expect(slow[i] == x[(i - window + 1)...i].min()!)
+            let highest = Indicators.rollingExtreme(x, window: window, greatest: true)
+            let lowest = Indicators.rollingExtreme(y, window: window, greatest: false)
+            let channel = Indicators.donchian(high: x, low: y, window: window)
+            for i in 0..<x.count {
+                let range = max(0, i - window + 1)...i
+                let full = i >= window - 1 && !x[range].contains { $0.isNaN }
+                #expect(same(highest[i], full ? x[range].max()! : nan, rel: 0))
+                #expect(same(lowest[i], full ? y[range].min()! : nan, rel: 0))
+                #expect(same(channel.upper[i], highest[i], rel: 0) && same(channel.lower[i], lowest[i], rel: 0))
             }
         }
     }
