@@ -194,17 +194,27 @@ public struct SignalAnomalyDetector: Sendable, Equatable {
     public func detect(signalBars: [Int], confidences: [Double], outcomes input: [SignalOutcome]) -> [Anomaly] {
         precondition(signalBars.count == confidences.count)
         var found: [Anomaly] = []
-        var open: [Anomaly.Kind: Int] = [:]  // index in `found` of the stretch still being extended
+        // Index in `found` of the stretch of each kind still being extended (−1: none), by kind ordinal.
+        var open = [-1, -1, -1, -1]
+        func slot(_ kind: Anomaly.Kind) -> Int {
+            switch kind {
+            case .hitRateCollapse: 0
+            case .confidenceDrift: 1
+            case .signalRateBurst: 2
+            case .pnlDrawdown: 3
+            }
+        }
         func flag(_ kind: Anomaly.Kind, _ bar: Int, _ value: Double, _ threshold: Double, worse: (Double, Double) -> Bool) {
-            if let i = open[kind] {
+            let i = open[slot(kind)]
+            if i >= 0 {
                 found[i].lastBar = bar
                 if worse(value, found[i].value) { found[i].value = value; found[i].threshold = threshold }
             } else {
                 found.append(Anomaly(kind: kind, firstBar: bar, lastBar: bar, value: value, threshold: threshold))
-                open[kind] = found.count - 1
+                open[slot(kind)] = found.count - 1
             }
         }
-        func close(_ kind: Anomaly.Kind) { open[kind] = nil }
+        func close(_ kind: Anomaly.Kind) { open[slot(kind)] = -1 }
 
         let o = inResolutionOrder(input)
         // Hit-rate collapse and P&L drawdown, over outcomes in resolution order.

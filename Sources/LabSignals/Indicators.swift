@@ -93,6 +93,10 @@ public enum Indicators {
     public static func rsi(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
         check(x.count, out.count, window, "rsi")
         let inv = 1 / Double(window), keep = 1 - 1 / Double(window)
+        // Pass 1 keeps the average gain in `out` and the average loss in `loss`; pass 2 divides
+        // (vectorised, off the recursion's critical path).
+        let averageLoss = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
+        defer { averageLoss.deallocate() }
         var avgGain = 0.0, avgLoss = 0.0
         var changes = 0
         var previous = Double.nan  // the last finite value
@@ -101,11 +105,14 @@ public enum Indicators {
             let delta = v - previous
             guard delta.isFinite else {  // the first value, or a missing one: no change to count
                 out[i] = .nan
+                averageLoss[i] = .nan
                 if v.isFinite { previous = v }
                 continue
             }
             previous = v
-            let gain = max(delta, 0), loss = max(-delta, 0)
+            // max(Δ, 0) and max(−Δ, 0) without a branch on the sign (exact: x + x and /2 are exact).
+            let size = abs(delta)
+            let gain = (delta + size) * 0.5, loss = (size - delta) * 0.5
             changes += 1
             if changes > window {
                 // avg + (x − avg)/n written as avg·(1 − 1/n) + x/n: two dependent operations per bar.
@@ -114,16 +121,19 @@ public enum Indicators {
             } else {
                 avgGain += gain * inv
                 avgLoss += loss * inv
-                if changes < window { out[i] = .nan; continue }
+                if changes < window { out[i] = .nan; averageLoss[i] = .nan; continue }
             }
-            out[i] = relativeStrength(avgGain, avgLoss)
+            out[i] = avgGain
+            averageLoss[i] = avgLoss
         }
+        for i in 0..<x.count { out[i] = relativeStrength(out[i], averageLoss[i]) }
     }
 
-    /// `100 − 100 / (1 + gain/loss)`, written `100·gain / (gain + loss)` (one division); 50 when both are 0.
+    /// `100 − 100 / (1 + gain/loss)`, written `100·gain / (gain + loss)` (one division); 50 when
+    /// both are 0; NaN stays NaN.
     @inline(__always) static func relativeStrength(_ gain: Double, _ loss: Double) -> Double {
         let total = gain + loss
-        return total > 0 ? 100 * gain / total : 50
+        return total == 0 ? 50 : 100 * gain / total
     }
 
     /// MACD: `line = EMA(fast) − EMA(slow)`, `signal = EMA(line, signalSpan)` (seeded with the first
@@ -258,12 +268,9 @@ public enum Indicators {
         volatility(ofReturns: UnsafeBufferPointer(returns), window: window, scale: periodsPerYear.squareRoot(), into: out)
     }
 
-    /// `scale` × the rolling sample standard deviation of `returns` (variances first, then the
-    /// square roots in a separate loop the compiler vectorises).
+    /// `scale` × the rolling sample standard deviation of `returns`.
     static func volatility(ofReturns returns: UnsafeBufferPointer<Double>, window: Int, scale: Double, into out: UnsafeMutableBufferPointer<Double>) {
-        forEachMoment(returns, window: window, ddof: 1) { i, _, variance in out[i] = variance }
-        let s2 = scale * scale
-        for i in 0..<out.count { out[i] = (out[i] * s2).squareRoot() }
+        forEachMoment(returns, window: window, ddof: 1) { i, _, variance in out[i] = variance.squareRoot() * scale }
     }
 
     /// Log returns `ln(xᵢ / xᵢ₋₁)` (NaN at bar 0 and where a price is not positive), through the
@@ -272,7 +279,12 @@ public enum Indicators {
         precondition(out.count == x.count)
         guard !x.isEmpty else { return }
         out[0] = 1
-        for i in 1..<x.count { out[i] = x[i] > 0 && x[i - 1] > 0 ? x[i] / x[i - 1] : .nan }
+        // Branch-free so the division vectorises: a non-positive price makes the ratio NaN.
+        for i in 1..<x.count {
+            let a = x[i], b = x[i - 1]
+            let valid = (a > 0 ? 1 : 0) & (b > 0 ? 1 : 0)
+            out[i] = valid == 1 ? a / b : .nan
+        }
         VectorMath.log(out)
         out[0] = .nan
     }

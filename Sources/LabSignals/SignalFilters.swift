@@ -119,89 +119,136 @@ public struct SignalFilterChain: Sendable {
         apply(signals, indicators: IndicatorCache(bars))
     }
 
+    /// Why a rule rejected a signal (the keys of ``FilterRuleStats/reasons``).
+    enum Rejection: String, CaseIterable {
+        case belowThreshold = "below_threshold", closedDay = "closed_day", outsideSession = "outside_session"
+        case belowAbsolute = "below_absolute", belowRelative = "below_relative", belowMinimumScale = "below_minimum_scale"
+        case coolDown = "cool_down"
+    }
+
+    /// A rule with what it reads resolved once per run (no strings or lookups in the signal loop).
+    enum Check {
+        case confidence(Double)
+        case marketHours(cursor: Int, pre: Int, post: Int)
+        case volume(minimum: Double, relative: Double, means: Int)
+        case risk(RiskAdjuster, volatility: Int)
+        case coolDown(Int)
+    }
+
     /// The same, reading (and filling) shared indicator columns.
     public func apply(_ signals: [Signal], indicators: IndicatorCache) -> (passed: [Signal], stats: [FilterRuleStats]) {
         let bars = indicators.bars
-        var volatility: [Double] = []  // per bar, not annualised
-        for case let .risk(r) in rules where volatility.isEmpty { volatility = indicators.volatility(r.volatilityWindow) }
+        var columns: [[Double]] = []  // volume means and volatilities the checks read
+        var sessions: [SessionCursor] = []
+        let checks: [Check] = rules.map { rule in
+            switch rule {
+            case let .confidence(m): return .confidence(m)
+            case let .marketHours(calendar, pre, post):
+                sessions.append(SessionCursor(calendar: calendar))
+                return .marketHours(cursor: sessions.count - 1, pre: pre, post: post)
+            case let .volume(minimum, relative, window):
+                columns.append(relative > 0 ? indicators.volumeMean(window) : [])
+                return .volume(minimum: minimum, relative: relative, means: columns.count - 1)
+            case let .risk(r):
+                columns.append(indicators.volatility(r.volatilityWindow))
+                return .risk(r, volatility: columns.count - 1)
+            case let .coolDown(n): return .coolDown(n)
+            }
+        }
         let annualise = bars.periodsPerYear.squareRoot()
-        var volumeMeans: [Int: [Double]] = [:]
-        for case let .volume(_, relative, window) in rules where relative > 0 { volumeMeans[window] = indicators.volumeMean(window) }
-        var sessions = SessionCursor()
-        var stats = rules.map { FilterRuleStats(rule: $0.name) }
+        let reasons = Rejection.allCases
+        var evaluated = [Int](repeating: 0, count: checks.count), passedCount = evaluated, adjusted = evaluated
+        var rejected = [[Int]](repeating: [Int](repeating: 0, count: reasons.count), count: checks.count)
         var passed: [Signal] = []
         passed.reserveCapacity(signals.count)
         var lastEntryBar = Int.min
         // Paper equity of the passed signals, marked up to the current signal's bar.
         var paper = PaperEquity()
+        let volume = bars.volume
         for var s in signals {
             paper.advance(to: s.bar, close: bars.close)
+            let entry = s.direction != .flat
             var accepted = true
-            for k in rules.indices {
-                stats[k].evaluated += 1
-                let reason: String?
-                switch rules[k] {
+            for k in checks.indices {
+                evaluated[k] += 1
+                var reason: Rejection?
+                switch checks[k] {
                 case let .confidence(minimum):
-                    reason = s.direction != .flat && s.confidence < minimum ? "below_threshold" : nil
-                case let .marketHours(calendar, pre, post):
-                    reason = sessions.check(bars, bar: s.bar, calendar: calendar, pre: pre, post: post)
-                case let .volume(minimum, relative, window):
-                    reason = s.direction == .flat ? nil : volumeCheck(bars.volume[s.bar], minimum, relative, s.bar > 0 ? volumeMeans[window]?[s.bar - 1] ?? .nan : .nan)
-                case let .risk(r):
-                    reason = adjust(&s, r, volatility: volatility[s.bar] * annualise, drawdown: paper.drawdown, stats: &stats[k])
-                case let .coolDown(bars):
-                    reason = s.direction != .flat && lastEntryBar != Int.min && s.bar - lastEntryBar < bars ? "cool_down" : nil
+                    if entry && s.confidence < minimum { reason = .belowThreshold }
+                case let .marketHours(cursor, pre, post):
+                    reason = sessions[cursor].check(bars, bar: s.bar, pre: pre, post: post)
+                case let .volume(minimum, relative, means):
+                    guard entry else { break }
+                    let v = volume[s.bar]
+                    if v < minimum {
+                        reason = .belowAbsolute
+                    } else if relative > 0 && s.bar > 0 {
+                        let mean = columns[means][s.bar - 1]
+                        if mean.isFinite && v < relative * mean { reason = .belowRelative }
+                    }
+                case let .risk(r, column):
+                    guard entry else { break }
+                    switch adjust(&s, r, volatility: columns[column][s.bar] * annualise, drawdown: paper.drawdown) {
+                    case .none: break
+                    case .adjusted: adjusted[k] += 1
+                    case .rejected: reason = .belowMinimumScale
+                    }
+                case let .coolDown(n):
+                    if entry && lastEntryBar != Int.min && s.bar - lastEntryBar < n { reason = .coolDown }
                 }
                 if let reason {
-                    stats[k].rejected += 1
-                    stats[k].reasons[reason, default: 0] += 1
+                    rejected[k][reasons.firstIndex(of: reason)!] += 1
                     accepted = false
                     break
                 }
-                stats[k].passed += 1
+                passedCount[k] += 1
             }
             guard accepted else { continue }
-            if s.direction != .flat { lastEntryBar = s.bar }
+            if entry { lastEntryBar = s.bar }
             paper.position = s.sign * s.sizeScale
             passed.append(s)
+        }
+        let stats = rules.indices.map { k in
+            var st = FilterRuleStats(rule: rules[k].name)
+            st.evaluated = evaluated[k]
+            st.passed = passedCount[k]
+            st.adjusted = adjusted[k]
+            for (j, reason) in reasons.enumerated() where rejected[k][j] > 0 { st.reasons[reason.rawValue] = rejected[k][j] }
+            st.rejected = rejected[k].reduce(0, +)
+            return st
         }
         return (passed, stats)
     }
 
-    private func volumeCheck(_ v: Double, _ minimum: Double, _ relative: Double, _ mean: Double) -> String? {
-        if v < minimum { return "below_absolute" }
-        if relative > 0, mean.isFinite, v < relative * mean { return "below_relative" }
-        return nil
-    }
+    enum RiskOutcome { case none, adjusted, rejected }
 
-    /// The risk adjuster on one entry (exits pass untouched).
-    private func adjust(_ s: inout Signal, _ r: RiskAdjuster, volatility sigma: Double, drawdown: Double, stats: inout FilterRuleStats) -> String? {
-        guard s.direction != .flat else { return nil }
+    /// The risk adjuster on one entry.
+    private func adjust(_ s: inout Signal, _ r: RiskAdjuster, volatility sigma: Double, drawdown: Double) -> RiskOutcome {
         var scale = 1.0
         if sigma.isFinite, sigma > r.volatilityCeiling { scale *= r.volatilityCeiling / sigma }
         if drawdown > r.drawdownLimit { scale *= r.drawdownFactor }
         let size = min(r.maxExposure, s.sizeScale * scale)
-        if size < r.minimumScale { return "below_minimum_scale" }
-        if scale < 1 || size != s.sizeScale {
-            stats.adjusted += 1
-            s.confidence *= scale
-            s.sizeScale = size
-        }
-        return nil
+        if size < r.minimumScale { return .rejected }
+        guard scale < 1 || size != s.sizeScale else { return .none }
+        s.confidence *= scale
+        s.sizeScale = size
+        return .adjusted
     }
 }
-
 /// The market-hours check with the answers that do not change from bar to bar cached: the UTC
 /// offset until the zone's next transition and the session of the current local day.
 struct SessionCursor {
+    let calendar: TradingCalendar
     private var zone = TimeZoneOffsets.Cursor()
     private var day = Int64.min
     private var trading = false
     private var closeMinute = 0
 
-    /// nil when bar `i` is inside a session of `calendar`, else `closed_day` or `outside_session`.
+    init(calendar: TradingCalendar) { self.calendar = calendar }
+
+    /// nil when bar `i` is inside a session of `calendar`, else why not.
     /// Bar timestamps label the start of the bar; daily bars are checked by date only.
-    mutating func check(_ bars: BarSeries, bar i: Int, calendar: TradingCalendar, pre: Int, post: Int) -> String? {
+    mutating func check(_ bars: BarSeries, bar i: Int, pre: Int, post: Int) -> SignalFilterChain.Rejection? {
         let t = bars.timestamps[i]
         let intraday = bars.frequency?.isIntraday ?? false
         let local = intraday ? t + Int64(zone.secondsFromUTC(calendar.timezone, at: t)) * CivilTime.nanosPerSecond : t
@@ -211,10 +258,10 @@ struct SessionCursor {
             trading = calendar.isTradingDay(d)
             closeMinute = calendar.isHalfDay(d) ? (calendar.halfDayCloseMinute ?? calendar.sessionCloseMinute) : calendar.sessionCloseMinute
         }
-        guard trading else { return "closed_day" }
+        guard trading else { return .closedDay }
         guard intraday else { return nil }
         let minute = Int((local - d * CivilTime.nanosPerDay) / CivilTime.nanosPerMinute)
-        return minute >= calendar.sessionOpenMinute - pre && minute < closeMinute + post ? nil : "outside_session"
+        return minute >= calendar.sessionOpenMinute - pre && minute < closeMinute + post ? nil : .outsideSession
     }
 }
 

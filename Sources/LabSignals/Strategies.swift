@@ -66,12 +66,16 @@ public struct MovingAverageCross: SignalStrategy {
         var emitter = SignalEmitter(bars: bars, strategy: name)
         let down: TargetDirection = allowShort ? .short : .flat
         let upReason = "\(name)_up(\(fast),\(slow))", downReason = "\(name)_down(\(fast),\(slow))"
-        for i in 1..<max(1, bars.count) {
-            let up = f[i - 1] < s[i - 1] && f[i] > s[i]
-            let dn = s[i - 1] < f[i - 1] && s[i] > f[i]
-            guard up || dn else { continue }
-            let z = abs((f[i] - s[i]) - (f[i - 1] - s[i - 1])) / noise[i]
-            emitter.emit(up ? .long : down, at: i, confidence: decisiveness(z), repeating: true, reason: up ? upReason : downReason)
+        f.withUnsafeBufferPointer { f in
+            s.withUnsafeBufferPointer { s in
+                for i in 1..<max(1, f.count) {
+                    let up = f[i - 1] < s[i - 1] && f[i] > s[i]
+                    let dn = s[i - 1] < f[i - 1] && s[i] > f[i]
+                    guard up || dn else { continue }
+                    let z = abs((f[i] - s[i]) - (f[i - 1] - s[i - 1])) / noise[i]
+                    emitter.emit(up ? .long : down, at: i, confidence: decisiveness(z), repeating: true, reason: up ? upReason : downReason)
+                }
+            }
         }
         return emitter.out
     }
