@@ -121,19 +121,51 @@ public struct SignalMonitoring: Sendable, Equatable, Codable {
 
     /// 1-based ranks with ties sharing their average rank.
     static func ranks(_ x: [Double]) -> [Double] {
-        // Sort (value, index) pairs: contiguous keys, no indirection in the comparisons.
-        var pairs = x.enumerated().map { (value: $0.element, index: $0.offset) }
-        pairs.sort { $0.value < $1.value || ($0.value == $1.value && $0.index < $1.index) }
+        let order = RadixSort.order(x)
         var r = [Double](repeating: 0, count: x.count)
         var i = 0
-        while i < pairs.count {
+        while i < order.count {
             var j = i
-            while j + 1 < pairs.count && pairs[j + 1].value == pairs[i].value { j += 1 }
+            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
             let average = Double(i + j) / 2 + 1
-            for k in i...j { r[pairs[k].index] = average }
+            for k in i...j { r[order[k]] = average }
             i = j + 1
         }
         return r
+    }
+}
+
+/// Stable least-significant-digit radix sort of doubles (8 passes of 8 bits over order-preserving
+/// integer keys): O(n), no comparisons, so ranking tens of thousands of outcomes stays cheap.
+enum RadixSort {
+    /// Indices of `x` in ascending order of value (ties in index order; −0 before +0).
+    static func order(_ x: [Double]) -> [Int] {
+        let n = x.count
+        // Flip the sign bit of positives and every bit of negatives: unsigned order = numeric order.
+        var keys = x.map { v -> UInt64 in
+            let b = v.bitPattern
+            return b >> 63 == 1 ? ~b : b | (1 << 63)
+        }
+        var index = Array(0..<n)
+        var keys2 = keys, index2 = index
+        var counts = [Int](repeating: 0, count: 256)
+        for pass in 0..<8 {
+            let shift = UInt64(pass * 8)
+            for k in 0..<256 { counts[k] = 0 }
+            for key in keys { counts[Int((key >> shift) & 255)] += 1 }
+            if counts.contains(n) { continue }  // every key has the same digit: nothing moves
+            var total = 0
+            for k in 0..<256 { let c = counts[k]; counts[k] = total; total += c }
+            for j in 0..<n {
+                let digit = Int((keys[j] >> shift) & 255)
+                keys2[counts[digit]] = keys[j]
+                index2[counts[digit]] = index[j]
+                counts[digit] += 1
+            }
+            swap(&keys, &keys2)
+            swap(&index, &index2)
+        }
+        return index
     }
 }
 

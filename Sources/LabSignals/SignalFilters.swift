@@ -277,10 +277,15 @@ struct PaperEquity {
     mutating func advance(to target: Int, close: [Double]) {
         guard target > bar else { return }
         if position != 0 {
-            for i in (bar + 1)...target {
-                let r = close[i] / close[i - 1] - 1
-                if r.isFinite { equity *= 1 + position * r }
-                if equity > peak { peak = equity }
+            close.withUnsafeBufferPointer { c in
+                var e = equity, p = peak
+                for i in (bar + 1)...target {
+                    let r = c[i] / c[i - 1] - 1
+                    e *= r.isFinite ? 1 + position * r : 1
+                    p = e > p ? e : p
+                }
+                equity = e
+                peak = p
             }
         }
         bar = target

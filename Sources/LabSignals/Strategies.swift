@@ -69,10 +69,12 @@ public struct MovingAverageCross: SignalStrategy {
         f.withUnsafeBufferPointer { f in
             s.withUnsafeBufferPointer { s in
                 for i in 1..<max(1, f.count) {
-                    let up = f[i - 1] < s[i - 1] && f[i] > s[i]
-                    let dn = s[i - 1] < f[i - 1] && s[i] > f[i]
-                    guard up || dn else { continue }
+                    // Branch-free test (the sign of f − s flips about every twentieth bar at random):
+                    // bit 0 a cross up, bit 1 a cross down.
+                    let code = crossing(f[i - 1], s[i - 1], f[i], s[i])
+                    guard code != 0 else { continue }
                     let z = abs((f[i] - s[i]) - (f[i - 1] - s[i - 1])) / noise[i]
+                    let up = code == 1
                     emitter.emit(up ? .long : down, at: i, confidence: decisiveness(z), repeating: true, reason: up ? upReason : downReason)
                 }
             }
@@ -98,15 +100,26 @@ public struct MovingAverageCross: SignalStrategy {
     private func crosses(
         _ n: Int, into targets: UnsafeMutableBufferPointer<TargetDirection?>, _ averages: (Int) -> (Double, Double)
     ) {
-        let down: TargetDirection = allowShort ? .short : .flat
-        var previousFast = Double.nan, previousSlow = Double.nan
-        for i in 0..<n {
-            let (f, s) = averages(i)
-            targets[i] = previousFast < previousSlow && f > s ? .long : (previousSlow < previousFast && s > f ? down : nil)
-            previousFast = f
-            previousSlow = s
+        let table: [TargetDirection?] = [nil, .long, allowShort ? .short : .flat, nil]
+        table.withUnsafeBufferPointer { table in
+            var previousFast = Double.nan, previousSlow = Double.nan
+            for i in 0..<n {
+                let (f, s) = averages(i)
+                targets[i] = table[crossing(previousFast, previousSlow, f, s)]
+                previousFast = f
+                previousSlow = s
+            }
         }
     }
+}
+
+/// backtesting.py's `crossover` both ways, without branches: 1 when `fast` crosses above `slow`
+/// (strictly below on the bar before, strictly above now), 2 when it crosses below, else 0
+/// (NaN compares false, so no cross during a warm-up).
+@inline(__always) func crossing(_ fastBefore: Double, _ slowBefore: Double, _ fast: Double, _ slow: Double) -> Int {
+    let up = (fastBefore < slowBefore ? 1 : 0) & (fast > slow ? 1 : 0)
+    let down = (slowBefore < fastBefore ? 1 : 0) & (slow > fast ? 1 : 0)
+    return up | (down << 1)
 }
 
 // MARK: - RSI mean reversion

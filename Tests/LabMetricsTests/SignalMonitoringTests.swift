@@ -88,3 +88,16 @@ func outcome(_ bar: Int, _ confidence: Double, _ signedReturn: Double, horizon: 
         #expect(found.isEmpty, "\(found)")
     }
 }
+
+@Suite struct RadixSortTests {
+    @Test func ordersLikeASortIncludingNegativesAndTies() {
+        var rng = SeededRNG(seed: 12)
+        var x = (0..<3000).map { _ in (rng.nextUniform() - 0.5) * 1e3 }
+        x += [0, -0.0, 1e-300, -1e-300, .infinity, -.infinity, 5, 5, 5]
+        let order = RadixSort.order(x)
+        let expected = x.indices.sorted { x[$0] < x[$1] || (x[$0] == x[$1] && ($0 < $1)) }
+        // Equal values may differ only in the ±0 pair.
+        #expect(order.map { x[$0] } == expected.map { x[$0] })
+        #expect(Set(order) == Set(x.indices))
+    }
+}

@@ -9,14 +9,14 @@ import LabSignals
 /// calibration, five filter rules, outcomes at three horizons, monitoring and anomaly detection
 /// (`pipeline NAME SECONDS BARS SIGNALS`).
 enum SignalsBenchmark {
-    static func run(path: String, symbol: String, runs: Int) throws {
+    static func run(path: String, symbol: String, runs: Int, pipelineOnly: Bool = false) throws {
         // Each indicator over ROWS bars (ns per bar), then the whole signal pipeline: one strategy,
         // quality, calibration, five filter rules, outcomes at three horizons and monitoring.
         let bars = try HDF5BarStore.read(path, symbol: symbol).series
         let n = bars.count
         var out = [Double](repeating: 0, count: n), out2 = out, out3 = out, out4 = out
-        var session = [Int64](repeating: 0, count: n)
-        for i in 0..<n { session[i] = bars.localDayNumber(at: i) }
+        var session = [Int64](repeating: 0, count: pipelineOnly ? 0 : n)
+        for i in session.indices { session[i] = bars.localDayNumber(at: i) }
         func time(_ name: String, _ body: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void) {
             let t = best(runs) {
                 bars.close.withUnsafeBufferPointer { c in out.withUnsafeMutableBufferPointer { body(c, $0) } }
@@ -24,6 +24,7 @@ enum SignalsBenchmark {
             }
             print("indicator \(name) \(t) \(n)")
         }
+        if !pipelineOnly {
         time("sma_20") { Indicators.sma($0, window: 20, into: $1) }
         time("ema_20") { Indicators.ema($0, span: 20, into: $1) }
         time("wma_20") { Indicators.wma($0, window: 20, into: $1) }
@@ -45,6 +46,7 @@ enum SignalsBenchmark {
                 Indicators.sessionVWAP(high: h, low: l, close: c, volume: v, session: s, into: o) } } } }
         }
         time("roc_10") { Indicators.rateOfChange($0, window: 10, into: $1) }
+        }
         var risk = RiskAdjuster()
         risk.volatilityCeiling = 0.5
         let pipeline = try SignalPipeline(
@@ -63,6 +65,7 @@ enum SignalsBenchmark {
             blackHole((run, monitoring, anomalies))
         }
         print("pipeline sma_cross_full \(t) \(n) \(signalCount)")
+        if pipelineOnly { return }
         // Where the pipeline's time goes, stage by stage.
         let strategy = pipeline.strategy
         var raw: [Signal] = []

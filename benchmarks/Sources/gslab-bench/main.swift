@@ -158,7 +158,7 @@ do {
         }
         print("backtest \(t) \(bars.count) \(result!.equity.last!) \(result!.trades.count)")
     case "signals":
-        try SignalsBenchmark.run(path: args[2], symbol: args[3], runs: Int(args[4]) ?? 5)
+        try SignalsBenchmark.run(path: args[2], symbol: args[3], runs: Int(args[4]) ?? 5, pipelineOnly: args.count > 5 && args[5] == "pipeline")
     case "vmath":
         var rng = SeededRNG(seed: 1)
         let x = (0..<4_000_000).map { _ in 1 + 0.01 * rng.nextUniform() }
