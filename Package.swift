@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "gslab",
             dependencies: [
-                "LabCore", "LabData", "LabStress", "LabReport",
+                "LabCore", "LabData", "LabStress", "LabSignals", "LabExecution", "LabMetrics", "LabReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
