@@ -12,7 +12,10 @@ import LabCore
 ///   always forecasting the observed hit rate p̄ (a useful forecaster beats it);
 /// - `reliability`: 10 equal confidence bins with count, mean confidence and realised hit rate;
 ///   `calibrationError` (ECE) = Σ (count/n) · |hit rate − mean confidence| over the bins;
-/// - `rollingHitRate`: hit rate of the last `window` resolved outcomes, at each resolution bar;
+/// - rolling performance over the last `window` resolved outcomes, at each resolution bar once
+///   `window` have resolved: `rollingHitRate`, `rollingMeanReturn` (signed), `rollingBrier`; and
+///   `blockInformationCoefficient`, the IC of each consecutive block of `window` outcomes (at the
+///   block's last resolution bar: a rank correlation needs a sort, so it is taken per block);
 /// - `needsRecalibration`: with at least `minimumOutcomes` outcomes, ECE above `maxCalibrationError`
 ///   or a Brier score worse than the baseline — the retraining flag of the report;
 /// - realised P&L: count, sum and mean over the outcomes that were traded.
@@ -46,6 +49,9 @@ public struct SignalMonitoring: Sendable, Equatable, Codable {
     public var reliability: [ReliabilityBin]
     /// (resolution bar, hit rate of the last `window` outcomes) once `window` have resolved.
     public var rollingHitRate: [RollingPoint]
+    public var rollingMeanReturn: [RollingPoint]
+    public var rollingBrier: [RollingPoint]
+    public var blockInformationCoefficient: [RollingPoint]
     public var needsRecalibration: Bool
     public var tradedOutcomes: Int
     public var realisedPnL: Double
@@ -89,14 +95,33 @@ public struct SignalMonitoring: Sendable, Equatable, Codable {
         }
         reliability = bins
         calibrationError = n > 0 ? ece : .nan
-        var rolling: [RollingPoint] = []
-        var inWindow = 0
+        let w = settings.window
+        var hitRates: [RollingPoint] = [], means: [RollingPoint] = [], briers: [RollingPoint] = [], blocks: [RollingPoint] = []
+        var hitSum = 0.0, returnSum = 0.0, brierSum = 0.0
+        func brier(_ x: SignalOutcome) -> Double { (x.confidence - (x.hit ? 1 : 0)) * (x.confidence - (x.hit ? 1 : 0)) }
         for (k, x) in o.enumerated() {
-            inWindow += x.hit ? 1 : 0
-            if k >= settings.window { inWindow -= o[k - settings.window].hit ? 1 : 0 }
-            if k + 1 >= settings.window { rolling.append(RollingPoint(bar: x.resolvedBar, value: Double(inWindow) / Double(settings.window))) }
+            hitSum += x.hit ? 1 : 0
+            returnSum += x.signedReturn
+            brierSum += brier(x)
+            if k >= w {
+                let old = o[k - w]
+                hitSum -= old.hit ? 1 : 0
+                returnSum -= old.signedReturn
+                brierSum -= brier(old)
+            }
+            guard k + 1 >= w else { continue }
+            hitRates.append(RollingPoint(bar: x.resolvedBar, value: hitSum / Double(w)))
+            means.append(RollingPoint(bar: x.resolvedBar, value: returnSum / Double(w)))
+            briers.append(RollingPoint(bar: x.resolvedBar, value: max(0, brierSum) / Double(w)))
+            if (k + 1) % w == 0 {
+                let block = o[(k + 1 - w)...k]
+                blocks.append(RollingPoint(bar: x.resolvedBar, value: Self.spearman(block.map(\.confidence), block.map(\.signedReturn))))
+            }
         }
-        rollingHitRate = rolling
+        rollingHitRate = hitRates
+        rollingMeanReturn = means
+        rollingBrier = briers
+        blockInformationCoefficient = blocks
         needsRecalibration = n >= settings.minimumOutcomes && (calibrationError > settings.maxCalibrationError || brierScore > baselineBrier)
         let traded = o.compactMap(\.realisedPnL)
         tradedOutcomes = traded.count

@@ -26,6 +26,15 @@ func outcome(_ bar: Int, _ confidence: Double, _ signedReturn: Double, horizon: 
         #expect(m.reliability[0].count == 0 && m.reliability[0].hitRate.isNaN)
         #expect(m.rollingHitRate.map(\.value) == [0.5, 0, 0.5])
         #expect(m.rollingHitRate.map(\.bar) == [2, 3, 4])
+        // Window 2: mean signed returns (0.02 − 0.01)/2, (−0.01 − 0.03)/2, (−0.03 + 0.01)/2; Brier (0.01 + 0.64)/2, …
+        let means = m.rollingMeanReturn.map(\.value), briers = m.rollingBrier.map(\.value)
+        #expect(zip(means, [0.005, -0.02, -0.01]).allSatisfy { abs($0 - $1) < 1e-15 })
+        #expect(zip(briers, [0.325, 0.365, 0.125]).allSatisfy { abs($0 - $1) < 1e-15 })
+        // Blocks of 2 are too short for a rank correlation: NaN at each block's end.
+        #expect(m.blockInformationCoefficient.map(\.bar) == [2, 4] && m.blockInformationCoefficient.allSatisfy { $0.value.isNaN })
+        var wide = settings
+        wide.window = 4
+        #expect(SignalMonitoring(outcomes: o, horizon: 1, settings: wide).blockInformationCoefficient.map(\.value) == [m.informationCoefficient])
         #expect(m.needsRecalibration)  // ECE 0.4 > 0.1
         #expect(m.tradedOutcomes == 0 && m.meanRealisedPnL.isNaN)
     }
