@@ -67,20 +67,25 @@ public struct SignalMonitoring: Sendable, Equatable, Codable {
     public init(outcomes input: [SignalOutcome], horizon: Int, settings: Settings = Settings()) {
         let o = inResolutionOrder(input)
         let n = o.count
+        // Plain columns once; every figure below is a pass over them.
+        let confidence = o.map(\.confidence), signed = o.map(\.signedReturn), resolved = o.map(\.resolvedBar)
+        let hit = o.map { $0.hit ? 1.0 : 0.0 }
+        let squaredError = (0..<n).map { (confidence[$0] - hit[$0]) * (confidence[$0] - hit[$0]) }
         self.horizon = horizon
         outcomes = n
-        hits = o.filter(\.hit).count
-        hitRate = n > 0 ? Double(hits) / Double(n) : .nan
-        meanSignedReturn = n > 0 ? o.reduce(0) { $0 + $1.signedReturn } / Double(n) : .nan
-        informationCoefficient = Self.spearman(o.map(\.confidence), o.map(\.signedReturn))
-        brierScore = n > 0 ? o.reduce(0) { $0 + ($1.confidence - ($1.hit ? 1 : 0)) * ($1.confidence - ($1.hit ? 1 : 0)) } / Double(n) : .nan
+        let hitTotal = hit.reduce(0, +)
+        hits = Int(hitTotal)
+        hitRate = n > 0 ? hitTotal / Double(n) : .nan
+        meanSignedReturn = n > 0 ? signed.reduce(0, +) / Double(n) : .nan
+        informationCoefficient = Self.spearman(confidence, signed)
+        brierScore = n > 0 ? squaredError.reduce(0, +) / Double(n) : .nan
         baselineBrier = hitRate * (1 - hitRate)
         var bins = (0..<10).map { ReliabilityBin(lower: Double($0) / 10, upper: Double($0 + 1) / 10, count: 0, meanConfidence: 0, hitRate: 0) }
-        for x in o {
-            let b = min(9, max(0, Int(x.confidence * 10)))
+        for k in 0..<n {
+            let b = min(9, max(0, Int(confidence[k] * 10)))
             bins[b].count += 1
-            bins[b].meanConfidence += x.confidence
-            bins[b].hitRate += x.hit ? 1 : 0
+            bins[b].meanConfidence += confidence[k]
+            bins[b].hitRate += hit[k]
         }
         var ece = 0.0
         for b in bins.indices {
@@ -97,25 +102,24 @@ public struct SignalMonitoring: Sendable, Equatable, Codable {
         calibrationError = n > 0 ? ece : .nan
         let w = settings.window
         var hitRates: [RollingPoint] = [], means: [RollingPoint] = [], briers: [RollingPoint] = [], blocks: [RollingPoint] = []
+        let points = max(0, n - w + 1)
+        hitRates.reserveCapacity(points); means.reserveCapacity(points); briers.reserveCapacity(points)
         var hitSum = 0.0, returnSum = 0.0, brierSum = 0.0
-        func brier(_ x: SignalOutcome) -> Double { (x.confidence - (x.hit ? 1 : 0)) * (x.confidence - (x.hit ? 1 : 0)) }
-        for (k, x) in o.enumerated() {
-            hitSum += x.hit ? 1 : 0
-            returnSum += x.signedReturn
-            brierSum += brier(x)
+        for k in 0..<n {
+            hitSum += hit[k]
+            returnSum += signed[k]
+            brierSum += squaredError[k]
             if k >= w {
-                let old = o[k - w]
-                hitSum -= old.hit ? 1 : 0
-                returnSum -= old.signedReturn
-                brierSum -= brier(old)
+                hitSum -= hit[k - w]
+                returnSum -= signed[k - w]
+                brierSum -= squaredError[k - w]
             }
             guard k + 1 >= w else { continue }
-            hitRates.append(RollingPoint(bar: x.resolvedBar, value: hitSum / Double(w)))
-            means.append(RollingPoint(bar: x.resolvedBar, value: returnSum / Double(w)))
-            briers.append(RollingPoint(bar: x.resolvedBar, value: max(0, brierSum) / Double(w)))
+            hitRates.append(RollingPoint(bar: resolved[k], value: hitSum / Double(w)))
+            means.append(RollingPoint(bar: resolved[k], value: returnSum / Double(w)))
+            briers.append(RollingPoint(bar: resolved[k], value: max(0, brierSum) / Double(w)))
             if (k + 1) % w == 0 {
-                let block = o[(k + 1 - w)...k]
-                blocks.append(RollingPoint(bar: x.resolvedBar, value: Self.spearman(block.map(\.confidence), block.map(\.signedReturn))))
+                blocks.append(RollingPoint(bar: resolved[k], value: Self.spearman(Array(confidence[(k + 1 - w)...k]), Array(signed[(k + 1 - w)...k]))))
             }
         }
         rollingHitRate = hitRates
@@ -162,10 +166,14 @@ public struct SignalMonitoring: Sendable, Equatable, Codable {
 
 /// Stable least-significant-digit radix sort of doubles (8 passes of 8 bits over order-preserving
 /// integer keys): O(n), no comparisons, so ranking tens of thousands of outcomes stays cheap.
+/// (NaN is not ordered: callers rank finite values.)
 enum RadixSort {
     /// Indices of `x` in ascending order of value (ties in index order; −0 before +0).
     static func order(_ x: [Double]) -> [Int] {
         let n = x.count
+        // Eight counting passes cost ~4k operations whatever n is: below a few thousand values a
+        // comparison sort is cheaper (same order: value, then index).
+        guard n > 2048 else { return x.indices.sorted { x[$0] < x[$1] || (x[$0] == x[$1] && $0 < $1) } }
         // Flip the sign bit of positives and every bit of negatives: unsigned order = numeric order.
         var keys = x.map { v -> UInt64 in
             let b = v.bitPattern

@@ -1,13 +1,20 @@
 import Foundation
 import LabCore
 
-/// The indicator columns of one series, computed on first use and shared by everything that runs
-/// over that series in one signal run — the strategy, the quality model and the filters — so that
-/// (for example) the 20-bar volatility behind a crossover's confidence, the quality score and the
-/// risk adjuster is computed once.
+/// The indicators of one series for one signal run, shared by the strategy, the quality model and
+/// the filters.
 ///
-/// A reference type holding plain columns; use one per series per run and do not share it between
-/// threads (the runner gives each job its own).
+/// Two kinds of access, chosen by how they are read:
+/// - **columns** (``sma(_:)``, ``ema(_:)``, ``rsi(_:)``, ``macdLine(fast:slow:)``,
+///   ``logReturns``, ``longVolatility(span:)``): computed over every bar on first use and kept,
+///   for indicators a strategy scans bar by bar or that are recursive;
+/// - **values at a bar** (``volatility(_:at:)``, ``noise(at:)``, ``closeMean(_:at:)``,
+///   ``priorVolumeMean(_:at:)``): windowed figures read only at signal bars, computed there from
+///   the window itself (exact two-pass sums), so their cost follows the number of signals, not
+///   the number of bars.
+///
+/// A reference type; use one per series per run and do not share it between threads (the runner
+/// gives each job its own).
 public final class IndicatorCache {
     public let bars: BarSeries
     private var columns: [String: [Double]] = [:]
@@ -22,22 +29,11 @@ public final class IndicatorCache {
         return c
     }
 
-    /// Log returns of the close (NaN at bar 0), see ``Indicators/logReturns(_:into:)``.
-    public var logReturns: [Double] {
-        column("log_returns") { Indicators.map(bars.close) { Indicators.logReturns($0, into: $1) } }
-    }
+    // MARK: Columns
 
-    /// Per-bar volatility: the sample standard deviation of the last `window` log returns (not
-    /// annualised; multiply by `sqrt(bars.periodsPerYear)` for an annual figure). Warm-up: `window`.
-    public func volatility(_ window: Int) -> [Double] {
-        column("volatility_\(window)") {
-            Indicators.map(logReturns) { Indicators.volatility(ofReturns: $0, window: window, scale: 1, into: $1) }
-        }
-    }
-
-    /// Price noise: ``volatility(_:)`` over 20 bars times the close, in price units — the yardstick
-    /// of the crossing strategies' confidence. Read at the bars that need it (no column).
-    public var noise: PriceNoise { PriceNoise(volatility: volatility(20), close: bars.close) }
+    /// Log returns of the close (NaN at bar 0), see ``Indicators/logReturns(_:into:)``. A stored
+    /// property, not a keyed column: it is read at every signal.
+    public private(set) lazy var logReturns: [Double] = Indicators.map(bars.close) { Indicators.logReturns($0, into: $1) }
 
     /// Simple moving average of the close.
     public func sma(_ window: Int) -> [Double] { column("sma_\(window)") { Indicators.sma(bars.close, window: window) } }
@@ -45,11 +41,7 @@ public final class IndicatorCache {
     public func ema(_ span: Int) -> [Double] { column("ema_\(span)") { Indicators.ema(bars.close, span: span) } }
     /// Wilder's RSI of the close.
     public func rsi(_ window: Int) -> [Double] { column("rsi_\(window)") { Indicators.rsi(bars.close, window: window) } }
-    /// Rate of change of the close (fraction).
-    public func rateOfChange(_ window: Int) -> [Double] { column("roc_\(window)") { Indicators.rateOfChange(bars.close, window: window) } }
-    /// Simple moving average of the volume (the mean volume of the `window` bars *before* bar i
-    /// is element i − 1).
-    public func volumeMean(_ window: Int) -> [Double] { column("volume_sma_\(window)") { Indicators.sma(bars.volume, window: window) } }
+
     /// The MACD line, EMA(fast) − EMA(slow) of the close (NaN until the slow EMA's warm-up ends),
     /// in one pass.
     public func macdLine(fast: Int, slow: Int) -> [Double] {
@@ -63,12 +55,64 @@ public final class IndicatorCache {
             }
         }
     }
-}
 
-/// The price noise at a bar: the 20-bar volatility of log returns times the close.
-public struct PriceNoise {
-    let volatility: [Double]
-    let close: [Double]
-    /// Noise at bar `i`, price units (NaN during the warm-up).
-    public subscript(i: Int) -> Double { volatility[i] * close[i] }
+    /// Long-run per-bar volatility, exponentially weighted (RiskMetrics style): the square root of
+    /// the EWMA of squared log returns with α = 2/(span + 1), seeded with the first squared return,
+    /// mean taken as 0. Warm-up: `span` bars.
+    public func longVolatility(span: Int) -> [Double] {
+        column("ewma_volatility_\(span)") {
+            let r = logReturns
+            return Indicators.map(r) { r, out in
+                let alpha = 2 / (Double(span) + 1)
+                var variance = Double.nan
+                var seen = 0
+                for i in 0..<r.count {
+                    let x = r[i]
+                    if x.isFinite {
+                        variance = seen == 0 ? x * x : variance + alpha * (x * x - variance)
+                        seen += 1
+                    }
+                    out[i] = seen >= span && x.isFinite ? variance.squareRoot() : .nan
+                }
+            }
+        }
+    }
+
+    // MARK: Values at a bar
+
+    /// Per-bar volatility at bar `i`: the sample standard deviation (ddof 1) of the `window` log
+    /// returns ending at `i` (not annualised). NaN when the window reaches before bar 1 or holds a
+    /// missing value.
+    public func volatility(_ window: Int, at i: Int) -> Double {
+        precondition(window >= 2, "volatility: window must be ≥ 2")
+        guard i >= window else { return .nan }
+        return logReturns.withUnsafeBufferPointer { r in
+            var sum = 0.0
+            for j in (i - window + 1)...i { sum += r[j] }
+            guard sum.isFinite else { return .nan }
+            let mean = sum / Double(window)
+            var squares = 0.0
+            for j in (i - window + 1)...i { let d = r[j] - mean; squares += d * d }
+            return (squares / Double(window - 1)).squareRoot()
+        }
+    }
+
+    /// Price noise at bar `i`: ``volatility(_:at:)`` over 20 bars times the close, in price
+    /// units — the yardstick of the crossing strategies' confidence.
+    public func noise(at i: Int) -> Double { volatility(20, at: i) * bars.close[i] }
+
+    /// Mean close of the `window` bars ending at `i` (NaN during the warm-up or over a missing value).
+    public func closeMean(_ window: Int, at i: Int) -> Double { mean(bars.close, from: i - window + 1, through: i) }
+
+    /// Mean volume of the `window` bars *before* bar `i` (NaN until there are `window` of them).
+    public func priorVolumeMean(_ window: Int, at i: Int) -> Double { mean(bars.volume, from: i - window, through: i - 1) }
+
+    private func mean(_ x: [Double], from a: Int, through b: Int) -> Double {
+        guard a >= 0, b >= a else { return .nan }
+        return x.withUnsafeBufferPointer { x in
+            var sum = 0.0
+            for j in a...b { sum += x[j] }
+            return sum.isFinite ? sum / Double(b - a + 1) : .nan
+        }
+    }
 }

@@ -67,6 +67,13 @@ public struct ConfidenceCalibrator: Sendable, Equatable {
 
     /// Returns `signals` (in bar order) with calibrated confidences.
     public func calibrate(_ signals: [Signal], close: [Double]) -> [Signal] {
+        var out = signals
+        calibrate(&out, close: close)
+        return out
+    }
+
+    /// Calibrates the confidences of `signals` (in bar order) in place.
+    public func calibrate(_ out: inout [Signal], close: [Double]) {
         var count = [Double](repeating: 0, count: buckets)
         var hits = [Double](repeating: 0, count: buckets)
         var rawSum = [Double](repeating: 0, count: buckets)
@@ -74,10 +81,9 @@ public struct ConfidenceCalibrator: Sendable, Equatable {
         // Directional signals waiting for their horizon, in resolution order (bar + horizon rises with bar).
         var pending: [(resolves: Int, bucket: Int, raw: Double, hit: Bool)] = []
         var head = 0
-        var out = signals
         for k in out.indices {
-            let s = out[k]
-            while head < pending.count && pending[head].resolves <= s.bar {
+            let (bar, direction, raw) = (out[k].bar, out[k].direction, out[k].rawConfidence)
+            while head < pending.count && pending[head].resolves <= bar {
                 let p = pending[head]
                 count[p.bucket] += 1
                 hits[p.bucket] += p.hit ? 1 : 0
@@ -85,17 +91,16 @@ public struct ConfidenceCalibrator: Sendable, Equatable {
                 resolved += 1
                 head += 1
             }
-            guard s.direction != .flat else { continue }
-            let b = bucket(s.rawConfidence)
+            guard direction != .flat else { continue }
+            let b = bucket(raw)
             if resolved >= minimumOutcomes {
                 out[k].confidence = calibrated(bucket: b, count: count, hits: hits, rawSum: rawSum)
             }
-            if s.bar + horizon < close.count {
-                let r = s.sign * (close[s.bar + horizon] / close[s.bar] - 1)
-                if r.isFinite { pending.append((s.bar + horizon, b, s.rawConfidence, r > 0)) }
+            if bar + horizon < close.count {
+                let r = Double(direction.rawValue) * (close[bar + horizon] / close[bar] - 1)
+                if r.isFinite { pending.append((bar + horizon, b, raw, r > 0)) }
             }
         }
-        return out
     }
 
     func bucket(_ c: Double) -> Int { min(buckets - 1, max(0, Int(c * Double(buckets)))) }

@@ -130,15 +130,14 @@ public struct SignalFilterChain: Sendable {
     enum Check {
         case confidence(Double)
         case marketHours(cursor: Int, pre: Int, post: Int)
-        case volume(minimum: Double, relative: Double, means: Int)
-        case risk(RiskAdjuster, volatility: Int)
+        case volume(minimum: Double, relative: Double, window: Int)
+        case risk(RiskAdjuster)
         case coolDown(Int)
     }
 
     /// The same, reading (and filling) shared indicator columns.
     public func apply(_ signals: [Signal], indicators: IndicatorCache) -> (passed: [Signal], stats: [FilterRuleStats]) {
         let bars = indicators.bars
-        var columns: [[Double]] = []  // volume means and volatilities the checks read
         var sessions: [SessionCursor] = []
         let checks: [Check] = rules.map { rule in
             switch rule {
@@ -147,11 +146,9 @@ public struct SignalFilterChain: Sendable {
                 sessions.append(SessionCursor(calendar: calendar))
                 return .marketHours(cursor: sessions.count - 1, pre: pre, post: post)
             case let .volume(minimum, relative, window):
-                columns.append(relative > 0 ? indicators.volumeMean(window) : [])
-                return .volume(minimum: minimum, relative: relative, means: columns.count - 1)
+                return .volume(minimum: minimum, relative: relative, window: window)
             case let .risk(r):
-                columns.append(indicators.volatility(r.volatilityWindow))
-                return .risk(r, volatility: columns.count - 1)
+                return .risk(r)
             case let .coolDown(n): return .coolDown(n)
             }
         }
@@ -177,18 +174,18 @@ public struct SignalFilterChain: Sendable {
                     if entry && s.confidence < minimum { reason = .belowThreshold }
                 case let .marketHours(cursor, pre, post):
                     reason = sessions[cursor].check(bars, bar: s.bar, pre: pre, post: post)
-                case let .volume(minimum, relative, means):
+                case let .volume(minimum, relative, window):
                     guard entry else { break }
                     let v = volume[s.bar]
                     if v < minimum {
                         reason = .belowAbsolute
-                    } else if relative > 0 && s.bar > 0 {
-                        let mean = columns[means][s.bar - 1]
+                    } else if relative > 0 {
+                        let mean = indicators.priorVolumeMean(window, at: s.bar)
                         if mean.isFinite && v < relative * mean { reason = .belowRelative }
                     }
-                case let .risk(r, column):
+                case let .risk(r):
                     guard entry else { break }
-                    switch adjust(&s, r, volatility: columns[column][s.bar] * annualise, drawdown: paper.drawdown) {
+                    switch adjust(&s, r, volatility: indicators.volatility(r.volatilityWindow, at: s.bar) * annualise, drawdown: paper.drawdown) {
                     case .none: break
                     case .adjusted: adjusted[k] += 1
                     case .rejected: reason = .belowMinimumScale

@@ -40,7 +40,7 @@ public struct SignalPipeline: Sendable {
         raw.withUnsafeMutableBufferPointer { signals in
             for k in signals.indices { signals[k].quality = quality.score(quality.components(bar: signals[k].bar, direction: signals[k].direction)) }
         }
-        if let calibrator { raw = calibrator.calibrate(raw, close: bars.close) }
+        calibrator?.calibrate(&raw, close: bars.close)
         let (passed, stats) = filters.apply(raw, indicators: indicators)
         var outcomes: [Int: [SignalOutcome]] = [:]
         for h in horizons { outcomes[h] = SignalOutcomes.compute(raw, close: bars.close, horizon: h) }

@@ -10,8 +10,9 @@ import LabCore
 /// - **trend**: `clamp(t / 2, 0, 1)` with `t = d · ROC₂₀ / (σ · √20)`, the 20-bar move in units of
 ///   its own noise (σ = standard deviation of the last 20 log returns), signed by the direction d:
 ///   a 2σ move the signal's way scores 1, a move against it 0;
-/// - **volatility**: `min(1, σ₁₀₀ / σ₂₀)`, calm or normal markets score 1, a short-term volatility
-///   twice the 100-bar one scores 0.5;
+/// - **volatility**: `min(1, σ_long / σ₂₀)` with σ_long the exponentially weighted volatility of
+///   log returns (span 100, RiskMetrics style): calm or normal markets score 1, a short-term
+///   volatility twice the long-run one scores 0.5;
 /// - **data quality**: `1 −` the share of bars in the signal's look-back (the strategy's warm-up,
 ///   at least 1 bar) that data cleaning flagged or repaired (1 when no cleaning report is given);
 /// - **volume**: `min(1, volume / mean volume of the 20 bars before)`; 1 when the series records no
@@ -20,7 +21,7 @@ import LabCore
 /// `quality = Σ wₖ·cₖ / Σ wₖ` with ``Weights`` (defaults 0.3, 0.2, 0.15, 0.15, 0.2). A component
 /// that is still in its warm-up counts 0.5 (unknown). Exits (flat signals) never add risk: their
 /// agreement, trend and volatility components are 1.
-public struct SignalQualityModel: Sendable {
+public struct SignalQualityModel {
     /// Weights of the components (≥ 0, not all 0).
     public struct Weights: Sendable, Equatable, Codable {
         public var agreement = 0.3
@@ -43,12 +44,10 @@ public struct SignalQualityModel: Sendable {
     public let weights: Weights
     private let macdLine: [Double]
     private let rsi: [Double]
-    private let trendMean: [Double]
-    private let shortNoise: [Double]
+    private let indicators: IndicatorCache
     private let longNoise: [Double]
     private let close: [Double]
     private let volume: [Double]
-    private let volumeMean: [Double]
     /// `flaggedBefore[i]` = flagged bars among 0..<i.
     private let flaggedBefore: [Int32]?
     private let lookback: Int
@@ -73,11 +72,9 @@ public struct SignalQualityModel: Sendable {
         close = bars.close
         macdLine = indicators.macdLine(fast: 12, slow: 26)
         rsi = indicators.rsi(14)
-        trendMean = indicators.sma(50)
-        shortNoise = indicators.volatility(20)
-        longNoise = indicators.volatility(100)
+        self.indicators = indicators
+        longNoise = indicators.longVolatility(span: 100)
         volume = bars.volume
-        volumeMean = indicators.volumeMean(20)
         flaggedBefore = flagged.map { f in
             var prefix = [Int32](repeating: 0, count: f.count + 1)
             for i in f.indices { prefix[i + 1] = prefix[i] + (f[i] ? 1 : 0) }
@@ -96,7 +93,7 @@ public struct SignalQualityModel: Sendable {
             dq = 1
         }
         let vol: Double
-        let mv = i > 0 ? volumeMean[i - 1] : .nan  // the 20 bars before
+        let mv = indicators.priorVolumeMean(20, at: i)
         if mv.isNaN { vol = 0.5 } else if mv <= 0 { vol = 1 } else { vol = min(1, max(0, volume[i] / mv)) }
         guard direction != .flat else { return Components(agreement: 1, trend: 1, volatility: 1, dataQuality: dq, volume: vol) }
         let d = Double(direction.rawValue)
@@ -108,14 +105,15 @@ public struct SignalQualityModel: Sendable {
         }
         vote(macdLine[i])
         vote(rsi[i] - 50)
-        vote(close[i] - trendMean[i])
+        vote(close[i] - indicators.closeMean(50, at: i))
         let roc = i >= 20 ? close[i] / close[i - 20] - 1 : .nan
         vote(roc)
         let agreement = votes == 0 ? 0.5 : agree / votes
-        let t = d * roc / (shortNoise[i] * Double(20).squareRoot())
+        let shortNoise = indicators.volatility(20, at: i)
+        let t = d * roc / (shortNoise * Double(20).squareRoot())
         let trend = t.isFinite ? min(1, max(0, t / 2)) : 0.5
-        let ratio = longNoise[i] / shortNoise[i]
-        let volatility = ratio.isFinite ? min(1, max(0, ratio)) : (shortNoise[i] == 0 ? 1 : 0.5)
+        let ratio = longNoise[i] / shortNoise
+        let volatility = ratio.isFinite ? min(1, max(0, ratio)) : (shortNoise == 0 ? 1 : 0.5)
         return Components(agreement: agreement, trend: trend, volatility: volatility, dataQuality: dq, volume: vol)
     }
 

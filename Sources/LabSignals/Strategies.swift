@@ -62,7 +62,6 @@ public struct MovingAverageCross: SignalStrategy {
         let bars = indicators.bars
         let f = average == .sma ? indicators.sma(fast) : indicators.ema(fast)
         let s = average == .sma ? indicators.sma(slow) : indicators.ema(slow)
-        let noise = indicators.noise
         var emitter = SignalEmitter(bars: bars, strategy: name)
         let down: TargetDirection = allowShort ? .short : .flat
         let upReason = "\(name)_up(\(fast),\(slow))", downReason = "\(name)_down(\(fast),\(slow))"
@@ -73,7 +72,7 @@ public struct MovingAverageCross: SignalStrategy {
                     // bit 0 a cross up, bit 1 a cross down.
                     let code = crossing(f[i - 1], s[i - 1], f[i], s[i])
                     guard code != 0 else { continue }
-                    let z = abs((f[i] - s[i]) - (f[i - 1] - s[i - 1])) / noise[i]
+                    let z = abs((f[i] - s[i]) - (f[i - 1] - s[i - 1])) / indicators.noise(at: i)
                     let up = code == 1
                     emitter.emit(up ? .long : down, at: i, confidence: decisiveness(z), repeating: true, reason: up ? upReason : downReason)
                 }
@@ -269,15 +268,14 @@ public struct MACDMomentum: SignalStrategy {
     public func signals(in indicators: IndicatorCache) -> [Signal] {
         let bars = indicators.bars
         let h = Indicators.macd(bars.close, fast: fast, slow: slow, signal: signalSpan).histogram
-        let noise = indicators.noise
         let tag = "(\(fast),\(slow),\(signalSpan))"
         let upReason = "macd_up\(tag)", downReason = "macd_down\(tag)"
         var emitter = SignalEmitter(bars: bars, strategy: name)
         for i in 1..<max(1, bars.count) {
             if h[i - 1] < 0 && h[i] > 0 {
-                emitter.emit(.long, at: i, confidence: decisiveness(abs(h[i] - h[i - 1]) / noise[i]), repeating: true, reason: upReason)
+                emitter.emit(.long, at: i, confidence: decisiveness(abs(h[i] - h[i - 1]) / indicators.noise(at: i)), repeating: true, reason: upReason)
             } else if h[i - 1] > 0 && h[i] < 0 {
-                emitter.emit(allowShort ? .short : .flat, at: i, confidence: decisiveness(abs(h[i] - h[i - 1]) / noise[i]), repeating: true, reason: downReason)
+                emitter.emit(allowShort ? .short : .flat, at: i, confidence: decisiveness(abs(h[i] - h[i - 1]) / indicators.noise(at: i)), repeating: true, reason: downReason)
             }
         }
         return emitter.out
@@ -314,18 +312,17 @@ public struct DonchianBreakout: SignalStrategy {
         let bars = indicators.bars
         let entry = Indicators.donchian(high: bars.high, low: bars.low, window: window)
         let exit = Indicators.donchian(high: bars.high, low: bars.low, window: exitWindow)
-        let noise = indicators.noise
         let c = bars.close
         var emitter = SignalEmitter(bars: bars, strategy: name)
         let upReason = "donchian_up(\(window))", downReason = "donchian_down(\(window))", exitReason = "donchian_exit(\(exitWindow))"
         for i in 1..<max(1, bars.count) where entry.upper[i - 1].isFinite {
             if c[i] > entry.upper[i - 1] {
                 if emitter.current != .long {
-                    emitter.emit(.long, at: i, confidence: decisiveness((c[i] - entry.upper[i - 1]) / noise[i]), reason: upReason)
+                    emitter.emit(.long, at: i, confidence: decisiveness((c[i] - entry.upper[i - 1]) / indicators.noise(at: i)), reason: upReason)
                 }
             } else if c[i] < entry.lower[i - 1] && allowShort {
                 if emitter.current != .short {
-                    emitter.emit(.short, at: i, confidence: decisiveness((entry.lower[i - 1] - c[i]) / noise[i]), reason: downReason)
+                    emitter.emit(.short, at: i, confidence: decisiveness((entry.lower[i - 1] - c[i]) / indicators.noise(at: i)), reason: downReason)
                 }
             } else if (emitter.current == .long && c[i] < exit.lower[i - 1]) || (emitter.current == .short && c[i] > exit.upper[i - 1]) {
                 emitter.emit(.flat, at: i, confidence: 1, reason: exitReason)
