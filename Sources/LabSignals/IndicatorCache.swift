@@ -87,12 +87,10 @@ public final class IndicatorCache {
         precondition(window >= 2, "volatility: window must be ≥ 2")
         guard i >= window else { return .nan }
         return logReturns.withUnsafeBufferPointer { r in
-            var sum = 0.0
-            for j in (i - window + 1)...i { sum += r[j] }
+            let sum = windowSum(r, from: i - window + 1, through: i) { $0 }
             guard sum.isFinite else { return .nan }
             let mean = sum / Double(window)
-            var squares = 0.0
-            for j in (i - window + 1)...i { let d = r[j] - mean; squares += d * d }
+            let squares = windowSum(r, from: i - window + 1, through: i) { ($0 - mean) * ($0 - mean) }
             return (squares / Double(window - 1)).squareRoot()
         }
     }
@@ -110,9 +108,22 @@ public final class IndicatorCache {
     private func mean(_ x: [Double], from a: Int, through b: Int) -> Double {
         guard a >= 0, b >= a else { return .nan }
         return x.withUnsafeBufferPointer { x in
-            var sum = 0.0
-            for j in a...b { sum += x[j] }
+            let sum = windowSum(x, from: a, through: b) { $0 }
             return sum.isFinite ? sum / Double(b - a + 1) : .nan
         }
     }
+}
+
+/// Σ f(x[j]) for j in a...b with four interleaved accumulators (a window of 20–100 values is
+/// otherwise one long chain of dependent additions).
+@inline(__always)
+func windowSum(_ x: UnsafeBufferPointer<Double>, from a: Int, through b: Int, _ f: (Double) -> Double) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var j = a
+    while j + 3 <= b {
+        s0 += f(x[j]); s1 += f(x[j + 1]); s2 += f(x[j + 2]); s3 += f(x[j + 3])
+        j += 4
+    }
+    while j <= b { s0 += f(x[j]); j += 1 }
+    return (s0 + s1) + (s2 + s3)
 }

@@ -153,6 +153,7 @@ public struct SignalFilterChain: Sendable {
             }
         }
         let annualise = bars.periodsPerYear.squareRoot()
+        let intraday = bars.frequency?.isIntraday ?? false
         let reasons = Rejection.allCases
         var evaluated = [Int](repeating: 0, count: checks.count), passedCount = evaluated, adjusted = evaluated
         var rejected = [[Int]](repeating: [Int](repeating: 0, count: reasons.count), count: checks.count)
@@ -173,7 +174,7 @@ public struct SignalFilterChain: Sendable {
                 case let .confidence(minimum):
                     if entry && s.confidence < minimum { reason = .belowThreshold }
                 case let .marketHours(cursor, pre, post):
-                    reason = sessions[cursor].check(bars, bar: s.bar, pre: pre, post: post)
+                    reason = sessions[cursor].check(time: s.timestamp, intraday: intraday, pre: pre, post: post)
                 case let .volume(minimum, relative, window):
                     guard entry else { break }
                     let v = volume[s.bar]
@@ -243,11 +244,9 @@ struct SessionCursor {
 
     init(calendar: TradingCalendar) { self.calendar = calendar }
 
-    /// nil when bar `i` is inside a session of `calendar`, else why not.
+    /// nil when a bar stamped `t` (ns UTC) is inside a session of `calendar`, else why not.
     /// Bar timestamps label the start of the bar; daily bars are checked by date only.
-    mutating func check(_ bars: BarSeries, bar i: Int, pre: Int, post: Int) -> SignalFilterChain.Rejection? {
-        let t = bars.timestamps[i]
-        let intraday = bars.frequency?.isIntraday ?? false
+    mutating func check(time t: Int64, intraday: Bool, pre: Int, post: Int) -> SignalFilterChain.Rejection? {
         let local = intraday ? t + Int64(zone.secondsFromUTC(calendar.timezone, at: t)) * CivilTime.nanosPerSecond : t
         let d = CivilTime.dayNumber(local)
         if d != day {

@@ -37,9 +37,7 @@ public struct SignalPipeline: Sendable {
         let indicators = IndicatorCache(bars)
         var raw = strategy.signals(in: indicators)
         let quality = try SignalQualityModel(indicators: indicators, flagged: flagged, lookback: strategy.warmUp, weights: qualityWeights)
-        raw.withUnsafeMutableBufferPointer { signals in
-            for k in signals.indices { signals[k].quality = quality.score(quality.components(bar: signals[k].bar, direction: signals[k].direction)) }
-        }
+        quality.score(&raw)
         calibrator?.calibrate(&raw, close: bars.close)
         let (passed, stats) = filters.apply(raw, indicators: indicators)
         var outcomes: [Int: [SignalOutcome]] = [:]

@@ -65,6 +65,9 @@ public struct MovingAverageCross: SignalStrategy {
         var emitter = SignalEmitter(bars: bars, strategy: name)
         let down: TargetDirection = allowShort ? .short : .flat
         let upReason = "\(name)_up(\(fast),\(slow))", downReason = "\(name)_down(\(fast),\(slow))"
+        // First the crossing bars (one sequential pass), then their confidences (ascending reads of
+        // the noise's inputs, which the prefetchers follow).
+        var crosses: [(bar: Int, up: Bool, gapChange: Double)] = []
         f.withUnsafeBufferPointer { f in
             s.withUnsafeBufferPointer { s in
                 for i in 1..<max(1, f.count) {
@@ -72,11 +75,14 @@ public struct MovingAverageCross: SignalStrategy {
                     // bit 0 a cross up, bit 1 a cross down.
                     let code = crossing(f[i - 1], s[i - 1], f[i], s[i])
                     guard code != 0 else { continue }
-                    let z = abs((f[i] - s[i]) - (f[i - 1] - s[i - 1])) / indicators.noise(at: i)
-                    let up = code == 1
-                    emitter.emit(up ? .long : down, at: i, confidence: decisiveness(z), repeating: true, reason: up ? upReason : downReason)
+                    crosses.append((i, code == 1, abs((f[i] - s[i]) - (f[i - 1] - s[i - 1]))))
                 }
             }
+        }
+        emitter.out.reserveCapacity(crosses.count)
+        for c in crosses {
+            emitter.emit(c.up ? .long : down, at: c.bar, confidence: decisiveness(c.gapChange / indicators.noise(at: c.bar)),
+                         repeating: true, reason: c.up ? upReason : downReason)
         }
         return emitter.out
     }

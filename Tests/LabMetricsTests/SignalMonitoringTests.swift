@@ -108,5 +108,11 @@ func outcome(_ bar: Int, _ confidence: Double, _ signedReturn: Double, horizon: 
         // Equal values may differ only in the ±0 pair.
         #expect(order.map { x[$0] } == expected.map { x[$0] })
         #expect(Set(order) == Set(x.indices))
+        // Below the radix threshold the comparison sort gives the same order.
+        for n in [1, 2, 50, 64, 65, 1000] {
+            let part = Array(x.prefix(n)) + [5, 5]
+            let expectedPart = part.indices.sorted { part[$0] < part[$1] || (part[$0] == part[$1] && $0 < $1) }
+            #expect(RadixSort.order(part) == expectedPart)
+        }
     }
 }

@@ -55,6 +55,15 @@ func signal(_ bar: Int, _ direction: TargetDirection, _ confidence: Double, bars
         #expect(v > 0 && v < 0.6)
     }
 
+    @Test func batchScoresEqualSingleScores() throws {
+        let bars = try Fixtures.goog()
+        var signals = try MovingAverageCross(fast: 5, slow: 15).signals(for: bars)
+        signals.append(signal(bars.count - 1, .flat, 1, bars: bars))
+        let model = try SignalQualityModel(bars: bars, lookback: 15)
+        model.score(&signals)
+        for s in signals { #expect(s.quality.bitPattern == model.quality(of: s).bitPattern) }
+    }
+
     @Test func badWeightsAreRejected() throws {
         var w = SignalQualityModel.Weights()
         w.agreement = -1
