@@ -5,8 +5,8 @@ import LabCore
 /// the filters.
 ///
 /// Two kinds of access, chosen by how they are read:
-/// - **columns** (``sma(_:)``, ``ema(_:)``, ``rsi(_:)``, ``macdLine(fast:slow:)``,
-///   ``logReturns``, ``longVolatility(span:)``): computed over every bar on first use and kept,
+/// - **columns** (``sma(_:)``, ``ema(_:)``, ``rsi(_:)``, ``logReturns``): computed over every
+///   bar on first use and kept,
 ///   for indicators a strategy scans bar by bar or that are recursive;
 /// - **values at a bar** (``volatility(_:at:)``, ``noise(at:)``, ``closeMean(_:at:)``,
 ///   ``priorVolumeMean(_:at:)``): windowed figures read only at signal bars, computed there from
@@ -41,42 +41,6 @@ public final class IndicatorCache {
     public func ema(_ span: Int) -> [Double] { column("ema_\(span)") { Indicators.ema(bars.close, span: span) } }
     /// Wilder's RSI of the close.
     public func rsi(_ window: Int) -> [Double] { column("rsi_\(window)") { Indicators.rsi(bars.close, window: window) } }
-
-    /// The MACD line, EMA(fast) − EMA(slow) of the close (NaN until the slow EMA's warm-up ends),
-    /// in one pass.
-    public func macdLine(fast: Int, slow: Int) -> [Double] {
-        column("macd_line_\(fast)_\(slow)") {
-            Indicators.map(bars.close) { c, out in
-                var f = ExponentialMean(span: fast), s = ExponentialMean(span: slow)
-                for i in 0..<c.count {
-                    let a = f.next(c[i]), b = s.next(c[i])
-                    out[i] = a - b
-                }
-            }
-        }
-    }
-
-    /// Long-run per-bar volatility, exponentially weighted (RiskMetrics style): the square root of
-    /// the EWMA of squared log returns with α = 2/(span + 1), seeded with the first squared return,
-    /// mean taken as 0. Warm-up: `span` bars.
-    public func longVolatility(span: Int) -> [Double] {
-        column("ewma_volatility_\(span)") {
-            let r = logReturns
-            return Indicators.map(r) { r, out in
-                let alpha = 2 / (Double(span) + 1)
-                var variance = Double.nan
-                var seen = 0
-                for i in 0..<r.count {
-                    let x = r[i]
-                    if x.isFinite {
-                        variance = seen == 0 ? x * x : variance + alpha * (x * x - variance)
-                        seen += 1
-                    }
-                    out[i] = seen >= span && x.isFinite ? variance.squareRoot() : .nan
-                }
-            }
-        }
-    }
 
     // MARK: Values at a bar
 

@@ -92,39 +92,19 @@ public enum Indicators {
     /// are no losses, 50 when the window had no change at all. Warm-up: `window`.
     public static func rsi(_ x: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>) {
         check(x.count, out.count, window, "rsi")
-        let inv = 1 / Double(window), keep = 1 - 1 / Double(window)
-        // Pass 1 keeps the average gain in `out` and the average loss in `loss`; pass 2 divides
-        // (vectorised, off the recursion's critical path).
+        // Pass 1 keeps the average gain in `out` and the average loss in `averageLoss`; pass 2
+        // divides (vectorised, off the recursion's critical path).
         let averageLoss = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
         defer { averageLoss.deallocate() }
-        var avgGain = 0.0, avgLoss = 0.0
-        var changes = 0
-        var previous = Double.nan  // the last finite value
+        var state = WilderRSI(window: window)
         for i in 0..<x.count {
-            let v = x[i]
-            let delta = v - previous
-            guard delta.isFinite else {  // the first value, or a missing one: no change to count
+            if state.update(x[i]) {
+                out[i] = state.averageGain
+                averageLoss[i] = state.averageLoss
+            } else {
                 out[i] = .nan
                 averageLoss[i] = .nan
-                if v.isFinite { previous = v }
-                continue
             }
-            previous = v
-            // max(Δ, 0) and max(−Δ, 0) without a branch on the sign (exact: x + x and /2 are exact).
-            let size = abs(delta)
-            let gain = (delta + size) * 0.5, loss = (size - delta) * 0.5
-            changes += 1
-            if changes > window {
-                // avg + (x − avg)/n written as avg·(1 − 1/n) + x/n: two dependent operations per bar.
-                avgGain = avgGain * keep + gain * inv
-                avgLoss = avgLoss * keep + loss * inv
-            } else {
-                avgGain += gain * inv
-                avgLoss += loss * inv
-                if changes < window { out[i] = .nan; averageLoss[i] = .nan; continue }
-            }
-            out[i] = avgGain
-            averageLoss[i] = avgLoss
         }
         for i in 0..<x.count { out[i] = relativeStrength(out[i], averageLoss[i]) }
     }
@@ -497,6 +477,76 @@ public struct SlidingMean: Sendable {
             Indicators.twoSum(&sum, &comp, -x[i - window])
         }
         return (sum + comp) * scale
+    }
+}
+
+/// Wilder's RSI one value at a time: what ``Indicators/rsi(_:window:into:)`` runs.
+public struct WilderRSI: Sendable {
+    public let window: Int
+    private let inv: Double, keep: Double
+    public private(set) var averageGain = 0.0
+    public private(set) var averageLoss = 0.0
+    private var changes = 0
+    private var previous = Double.nan  // the last finite value
+
+    public init(window: Int) {
+        precondition(window >= 1, "rsi: window must be ≥ 1")
+        self.window = window
+        inv = 1 / Double(window)
+        keep = 1 - 1 / Double(window)
+    }
+
+    /// Feeds the next close; true when the averages are defined (after `window` changes) and this
+    /// value was finite. A missing value leaves the state as it was.
+    @inline(__always)
+    public mutating func update(_ v: Double) -> Bool {
+        let delta = v - previous
+        guard delta.isFinite else {  // the first value, or a missing one: no change to count
+            if v.isFinite { previous = v }
+            return false
+        }
+        previous = v
+        // max(Δ, 0) and max(−Δ, 0) without a branch on the sign (exact: x + x and /2 are exact).
+        let size = abs(delta)
+        let gain = (delta + size) * 0.5, loss = (size - delta) * 0.5
+        changes += 1
+        if changes > window {
+            // avg + (x − avg)/n written as avg·(1 − 1/n) + x/n: two dependent operations per bar.
+            averageGain = averageGain * keep + gain * inv
+            averageLoss = averageLoss * keep + loss * inv
+            return true
+        }
+        averageGain += gain * inv
+        averageLoss += loss * inv
+        return changes == window
+    }
+
+    /// The RSI (0–100) of the current averages.
+    public var value: Double { Indicators.relativeStrength(averageGain, averageLoss) }
+}
+
+/// Exponentially weighted volatility of log returns, one return at a time (RiskMetrics style):
+/// `var ← var + α(r² − var)`, α = 2/(span + 1), seeded with the first squared return, mean taken
+/// as 0; the value is NaN for the first `span` returns and at missing ones.
+public struct EWMAVolatility: Sendable {
+    public let span: Int
+    private let alpha: Double
+    private var variance = Double.nan
+    private var seen = 0
+
+    public init(span: Int) {
+        precondition(span >= 1, "ewma volatility: span must be ≥ 1")
+        self.span = span
+        alpha = 2 / (Double(span) + 1)
+    }
+
+    /// Feeds the next log return; returns the volatility (per bar) after it.
+    @inline(__always)
+    public mutating func next(_ r: Double) -> Double {
+        guard r.isFinite else { return .nan }
+        variance = seen == 0 ? r * r : variance + alpha * (r * r - variance)
+        seen += 1
+        return seen >= span ? variance.squareRoot() : .nan
     }
 }
 

@@ -42,18 +42,17 @@ public struct SignalQualityModel {
     }
 
     public let weights: Weights
-    private let macdLine: [Double]
-    private let rsi: [Double]
     private let indicators: IndicatorCache
-    private let longNoise: [Double]
     private let close: [Double]
     private let volume: [Double]
     /// `flaggedBefore[i]` = flagged bars among 0..<i.
     private let flaggedBefore: [Int32]?
     private let lookback: Int
 
-    /// Precomputes the indicator columns over `bars` (O(n)). `flagged[i]` marks bars that data
-    /// cleaning flagged or repaired; `lookback` is the strategy's warm-up.
+    /// A model over `bars`. `flagged[i]` marks bars that data cleaning flagged or repaired;
+    /// `lookback` is the strategy's warm-up. The recursive inputs (MACD line, RSI, EWMA volatility)
+    /// are computed in one pass up to the last signal when scoring, the windowed ones at the
+    /// signal bars.
     public init(bars: BarSeries, flagged: [Bool]? = nil, lookback: Int, weights: Weights = Weights()) throws {
         try self.init(indicators: IndicatorCache(bars), flagged: flagged, lookback: lookback, weights: weights)
     }
@@ -70,10 +69,7 @@ public struct SignalQualityModel {
         }
         self.weights = weights
         close = bars.close
-        macdLine = indicators.macdLine(fast: 12, slow: 26)
-        rsi = indicators.rsi(14)
         self.indicators = indicators
-        longNoise = indicators.longVolatility(span: 100)
         volume = bars.volume
         flaggedBefore = flagged.map { f in
             var prefix = [Int32](repeating: 0, count: f.count + 1)
@@ -83,17 +79,51 @@ public struct SignalQualityModel {
         self.lookback = max(1, lookback)
     }
 
-    /// The components of a signal at `bar` in `direction`.
+    /// The components of a signal at `bar` in `direction` (one query; its recursive inputs are
+    /// re-computed from bar 0, so score many signals with ``score(_:)``).
     public func components(bar i: Int, direction: TargetDirection) -> Components {
-        let volume = volumeScore(i)
+        let r = recursiveInputs(at: [i])[0]
+        return components(bar: i, direction: direction, recursive: r, roc: rateOfChange(i), noise: indicators.volatility(20, at: i),
+                          trendGap: close[i] - indicators.closeMean(50, at: i), volume: volumeScore(i))
+    }
+
+    private func components(
+        bar i: Int, direction: TargetDirection, recursive r: RecursiveInputs, roc: Double, noise: Double, trendGap: Double, volume: Double
+    ) -> Components {
         guard direction != .flat else { return Components(agreement: 1, trend: 1, volatility: 1, dataQuality: dataQuality(i), volume: volume) }
         let d = Double(direction.rawValue)
-        let roc = rateOfChange(i)
-        let shortNoise = indicators.volatility(20, at: i)
         return Components(
-            agreement: agreement(d, macdLine[i], rsi[i], close[i] - indicators.closeMean(50, at: i), roc),
-            trend: trendScore(d, roc, shortNoise), volatility: volatilityScore(longNoise[i], shortNoise),
-            dataQuality: dataQuality(i), volume: volume)
+            agreement: agreement(d, r.macdLine, r.rsi - 50, trendGap, roc), trend: trendScore(d, roc, noise),
+            volatility: volatilityScore(r.longVolatility, noise), dataQuality: dataQuality(i), volume: volume)
+    }
+
+    /// MACD(12, 26) line, RSI(14) and EWMA(100) volatility at a bar.
+    struct RecursiveInputs { var macdLine = Double.nan, rsi = Double.nan, longVolatility = Double.nan }
+
+    /// The recursive inputs at each of `bars` (ascending), from one pass over the closes up to the
+    /// last of them: the three recursions are independent, so they overlap in the CPU.
+    func recursiveInputs(at bars: [Int]) -> [RecursiveInputs] {
+        var out = [RecursiveInputs](repeating: RecursiveInputs(), count: bars.count)
+        guard let last = bars.last else { return out }
+        var fast = ExponentialMean(span: 12), slow = ExponentialMean(span: 26)
+        var strength = WilderRSI(window: 14)
+        var longRun = EWMAVolatility(span: 100)
+        let returns = indicators.logReturns
+        var k = 0
+        close.withUnsafeBufferPointer { c in
+            returns.withUnsafeBufferPointer { r in
+                for i in 0...last {
+                    let line = fast.next(c[i]) - slow.next(c[i])
+                    let defined = strength.update(c[i])
+                    let volatility = longRun.next(r[i])
+                    while k < bars.count && bars[k] == i {
+                        out[k] = RecursiveInputs(macdLine: line, rsi: defined ? strength.value : .nan, longVolatility: volatility)
+                        k += 1
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Scores `signals` in place (their `quality`), the components gathered column by column so
@@ -102,22 +132,15 @@ public struct SignalQualityModel {
     public func score(_ signals: inout [Signal]) {
         let n = signals.count
         var volume = [Double](repeating: 0, count: n), roc = volume, noise = volume, trendGap = volume
+        let recursive = recursiveInputs(at: signals.map(\.bar))
         for k in 0..<n { volume[k] = volumeScore(signals[k].bar) }
         for k in 0..<n { roc[k] = rateOfChange(signals[k].bar) }
         for k in 0..<n { noise[k] = indicators.volatility(20, at: signals[k].bar) }
         for k in 0..<n { let i = signals[k].bar; trendGap[k] = close[i] - indicators.closeMean(50, at: i) }
         for k in 0..<n {
-            let i = signals[k].bar
-            let c: Components
-            if signals[k].direction == .flat {
-                c = Components(agreement: 1, trend: 1, volatility: 1, dataQuality: dataQuality(i), volume: volume[k])
-            } else {
-                let d = Double(signals[k].direction.rawValue)
-                c = Components(
-                    agreement: agreement(d, macdLine[i], rsi[i], trendGap[k], roc[k]), trend: trendScore(d, roc[k], noise[k]),
-                    volatility: volatilityScore(longNoise[i], noise[k]), dataQuality: dataQuality(i), volume: volume[k])
-            }
-            signals[k].quality = score(c)
+            signals[k].quality = score(components(
+                bar: signals[k].bar, direction: signals[k].direction, recursive: recursive[k], roc: roc[k], noise: noise[k],
+                trendGap: trendGap[k], volume: volume[k]))
         }
     }
 

@@ -80,8 +80,8 @@ enum SignalsBenchmark {
             }
             let cache = IndicatorCache(bars)
             var raw = lap("strategy") { pipeline.strategy.signals(in: cache) }
-            let model = try lap("quality_columns") { try SignalQualityModel(indicators: cache, lookback: pipeline.strategy.warmUp) }
-            lap("quality_scores") { model.score(&raw) }
+            let model = try SignalQualityModel(indicators: cache, lookback: pipeline.strategy.warmUp)
+            lap("quality") { model.score(&raw) }
             raw = lap("calibration") { pipeline.calibrator!.calibrate(raw, close: bars.close) }
             let filtered = lap("filters") { pipeline.filters.apply(raw, indicators: cache) }
             let outcomes = lap("outcomes_x3") { [1, 5, 20].map { SignalOutcomes.compute(raw, close: bars.close, horizon: $0) } }
