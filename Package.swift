@@ -39,7 +39,7 @@ let package = Package(
         ),
         .target(name: "LabStress", dependencies: ["LabCore", "COpenBLAS"]),
         .target(name: "LabSignals", dependencies: ["LabCore"]),
-        .target(name: "LabExecution", dependencies: ["LabCore"]),
+        .target(name: "LabExecution", dependencies: ["LabCore", "COpenBLAS"]),
         .target(name: "LabMetrics", dependencies: ["LabCore"]),
         .target(name: "LabReport", dependencies: ["LabCore", "LabStress"]),
 

@@ -90,22 +90,32 @@ public struct MovingAverageCross: SignalStrategy {
     /// The crossover targets alone, in one pass with no per-bar arrays (what a parameter sweep
     /// runs): the same crosses as ``signals(for:)``, written into `targets` (nil on bars without one).
     public func fillTargets(_ close: UnsafeBufferPointer<Double>, into targets: UnsafeMutableBufferPointer<TargetDirection?>) {
+        Self.crossTargets(close, fast: fast, slow: slow, average: average, down: allowShort ? .short : .flat, into: targets)
+    }
+
+    /// The crossover kernel without parameter checks (windows ≥ 1 in any order, as a sweep grid over
+    /// fast × slow produces them; with fast = slow nothing ever crosses): `.long` where the fast
+    /// average crosses above the slow one, `down` where it crosses below, nil elsewhere.
+    public static func crossTargets(
+        _ close: UnsafeBufferPointer<Double>, fast: Int, slow: Int, average: Average = .sma, down: TargetDirection,
+        into targets: UnsafeMutableBufferPointer<TargetDirection?>
+    ) {
         precondition(targets.count == close.count)
         switch average {
         case .sma:
             var f = SlidingMean(window: fast), s = SlidingMean(window: slow)
-            crosses(close.count, into: targets) { i in (f.next(close, i), s.next(close, i)) }
+            crosses(close.count, down: down, into: targets) { i in (f.next(close, i), s.next(close, i)) }
         case .ema:
             var f = ExponentialMean(span: fast), s = ExponentialMean(span: slow)
-            crosses(close.count, into: targets) { i in (f.next(close[i]), s.next(close[i])) }
+            crosses(close.count, down: down, into: targets) { i in (f.next(close[i]), s.next(close[i])) }
         }
     }
 
     @inline(__always)
-    private func crosses(
-        _ n: Int, into targets: UnsafeMutableBufferPointer<TargetDirection?>, _ averages: (Int) -> (Double, Double)
+    private static func crosses(
+        _ n: Int, down: TargetDirection, into targets: UnsafeMutableBufferPointer<TargetDirection?>, _ averages: (Int) -> (Double, Double)
     ) {
-        let table: [TargetDirection?] = [nil, .long, allowShort ? .short : .flat, nil]
+        let table: [TargetDirection?] = [nil, .long, down, nil]
         table.withUnsafeBufferPointer { table in
             var previousFast = Double.nan, previousSlow = Double.nan
             for i in 0..<n {

@@ -46,6 +46,10 @@ func summary(_ s: [Signal]) -> [String] { s.map { "\($0.direction.label)@\($0.ba
             #expect(targets == strategy.targets(for: bars))
             #expect(targets.compactMap { $0 }.count > 40)
         }
+        // The unchecked kernel takes any grid point: equal windows never cross.
+        var same = [TargetDirection?](repeating: .flat, count: bars.count)
+        bars.close.withUnsafeBufferPointer { c in same.withUnsafeMutableBufferPointer { MovingAverageCross.crossTargets(c, fast: 20, slow: 20, down: .short, into: $0) } }
+        #expect(same.allSatisfy { $0 == nil })
     }
 
     @Test func rsiReversionByHand() throws {

@@ -129,8 +129,12 @@ do {
                     // on top of the one shared read-only dataset.
                     var targets = [TargetDirection?](repeating: nil, count: bars.count)
                     for k in stride(from: w, to: combos.count, by: workers) {
-                        let strategy = try! MovingAverageCross(fast: combos[k].0, slow: combos[k].1, allowShort: false)
-                        bars.close.withUnsafeBufferPointer { c in targets.withUnsafeMutableBufferPointer { strategy.fillTargets(c, into: $0) } }
+                        // The whole grid, fast ≥ slow included (as vectorbt runs it): the unchecked kernel.
+                        bars.close.withUnsafeBufferPointer { c in
+                            targets.withUnsafeMutableBufferPointer {
+                                MovingAverageCross.crossTargets(c, fast: combos[k].0, slow: combos[k].1, down: .flat, into: $0)
+                            }
+                        }
                         results.set(k, (try? simulator.run(bars, targets: targets, recordEquity: false).finalEquity) ?? .nan)
                     }
                 }
