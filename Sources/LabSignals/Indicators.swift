@@ -12,9 +12,10 @@ import LabCore
 /// - **Missing values**: a non-finite input (NaN, ±∞) makes every output whose window contains it
 ///   NaN; windowed kernels start over (a fresh warm-up) after it; recursive ones (EMA, RSI, ATR)
 ///   hold their state across it and output NaN at that bar.
-/// - **Stability**: rolling sums are compensated (Knuth's TwoSum on every add and remove), rolling
-///   moments are updated à la Welford and re-computed exactly every `max(4096, 8·window)` bars, so
-///   a 10M-bar series matches a naive two-pass reference to 1e-9 relative.
+/// - **Stability**: rolling sums are re-summed from the window every `window` bars (periodic
+///   re-summation), rolling moments are updated à la Welford and re-computed exactly every
+///   `max(4096, 8·window)` bars, so a 10M-bar series matches a naive two-pass reference to 1e-9
+///   relative.
 /// - **Units**: averages and bands are in the input's units (price); returns, rates of change and
 ///   volatilities are fractions (not percent), except RSI which is 0–100 by definition.
 /// - Buffers: `out.count == x.count`; the kernels never allocate per bar (volatility and rolling
@@ -431,15 +432,6 @@ public enum Indicators {
 
     // MARK: - Helpers
 
-    /// Adds `v` to the compensated sum `(sum, comp)` (Knuth's TwoSum: the rounding error of every
-    /// addition is carried exactly in `comp`).
-    @inline(__always) static func twoSum(_ sum: inout Double, _ comp: inout Double, _ v: Double) {
-        let t = sum + v
-        let bp = t - sum
-        comp += (sum - (t - bp)) + (v - bp)
-        sum = t
-    }
-
     @inline(__always) static func check(_ n: Int, _ outCount: Int, _ window: Int, _ name: String) {
         precondition(window >= 1, "\(name): window must be ≥ 1")
         precondition(outCount == n, "\(name): output buffer has \(outCount) slots for \(n) inputs")
@@ -448,12 +440,16 @@ public enum Indicators {
 
 /// The simple mean of the last `window` values of a buffer, one bar at a time: what
 /// ``Indicators/sma(_:window:into:)`` runs, and what one-pass sweeps use without an output array.
-/// The sum is compensated (TwoSum) and re-computed from scratch at each first clean window.
+///
+/// Periodic re-summation: the sum is re-computed from the window's values at each first clean
+/// window and every `window` bars after, and slid (`+ new − old`) in between, so rounding cannot
+/// build up beyond one window's worth (about window × 1e-16 relative) at one extra addition per bar.
 public struct SlidingMean: Sendable {
     public let window: Int
     private let scale: Double
-    private var sum = 0.0, comp = 0.0
+    private var sum = 0.0
     private var clean = 0
+    private var sinceExact = 0
 
     public init(window: Int) {
         precondition(window >= 1, "sma: window must be ≥ 1")
@@ -469,14 +465,15 @@ public struct SlidingMean: Sendable {
         guard v.isFinite else { clean = 0; return .nan }
         clean += 1
         if clean < window { return .nan }
-        if clean == window {
-            sum = 0; comp = 0
-            for j in (i - window + 1)...i { Indicators.twoSum(&sum, &comp, x[j]) }
+        if clean == window || sinceExact == window {
+            sum = 0
+            for j in (i - window + 1)...i { sum += x[j] }
+            sinceExact = 1
         } else {
-            Indicators.twoSum(&sum, &comp, v)
-            Indicators.twoSum(&sum, &comp, -x[i - window])
+            sum += v - x[i - window]
+            sinceExact += 1
         }
-        return (sum + comp) * scale
+        return sum * scale
     }
 }
 
