@@ -122,23 +122,13 @@ do {
         var finals = [Double](repeating: 0, count: combos.count)
         func sweep(workers: Int) -> Double {
             best(3) {
-                let results = UnsafeResults(count: combos.count)
-                defer { results.release() }
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    // Per-worker scratch, reused for every combination: the targets (1 byte per bar),
-                    // on top of the one shared read-only dataset.
-                    var targets = [TargetDirection?](repeating: nil, count: bars.count)
-                    for k in stride(from: w, to: combos.count, by: workers) {
-                        // The whole grid, fast ≥ slow included (as vectorbt runs it): the unchecked kernel.
-                        bars.close.withUnsafeBufferPointer { c in
-                            targets.withUnsafeMutableBufferPointer {
-                                MovingAverageCross.crossTargets(c, fast: combos[k].0, slow: combos[k].1, down: .flat, into: $0)
-                            }
-                        }
-                        results.set(k, (try? simulator.run(bars, targets: targets, recordEquity: false).finalEquity) ?? .nan)
+                // The whole grid, fast ≥ slow included (as vectorbt runs it): the unchecked kernel,
+                // one shared read-only series, one targets buffer per worker.
+                finals = try! ParameterSweep.run(bars, simulator: simulator, count: combos.count, workers: workers, start: { _ in 0 }) { k, t in
+                    bars.close.withUnsafeBufferPointer { c in
+                        MovingAverageCross.crossTargets(c, fast: combos[k].0, slow: combos[k].1, down: .flat, into: t)
                     }
-                }
-                finals = results.values
+                }.map(\.finalEquity)
             }
         }
         let one = sweep(workers: 1)
@@ -161,6 +151,14 @@ do {
             result = try simulator.run(bars, targets: targets, start: 20)
         }
         print("backtest \(t) \(bars.count) \(result!.equity.last!) \(result!.trades.count)")
+        if args.count > 5 && args[5] == "split" {
+            let strategy = try MovingAverageCross(fast: 10, slow: 20)
+            var targets = [TargetDirection?](repeating: nil, count: bars.count)
+            let tTargets = best(5) { bars.close.withUnsafeBufferPointer { c in targets.withUnsafeMutableBufferPointer { strategy.fillTargets(c, into: $0) } } }
+            let tSim = try best(5) { blackHole(try simulator.run(bars, targets: targets, start: 20)) }
+            let tBare = try best(5) { blackHole(try simulator.run(bars, targets: targets, start: 20, recordEquity: false)) }
+            print("split targets \(tTargets) simulate \(tSim) simulate_without_equity \(tBare)")
+        }
     case "signals":
         try SignalsBenchmark.run(path: args[2], symbol: args[3], runs: Int(args[4]) ?? 5, pipelineOnly: args.count > 5 && args[5] == "pipeline")
     case "vmath":
@@ -186,16 +184,4 @@ do {
 } catch {
     FileHandle.standardError.write(Data("gslab-bench: \(error)\n".utf8))
     exit(2)
-}
-
-/// Per-combination results written by the sweep workers (each writes only its own slots).
-final class UnsafeResults: @unchecked Sendable {
-    private let buffer: UnsafeMutableBufferPointer<Double>
-    init(count: Int) {
-        buffer = .allocate(capacity: count)
-        buffer.initialize(repeating: .nan)
-    }
-    func set(_ k: Int, _ value: Double) { buffer[k] = value }
-    var values: [Double] { Array(buffer) }
-    func release() { buffer.deallocate() }
 }
