@@ -12,10 +12,12 @@ let package = Package(
         .library(name: "LabSignals", targets: ["LabSignals"]),
         .library(name: "LabExecution", targets: ["LabExecution"]),
         .library(name: "LabMetrics", targets: ["LabMetrics"]),
+        .library(name: "LabScenario", targets: ["LabScenario"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // MARK: Native libraries (installed by scripts/setup)
@@ -42,12 +44,19 @@ let package = Package(
         .target(name: "LabExecution", dependencies: ["LabCore", "COpenBLAS"]),
         .target(name: "LabMetrics", dependencies: ["LabCore"]),
         .target(name: "LabReport", dependencies: ["LabCore", "LabStress"]),
+        .target(
+            name: "LabScenario",
+            dependencies: [
+                "LabCore", "LabData", "LabStress", "LabSignals", "LabExecution", "LabMetrics", "LabReport",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
 
         // MARK: Command-line interface (thin)
         .executableTarget(
             name: "gslab",
             dependencies: [
-                "LabCore", "LabData", "LabStress", "LabSignals", "LabExecution", "LabMetrics", "LabReport",
+                "LabCore", "LabData", "LabStress", "LabSignals", "LabExecution", "LabMetrics", "LabReport", "LabScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +75,7 @@ let package = Package(
             name: "LabExecutionTests", dependencies: ["LabExecution", "LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabCore"]),
+        .testTarget(name: "LabScenarioTests", dependencies: ["LabScenario", "LabCore", "LabData"]),
         .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore"]),
     ]
 )

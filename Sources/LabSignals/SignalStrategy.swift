@@ -109,6 +109,12 @@ public struct ParameterReader {
         return try number(key, default: 0, in: range)
     }
 
+    /// The raw text under `key`, if present (for values the caller parses itself).
+    public mutating func text(_ key: String) -> String? {
+        used.insert(key)
+        return values[key]
+    }
+
     /// One of `choices` (default when absent).
     public mutating func choice(_ key: String, default value: String, in choices: [String]) throws -> String {
         used.insert(key)

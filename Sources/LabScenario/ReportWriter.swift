@@ -1,0 +1,30 @@
+import Foundation
+import LabData
+
+/// Writes a run's files under `<out>/<scenario>/<run id>/`: report.json (deterministic) and
+/// timings.json (wall clock), each atomically (temporary file, then rename); report.json last, so
+/// a folder with a report.json is complete.
+public enum ReportWriter {
+    /// Writes the run and returns the report's path.
+    public static func write(_ outcome: ScenarioRunner.Outcome, to out: String) throws -> String {
+        let report = outcome.report
+        let folder = URL(fileURLWithPath: out).appendingPathComponent(report.scenario.name).appendingPathComponent(report.run_id)
+        // The scenario name is checked to be a plain file name, but refuse anything that would leave `out`.
+        let root = URL(fileURLWithPath: out).standardized.path
+        guard folder.standardized.path.hasPrefix(root + "/") else {
+            throw ScenarioError.run("\(out): report path \(folder.path) would escape the output directory")
+        }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ScenarioError.run("\(out): cannot create the report folder \(folder.path) (\(error.localizedDescription))")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder.path) else {
+            throw ScenarioError.run("\(out): the report folder \(folder.path) is not writable")
+        }
+        try AtomicFile.write(try LabJSON.encode(outcome.timings), to: folder.appendingPathComponent("timings.json").path)
+        let path = folder.appendingPathComponent("report.json").path
+        try AtomicFile.write(try LabJSON.encode(report), to: path)
+        return path
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import LabCore
+import LabData
+import LabMetrics
+import LabSignals
+import LabStress
+
+/// report.json: everything a run produced, deterministic for the same scenario, data and seed
+/// (no wall-clock values: timings go to timings.json). Schema: `reports/report.schema.json`,
+/// versioned by `schema_version`.
+public struct RunReport: Sendable, Codable {
+    public static let schemaVersion = 1
+
+    public var schema_version = RunReport.schemaVersion
+    /// Content hash of scenario text, data and seed (the run folder's name).
+    public var run_id: String
+    public var scenario: ScenarioEcho
+    public var environment: Environment
+    public var data_quality: DataQualitySummary
+    /// One entry per (stress variant × parameter set), variant-major in scenario order.
+    public var jobs: [JobReport]
+    /// The baseline's parameter sets side by side (the sweep table).
+    public var sweep: [SweepRow]
+    /// The first parameter set under every stress variant (the stress comparison).
+    public var stress_comparison: [SweepRow]
+
+    public struct ScenarioEcho: Sendable, Codable {
+        public var name: String
+        public var description: String
+        public var file: String
+        public var seed: UInt64
+        public var dataset: String
+        public var symbol: String
+        public var start: String?
+        public var end: String?
+        public var data_quality_policy: String
+        public var strategy: String
+        public var parameters: [String: String]
+        public var filters: [String]
+        public var calibration_horizon: Int?
+        public var variants: [String]
+        public var parameter_sets: Int
+    }
+
+    public struct Environment: Sendable, Codable {
+        public var gslab_version: String
+        public var schema_version: Int
+    }
+
+    public struct DataQualitySummary: Sendable, Codable {
+        public var symbol: String
+        public var rows: Int
+        public var rows_used: Int
+        public var error_rows: Int
+        public var warnings: Int
+        public var score: Double
+        public var counts: [String: Int]
+        public var repaired: Int
+        public var policy: String
+    }
+
+    /// One row of the sweep table or stress comparison.
+    public struct SweepRow: Sendable, Codable {
+        public var job: Int
+        public var variant: String
+        public var parameters: [String: String]
+        public var return_pct: Double
+        public var sharpe: Double
+        public var max_drawdown_pct: Double
+        public var trades: Int
+        public var win_rate_pct: Double
+    }
+}
+
+/// The results of one job.
+public struct JobReport: Sendable, Codable {
+    public var id: Int
+    public var variant: String
+    public var parameters: [String: String]
+    public var bars: Int
+    /// Every statistic in backtesting.py's names and units (see `StatsTable`).
+    public var stats: [String: StatValue]
+    public var signals: SignalsSection
+    public var trades: TradesSection
+    /// The equity curve downsampled by largest-triangle-three-buckets (times ISO 8601).
+    public var equity: CurveSection
+    /// What the stress transforms did (bar ranges, regimes).
+    public var annotations: [StressAnnotation]
+
+    public struct SignalsSection: Sendable, Codable {
+        public var quality: SignalQualityMetrics
+        public var monitoring: SignalMonitoring
+        public var anomalies: [Anomaly]
+    }
+
+    public struct TradesSection: Sendable, Codable {
+        public var count: Int
+        /// The first `trades_cap` closed trades.
+        public var items: [TradeRecord]
+    }
+
+    public struct CurveSection: Sendable, Codable {
+        public var bar: [Int]
+        public var time: [String]
+        public var value: [Double]
+    }
+}
+
+/// Largest-triangle-three-buckets downsampling (Steinarsson 2013): keeps the first and last point
+/// and, from each of `threshold − 2` equal buckets, the point forming the largest triangle with the
+/// previous kept point and the next bucket's average — the shape of a curve in few points.
+public enum LTTB {
+    /// Indices of the kept points of `y` (x = index), ascending.
+    public static func indices(_ y: [Double], threshold: Int) -> [Int] {
+        let n = y.count
+        guard threshold >= 3, n > threshold else { return Array(0..<n) }
+        var kept = [0]
+        let size = Double(n - 2) / Double(threshold - 2)
+        var a = 0
+        for b in 0..<(threshold - 2) {
+            let start = Int(Double(b) * size) + 1, end = min(Int(Double(b + 1) * size) + 1, n - 1)
+            let nextStart = end, nextEnd = min(Int(Double(b + 2) * size) + 1, n)
+            var avgX = 0.0, avgY = 0.0
+            let count = max(1, nextEnd - nextStart)
+            for j in nextStart..<max(nextStart + 1, nextEnd) where j < n {
+                avgX += Double(j)
+                avgY += y[j].isFinite ? y[j] : 0
+            }
+            avgX /= Double(count)
+            avgY /= Double(count)
+            var best = start, bestArea = -1.0
+            for j in start..<max(start + 1, end) {
+                let area = abs((Double(a) - avgX) * (y[j] - y[a]) - (Double(a) - Double(j)) * (avgY - y[a]))
+                if area > bestArea { bestArea = area; best = j }
+            }
+            kept.append(best)
+            a = best
+        }
+        kept.append(n - 1)
+        return kept
+    }
+}

@@ -1,0 +1,303 @@
+import Foundation
+import LabCore
+import LabExecution
+import LabSignals
+import LabStress
+
+/// A parsed, validated scenario file (schema in docs/scenarios.md and scenarios/scenario.schema.json).
+public struct Scenario: Sendable {
+    /// Scenario name (letters, digits, `_`, `-`): the report folder's name.
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    /// The file it came from (for messages) and its text (hashed into the run id).
+    public var file: String
+    public var text: String
+    public var dataset: DatasetSpec
+    public var dataQuality: DataQualityPolicy
+    /// Stress variants run next to the baseline, in order.
+    public var stress: StressPlan
+    public var strategy: StrategySpec
+    public var filters: [SignalFilterRule]
+    public var calibration: ConfidenceCalibrator?
+    public var execution: ExecutionSimulator.Config
+    /// Parameter sets: the strategy's own parameters overlaid with each grid point (one set without a sweep).
+    public var parameterSets: [[String: String]]
+    public var report: ReportOptions
+
+    /// Where a dataset comes from and which part of it to use.
+    public struct DatasetSpec: Sendable, Equatable {
+        /// Absolute path (resolved against the scenario file's folder).
+        public var path: String
+        /// As written in the scenario (reported; keeps reports independent of where the repo lives).
+        public var pathAsWritten: String
+        public var symbol: String?
+        public var start: Int64?
+        public var end: Int64?
+    }
+
+    /// What to do with data-quality findings of error severity.
+    public enum DataQualityPolicy: String, Sendable {
+        /// Repair them (`DataQuality.clean`), log the changes, and score signals down where bars were repaired.
+        case clean
+        /// Refuse to run.
+        case strict
+        /// Run on the data as it is.
+        case ignore
+    }
+
+    /// Report settings.
+    public struct ReportOptions: Sendable, Equatable {
+        /// Trades kept per job in report.json (the count is always reported).
+        public var tradesCap = 200
+        /// Points of each downsampled equity curve (largest-triangle-three-buckets).
+        public var equityPoints = 400
+    }
+}
+
+extension Scenario {
+    /// Largest number of parameter sets a sweep may expand to.
+    public static let maximumCombinations = 10_000
+
+    /// Reads and validates the scenario at `path`.
+    public static func load(_ path: String) throws -> Scenario {
+        guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.file(path, reason: "no such scenario file") }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError.file(path, reason: "cannot read the file (permissions, or not UTF-8 text)")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(text, file: path, folder: folder)
+    }
+
+    /// Parses scenario `text`; relative dataset paths resolve against `folder`.
+    public static func parse(_ text: String, file: String, folder: String) throws -> Scenario {
+        let root = try YAMLNode.parse(text, file: file).mapping()
+        let nameNode = try root.required("name")
+        let name = try nameNode.string()
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }), name.count <= 64 else {
+            throw nameNode.error("expected letters, digits, _ or - (at most 64), got \"\(name)\"")
+        }
+        let description = try root.optional("description")?.string() ?? ""
+        let seed = try root.optional("seed").map { node -> UInt64 in
+            guard let s = node.scalarText, let v = UInt64(s) else { throw node.error("expected a whole number ≥ 0, got \(node.described())") }
+            return v
+        } ?? 42
+        let dataset = try parseDataset(root.required("dataset"), folder: folder)
+        let policy: DataQualityPolicy = try root.optional("data_quality").map { node in
+            guard let p = DataQualityPolicy(rawValue: try node.string()) else { throw node.error("expected clean, strict or ignore, got \(node.described())") }
+            return p
+        } ?? .clean
+        let stress = try root.optional("stress").map(parseStress) ?? .variants([])
+        let strategyNode = try root.required("strategy")
+        let strategy = try parseStrategy(strategyNode)
+        let filters = try root.optional("filters").map { try $0.list().map(parseFilter) } ?? []
+        let calibration = try root.optional("calibration").map(parseCalibration) ?? ConfidenceCalibrator()
+        let execution = try root.optional("execution").map(parseExecution) ?? ExecutionSimulator.Config()
+        let sets = try parseSweep(root.optional("sweep"), base: strategy.parameters)
+        // Every parameter set must build a valid strategy: report the first bad one at the strategy.
+        for set in sets {
+            var spec = strategy
+            spec.parameters = set
+            do { _ = try StrategyCatalog.make(spec) } catch { throw strategyNode.error("\(error)") }
+        }
+        var report = ReportOptions()
+        if let r = try root.optional("report")?.mapping() {
+            report.tradesCap = try r.optional("trades_cap")?.integer(minimum: 0, "a whole number ≥ 0") ?? report.tradesCap
+            report.equityPoints = try r.optional("equity_points")?.integer(minimum: 3, "a whole number ≥ 3") ?? report.equityPoints
+            try r.finish()
+        }
+        try root.finish()
+        return Scenario(
+            name: name, description: description, seed: seed, file: file, text: text, dataset: dataset, dataQuality: policy,
+            stress: stress, strategy: strategy, filters: filters, calibration: calibration, execution: execution,
+            parameterSets: sets, report: report)
+    }
+
+    static func parseDataset(_ node: YAMLNode, folder: String) throws -> DatasetSpec {
+        let m = try node.mapping()
+        let written = try m.required("path").string()
+        let path = written.hasPrefix("/") ? written : URL(fileURLWithPath: folder).appendingPathComponent(written).standardized.path
+        let symbol = try m.optional("symbol")?.string()
+        let startNode = m.optional("start"), endNode = m.optional("end")
+        let start = try startNode?.date(), end = try endNode?.date()
+        if let start, let end, end < start, let endNode { throw endNode.error("the date range is empty (end before start)") }
+        try m.finish()
+        return DatasetSpec(path: path, pathAsWritten: written, symbol: symbol, start: start, end: end)
+    }
+
+    static func parseStrategy(_ node: YAMLNode) throws -> StrategySpec {
+        let m = try node.mapping()
+        let nameNode = try m.required("name")
+        let name = try nameNode.string()
+        guard StrategyCatalog.names.contains(name) else {
+            let hint = NameSuggestion.closest(to: name, in: StrategyCatalog.names).map { " (did you mean \"\($0)\"?)" } ?? ""
+            throw nameNode.error("unknown strategy \"\(name)\"\(hint); known: \(StrategyCatalog.names.joined(separator: ", "))")
+        }
+        let params = try m.optional("params")?.textMap() ?? [:]
+        let members = try m.optional("members").map { try $0.list().map(parseStrategy) } ?? []
+        let weight = try m.optional("weight")?.number(0...1e6, "a number ≥ 0") ?? 1
+        try m.finish()
+        let spec = StrategySpec(name: name, parameters: params, members: members, weight: weight)
+        do { _ = try StrategyCatalog.make(spec) } catch { throw node.error("\(error)") }
+        return spec
+    }
+
+    static func parseFilter(_ node: YAMLNode) throws -> SignalFilterRule {
+        let m = try node.mapping()
+        let ruleNode = try m.required("rule")
+        let rule: SignalFilterRule
+        switch try ruleNode.string() {
+        case "confidence":
+            rule = .confidence(minimum: try m.required("minimum").number(0...1, "a number in [0, 1]"))
+        case "market_hours":
+            let calNode = try m.required("calendar")
+            guard let calendar = TradingCalendar.named(try calNode.string()) else { throw calNode.error("expected NYSE, NASDAQ or 24/7, got \(calNode.described())") }
+            rule = .marketHours(
+                calendar: calendar, preMarketMinutes: try m.optional("pre_market_minutes")?.integer(minimum: 0, "minutes ≥ 0") ?? 0,
+                postMarketMinutes: try m.optional("post_market_minutes")?.integer(minimum: 0, "minutes ≥ 0") ?? 0)
+        case "volume":
+            rule = .volume(
+                minimum: try m.optional("minimum")?.number(0...Double.greatestFiniteMagnitude, "a number ≥ 0") ?? 0,
+                relative: try m.optional("relative")?.number(0...1e6, "a number ≥ 0") ?? 0,
+                window: try m.optional("window")?.integer(minimum: 1, "a whole number ≥ 1") ?? 20)
+        case "risk":
+            var r = RiskAdjuster()
+            r.volatilityWindow = try m.optional("volatility_window")?.integer(minimum: 2, "a whole number ≥ 2") ?? r.volatilityWindow
+            r.volatilityCeiling = try m.optional("volatility_ceiling")?.number(1e-9...100, "a number > 0") ?? r.volatilityCeiling
+            r.drawdownLimit = try m.optional("drawdown_limit")?.number(1e-9...0.999999, "a number in (0, 1)") ?? r.drawdownLimit
+            r.drawdownFactor = try m.optional("drawdown_factor")?.number(0...1, "a number in [0, 1]") ?? r.drawdownFactor
+            r.maxExposure = try m.optional("max_exposure")?.number(1e-9...1, "a number in (0, 1]") ?? r.maxExposure
+            r.minimumScale = try m.optional("minimum_scale")?.number(0...1, "a number in [0, 1]") ?? r.minimumScale
+            rule = .risk(r)
+        case "cool_down":
+            rule = .coolDown(bars: try m.required("bars").integer(minimum: 0, "a whole number ≥ 0"))
+        default:
+            let names = ["confidence", "market_hours", "volume", "risk", "cool_down"]
+            let given = ruleNode.scalarText ?? ""
+            let hint = NameSuggestion.closest(to: given, in: names).map { " (did you mean \"\($0)\"?)" } ?? ""
+            throw ruleNode.error("unknown filter rule \"\(given)\"\(hint); known: \(names.joined(separator: ", "))")
+        }
+        try m.finish()
+        return rule
+    }
+
+    static func parseCalibration(_ node: YAMLNode) throws -> ConfidenceCalibrator? {
+        if let s = node.scalarText, s.lowercased() == "false" || s.lowercased() == "off" { return nil }
+        let m = try node.mapping()
+        var c = ConfidenceCalibrator()
+        c.horizon = try m.optional("horizon")?.integer(minimum: 1, "bars ≥ 1") ?? c.horizon
+        c.buckets = try m.optional("buckets")?.integer(minimum: 1, "a whole number in 1...100") ?? c.buckets
+        c.priorStrength = try m.optional("prior_strength")?.number(0...1e9, "a number ≥ 0") ?? c.priorStrength
+        c.minimumOutcomes = try m.optional("minimum_outcomes")?.integer(minimum: 0, "a whole number ≥ 0") ?? c.minimumOutcomes
+        try m.finish()
+        if c.buckets > 100 { throw node.error("buckets: expected a whole number in 1...100, got \(c.buckets)") }
+        return c
+    }
+
+    static func parseExecution(_ node: YAMLNode) throws -> ExecutionSimulator.Config {
+        let m = try node.mapping()
+        let cash = try m.optional("cash")?.number(1e-9...1e15, "a number > 0") ?? 10_000
+        var config: ExecutionSimulator.Config
+        if let presetNode = m.optional("preset") {
+            guard try presetNode.string() == "backtesting_py" else { throw presetNode.error("expected backtesting_py, got \(presetNode.described())") }
+            config = ExecutionSimulator.Config(cash: cash, commissionRate: 0)
+        } else {
+            config = ExecutionSimulator.Config(cash: cash)
+        }
+        if let c = try m.optional("commission")?.mapping() {
+            config.commission = CommissionModel(
+                rate: try c.optional("rate")?.number(0...0.999, "a fraction in [0, 1)") ?? 0,
+                perShare: try c.optional("per_share")?.number(0...1e9, "a number ≥ 0") ?? 0,
+                minimum: try c.optional("minimum")?.number(0...1e12, "a number ≥ 0") ?? 0,
+                maximum: try c.optional("maximum")?.number(0...Double.greatestFiniteMagnitude, "a number ≥ 0") ?? .infinity,
+                fixed: try c.optional("fixed")?.number(0...1e12, "a number ≥ 0") ?? 0)
+            try c.finish()
+        }
+        if let s = try m.optional("slippage")?.mapping() {
+            let model = try s.required("model")
+            switch try model.string() {
+            case "none": config.slippage = .none
+            case "fixed_bps": config.slippage = .fixedBasisPoints(try s.required("bps").number(0...10_000, "a number ≥ 0"))
+            case "half_spread": config.slippage = .halfSpread(fallback: try s.optional("spread")?.number(0...0.999, "a fraction in [0, 1)") ?? 0)
+            case "corwin_schultz": config.slippage = .corwinSchultz
+            case "square_root":
+                config.slippage = .squareRootImpact(
+                    k: try s.optional("k")?.number(0...1e6, "a number ≥ 0") ?? 1, window: try s.optional("window")?.integer(minimum: 2, "bars ≥ 2") ?? 20)
+            default: throw model.error("expected none, fixed_bps, half_spread, corwin_schultz or square_root, got \(model.described())")
+            }
+            try s.finish()
+        }
+        if let f = try m.optional("fill")?.mapping() {
+            let latency = try f.optional("latency")?.integer(minimum: 0, "bars ≥ 0") ?? 0
+            let timing = try f.required("timing")
+            switch try timing.string() {
+            case "next_open": config.fillTiming = .nextOpen(latency: latency)
+            case "this_close": config.fillTiming = .thisClose
+            case "next_typical": config.fillTiming = .nextTypical(latency: latency)
+            default: throw timing.error("expected next_open, this_close or next_typical, got \(timing.described())")
+            }
+            try f.finish()
+        }
+        config.borrowRate = try m.optional("borrow_rate")?.number(0...0.999, "a fraction in [0, 1)") ?? config.borrowRate
+        config.financingRate = try m.optional("financing_rate")?.number(0...0.999, "a fraction in [0, 1)") ?? config.financingRate
+        config.participationCap = try m.optional("participation_cap")?.number(1e-9...1, "a fraction in (0, 1]") ?? config.participationCap
+        if let u = m.optional("unfilled") {
+            guard let policy = ExecutionSimulator.UnfilledPolicy(rawValue: try u.string()) else { throw u.error("expected carry_over or cancel, got \(u.described())") }
+            config.unfilled = policy
+        }
+        config.fractionalUnits = try m.optional("fractional_units")?.bool() ?? config.fractionalUnits
+        config.maxLeverage = try m.optional("max_leverage")?.number(1...100, "a number in [1, 100]") ?? config.maxLeverage
+        if let s = try m.optional("sizing")?.mapping() {
+            let mode = try s.required("mode")
+            switch try mode.string() {
+            case "all": config.sizing = .allAvailable
+            case "fraction": config.sizing = .fractionOfEquity(try s.required("fraction").number(1e-9...100, "a number > 0"))
+            case "volatility_target":
+                config.sizing = .volatilityTarget(
+                    annualVolatility: try s.required("annual_volatility").number(1e-9...100, "a number > 0"),
+                    window: try s.optional("window")?.integer(minimum: 2, "bars ≥ 2") ?? 20)
+            default: throw mode.error("expected all, fraction or volatility_target, got \(mode.described())")
+            }
+            try s.finish()
+        }
+        if let e = try m.optional("exits")?.mapping() {
+            config.exits = ExecutionSimulator.ProtectiveExits(
+                stopLoss: try e.optional("stop_loss")?.number(1e-9...0.999999, "a fraction in (0, 1)"),
+                takeProfit: try e.optional("take_profit")?.number(1e-9...1e6, "a number > 0"),
+                trailingStop: try e.optional("trailing_stop")?.number(1e-9...0.999999, "a fraction in (0, 1)"))
+            try e.finish()
+        }
+        try m.finish()
+        do { _ = try ExecutionSimulator(config: config) } catch { throw node.error("\(error)") }
+        return config
+    }
+
+    /// The parameter sets: without a sweep, the strategy's own; with `sweep.grid`, the cartesian
+    /// product of the listed values (keys in sorted order, values in the order written).
+    static func parseSweep(_ node: YAMLNode?, base: [String: String]) throws -> [[String: String]] {
+        guard let node else { return [base] }
+        let m = try node.mapping()
+        let gridNode = try m.required("grid")
+        let grid = try gridNode.mapping()
+        let cap = try m.optional("max_combinations")?.integer(minimum: 1, "a whole number ≥ 1") ?? maximumCombinations
+        var axes: [(String, [String])] = []
+        for key in grid.keys.sorted() {
+            let valuesNode = try grid.required(key)
+            let values = try valuesNode.list().map { try $0.string() }
+            guard !values.isEmpty else { throw valuesNode.error("expected at least one value") }
+            axes.append((key, values))
+        }
+        try grid.finish()
+        guard !axes.isEmpty else { throw gridNode.error("the grid has no parameters (zero combinations)") }
+        let total = axes.reduce(1) { $0 * $1.1.count }
+        guard total <= min(cap, maximumCombinations) else {
+            throw gridNode.error("\(total) combinations exceed the cap of \(min(cap, maximumCombinations))")
+        }
+        try m.finish()
+        var sets: [[String: String]] = [base]
+        for (key, values) in axes {
+            sets = sets.flatMap { set in values.map { v in var s = set; s[key] = v; return s } }
+        }
+        return sets
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import LabCore
+import LabData
+import LabExecution
+import LabMetrics
+import LabSignals
+import LabStress
+
+/// Runs a scenario: loads its dataset once, applies data-quality policy, builds the stress
+/// variants, and runs every (variant × parameter set) job — signal engine, execution, metrics —
+/// on a worker pool. Jobs are dealt by stride and reported in job order, so the report does not
+/// depend on the number of workers.
+public struct ScenarioRunner: Sendable {
+    public var workers: Int
+    /// Set (from a signal handler) to stop between jobs; the run then fails with "interrupted".
+    public let cancellation: Cancellation
+
+    public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, cancellation: Cancellation = Cancellation()) {
+        self.workers = max(1, workers)
+        self.cancellation = cancellation
+    }
+
+    /// A flag workers check between jobs.
+    public final class Cancellation: @unchecked Sendable {
+        private let lock = NSLock()
+        private var flag = false
+        public init() {}
+        public func cancel() { lock.lock(); flag = true; lock.unlock() }
+        public var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+    }
+
+    /// What a run produced: the deterministic report and the wall-clock timings.
+    public struct Outcome: Sendable {
+        public var report: RunReport
+        /// Seconds: load, quality, stress, jobs (sum over jobs), total.
+        public var timings: [String: Double]
+    }
+
+    /// Runs `scenario`; `progress(done, total)` is called after each job (from worker threads).
+    public func run(_ scenario: Scenario, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Outcome {
+        let clock = ContinuousClock()
+        let begin = clock.now
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        var timings: [String: Double] = [:]
+
+        // Data: read once, cut to the date range, quality policy.
+        var t0 = clock.now
+        let spec = scenario.dataset
+        guard FileManager.default.fileExists(atPath: spec.path) else {
+            throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
+        }
+        let loaded = try HDF5BarStore.read(spec.path, symbols: spec.symbol.map { [$0] })
+        guard loaded.count == 1 else {
+            throw ScenarioError.run("\(scenario.file): dataset.symbol: \(spec.pathAsWritten) holds \(loaded.count) symbols (\(loaded.map(\.series.symbol).joined(separator: ", "))); name one")
+        }
+        var series = loaded[0].series
+        let rows = series.count
+        if spec.start != nil || spec.end != nil {
+            series = series.slice(from: spec.start ?? .min, to: spec.end.map { $0 + CivilTime.nanosPerDay } ?? .max).materialize()
+            guard !series.isEmpty else {
+                throw ScenarioError.run("\(scenario.file): dataset.start/end: no \(series.symbol) bars in the date range in \(spec.pathAsWritten)")
+            }
+        }
+        timings["load"] = seconds(clock.now - t0)
+        t0 = clock.now
+        let quality = try DataQuality.validate(series)
+        var flagged: [Bool]?
+        var repaired = 0
+        switch scenario.dataQuality {
+        case .strict:
+            guard quality.isClean else {
+                throw ScenarioError.run("\(scenario.file): data_quality: \(spec.pathAsWritten) \(series.symbol) has \(quality.errorRows) rows with errors and the policy is strict")
+            }
+        case .ignore:
+            break
+        case .clean:
+            let cleaned = try DataQuality.clean(series, report: quality)
+            repaired = cleaned.changes.count
+            series = cleaned.series
+            if !cleaned.changes.isEmpty {
+                let touched = Set(cleaned.changes.map(\.timestamp))
+                flagged = series.timestamps.map { touched.contains($0) }
+            }
+        }
+        guard series.count > 2 else { throw ScenarioError.run("\(scenario.file): dataset: only \(series.count) bars left to run on") }
+        timings["quality"] = seconds(clock.now - t0)
+
+        // Stress variants: the baseline first, then the plan's, each with its own seed stream.
+        t0 = clock.now
+        let planned = try scenario.stress.variants(for: series)
+        let streams = SeededRNG(seed: scenario.seed).streams(planned.count + 1)
+        var variants: [(name: String, series: BarSeries, annotations: [StressAnnotation], flagged: [Bool]?)] = [("baseline", series, [], flagged)]
+        for (k, v) in planned.enumerated() {
+            var rng = streams[k + 1]
+            let stressed = try StressPipeline(v.steps).apply([series], seed: rng.next())
+            variants.append((v.name, stressed.series[0], stressed.annotations, nil))
+        }
+        timings["stress"] = seconds(clock.now - t0)
+
+        // Jobs.
+        t0 = clock.now
+        let sets = scenario.parameterSets
+        let total = variants.count * sets.count
+        let slots = JobSlots(count: total)
+        let done = Counter()
+        let pool = min(workers, total)
+        let frozenVariants = variants
+        DispatchQueue.concurrentPerform(iterations: pool) { w in
+            for job in stride(from: w, to: total, by: pool) {
+                if cancellation.isCancelled { return }
+                let v = frozenVariants[job / sets.count]
+                let parameters = sets[job % sets.count]
+                do {
+                    slots.set(job, .success(try runJob(
+                        id: job, scenario: scenario, variant: v.name, series: v.series, flagged: v.flagged, annotations: v.annotations,
+                        parameters: parameters)))
+                } catch {
+                    slots.set(job, .failure(error))
+                }
+                progress?(done.increment(), total)
+            }
+        }
+        if cancellation.isCancelled { throw ScenarioError.run("\(scenario.file): interrupted; no report written") }
+        let jobs = try slots.values.map { try $0!.get() }
+        timings["jobs"] = seconds(clock.now - t0)
+
+        func row(_ j: JobReport) -> RunReport.SweepRow {
+            func number(_ key: String) -> Double { if case let .number(v)? = j.stats[key] { return v }; return .nan }
+            return RunReport.SweepRow(
+                job: j.id, variant: j.variant, parameters: j.parameters, return_pct: number("Return [%]"), sharpe: number("Sharpe Ratio"),
+                max_drawdown_pct: number("Max. Drawdown [%]"), trades: j.trades.count, win_rate_pct: number("Win Rate [%]"))
+        }
+        let echo = RunReport.ScenarioEcho(
+            name: scenario.name, description: scenario.description, file: scenario.file, seed: scenario.seed, dataset: spec.pathAsWritten,
+            symbol: series.symbol, start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
+            data_quality_policy: scenario.dataQuality.rawValue, strategy: scenario.strategy.name, parameters: scenario.strategy.parameters,
+            filters: scenario.filters.map(\.name), calibration_horizon: scenario.calibration?.horizon, variants: variants.map(\.name),
+            parameter_sets: sets.count)
+        var counts: [String: Int] = [:]
+        for (kind, n) in quality.counts { counts[kind.rawValue] = n }
+        let summary = RunReport.DataQualitySummary(
+            symbol: series.symbol, rows: rows, rows_used: series.count, error_rows: quality.errorRows, warnings: quality.warnings,
+            score: quality.score, counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue)
+        let runID = RunID.make(scenario: scenario.text, series: series, seed: scenario.seed)
+        let report = RunReport(
+            run_id: runID, scenario: echo, environment: .init(gslab_version: Version.current, schema_version: RunReport.schemaVersion),
+            data_quality: summary, jobs: jobs, sweep: jobs.filter { $0.variant == "baseline" }.map(row),
+            stress_comparison: jobs.filter { $0.id % sets.count == 0 }.map(row))
+        timings["total"] = seconds(clock.now - begin)
+        return Outcome(report: report, timings: timings)
+    }
+
+    /// One job: signals → execution → statistics, monitoring and anomalies.
+    func runJob(
+        id: Int, scenario: Scenario, variant: String, series: BarSeries, flagged: [Bool]?, annotations: [StressAnnotation],
+        parameters: [String: String]
+    ) throws -> JobReport {
+        var spec = scenario.strategy
+        spec.parameters = parameters
+        let strategy = try StrategyCatalog.make(spec)
+        let pipeline = try SignalPipeline(
+            strategy: strategy, filters: try SignalFilterChain(scenario.filters), calibrator: scenario.calibration, horizons: [1, 5, 20])
+        let signals = try pipeline.run(series, flagged: flagged)
+        var orders = [EntryOrder?](repeating: nil, count: series.count)
+        for s in signals.passed { orders[s.bar] = EntryOrder(s.direction, sizeScale: s.sizeScale) }
+        let warmUp = min(strategy.warmUp, series.count - 1)
+        let result = try ExecutionSimulator(config: scenario.execution).run(series, orders: orders, start: warmUp)
+        let performance = try PerformanceStats.compute(.init(
+            equity: result.equity, timestamps: series.timestamps, close: series.close, trades: result.trades,
+            buyAndHoldStart: max(0, warmUp - 1), timezone: series.timezone))
+        let seconds = Double(series.timestamps.last! - series.timestamps.first!) / 1e9
+        let costs = try CostMetrics.compute(
+            tradedValue: result.tradedValue, commission: result.costs.commission, slippage: result.costs.slippage,
+            borrow: result.costs.borrow, equity: result.equity, seconds: max(seconds, 1))
+        let table = StatsTable(performance: performance, costs: costs, equity: result.equity)
+        let horizon = scenario.calibration?.horizon ?? 5
+        var outcomes = signals.outcomes[horizon] ?? SignalOutcomes.compute(signals.signals, close: series.close, horizon: horizon)
+        SignalOutcomes.attach(result.trades, traded: signals.passed, to: &outcomes)
+        let directional = signals.signals.filter { $0.direction != .flat }
+        let monitoring = SignalMonitoring(outcomes: outcomes, horizon: horizon)
+        let anomalies = SignalAnomalyDetector().detect(
+            signalBars: directional.map(\.bar), confidences: directional.map(\.confidence), outcomes: outcomes)
+        let keep = LTTB.indices(result.equity, threshold: scenario.report.equityPoints)
+        return JobReport(
+            id: id, variant: variant, parameters: parameters, bars: series.count, stats: table.dictionary,
+            signals: .init(quality: signals.qualityMetrics, monitoring: monitoring, anomalies: anomalies),
+            trades: .init(count: result.trades.count, items: Array(result.trades.prefix(scenario.report.tradesCap))),
+            equity: .init(bar: keep, time: keep.map { CivilTime.iso8601(series.timestamps[$0]) }, value: keep.map { result.equity[$0] }),
+            annotations: annotations)
+    }
+}
+
+/// The lab's version, reported in every run.
+public enum Version {
+    public static let current = "0.2.0"
+}
+
+/// A run's id: FNV-1a (64-bit) over the scenario text, the bars and the seed, as 16 hex digits —
+/// the same inputs give the same id (and report folder).
+enum RunID {
+    static func make(scenario: String, series: BarSeries, seed: UInt64) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func eat<T>(_ values: [T]) { values.withUnsafeBytes { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } } }
+        eat(Array(scenario.utf8))
+        eat(series.timestamps)
+        eat(series.open); eat(series.high); eat(series.low); eat(series.close); eat(series.volume)
+        eat([seed])
+        eat(Array(Version.current.utf8))
+        return String(h, radix: 16).leftPadded(to: 16)
+    }
+}
+
+private extension String {
+    func leftPadded(to n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
+}
+
+/// Per-job results; each worker writes only its own slots.
+private final class JobSlots: @unchecked Sendable {
+    private var slots: [Result<JobReport, any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ value: Result<JobReport, any Error>) { lock.lock(); slots[k] = value; lock.unlock() }
+    var values: [Result<JobReport, any Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
+}
+
+private final class Counter: @unchecked Sendable {
+    private var n = 0
+    private let lock = NSLock()
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import LabCore
+import LabSignals
+import Yams
+
+/// Errors of scenario files and runs. Every case prints as one line; a problem inside a scenario
+/// file names the file, line and column, and the key path:
+/// `scenarios/x.yaml:14:7: execution.slippage.bps: expected a number ≥ 0, got "ten"`.
+public enum ScenarioError: LabError, Equatable {
+    /// A problem at a place in a scenario file.
+    case invalid(file: String, line: Int, column: Int, path: String, reason: String)
+    /// A problem with a file as a whole (missing, unreadable, not YAML).
+    case file(String, reason: String)
+    /// A problem found while running (a dataset without the symbol, an empty date range …).
+    case run(String)
+
+    public var description: String {
+        switch self {
+        case let .invalid(file, line, column, path, reason): "\(file):\(line):\(column): \(path.isEmpty ? "" : path + ": ")\(reason)"
+        case let .file(file, reason): "\(file): \(reason)"
+        case let .run(message): message
+        }
+    }
+}
+
+/// Typed reading of a YAML node tree with positions: each accessor names the key path in its
+/// errors, and a mapping read through ``MappingReader`` rejects keys nobody asked for (with a
+/// did-you-mean suggestion).
+struct YAMLNode {
+    let node: Node
+    let path: String
+    let file: String
+
+    func error(_ reason: String) -> ScenarioError {
+        .invalid(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, path: path, reason: reason)
+    }
+
+    /// The text of a scalar (quoted or not).
+    var scalarText: String? { node.scalar?.string }
+
+    func described() -> String {
+        switch node {
+        case let .scalar(s): "\"\(s.string)\""
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+
+    func string() throws -> String {
+        guard let s = scalarText, !s.isEmpty else { throw error("expected a text, got \(described())") }
+        return s
+    }
+
+    func number(_ range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude, _ what: String = "a number") throws -> Double {
+        guard let s = scalarText, let v = Double(s.trimmingCharacters(in: .whitespaces)), v.isFinite, range.contains(v) else {
+            throw error("expected \(what), got \(described())")
+        }
+        return v
+    }
+
+    func integer(minimum: Int, _ what: String) throws -> Int {
+        guard let s = scalarText, let v = Int(s.trimmingCharacters(in: .whitespaces)), v >= minimum else { throw error("expected \(what), got \(described())") }
+        return v
+    }
+
+    func bool() throws -> Bool {
+        switch scalarText?.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error("expected true or false, got \(described())")
+        }
+    }
+
+    /// A date `YYYY-MM-DD` (or full ISO 8601), ns UTC.
+    func date() throws -> Int64 {
+        guard let s = scalarText, let t = CivilTime.parseISO8601(Substring(s)) else { throw error("expected a date YYYY-MM-DD, got \(described())") }
+        return t
+    }
+
+    func list() throws -> [YAMLNode] {
+        guard case let .sequence(seq) = node else { throw error("expected a list, got \(described())") }
+        return seq.enumerated().map { YAMLNode(node: $0.element, path: "\(path)[\($0.offset)]", file: file) }
+    }
+
+    func mapping() throws -> MappingReader {
+        guard case let .mapping(m) = node else { throw error("expected a mapping, got \(described())") }
+        return MappingReader(self, m)
+    }
+
+    /// A flat mapping of scalars as text (strategy and transform parameters).
+    func textMap() throws -> [String: String] {
+        let m = try mapping()
+        var out: [String: String] = [:]
+        for key in m.keys { out[key] = try m.required(key).scalarOrList() }
+        m.markAllUsed()
+        return out
+    }
+
+    /// A scalar's text, or a list of scalars joined by commas.
+    func scalarOrList() throws -> String {
+        if let s = scalarText { return s }
+        if case .sequence = node { return try list().map { try $0.string() }.joined(separator: ",") }
+        throw error("expected a value, got \(described())")
+    }
+}
+
+/// A mapping being read: remembers which keys were asked for, so ``finish()`` can reject the rest.
+final class MappingReader {
+    let owner: YAMLNode
+    private var entries: [(key: String, node: YAMLNode)] = []
+    private var used: Set<String> = []
+    private var known: [String] = []
+
+    init(_ owner: YAMLNode, _ mapping: Node.Mapping) {
+        self.owner = owner
+        for (k, v) in mapping {
+            let key = k.scalar?.string ?? ""
+            let child = owner.path.isEmpty ? key : owner.path + "." + key
+            entries.append((key, YAMLNode(node: v, path: child, file: owner.file)))
+        }
+    }
+
+    var keys: [String] { entries.map(\.key) }
+
+    func markAllUsed() { used.formUnion(keys) }
+
+    /// The value under `key`, if present.
+    func optional(_ key: String) -> YAMLNode? {
+        known.append(key)
+        used.insert(key)
+        return entries.first { $0.key == key }?.node
+    }
+
+    /// The value under `key`; a missing key is an error at the mapping.
+    func required(_ key: String) throws -> YAMLNode {
+        guard let v = optional(key) else {
+            throw ScenarioError.invalid(
+                file: owner.file, line: owner.node.mark?.line ?? 0, column: owner.node.mark?.column ?? 0,
+                path: owner.path.isEmpty ? key : owner.path + "." + key, reason: "missing (required)")
+        }
+        return v
+    }
+
+    /// Throws for the first key no reader asked for, with a did-you-mean suggestion.
+    func finish() throws {
+        for entry in entries where !used.contains(entry.key) {
+            let hint = NameSuggestion.closest(to: entry.key, in: known).map { " (did you mean \"\($0)\"?)" } ?? " (known: \(known.joined(separator: ", ")))"
+            // Point at the key itself: its value's mark is on the same line.
+            throw entry.node.error("unknown key\(hint)")
+        }
+        var seen = Set<String>()
+        for entry in entries where !seen.insert(entry.key).inserted { throw entry.node.error("key given twice") }
+    }
+}
+
+extension YAMLNode {
+    /// Parses `text` of `file` into its root node (a one-line error on malformed YAML).
+    static func parse(_ text: String, file: String) throws -> YAMLNode {
+        do {
+            guard let root = try Yams.compose(yaml: text) else { throw ScenarioError.file(file, reason: "empty scenario file") }
+            return YAMLNode(node: root, path: "", file: file)
+        } catch let error as YamlError {
+            switch error {
+            case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _):
+                throw ScenarioError.invalid(file: file, line: mark.line, column: mark.column, path: "", reason: "invalid YAML: \(problem)")
+            default:
+                throw ScenarioError.file(file, reason: "invalid YAML: \("\(error)".split(separator: "\n").first ?? "")")
+            }
+        }
+    }
+}
