@@ -1,0 +1,81 @@
+import Foundation
+import LabCore
+import LabData
+import Testing
+@testable import LabScenario
+
+@Suite struct RunnerTests {
+    func scratch() -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gslab-runner-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// A sweep under two stress variants: the same bytes with 1 and 3 workers.
+    @Test func reportIsByteIdenticalWhateverTheWorkers() throws {
+        let s = try parse(scenarioText("""
+            stress:
+              - name: crash
+                steps:
+                  - transform: flash_crash
+              - name: boot
+                steps:
+                  - transform: bootstrap
+            sweep:
+              grid:
+                fast: [5, 10]
+                slow: [20, 40]
+            """))
+        let one = try ScenarioRunner(workers: 1).run(s), three = try ScenarioRunner(workers: 3).run(s)
+        let a = try LabJSON.encode(one.report), b = try LabJSON.encode(three.report)
+        #expect(a == b)
+        #expect(one.report.jobs.count == 12 && one.report.jobs.map(\.id) == Array(0..<12))
+        #expect(one.report.jobs.map(\.variant) == Array(repeating: "baseline", count: 4) + Array(repeating: "crash", count: 4) + Array(repeating: "boot", count: 4))
+        #expect(one.report.sweep.count == 4 && one.report.stress_comparison.map(\.variant) == ["baseline", "crash", "boot"])
+        // The crash variant says where it struck.
+        #expect(one.report.jobs[4].annotations.first?.transform == "flash_crash")
+        // A different seed moves the stressed jobs but not the baseline.
+        var other = s
+        other.seed = 7
+        let moved = try ScenarioRunner(workers: 2).run(other).report
+        #expect(moved.jobs[0].stats == one.report.jobs[0].stats)
+        #expect(moved.jobs[8].stats != one.report.jobs[8].stats)
+        #expect(moved.run_id != one.report.run_id)
+    }
+
+    @Test func writesTheReportAtomicallyUnderScenarioAndRunID() throws {
+        let s = try parse(scenarioText())
+        let outcome = try ScenarioRunner(workers: 2).run(s)
+        let out = scratch()
+        let path = try ReportWriter.write(outcome, to: out)
+        #expect(path == "\(out)/t/\(outcome.report.run_id)/report.json")
+        let files = try FileManager.default.contentsOfDirectory(atPath: "\(out)/t/\(outcome.report.run_id)").sorted()
+        #expect(files == ["report.json", "timings.json"])
+        let decoded = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        #expect(decoded["schema_version"] as? Int == RunReport.schemaVersion)
+        // The baseline job is the plain backtest of the strategy: its trades equal gslab backtest's core run.
+        #expect(outcome.report.jobs[0].trades.count > 10)
+        #expect(outcome.report.jobs[0].equity.value.count == 400)
+    }
+
+    @Test func badDataIsAOneLineError() throws {
+        let missing = try parse(scenarioText().replacingOccurrences(of: "datasets/GOOG.h5", with: "datasets/NOPE.h5"))
+        #expect(message { _ = try ScenarioRunner().run(missing) }
+            == "s.yaml: dataset.path: no such file datasets/NOPE.h5 (resolved to \(repository)/datasets/NOPE.h5)")
+        let symbol = try parse(scenarioText().replacingOccurrences(of: "symbol: GOOG", with: "symbol: MSFT"))
+        #expect(message { _ = try ScenarioRunner().run(symbol) } == "\(repository)/datasets/GOOG.h5: symbol \"MSFT\" not found (present: GOOG)")
+        let empty = try parse(scenarioText().replacingOccurrences(of: "symbol: GOOG", with: "symbol: GOOG\n  start: 2020-01-01"))
+        #expect(message { _ = try ScenarioRunner().run(empty) } == "s.yaml: dataset.start/end: no GOOG bars in the date range in datasets/GOOG.h5")
+        let outcome = try ScenarioRunner(workers: 1).run(try parse(scenarioText()))
+        #expect(message { _ = try ReportWriter.write(outcome, to: "/proc/forbidden") }.hasPrefix("/proc/forbidden: cannot create the report folder"))
+    }
+
+    @Test func largestTriangleThreeBucketsKeepsEndsAndExtremes() {
+        let y = (0..<1000).map { i -> Double in i == 500 ? 100 : sin(Double(i) / 50) }
+        let keep = LTTB.indices(y, threshold: 50)
+        #expect(keep.count == 50 && keep.first == 0 && keep.last == 999)
+        #expect(keep.contains(500))
+        #expect(zip(keep, keep.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(LTTB.indices([1, 2, 3], threshold: 10) == [0, 1, 2])
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import LabCore
+import LabExecution
+import LabSignals
+import Testing
+@testable import LabScenario
+
+/// The repository root (scenario paths in tests resolve against it).
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// A minimal valid scenario on the bundled GOOG data, with `extra` YAML appended.
+func scenarioText(_ extra: String = "", name: String = "t") -> String {
+    """
+    name: \(name)
+    dataset:
+      path: datasets/GOOG.h5
+      symbol: GOOG
+    strategy:
+      name: sma_cross
+      params: {fast: 10, slow: 20}
+    \(extra)
+    """
+}
+
+func parse(_ text: String) throws -> Scenario { try Scenario.parse(text, file: "s.yaml", folder: repository) }
+
+func message(_ body: () throws -> Void) -> String {
+    do { try body(); return "no error" } catch { return "\(error)" }
+}
+
+@Suite struct ScenarioParsingTests {
+    @Test func defaultsAndPaths() throws {
+        let s = try parse(scenarioText())
+        #expect(s.name == "t" && s.seed == 42 && s.dataQuality == .clean)
+        #expect(s.dataset.path == repository + "/datasets/GOOG.h5" && s.dataset.pathAsWritten == "datasets/GOOG.h5")
+        #expect(s.parameterSets == [["fast": "10", "slow": "20"]])
+        #expect(s.execution == .init(cash: 10_000))
+        #expect(s.calibration == ConfidenceCalibrator())
+    }
+
+    @Test func sweepGridIsACartesianProduct() throws {
+        let s = try parse(scenarioText("sweep:\n  grid:\n    fast: [5, 10]\n    slow: [30, 40, 50]"))
+        #expect(s.parameterSets.count == 6)
+        #expect(s.parameterSets.first == ["fast": "5", "slow": "30"] && s.parameterSets.last == ["fast": "10", "slow": "50"])
+    }
+
+    @Test func everyShippedScenarioValidates() throws {
+        let folder = repository + "/scenarios"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
+        #expect(!files.isEmpty)
+        for f in files { #expect(throws: Never.self) { _ = try Scenario.load(folder + "/" + f) } }
+    }
+
+    @Test(arguments: [
+        ("name: x\n", "s.yaml:1:1: dataset: missing (required)"),
+        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nexecution:\n  slippage:\n    model: fixed_bps\n    bps: ten\n",
+         "s.yaml:9:10: execution.slippage.bps: expected a number ≥ 0, got \"ten\""),
+        ("name: t\ndataset:\n  path: datasets/GOOG.h5\n  simbol: GOOG\nstrategy:\n  name: sma_cross\n",
+         "s.yaml:4:11: dataset.simbol: unknown key (did you mean \"symbol\"?)"),
+        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cros\n",
+         "s.yaml:5:9: strategy.name: unknown strategy \"sma_cros\" (did you mean \"sma_cross\"?); known: bollinger, composite, donchian, ema_cross, macd, rsi_reversion, sma_cross"),
+        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\n  params: {fast: 30, slow: 10}\n",
+         "s.yaml:5:3: strategy: sma_cross: slow: must be > fast (30), got 10"),
+        ("name: t\ndataset:\n  path: datasets/GOOG.h5\n  start: 2010-01-01\n  end: 2009-01-01\nstrategy:\n  name: sma_cross\n",
+         "s.yaml:5:8: dataset.end: the date range is empty (end before start)"),
+        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nsweep:\n  grid: {}\n",
+         "s.yaml:7:9: sweep.grid: the grid has no parameters (zero combinations)"),
+        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nsweep:\n  max_combinations: 3\n  grid:\n    fast: [1, 2]\n    slow: [30, 40]\n",
+         "s.yaml:9:5: sweep.grid: 4 combinations exceed the cap of 3"),
+        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nstress:\n  - name: crash\n    steps:\n      - transform: flash_crash\n        depht: 0.2\n",
+         "s.yaml:9:9: stress[0].steps[0]: stress.flash_crash: depht: unknown parameter (known: at, depth, drop_bars, recovery, recovery_bars, trough_bars); did you mean \"depth\"?"),
+        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nfilters:\n  - rule: confidense\n    minimum: 0.5\n",
+         "s.yaml:7:11: filters[0].rule: unknown filter rule \"confidense\" (did you mean \"confidence\"?); known: confidence, market_hours, volume, risk, cool_down"),
+        ("name: ../evil\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\n",
+         "s.yaml:1:7: name: expected letters, digits, _ or - (at most 64), got \"../evil\""),
+        ("name: t\n  dataset: [\n", "s.yaml:2:10: invalid YAML: mapping values are not allowed in this context"),
+    ])
+    func badScenariosAreOneLineErrors(text: String, expected: String) {
+        #expect(message { _ = try parse(text) } == expected)
+    }
+
+    @Test func missingFile() {
+        #expect(message { _ = try Scenario.load("/nonexistent/x.yaml") } == "/nonexistent/x.yaml: no such scenario file")
+    }
+}
+
+@Suite struct ScenarioSchemaTests {
+    /// The JSON Schema lists exactly the keys the parser accepts (read from the parser's own
+    /// "unknown key (known: …)" message), at the root and in `execution`.
+    @Test func schemaAndParserAgree() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: repository + "/scenarios/scenario.schema.json"))
+        let schema = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let properties = schema["properties"] as! [String: Any]
+        func known(_ text: String) -> Set<String> {
+            let m = message { _ = try parse(text) }
+            guard let open = m.range(of: "(known: ")?.upperBound, let close = m[open...].firstIndex(of: ")") else { return [] }
+            return Set(m[open..<close].components(separatedBy: ", "))
+        }
+        #expect(known(scenarioText("zzz: 1")) == Set(properties.keys))
+        let execution = (properties["execution"] as! [String: Any])["properties"] as! [String: Any]
+        #expect(known(scenarioText("execution:\n  zzz: 1")) == Set(execution.keys))
+    }
+}
