@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "LabSignals", dependencies: ["LabCore"]),
         .target(name: "LabExecution", dependencies: ["LabCore", "COpenBLAS"]),
         .target(name: "LabMetrics", dependencies: ["LabCore"]),
-        .target(name: "LabReport", dependencies: ["LabCore", "LabStress"]),
+        .target(name: "LabReport", dependencies: ["LabCore", "LabStress", "LabSignals", "LabMetrics"]),
         .target(
             name: "LabScenario",
             dependencies: [
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(
             name: "LabExecutionTests", dependencies: ["LabExecution", "LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabCore"]),
+        .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabMetrics", "LabSignals", "LabCore"]),
         .testTarget(name: "LabScenarioTests", dependencies: ["LabScenario", "LabSignals", "LabExecution", "LabCore", "LabData"]),
         .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore"]),
     ]

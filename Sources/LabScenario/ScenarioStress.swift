@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabReport
 import LabSignals
 import LabStress
 

@@ -1,6 +1,5 @@
 import Foundation
 import LabCore
-import LabData
 import LabMetrics
 import LabSignals
 import LabStress
@@ -24,6 +23,19 @@ public struct RunReport: Sendable, Codable {
     /// The first parameter set under every stress variant (the stress comparison).
     public var stress_comparison: [SweepRow]
 
+    public init(
+        run_id: String, scenario: ScenarioEcho, environment: Environment, data_quality: DataQualitySummary, jobs: [JobReport],
+        sweep: [SweepRow], stress_comparison: [SweepRow]
+    ) {
+        self.run_id = run_id
+        self.scenario = scenario
+        self.environment = environment
+        self.data_quality = data_quality
+        self.jobs = jobs
+        self.sweep = sweep
+        self.stress_comparison = stress_comparison
+    }
+
     public struct ScenarioEcho: Sendable, Codable {
         public var name: String
         public var description: String
@@ -40,11 +52,34 @@ public struct RunReport: Sendable, Codable {
         public var calibration_horizon: Int?
         public var variants: [String]
         public var parameter_sets: Int
+
+        public init(name: String, description: String, file: String, seed: UInt64, dataset: String, symbol: String, start: String?, end: String?, data_quality_policy: String, strategy: String, parameters: [String: String], filters: [String], calibration_horizon: Int?, variants: [String], parameter_sets: Int) {
+            self.name = name
+            self.description = description
+            self.file = file
+            self.seed = seed
+            self.dataset = dataset
+            self.symbol = symbol
+            self.start = start
+            self.end = end
+            self.data_quality_policy = data_quality_policy
+            self.strategy = strategy
+            self.parameters = parameters
+            self.filters = filters
+            self.calibration_horizon = calibration_horizon
+            self.variants = variants
+            self.parameter_sets = parameter_sets
+        }
     }
 
     public struct Environment: Sendable, Codable {
         public var gslab_version: String
         public var schema_version: Int
+
+        public init(gslab_version: String, schema_version: Int) {
+            self.gslab_version = gslab_version
+            self.schema_version = schema_version
+        }
     }
 
     public struct DataQualitySummary: Sendable, Codable {
@@ -57,6 +92,18 @@ public struct RunReport: Sendable, Codable {
         public var counts: [String: Int]
         public var repaired: Int
         public var policy: String
+
+        public init(symbol: String, rows: Int, rows_used: Int, error_rows: Int, warnings: Int, score: Double, counts: [String: Int], repaired: Int, policy: String) {
+            self.symbol = symbol
+            self.rows = rows
+            self.rows_used = rows_used
+            self.error_rows = error_rows
+            self.warnings = warnings
+            self.score = score
+            self.counts = counts
+            self.repaired = repaired
+            self.policy = policy
+        }
     }
 
     /// One row of the sweep table or stress comparison.
@@ -69,6 +116,17 @@ public struct RunReport: Sendable, Codable {
         public var max_drawdown_pct: Double
         public var trades: Int
         public var win_rate_pct: Double
+
+        public init(job: Int, variant: String, parameters: [String: String], return_pct: Double, sharpe: Double, max_drawdown_pct: Double, trades: Int, win_rate_pct: Double) {
+            self.job = job
+            self.variant = variant
+            self.parameters = parameters
+            self.return_pct = return_pct
+            self.sharpe = sharpe
+            self.max_drawdown_pct = max_drawdown_pct
+            self.trades = trades
+            self.win_rate_pct = win_rate_pct
+        }
     }
 }
 
@@ -91,18 +149,47 @@ public struct JobReport: Sendable, Codable {
         public var quality: SignalQualityMetrics
         public var monitoring: SignalMonitoring
         public var anomalies: [Anomaly]
+
+        public init(quality: SignalQualityMetrics, monitoring: SignalMonitoring, anomalies: [Anomaly]) {
+            self.quality = quality
+            self.monitoring = monitoring
+            self.anomalies = anomalies
+        }
     }
 
     public struct TradesSection: Sendable, Codable {
         public var count: Int
         /// The first `trades_cap` closed trades.
         public var items: [TradeRecord]
+
+        public init(count: Int, items: [TradeRecord]) {
+            self.count = count
+            self.items = items
+        }
     }
 
     public struct CurveSection: Sendable, Codable {
         public var bar: [Int]
         public var time: [String]
         public var value: [Double]
+
+        public init(bar: [Int], time: [String], value: [Double]) {
+            self.bar = bar
+            self.time = time
+            self.value = value
+        }
+    }
+
+    public init(id: Int, variant: String, parameters: [String: String], bars: Int, stats: [String: StatValue], signals: SignalsSection, trades: TradesSection, equity: CurveSection, annotations: [StressAnnotation]) {
+        self.id = id
+        self.variant = variant
+        self.parameters = parameters
+        self.bars = bars
+        self.stats = stats
+        self.signals = signals
+        self.trades = trades
+        self.equity = equity
+        self.annotations = annotations
     }
 }
 
