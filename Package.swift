@@ -75,7 +75,7 @@ let package = Package(
             name: "LabExecutionTests", dependencies: ["LabExecution", "LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabMetrics", "LabSignals", "LabCore"]),
-        .testTarget(name: "LabScenarioTests", dependencies: ["LabScenario", "LabSignals", "LabExecution", "LabCore", "LabData"]),
+        .testTarget(name: "LabScenarioTests", dependencies: ["LabScenario", "LabReport", "LabSignals", "LabExecution", "LabCore", "LabData"]),
         .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore"]),
     ]
 )

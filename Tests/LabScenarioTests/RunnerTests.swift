@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import LabData
+import LabReport
 import Testing
 @testable import LabScenario
 
@@ -68,14 +69,5 @@ import Testing
         #expect(message { _ = try ScenarioRunner().run(empty) } == "s.yaml: dataset.start/end: no GOOG bars in the date range in datasets/GOOG.h5")
         let outcome = try ScenarioRunner(workers: 1).run(try parse(scenarioText()))
         #expect(message { _ = try ReportWriter.write(outcome, to: "/proc/forbidden") }.hasPrefix("/proc/forbidden: cannot create the report folder"))
-    }
-
-    @Test func largestTriangleThreeBucketsKeepsEndsAndExtremes() {
-        let y = (0..<1000).map { i -> Double in i == 500 ? 100 : sin(Double(i) / 50) }
-        let keep = LTTB.indices(y, threshold: 50)
-        #expect(keep.count == 50 && keep.first == 0 && keep.last == 999)
-        #expect(keep.contains(500))
-        #expect(zip(keep, keep.dropFirst()).allSatisfy { $0 < $1 })
-        #expect(LTTB.indices([1, 2, 3], threshold: 10) == [0, 1, 2])
     }
 }
