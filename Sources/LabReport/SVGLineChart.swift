@@ -1,5 +1,25 @@
 import Foundation
 
+/// Escaping for text placed in HTML or SVG (element content and quoted attributes).
+public enum HTMLText {
+    /// `&`, `<`, `>`, `"` and `'` as entities.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
+
 /// A self-contained SVG line chart (no scripts, no external fonts or styles), for reports and docs.
 ///
 /// Lines are decimated to at most two points per horizontal pixel (the min and max of each pixel
@@ -13,8 +33,11 @@ public struct SVGLineChart: Sendable {
         /// CSS colour, e.g. `#1f77b4`.
         public var color: String
         public var width: Double
+        /// x position (bar index) of each value, when the values are a downsampled curve; nil: 0, 1, 2, …
+        public var positions: [Int]?
 
-        public init(name: String, values: [Double], color: String, width: Double = 1) {
+        public init(name: String, values: [Double], color: String, width: Double = 1, positions: [Int]? = nil) {
+            self.positions = positions
             self.name = name
             self.values = values
             self.color = color
@@ -44,6 +67,10 @@ public struct SVGLineChart: Sendable {
     public var xLabels: (String, String)
     /// Plot the y axis on a log scale (prices).
     public var logScale: Bool
+    /// Bars on the x axis (default: the longest line's length).
+    public var domain: Int?
+    /// Small ticks under the plot at bar positions (trade entries), with a colour and a tooltip.
+    public var markers: [(position: Int, color: String, label: String)] = []
 
     public init(title: String, width: Int = 960, height: Int = 420, lines: [Line], bands: [Band] = [], xLabels: (String, String) = ("", ""), logScale: Bool = true) {
         self.title = title
@@ -59,7 +86,7 @@ public struct SVGLineChart: Sendable {
     public func render() -> String {
         let left = 64.0, right = 150.0, top = 36.0, bottom = 36.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
-        let count = lines.map(\.values.count).max() ?? 0
+        let count = domain ?? lines.map { $0.positions.map { ($0.last ?? -1) + 1 } ?? $0.values.count }.max() ?? 0
         func transform(_ v: Double) -> Double { logScale ? Foundation.log(v) : v }
         let finite = lines.flatMap(\.values).filter { $0.isFinite && (!logScale || $0 > 0) }.map(transform)
         let lo = finite.min() ?? 0, hi = finite.max() ?? 1
@@ -67,9 +94,7 @@ public struct SVGLineChart: Sendable {
         func x(_ i: Int) -> Double { left + plotWidth * (count > 1 ? Double(i) / Double(count - 1) : 0.5) }
         func y(_ v: Double) -> Double { top + plotHeight * (1 - (transform(v) - lo) / span) }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-        }
+        func escape(_ s: String) -> String { HTMLText.escape(s) }
 
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
         svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
@@ -89,10 +114,15 @@ public struct SVGLineChart: Sendable {
         }
         svg += "<text x=\"\(f(left))\" y=\"\(f(Double(height) - 12))\">\(escape(xLabels.0))</text>"
         svg += "<text x=\"\(f(left + plotWidth))\" y=\"\(f(Double(height) - 12))\" text-anchor=\"end\">\(escape(xLabels.1))</text>\n"
+        for m in markers where count > 0 {
+            let xx = x(min(max(0, m.position), count - 1))
+            svg += "<line x1=\"\(f(xx))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(xx))\" y2=\"\(f(top + plotHeight - 8))\" stroke=\"\(m.color)\" stroke-width=\"1.5\"><title>\(escape(m.label))</title></line>\n"
+        }
         for (k, line) in lines.enumerated() {
             let points = Self.decimate(line.values, columns: Int(plotWidth))
+            let position = { (i: Int) -> Int in line.positions?[i] ?? i }
             let path = points.filter { line.values[$0].isFinite && (!logScale || line.values[$0] > 0) }
-                .map { "\(f(x($0))),\(f(y(line.values[$0])))" }.joined(separator: " ")
+                .map { "\(f(x(position($0)))),\(f(y(line.values[$0])))" }.joined(separator: " ")
             svg += "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(f(line.width))\" points=\"\(path)\"><title>\(escape(line.name))</title></polyline>\n"
             let ly = top + 14 + Double(k) * 18
             svg += "<line x1=\"\(f(left + plotWidth + 12))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + plotWidth + 30))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"\(f(max(2, line.width)))\"/>"

@@ -1,9 +1,10 @@
 import Foundation
 import LabData
+import LabReport
 
-/// Writes a run's files under `<out>/<scenario>/<run id>/`: report.json (deterministic) and
-/// timings.json (wall clock), each atomically (temporary file, then rename); report.json last, so
-/// a folder with a report.json is complete.
+/// Writes a run's files under `<out>/<scenario>/<run id>/`: report.html, timings.json (wall clock)
+/// and report.json (deterministic), each atomically (temporary file, then rename); report.json last,
+/// so a folder with a report.json is complete.
 public enum ReportWriter {
     /// Writes the run and returns the report's path.
     public static func write(_ outcome: ScenarioRunner.Outcome, to out: String) throws -> String {
@@ -22,6 +23,7 @@ public enum ReportWriter {
         guard FileManager.default.isWritableFile(atPath: folder.path) else {
             throw ScenarioError.run("\(out): the report folder \(folder.path) is not writable")
         }
+        try AtomicFile.write(Data(HTMLReport.render(report).utf8), to: folder.appendingPathComponent("report.html").path)
         try AtomicFile.write(try LabJSON.encode(outcome.timings), to: folder.appendingPathComponent("timings.json").path)
         let path = folder.appendingPathComponent("report.json").path
         try AtomicFile.write(try LabJSON.encode(report), to: path)

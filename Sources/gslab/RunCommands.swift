@@ -54,7 +54,8 @@ struct RunCommand: ParsableCommand {
                 }
             }
             let path = try ReportWriter.write(outcome, to: out)
-            emit("\(scenario.name): \(outcome.report.jobs.count) jobs, report \(path)\n")
+            let html = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("report.html").path
+            emit("\(scenario.name): \(outcome.report.jobs.count) jobs\n  report.json  \(path)\n  report.html  \(html)\n")
         }
     }
 }

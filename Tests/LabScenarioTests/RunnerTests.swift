@@ -51,7 +51,7 @@ import Testing
         let path = try ReportWriter.write(outcome, to: out)
         #expect(path == "\(out)/t/\(outcome.report.run_id)/report.json")
         let files = try FileManager.default.contentsOfDirectory(atPath: "\(out)/t/\(outcome.report.run_id)").sorted()
-        #expect(files == ["report.json", "timings.json"])
+        #expect(files == ["report.html", "report.json", "timings.json"])
         let decoded = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
         #expect(decoded["schema_version"] as? Int == RunReport.schemaVersion)
         // The baseline job is the plain backtest of the strategy: its trades equal gslab backtest's core run.
@@ -69,5 +69,32 @@ import Testing
         #expect(message { _ = try ScenarioRunner().run(empty) } == "s.yaml: dataset.start/end: no GOOG bars in the date range in datasets/GOOG.h5")
         let outcome = try ScenarioRunner(workers: 1).run(try parse(scenarioText()))
         #expect(message { _ = try ReportWriter.write(outcome, to: "/proc/forbidden") }.hasPrefix("/proc/forbidden: cannot create the report folder"))
+    }
+
+    /// Strings from the scenario reach the page only escaped; the page is self-contained.
+    @Test func htmlEscapesScenarioStringsAndFetchesNothing() throws {
+        let hostile = "<script>alert(1)</script> & \"quotes\""
+        let s = try parse(scenarioText("""
+            description: '\(hostile)'
+            stress:
+              - name: "<img src=x onerror=alert(2)>"
+                steps:
+                  - transform: vol_scale
+            sweep:
+              grid:
+                fast: [5, 10]
+                slow: [30, 40]
+            """))
+        let outcome = try ScenarioRunner(workers: 2).run(s)
+        let html = HTMLReport.render(outcome.report)
+        #expect(!html.lowercased().contains("<script") && !html.contains("<img"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"))
+        #expect(html.contains("&lt;img src=x onerror=alert(2)&gt;"))
+        #expect(!html.contains("http://") || html.components(separatedBy: "http://").count - 1 == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1)
+        #expect(!html.contains("https://") && !html.contains("<link") && !html.contains("<iframe") && !html.contains(" src=\""))
+        // Charts drawn: equity and drawdown with one line per variant, the reliability plot, the sweep heatmap.
+        #expect(html.components(separatedBy: "<polyline").count - 1 == 2 * 2)
+        #expect(html.contains("<circle") && html.contains("Sweep (baseline)") && html.contains("hsl("))
+        #expect(html.contains("<h2>Statistics</h2>") && html.contains("Return [%]"))
     }
 }

@@ -1,0 +1,245 @@
+import Foundation
+import LabCore
+import LabMetrics
+
+/// report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) drawn
+/// from a ``RunReport``. Every string that comes from a scenario or a dataset is HTML-escaped.
+///
+/// Sections: summary cards of the baseline; equity and drawdown of the baseline and every stress
+/// variant overlaid (stress windows and regimes shaded, the baseline's trade entries ticked under
+/// the plot); the stress comparison; the sweep (a heatmap when the grid has two parameters); data
+/// quality; the signal funnel, the calibration (reliability) plot, monitoring and anomalies; every
+/// statistic per variant.
+public enum HTMLReport {
+    static let palette = ["#000000", "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+
+    /// The page.
+    public static func render(_ r: RunReport) -> String {
+        let e = HTMLText.escape
+        // One job per variant: the first parameter set (the stress comparison's jobs).
+        let shown = r.stress_comparison.compactMap { row in r.jobs.first { $0.id == row.job } }
+        guard let base = shown.first else { return page(r, body: "<p>No jobs.</p>") }
+        var body = ""
+
+        // Header and summary cards.
+        let s = r.scenario
+        body += "<header><h1>\(e(s.name))</h1><p>\(e(s.description))</p>"
+        body += table(["", ""], [
+            ["symbol", e(s.symbol)], ["dataset", e(s.dataset) + (s.start.map { " from \(e($0))" } ?? "") + (s.end.map { " to \(e($0))" } ?? "")],
+            ["strategy", e(s.strategy) + " " + e(s.parameters.keys.sorted().map { "\($0)=\(s.parameters[$0]!)" }.joined(separator: ", "))],
+            ["filters", e(s.filters.joined(separator: " → "))], ["variants", e(s.variants.joined(separator: ", "))],
+            ["parameter sets", "\(s.parameter_sets)"], ["seed", "\(s.seed)"], ["run id", e(r.run_id)],
+            ["gslab", e(r.environment.gslab_version)],
+        ], header: false) + "</header>"
+        let m = base.signals.monitoring
+        body += "<section class=cards>"
+        for (label, value, good) in [
+            ("Return", pct(number(base, "Return [%]")), number(base, "Return [%]") >= 0),
+            ("Sharpe", fmt(number(base, "Sharpe Ratio")), number(base, "Sharpe Ratio") >= 0),
+            ("Max drawdown", pct(number(base, "Max. Drawdown [%]")), number(base, "Max. Drawdown [%]") > -20),
+            ("Trades", "\(base.trades.count)", true),
+            ("Win rate", pct(number(base, "Win Rate [%]")), number(base, "Win Rate [%]") >= 50),
+            ("Final equity", money(number(base, "Equity Final [$]")), true),
+            ("Signal hit rate", pct(m.hitRate * 100), m.hitRate >= 0.5),
+            ("Calibration error", fmt(m.calibrationError), !(m.calibrationError > 0.1)),
+            ("Recalibrate?", m.needsRecalibration ? "yes" : "no", !m.needsRecalibration),
+            ("Anomalies", "\(base.signals.anomalies.count)", base.signals.anomalies.isEmpty),
+        ] as [(String, String, Bool)] {
+            body += "<div class=\"card \(good ? "good" : "bad")\"><div class=label>\(label)</div><div class=value>\(value)</div></div>"
+        }
+        body += "</section>"
+
+        // Equity and drawdown, every variant overlaid.
+        var equity = SVGLineChart(
+            title: "Equity — baseline and stress variants", lines: [], xLabels: (base.equity.time.first ?? "", base.equity.time.last ?? ""),
+            logScale: false)
+        equity.domain = base.bars
+        var drawdown = SVGLineChart(title: "Drawdown (fraction of the running peak)", height: 260, lines: [], logScale: false)
+        drawdown.domain = base.bars
+        drawdown.xLabels = equity.xLabels
+        for (k, job) in shown.enumerated() {
+            let color = palette[k % palette.count]
+            equity.lines.append(.init(name: job.variant, values: job.equity.value, color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar))
+            var peak = -Double.infinity
+            let dd = job.equity.value.map { v -> Double in peak = max(peak, v); return peak > 0 ? v / peak - 1 : 0 }
+            drawdown.lines.append(.init(name: job.variant, values: dd, color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar))
+            for note in job.annotations {
+                if let regimes = note.regimes {
+                    var start: Int?
+                    for (i, g) in regimes.enumerated() {
+                        if g != 0 && start == nil { start = i }
+                        if (g == 0 || i == regimes.count - 1), let s0 = start {
+                            equity.bands.append(.init(range: (note.start + s0)..<(note.start + i + 1), color: color, label: "\(job.variant): regime \(g)"))
+                            start = nil
+                        }
+                    }
+                } else if note.end - note.start < job.bars {
+                    equity.bands.append(.init(range: note.start..<note.end, color: color, label: "\(job.variant): \(note.detail)"))
+                }
+            }
+        }
+        equity.markers = base.trades.items.map { t in
+            (t.entryBar, t.size > 0 ? "#2ca02c" : "#d62728", "\(t.size > 0 ? "long" : "short") \(CivilTime.iso8601(t.entryTime)) → \(CivilTime.iso8601(t.exitTime)): \(String(format: "%+.2f%%", t.returnPct * 100))")
+        }
+        body += "<section><h2>Equity and drawdown</h2><p class=note>Shaded: bars a stress transform touched (regimes: bars outside the calm regime). Ticks under the equity plot: the baseline's trade entries (green long, red short; first \(base.trades.items.count) of \(base.trades.count)).</p>"
+        body += "<figure>\(equity.render())</figure><figure>\(drawdown.render())</figure></section>"
+
+        // Stress comparison.
+        body += "<section><h2>Stress comparison</h2>" + table(
+            ["variant", "return", "Sharpe", "max drawdown", "trades", "win rate"],
+            r.stress_comparison.map { [e($0.variant), pct($0.return_pct), fmt($0.sharpe), pct($0.max_drawdown_pct), "\($0.trades)", pct($0.win_rate_pct)] }) + "</section>"
+
+        // Sweep.
+        if r.sweep.count > 1 { body += sweepSection(r.sweep) }
+
+        // Data quality.
+        let q = r.data_quality
+        body += "<section><h2>Data quality</h2>" + table(["", ""], [
+            ["symbol", e(q.symbol)], ["rows in file", "\(q.rows)"], ["rows used", "\(q.rows_used)"], ["rows with errors", "\(q.error_rows)"],
+            ["warnings", "\(q.warnings)"], ["score", fmt(q.score)], ["repairs", "\(q.repaired)"], ["policy", e(q.policy)],
+        ] + q.counts.keys.sorted().map { ["finding: \(e($0))", "\(q.counts[$0]!)"] }, header: false) + "</section>"
+
+        // Signals: funnel, calibration, monitoring, anomalies.
+        body += "<section><h2>Signals</h2><h3>Funnel</h3>" + table(
+            ["variant", "generated"] + (base.signals.quality.filters.map { e($0.rule) }) + ["passed", "mean confidence", "mean quality"],
+            shown.map { job in
+                let g = job.signals.quality.all
+                return [e(job.variant), "\(g.generated)"] + job.signals.quality.filters.map { f in
+                    "\(f.passed)" + (f.rejected > 0 ? " <span class=muted>(−\(f.rejected): \(e(f.reasons.keys.sorted().map { "\($0) \(f.reasons[$0]!)" }.joined(separator: ", "))))</span>" : "")
+                } + ["\(g.passed)", fmt(g.meanConfidence), fmt(g.meanQuality)]
+            })
+        body += "<h3>Calibration (baseline, horizon \(m.horizon) bars)</h3><div class=row><figure>\(reliabilityPlot(m))</figure>"
+        body += table(["", ""], [
+            ["outcomes", "\(m.outcomes)"], ["hit rate", pct(m.hitRate * 100)], ["mean signed return", pct(m.meanSignedReturn * 100)],
+            ["information coefficient", fmt(m.informationCoefficient)], ["Brier score", fmt(m.brierScore)],
+            ["base-rate Brier", fmt(m.baselineBrier)], ["calibration error (ECE)", fmt(m.calibrationError)],
+            ["recalibration needed", m.needsRecalibration ? "yes" : "no"], ["traded outcomes", "\(m.tradedOutcomes)"],
+            ["realised P&L", money(m.realisedPnL)],
+        ], header: false) + "</div>"
+        let anomalies = shown.flatMap { job in job.signals.anomalies.map { (job.variant, $0) } }
+        body += "<h3>Anomalies</h3>" + (anomalies.isEmpty ? "<p>None.</p>" : table(
+            ["variant", "kind", "bars", "value", "threshold"],
+            anomalies.map { [e($0.0), e($0.1.kind.rawValue), "\($0.1.firstBar)–\($0.1.lastBar)", fmt($0.1.value), fmt($0.1.threshold)] }))
+        body += "</section>"
+
+        // Every statistic.
+        let names = base.stats.keys.sorted { statOrder($0) < statOrder($1) }
+        body += "<section><h2>Statistics</h2>" + table(["statistic"] + shown.map { e($0.variant) }, names.map { name in
+            [e(name)] + shown.map { job in
+                switch job.stats[name] {
+                case let .number(v)?: return fmt(v)
+                case let .text(t)?: return e(t)
+                case nil: return ""
+                }
+            }
+        }) + "</section>"
+        return page(r, body: body)
+    }
+
+    static func page(_ r: RunReport, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(HTMLText.escape(r.scenario.name)) — GoldenSignals Lab report</title>
+        <style>
+        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+        h1{margin:0 0 4px}h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}
+        table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
+        td:first-child,th:first-child{text-align:left}th{background:#f4f4f4}
+        .cards{display:flex;flex-wrap:wrap;gap:10px;margin-top:16px}.card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:120px}
+        .card .label{font-size:12px;color:#666}.card .value{font-size:20px;font-weight:600}.good .value{color:#1a7f37}.bad .value{color:#c62828}
+        .note,.muted{color:#666;font-size:12px}figure{margin:8px 0}svg{max-width:100%;height:auto}.row{display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap}
+        </style></head>
+        <body>
+        \(body)
+        <footer class=note><p>GoldenSignals Lab \(HTMLText.escape(r.environment.gslab_version)), report schema \(r.schema_version). Percentages in percent; money in account currency; conventions in docs/.</p></footer>
+        </body></html>
+
+        """
+    }
+
+    /// A table; cells are HTML already (callers escape).
+    static func table(_ head: [String], _ rows: [[String]], header: Bool = true) -> String {
+        var t = "<table>"
+        if header { t += "<tr>" + head.map { "<th>\($0)</th>" }.joined() + "</tr>" }
+        for row in rows { t += "<tr>" + row.map { "<td>\($0)</td>" }.joined() + "</tr>" }
+        return t + "</table>"
+    }
+
+    /// The sweep: a heatmap of the Sharpe ratio when the grid spans two parameters, else a table.
+    static func sweepSection(_ rows: [RunReport.SweepRow]) -> String {
+        let e = HTMLText.escape
+        var out = "<section><h2>Sweep (baseline)</h2>"
+        let keys = Array(Set(rows.flatMap { $0.parameters.keys })).sorted().filter { key in Set(rows.map { $0.parameters[key] ?? "" }).count > 1 }
+        if keys.count == 2 {
+            func sortedValues(_ k: String) -> [String] {
+                Array(Set(rows.map { $0.parameters[k] ?? "" })).sorted { (Double($0) ?? 0, $0) < (Double($1) ?? 0, $1) }
+            }
+            let xs = sortedValues(keys[1]), ys = sortedValues(keys[0])
+            let sharpes = rows.map(\.sharpe).filter(\.isFinite)
+            let lo = sharpes.min() ?? 0, hi = sharpes.max() ?? 1
+            out += "<p class=note>Sharpe ratio by \(e(keys[0])) (rows) and \(e(keys[1])) (columns); colour from red (lowest, \(fmt(lo))) to green (highest, \(fmt(hi))).</p><table><tr><th>\(e(keys[0])) \\ \(e(keys[1]))</th>"
+            out += xs.map { "<th>\(e($0))</th>" }.joined() + "</tr>"
+            for y in ys {
+                out += "<tr><th>\(e(y))</th>"
+                for x in xs {
+                    guard let row = rows.first(where: { $0.parameters[keys[0]] == y && $0.parameters[keys[1]] == x }) else { out += "<td></td>"; continue }
+                    let t = hi > lo && row.sharpe.isFinite ? (row.sharpe - lo) / (hi - lo) : 0.5
+                    let color = String(format: "hsl(%.0f,70%%,%.0f%%)", 120 * t, 85 - 15 * abs(t - 0.5))
+                    out += "<td style=\"background:\(color)\" title=\"return \(pct(row.return_pct)), max drawdown \(pct(row.max_drawdown_pct)), \(row.trades) trades\">\(fmt(row.sharpe))</td>"
+                }
+                out += "</tr>"
+            }
+            out += "</table>"
+        }
+        out += table(
+            ["parameters", "return", "Sharpe", "max drawdown", "trades", "win rate"],
+            rows.map { row in
+                [e(row.parameters.keys.sorted().map { "\($0)=\(row.parameters[$0]!)" }.joined(separator: ", ")), pct(row.return_pct), fmt(row.sharpe),
+                 pct(row.max_drawdown_pct), "\(row.trades)", pct(row.win_rate_pct)]
+            })
+        return out + "</section>"
+    }
+
+    /// Reliability plot: realised hit rate against mean confidence per bin (circle area ∝ count),
+    /// with the diagonal of perfect calibration.
+    static func reliabilityPlot(_ m: SignalMonitoring) -> String {
+        let size = 300.0, pad = 40.0, inner = size - 2 * pad
+        func x(_ v: Double) -> Double { pad + inner * v }
+        func y(_ v: Double) -> Double { size - pad - inner * v }
+        let most = Double(m.reliability.map(\.count).max() ?? 1)
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size))\" height=\"\(Int(size))\" viewBox=\"0 0 \(Int(size)) \(Int(size))\" font-family=\"sans-serif\" font-size=\"11\">"
+        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/><rect x=\"\(pad)\" y=\"\(pad)\" width=\"\(inner)\" height=\"\(inner)\" fill=\"none\" stroke=\"#888\"/>"
+        svg += "<line x1=\"\(x(0))\" y1=\"\(y(0))\" x2=\"\(x(1))\" y2=\"\(y(1))\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>"
+        for t in [0.0, 0.5, 1.0] {
+            svg += "<text x=\"\(x(t))\" y=\"\(size - pad + 14)\" text-anchor=\"middle\">\(fmt(t))</text><text x=\"\(pad - 6)\" y=\"\(y(t) + 4)\" text-anchor=\"end\">\(fmt(t))</text>"
+        }
+        svg += "<text x=\"\(size / 2)\" y=\"\(size - 6)\" text-anchor=\"middle\">mean confidence</text>"
+        svg += "<text x=\"12\" y=\"\(size / 2)\" transform=\"rotate(-90 12 \(size / 2))\" text-anchor=\"middle\">hit rate</text>"
+        for bin in m.reliability where bin.count > 0 {
+            let r = 3 + 9 * (Double(bin.count) / max(most, 1)).squareRoot()
+            svg += String(format: "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\" fill=\"#1f77b4\" fill-opacity=\"0.6\"><title>", x(bin.meanConfidence), y(bin.hitRate), r)
+            svg += "confidence \(fmt(bin.lower))–\(fmt(bin.upper)): \(bin.count) signals, hit rate \(pct(bin.hitRate * 100))</title></circle>"
+        }
+        return svg + "</svg>"
+    }
+
+    static func number(_ job: JobReport, _ key: String) -> Double {
+        if case let .number(v)? = job.stats[key] { return v }
+        return .nan
+    }
+
+    static func fmt(_ v: Double) -> String { v.isFinite ? String(format: abs(v) >= 1000 ? "%.0f" : "%.3g", v) : "—" }
+    static func pct(_ v: Double) -> String { v.isFinite ? String(format: "%.2f %%", v) : "—" }
+    static func money(_ v: Double) -> String { v.isFinite ? String(format: "%.2f", v) : "—" }
+
+    /// Statistics in backtesting.py's order, the lab's additions after.
+    static func statOrder(_ name: String) -> (Int, String) {
+        let order = ["Start", "End", "Duration [days]", "Exposure Time [%]", "Equity Final [$]", "Equity Peak [$]", "Commissions [$]", "Return [%]",
+                     "Buy & Hold Return [%]", "Return (Ann.) [%]", "Volatility (Ann.) [%]", "CAGR [%]", "Sharpe Ratio", "Sortino Ratio",
+                     "Calmar Ratio", "Alpha [%]", "Beta", "Max. Drawdown [%]", "Avg. Drawdown [%]", "Max. Drawdown Duration [days]",
+                     "Avg. Drawdown Duration [days]", "# Trades", "Win Rate [%]", "Best Trade [%]", "Worst Trade [%]", "Avg. Trade [%]",
+                     "Max. Trade Duration [days]", "Avg. Trade Duration [days]", "Profit Factor", "Expectancy [%]", "SQN", "Kelly Criterion"]
+        return (order.firstIndex(of: name) ?? order.count, name)
+    }
+}
