@@ -177,33 +177,50 @@ public enum Indicators {
     static func forEachMoment(
         _ x: UnsafeBufferPointer<Double>, window: Int, ddof: Int, _ body: (Int, Double, Double) -> Void
     ) {
+        forEachMoment(count: x.count, window: window, ddof: ddof, value: { x[$0] }, body)
+    }
+
+    /// The same over values produced by `value(i)` (e.g. differences of a column), so a derived
+    /// series needs no column of its own.
+    @inline(__always)
+    static func forEachMoment(
+        count n: Int, window: Int, ddof: Int, value x: (Int) -> Double, _ body: (Int, Double, Double) -> Void
+    ) {
         precondition(window >= 1 && ddof >= 0 && window > ddof, "rolling_std: window must exceed ddof")
         let inv = 1 / Double(window)
         let invDivisor = 1 / Double(window - ddof)
         let resync = max(4096, 8 * window)
         var m = 0.0, m2 = 0.0
-        var clean = 0, sinceExact = 0
-        for i in 0..<x.count {
-            let v = x[i]
-            guard v.isFinite else { clean = 0; body(i, .nan, .nan); continue }
+        var clean = 0
+        var i = 0
+        while i < n {
+            let v = x(i)
+            guard v.isFinite else { clean = 0; body(i, .nan, .nan); i += 1; continue }
             clean += 1
-            if clean < window { body(i, .nan, .nan); continue }
-            if clean == window || sinceExact == resync {
-                // Exact two-pass moments of the window.
-                var s = 0.0
-                for j in (i - window + 1)...i { s += x[j] }
-                m = s * inv
-                m2 = 0
-                for j in (i - window + 1)...i { let d = x[j] - m; m2 += d * d }
-                sinceExact = 0
-            } else {
-                let old = x[i - window]
+            if clean < window { body(i, .nan, .nan); i += 1; continue }
+            // Exact two-pass moments of the window ending at i (the first clean window, and every
+            // `resync` bars after) …
+            var s = 0.0
+            for j in (i - window + 1)...i { s += x(j) }
+            m = s * inv
+            m2 = 0
+            for j in (i - window + 1)...i { let d = x(j) - m; m2 += d * d }
+            body(i, m, max(0, m2 * invDivisor))
+            i += 1
+            // … then Welford's add/remove over a stretch whose leaving values are known finite:
+            // the only check left per bar is the incoming value's.
+            let stop = min(n, i + resync)
+            while i < stop {
+                let v = x(i)
+                guard v.isFinite else { break }
+                let old = x(i - window)
                 let previousMean = m
                 m += (v - old) * inv
                 m2 += (v - old) * (v - m + old - previousMean)
-                sinceExact += 1
+                body(i, m, max(0, m2 * invDivisor))
+                i += 1
+                clean += 1
             }
-            body(i, m, max(0, m2 * invDivisor))
         }
     }
 
@@ -234,7 +251,7 @@ public enum Indicators {
     }
 
     /// Rolling volatility: the sample standard deviation (ddof 1) of the last `window` log returns
-    /// `ln(xᵢ / xᵢ₋₁)`, times `sqrt(periodsPerYear)` (pass 1 for a per-bar figure; use the series'
+    /// `ln xᵢ − ln xᵢ₋₁` (differences of vectorised logs: ~1e-12 relative), times `sqrt(periodsPerYear)` (pass 1 for a per-bar figure; use the series'
     /// `periodsPerYear` to annualise by its bar frequency). A fraction. Warm-up: `window` (the first
     /// return is at bar 1).
     public static func rollingVolatility(
@@ -243,10 +260,16 @@ public enum Indicators {
         precondition(window >= 2, "volatility: window must be ≥ 2")
         precondition(out.count == x.count, "volatility: output buffer has \(out.count) slots for \(x.count) inputs")
         guard !x.isEmpty else { return }
-        let returns = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
-        defer { returns.deallocate() }
-        logReturns(x, into: returns)
-        volatility(ofReturns: UnsafeBufferPointer(returns), window: window, scale: periodsPerYear.squareRoot(), into: out)
+        // Log prices through the vectorised log (a non-positive price gives a non-finite log), then
+        // the moments of their differences: no division and no returns column.
+        let logs = UnsafeMutableBufferPointer<Double>.allocate(capacity: x.count)
+        defer { logs.deallocate() }
+        _ = logs.initialize(fromContentsOf: x)
+        VectorMath.log(logs)
+        let scale = periodsPerYear.squareRoot()
+        forEachMoment(count: x.count, window: window, ddof: 1, value: { i in i > 0 ? logs[i] - logs[i - 1] : .nan }) { i, _, variance in
+            out[i] = variance.squareRoot() * scale
+        }
     }
 
     /// `scale` × the rolling sample standard deviation of `returns`.
