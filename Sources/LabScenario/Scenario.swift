@@ -25,6 +25,8 @@ public struct Scenario: Sendable {
     /// Parameter sets: the strategy's own parameters overlaid with each grid point (one set without a sweep).
     public var parameterSets: [[String: String]]
     public var report: ReportOptions
+    /// Baseline file to check the run against (`gslab run --check`), resolved against the scenario's folder.
+    public var baseline: String?
 
     /// Where a dataset comes from and which part of it to use.
     public struct DatasetSpec: Sendable, Equatable {
@@ -107,11 +109,15 @@ extension Scenario {
             report.equityPoints = try r.optional("equity_points")?.integer(minimum: 3, "a whole number ≥ 3") ?? report.equityPoints
             try r.finish()
         }
+        let baseline = try root.optional("baseline").map { node -> String in
+            let written = try node.string()
+            return written.hasPrefix("/") ? written : URL(fileURLWithPath: folder).appendingPathComponent(written).standardized.path
+        }
         try root.finish()
         return Scenario(
             name: name, description: description, seed: seed, file: file, text: text, dataset: dataset, dataQuality: policy,
             stress: stress, strategy: strategy, filters: filters, calibration: calibration, execution: execution,
-            parameterSets: sets, report: report)
+            parameterSets: sets, report: report, baseline: baseline)
     }
 
     static func parseDataset(_ node: YAMLNode, folder: String) throws -> DatasetSpec {

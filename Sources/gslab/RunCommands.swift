@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabCore
+import LabData
+import LabReport
 import LabScenario
 
 /// `gslab run SCENARIO…`: runs scenario files and writes their reports.
@@ -27,11 +29,29 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seed overriding the scenarios' own.")
     var seed: UInt64?
 
+    @Option(help: "Run history database (SQLite); default OUT/history.sqlite.")
+    var history: String?
+
+    @Flag(name: .customLong("no-history"), help: "Do not record the runs in the history.")
+    var noHistory = false
+
+    @Flag(help: "Check each report against its scenario's baseline; exit 1 on a regression.")
+    var check = false
+
     func run() throws {
         if let workers, workers < 1 { throw ValidationError("--workers: must be ≥ 1, got \(workers)") }
         // Parse everything first: a bad file fails before any work.
         var loaded = try scenarios.map { try Scenario.load($0) }
         if let seed { for i in loaded.indices { loaded[i].seed = seed } }
+        var baselines: [String: Baseline] = [:]
+        if check {
+            for s in loaded {
+                guard let path = s.baseline else { throw ValidationError("--check: \(s.file) names no baseline (add baseline: FILE)") }
+                baselines[s.file] = try BaselineFile.read(path)
+            }
+        }
+        let store = noHistory ? nil : try RunHistory(path: history ?? URL(fileURLWithPath: out).appendingPathComponent("history.sqlite").path)
+        var regressions = 0
         let cancellation = ScenarioRunner.Cancellation()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -55,8 +75,15 @@ struct RunCommand: ParsableCommand {
             }
             let path = try ReportWriter.write(outcome, to: out)
             let html = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("report.html").path
+            try store?.record(outcome.report, scenarioText: scenario.text, reportPath: path, seconds: outcome.timings["total"])
             emit("\(scenario.name): \(outcome.report.jobs.count) jobs\n  report.json  \(path)\n  report.html  \(html)\n")
+            if let baseline = baselines[scenario.file] {
+                let comparison = try BaselineComparison(report: outcome.report, baseline: baseline)
+                emit(comparison.rendered())
+                regressions += comparison.regressions
+            }
         }
+        if regressions > 0 { throw ExitCode(1) }
     }
 }
 
@@ -75,6 +102,150 @@ struct ScenarioCommand: ParsableCommand {
             for file in files {
                 let s = try Scenario.load(file)
                 emit("\(file): ok (\(s.name): \(s.parameterSets.count) parameter set\(s.parameterSets.count == 1 ? "" : "s"))\n")
+            }
+        }
+    }
+}
+
+/// Reading and writing baseline and report files, with one-line errors.
+enum BaselineFile {
+    static func read(_ path: String) throws -> Baseline {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ScenarioError.file(path, reason: "no such baseline file") }
+        do { return try JSONDecoder().decode(Baseline.self, from: data) } catch {
+            throw ScenarioError.file(path, reason: "not a baseline file (\(decodingReason(error)))")
+        }
+    }
+
+    static func report(_ path: String) throws -> RunReport {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ScenarioError.file(path, reason: "no such report file") }
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let version = object["schema_version"] as? Int,
+           version != RunReport.schemaVersion {
+            throw ScenarioError.file(path, reason: "report schema version \(version), this gslab reads \(RunReport.schemaVersion)")
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do { return try decoder.decode(RunReport.self, from: data) } catch {
+            throw ScenarioError.file(path, reason: "not a report.json (\(decodingReason(error)))")
+        }
+    }
+
+    static func decodingReason(_ error: Error) -> String {
+        switch error {
+        case let DecodingError.keyNotFound(key, context): return "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context):
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        default: return "\(error)"
+        }
+    }
+}
+
+/// `gslab check REPORT --baseline FILE`: the CI gate.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Compare a report's metrics with a baseline; exit 1 on a regression.",
+        discussion: """
+            Direction-aware: a lower Sharpe or return, a deeper drawdown, a higher volatility, cost drag, Brier score or \
+            calibration error beyond the tolerance is a regression; the opposite move is an improvement; a changed trade \
+            count is reported but passes. Tolerance: max(abs, rel·|baseline|), default rel 0.01, abs 1e-9.
+            """)
+
+    @Argument(help: "report.json of the run to check.")
+    var report: String
+
+    @Option(help: "Baseline file (gslab baseline update).")
+    var baseline: String
+
+    @Option(name: .customLong("tolerance"), help: "Per-metric tolerance METRIC=rel:0.05[,abs:0.1] (repeatable), or default=…")
+    var tolerances: [String] = []
+
+    func run() throws {
+        var byMetric: [String: Tolerance] = [:]
+        var fallback = Tolerance()
+        for t in tolerances {
+            guard let eq = t.lastIndex(of: "="), let tol = Tolerance(text: String(t[t.index(after: eq)...])) else {
+                throw ValidationError("--tolerance: expected METRIC=rel:X[,abs:Y], got \"\(t)\"")
+            }
+            let metric = String(t[..<eq])
+            if metric == "default" { fallback = tol } else { byMetric[metric] = tol }
+        }
+        let comparison = try BaselineComparison(
+            report: try BaselineFile.report(report), baseline: try BaselineFile.read(baseline), tolerances: byMetric, default: fallback)
+        emit(comparison.rendered())
+        if comparison.regressions > 0 { throw ExitCode(1) }
+    }
+}
+
+/// `gslab baseline update REPORT --out FILE`.
+struct BaselineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "baseline", abstract: "Manage baselines.", subcommands: [Update.self])
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a baseline from a report (atomically).")
+
+        @Argument(help: "report.json to take the metrics from.")
+        var report: String
+
+        @Option(help: "Baseline file to write.")
+        var out: String
+
+        func run() throws {
+            let baseline = Baseline(report: try BaselineFile.report(report))
+            try AtomicFile.write(try LabJSON.encode(baseline), to: out)
+            emit("baseline for \(baseline.scenario) (\(baseline.metrics.count) jobs) written to \(out)\n")
+        }
+    }
+}
+
+/// `gslab report list|diff|open`.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Past runs.", subcommands: [List.self, Diff.self, Open.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List recorded runs, newest first.")
+        @Option(help: "Run history database.") var history = "reports/history.sqlite"
+        @Option(help: "Only this scenario.") var scenario: String?
+        @Option(help: "How many.") var limit = 20
+
+        func run() throws {
+            guard FileManager.default.fileExists(atPath: history) else { throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)") }
+            let runs = try RunHistory(path: history).runs(scenario: scenario, limit: limit)
+            for r in runs {
+                emit("\(r.recordedAt)  \(r.scenario.padding(toLength: 20, withPad: " ", startingAt: 0))  \(r.runID)  seed \(r.seed)  \(String(format: "%.2fs", r.seconds ?? .nan))  \(r.reportPath)\n")
+            }
+        }
+    }
+
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The metrics of two reports side by side (what moved).")
+        @Argument(help: "First report.json.") var a: String
+        @Argument(help: "Second report.json.") var b: String
+
+        func run() throws {
+            let comparison = try BaselineComparison(
+                report: try BaselineFile.report(b), baseline: Baseline(report: try BaselineFile.report(a)), default: Tolerance(absolute: 0, relative: 0))
+            emit(comparison.rendered())
+        }
+    }
+
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the report.html of a run (the latest of a scenario) and open it when a desktop is there.")
+        @Argument(help: "Scenario name or run id.") var which: String
+        @Option(help: "Run history database.") var history = "reports/history.sqlite"
+
+        func run() throws {
+            guard FileManager.default.fileExists(atPath: history) else { throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)") }
+            let runs = try RunHistory(path: history).runs(limit: 10_000)
+            guard let hit = runs.first(where: { $0.scenario == which || $0.runID == which }) else {
+                throw ScenarioError.run("\(history): no run of scenario or id \"\(which)\"")
+            }
+            let html = URL(fileURLWithPath: hit.reportPath).deletingLastPathComponent().appendingPathComponent("report.html").path
+            emit(html + "\n")
+            if ProcessInfo.processInfo.environment["DISPLAY"] != nil, FileManager.default.isExecutableFile(atPath: "/usr/bin/xdg-open") {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/xdg-open")
+                p.arguments = [html]
+                try? p.run()
             }
         }
     }

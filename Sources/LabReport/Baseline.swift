@@ -1,0 +1,184 @@
+import Foundation
+import LabCore
+import LabMetrics
+
+/// The metrics CI holds a strategy to: a baseline file written from a report
+/// (`gslab baseline update`), and the comparison of a new report with it (`gslab check`).
+public struct Baseline: Sendable, Codable, Equatable {
+    /// Version of the baseline file format.
+    public static let formatVersion = 1
+
+    public var baseline_version = Baseline.formatVersion
+    /// `schema_version` of the report it was taken from; a report of another schema cannot be checked against it.
+    public var report_schema_version: Int
+    public var scenario: String
+    public var run_id: String
+    /// Job key (`variant fast=10,slow=30`) → metric → value.
+    public var metrics: [String: [String: Double]]
+
+    public init(report: RunReport) {
+        report_schema_version = report.schema_version
+        scenario = report.scenario.name
+        run_id = report.run_id
+        var m: [String: [String: Double]] = [:]
+        for job in report.jobs { m[Self.key(job)] = Self.values(job) }
+        metrics = m
+    }
+
+    /// The job's key: its variant and its parameters, sorted.
+    public static func key(_ job: JobReport) -> String {
+        job.variant + " " + job.parameters.keys.sorted().map { "\($0)=\(job.parameters[$0]!)" }.joined(separator: ",")
+    }
+
+    /// Which way a metric is better.
+    public enum Direction: String, Sendable, Codable {
+        case higher, lower
+        /// Neither: a move beyond the tolerance is reported as a change, not a regression.
+        case either
+    }
+
+    /// The metrics a baseline keeps, with their direction: backtesting.py's statistics where a
+    /// direction is clear, costs, and the signal-monitoring figures.
+    public static let watched: [(name: String, direction: Direction)] = [
+        ("Return [%]", .higher), ("Equity Final [$]", .higher), ("Sharpe Ratio", .higher), ("Sortino Ratio", .higher),
+        ("Calmar Ratio", .higher), ("Max. Drawdown [%]", .higher), ("Volatility (Ann.) [%]", .lower), ("Win Rate [%]", .higher),
+        ("Profit Factor", .higher), ("Expectancy [%]", .higher), ("SQN", .higher), ("# Trades", .either),
+        ("Cost Drag [bp/yr]", .lower), ("signal.hit_rate", .higher), ("signal.brier", .lower),
+        ("signal.calibration_error", .lower), ("signal.information_coefficient", .higher),
+    ]
+
+    static func values(_ job: JobReport) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for (name, _) in watched {
+            if case let .number(v)? = job.stats[name] { out[name] = v }
+        }
+        let m = job.signals.monitoring
+        out["signal.hit_rate"] = m.hitRate
+        out["signal.brier"] = m.brierScore
+        out["signal.calibration_error"] = m.calibrationError
+        out["signal.information_coefficient"] = m.informationCoefficient
+        return out
+    }
+}
+
+/// How far a metric may move before it counts: `max(absolute, relative · |baseline|)`.
+public struct Tolerance: Sendable, Equatable {
+    public var absolute: Double
+    public var relative: Double
+
+    public init(absolute: Double = 1e-9, relative: Double = 0.01) {
+        self.absolute = absolute
+        self.relative = relative
+    }
+
+    /// `rel:0.05`, `abs:0.1` or both `rel:0.05,abs:0.1`.
+    public init?(text: String) {
+        var t = Tolerance(absolute: 0, relative: 0)
+        for part in text.split(separator: ",") {
+            let kv = part.split(separator: ":", maxSplits: 1)
+            guard kv.count == 2, let v = Double(kv[1]), v >= 0, v.isFinite else { return nil }
+            switch kv[0] {
+            case "rel": t.relative = v
+            case "abs": t.absolute = v
+            default: return nil
+            }
+        }
+        self = t
+    }
+
+    func allowed(_ base: Double) -> Double { max(absolute, relative * abs(base)) }
+}
+
+/// A report held against a baseline.
+public struct BaselineComparison: Sendable {
+    public enum Status: String, Sendable {
+        case regression, improvement, changed, missing, new
+    }
+
+    /// One metric of one job that moved (or went missing).
+    public struct Row: Sendable {
+        public var job: String
+        public var metric: String
+        public var baseline: Double
+        public var current: Double
+        public var allowed: Double
+        public var status: Status
+    }
+
+    /// What moved beyond its tolerance, in job then metric order.
+    public var rows: [Row]
+    public var regressions: Int { rows.filter { $0.status == .regression || $0.status == .missing }.count }
+    /// Metrics compared.
+    public var compared: Int
+
+    /// Compares `report` with `baseline`; `tolerances` by metric name override `default`.
+    public init(report: RunReport, baseline: Baseline, tolerances: [String: Tolerance] = [:], default fallback: Tolerance = Tolerance()) throws {
+        guard baseline.baseline_version == Baseline.formatVersion else {
+            throw BaselineError.incompatible("baseline format \(baseline.baseline_version), this gslab reads \(Baseline.formatVersion)")
+        }
+        guard baseline.report_schema_version == report.schema_version else {
+            throw BaselineError.incompatible("baseline taken from report schema \(baseline.report_schema_version), the report has schema \(report.schema_version)")
+        }
+        let current = Baseline(report: report)
+        let direction = Dictionary(uniqueKeysWithValues: Baseline.watched.map { ($0.name, $0.direction) })
+        var rows: [Row] = []
+        var compared = 0
+        for job in baseline.metrics.keys.sorted() {
+            guard let now = current.metrics[job] else {
+                rows.append(Row(job: job, metric: "(job)", baseline: .nan, current: .nan, allowed: 0, status: .missing))
+                continue
+            }
+            let then = baseline.metrics[job]!
+            for metric in then.keys.sorted() {
+                compared += 1
+                let b = then[metric]!, c = now[metric] ?? .nan
+                let tolerance = tolerances[metric] ?? fallback
+                let allowed = tolerance.allowed(b)
+                if b.isNaN && c.isNaN { continue }
+                let d = direction[metric] ?? .either
+                var status: Status?
+                if b.isNaN != c.isNaN {
+                    status = d == .either ? .changed : (c.isNaN ? .regression : .improvement)
+                } else if abs(c - b) > allowed {
+                    switch d {
+                    case .higher: status = c < b ? .regression : .improvement
+                    case .lower: status = c > b ? .regression : .improvement
+                    case .either: status = .changed
+                    }
+                }
+                if let status { rows.append(Row(job: job, metric: metric, baseline: b, current: c, allowed: allowed, status: status)) }
+            }
+        }
+        for job in current.metrics.keys.sorted() where baseline.metrics[job] == nil {
+            rows.append(Row(job: job, metric: "(job)", baseline: .nan, current: .nan, allowed: 0, status: .new))
+        }
+        self.rows = rows
+        self.compared = compared
+    }
+
+    /// A compact text table of what moved.
+    public func rendered() -> String {
+        guard !rows.isEmpty else { return "no metric moved beyond its tolerance (\(compared) compared)\n" }
+        let jobWidth = max(3, rows.map(\.job.count).max()!), metricWidth = max(6, rows.map(\.metric.count).max()!)
+        func pad(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
+        func num(_ v: Double) -> String { v.isNaN ? "—" : String(format: "%.6g", v) }
+        var out = pad("job", jobWidth) + "  " + pad("metric", metricWidth) + "  " + pad("baseline", 12) + "  " + pad("current", 12) + "  " + pad("allowed", 10) + "  status\n"
+        for r in rows {
+            out += pad(r.job, jobWidth) + "  " + pad(r.metric, metricWidth) + "  " + pad(num(r.baseline), 12) + "  " + pad(num(r.current), 12) + "  "
+                + pad(num(r.allowed), 10) + "  " + r.status.rawValue + "\n"
+        }
+        out += "\(regressions) regression\(regressions == 1 ? "" : "s"), \(rows.count - regressions) other move\(rows.count - regressions == 1 ? "" : "s"), \(compared) metrics compared\n"
+        return out
+    }
+}
+
+/// Errors of baselines: one line each.
+public enum BaselineError: LabError, Equatable {
+    case incompatible(String)
+
+    public var description: String {
+        switch self {
+        case let .incompatible(reason): "baseline: incompatible: \(reason)"
+        }
+    }
+}

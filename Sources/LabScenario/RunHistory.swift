@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import LabCore
+import LabReport
+
+/// The run history: every `gslab run` recorded in a SQLite database (GRDB), so runs can be listed,
+/// compared and trended across time.
+///
+/// Tables: `run` (one row per run: run id, scenario name, scenario hash, data and seed as they
+/// enter the run id, seed, gslab version, when, report path, total seconds), `job_metric` (run,
+/// job key, metric, value — the baseline metrics of every job) and `signal_outcome` (run, job key,
+/// outcomes, hit rate, Brier, calibration error, IC, anomalies). WAL journal and a 30-second busy
+/// timeout: concurrent `gslab run` processes writing to one file wait for each other instead of
+/// failing, and a run is recorded in one transaction.
+public final class RunHistory: @unchecked Sendable {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating and migrating when needed) the history at `path`.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(
+                atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            var config = Configuration()
+            config.busyMode = .timeout(30)
+            pool = try DatabasePool(path: path, configuration: config)
+            var migrator = DatabaseMigrator()
+            migrator.registerMigration("v1") { db in
+                try db.create(table: "run") { t in
+                    t.autoIncrementedPrimaryKey("id")
+                    t.column("run_id", .text).notNull()
+                    t.column("scenario", .text).notNull().indexed()
+                    t.column("scenario_hash", .text).notNull()
+                    t.column("seed", .integer).notNull()
+                    t.column("gslab_version", .text).notNull()
+                    t.column("recorded_at", .text).notNull()
+                    t.column("report_path", .text).notNull()
+                    t.column("seconds", .double)
+                }
+                try db.create(table: "job_metric") { t in
+                    t.column("run", .integer).notNull().references("run", onDelete: .cascade).indexed()
+                    t.column("job", .text).notNull()
+                    t.column("metric", .text).notNull()
+                    t.column("value", .double)
+                }
+                try db.create(table: "signal_outcome") { t in
+                    t.column("run", .integer).notNull().references("run", onDelete: .cascade).indexed()
+                    t.column("job", .text).notNull()
+                    t.column("outcomes", .integer).notNull()
+                    t.column("hit_rate", .double)
+                    t.column("brier", .double)
+                    t.column("calibration_error", .double)
+                    t.column("information_coefficient", .double)
+                    t.column("anomalies", .integer).notNull()
+                }
+            }
+            try migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw ScenarioError.file(path, reason: "run history: \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    /// One recorded run.
+    public struct Run: Sendable, Equatable {
+        public var id: Int64
+        public var runID: String
+        public var scenario: String
+        public var seed: Int64
+        public var version: String
+        public var recordedAt: String
+        public var reportPath: String
+        public var seconds: Double?
+    }
+
+    /// Records `report` (written at `reportPath`) in one transaction; returns the row id.
+    @discardableResult
+    public func record(_ report: RunReport, scenarioText: String, reportPath: String, seconds: Double?) throws -> Int64 {
+        let baseline = Baseline(report: report)
+        let now = ISO8601DateFormatter().string(from: Date())
+        do {
+            return try pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO run (run_id, scenario, scenario_hash, seed, gslab_version, recorded_at, report_path, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [report.run_id, report.scenario.name, Self.hash(scenarioText), Int64(bitPattern: report.scenario.seed),
+                                report.environment.gslab_version, now, reportPath, seconds])
+                let run = db.lastInsertedRowID
+                for (job, metrics) in baseline.metrics.sorted(by: { $0.key < $1.key }) {
+                    for (metric, value) in metrics.sorted(by: { $0.key < $1.key }) {
+                        try db.execute(sql: "INSERT INTO job_metric (run, job, metric, value) VALUES (?, ?, ?, ?)",
+                                       arguments: [run, job, metric, value.isFinite ? value : nil])
+                    }
+                }
+                for job in report.jobs {
+                    let m = job.signals.monitoring
+                    func v(_ x: Double) -> Double? { x.isFinite ? x : nil }
+                    try db.execute(
+                        sql: "INSERT INTO signal_outcome (run, job, outcomes, hit_rate, brier, calibration_error, information_coefficient, anomalies) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [run, Baseline.key(job), m.outcomes, v(m.hitRate), v(m.brierScore), v(m.calibrationError), v(m.informationCoefficient),
+                                    job.signals.anomalies.count])
+                }
+                return run
+            }
+        } catch let error as DatabaseError {
+            throw ScenarioError.file(path, reason: "run history: \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    /// Runs, newest first (optionally of one scenario).
+    public func runs(scenario: String? = nil, limit: Int = 50) throws -> [Run] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM run \(scenario == nil ? "" : "WHERE scenario = ?") ORDER BY id DESC LIMIT ?",
+                arguments: scenario.map { [$0, limit] } ?? [limit])
+            return rows.map { r in
+                Run(id: r["id"], runID: r["run_id"], scenario: r["scenario"], seed: r["seed"], version: r["gslab_version"],
+                    recordedAt: r["recorded_at"], reportPath: r["report_path"], seconds: r["seconds"])
+            }
+        }
+    }
+
+    /// Number of recorded runs.
+    public func count() throws -> Int { try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run") ?? 0 } }
+
+    /// One metric of one job across the runs of a scenario, oldest first: (run row id, recorded at, value).
+    public func trend(scenario: String, job: String, metric: String) throws -> [(run: Int64, at: String, value: Double?)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT run.id AS id, run.recorded_at AS at, job_metric.value AS value FROM run
+                JOIN job_metric ON job_metric.run = run.id
+                WHERE run.scenario = ? AND job_metric.job = ? AND job_metric.metric = ? ORDER BY run.id
+                """, arguments: [scenario, job, metric]).map { ($0["id"], $0["at"], $0["value"]) }
+        }
+    }
+
+    /// FNV-1a of a text, 16 hex digits.
+    static func hash(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let s = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// `gslab run` → history → `gslab baseline update` → `gslab check` (and `run --check`), through the binary.
+@Suite struct RunAndCheckTests {
+    /// A small scenario on half a year of GOOG, written into `dir`; `commission` moves its metrics.
+    func scenario(in dir: String, name: String = "small", commission: Double = 0.0005, baseline: String? = nil) throws -> String {
+        let text = """
+            name: \(name)
+            dataset:
+              path: \(Run.repository)/datasets/GOOG.h5
+              start: 2010-01-01
+              end: 2010-12-31
+            strategy:
+              name: sma_cross
+              params: {fast: 5, slow: 15}
+            execution:
+              commission: {rate: \(commission)}
+            \(baseline.map { "baseline: \($0)" } ?? "")
+            """
+        let path = dir + "/\(name).yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func baselineCheckFailsOnARegressionAndPassesOtherwise() throws {
+        let dir = scratch()
+        let s = try scenario(in: dir)
+        let run = try Run("run", s, "--out", dir + "/reports")
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try #require(run.stdout.split(separator: "\n").first { $0.contains("report.json") }.map { String($0.split(separator: " ").last!) })
+        #expect(try Run("baseline", "update", report, "--out", dir + "/base.json").status == 0)
+        let same = try Run("check", report, "--baseline", dir + "/base.json")
+        #expect(same.status == 0 && same.stdout.hasPrefix("no metric moved"))
+        // Ten times the commission: lower return and Sharpe, a regression.
+        let costly = try scenario(in: dir, name: "small", commission: 0.005, baseline: dir + "/base.json")
+        let checked = try Run("run", costly, "--out", dir + "/reports", "--check")
+        #expect(checked.status == 1)
+        #expect(checked.stdout.contains("Sharpe Ratio") && checked.stdout.contains("regression"))
+        // A generous tolerance lets it pass.
+        let report2 = try #require(checked.stdout.split(separator: "\n").first { $0.contains("report.json") }.map { String($0.split(separator: " ").last!) })
+        let loose = try Run("check", report2, "--baseline", dir + "/base.json", "--tolerance", "default=rel:10,abs:100")
+        #expect(loose.status == 0, "\(loose.stdout)")
+        // Both runs are in the history.
+        let list = try Run("report", "list", "--history", dir + "/reports/history.sqlite")
+        #expect(list.stdout.split(separator: "\n").count == 2)
+        // report diff shows what moved between the two.
+        #expect(try Run("report", "diff", report, report2).stdout.contains("Return [%]"))
+    }
+
+    @Test func badBaselinesAndReportsAreOneLineErrors() throws {
+        let dir = scratch()
+        let run = try Run("run", try scenario(in: dir), "--out", dir + "/r", "--no-history")
+        let report = String(run.stdout.split(separator: "\n").first { $0.contains("report.json") }!.split(separator: " ").last!)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/r/history.sqlite"))
+        try "{\"baseline_version\": 1, \"report_schema_version\": 99, \"scenario\": \"x\", \"run_id\": \"y\", \"metrics\": {}}".write(toFile: dir + "/old.json", atomically: true, encoding: .utf8)
+        let old = try Run("check", report, "--baseline", dir + "/old.json")
+        #expect(old.status == 2 && old.stderr == "gslab: baseline: incompatible: baseline taken from report schema 99, the report has schema 1\n")
+        let missing = try Run("check", report, "--baseline", dir + "/none.json")
+        #expect(missing.status == 2 && missing.stderr == "gslab: \(dir)/none.json: no such baseline file\n")
+        try "{\"schema_version\": 7}".write(toFile: dir + "/future.json", atomically: true, encoding: .utf8)
+        let future = try Run("check", dir + "/future.json", "--baseline", dir + "/old.json")
+        #expect(future.stderr == "gslab: \(dir)/future.json: report schema version 7, this gslab reads 1\n")
+        let noBaseline = try Run("run", try scenario(in: dir, name: "nobase"), "--out", dir + "/r", "--check")
+        #expect(noBaseline.status == 2 && noBaseline.stderr.hasPrefix("gslab: --check: ") && noBaseline.stderr.contains("names no baseline"))
+    }
+
+    /// 8 concurrent `gslab run` processes, 50 runs each, one history file: all 400 recorded.
+    @Test func concurrentRunsLoseNothingInTheHistory() throws {
+        let dir = scratch()
+        let s = try scenario(in: dir)
+        let history = dir + "/history.sqlite"
+        let processes = (0..<8).map { k -> Process in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Run.binary)
+            p.arguments = ["run"] + Array(repeating: s, count: 50) + ["--out", dir + "/out\(k)", "--history", history, "--workers", "1"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            return p
+        }
+        for p in processes { try p.run() }
+        for p in processes { p.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let list = try Run("report", "list", "--history", history, "--limit", "1000")
+        #expect(list.stdout.split(separator: "\n").count == 400)
+    }
+}
