@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import LabCore
 import LabReport
@@ -11,7 +14,8 @@ import LabReport
 /// job key, metric, value — the baseline metrics of every job) and `signal_outcome` (run, job key,
 /// outcomes, hit rate, Brier, calibration error, IC, anomalies). WAL journal and a 30-second busy
 /// timeout: concurrent `gslab run` processes writing to one file wait for each other instead of
-/// failing, and a run is recorded in one transaction.
+/// failing, and a run is recorded in one transaction; opening (WAL switch, migrations) is serialised
+/// across processes by a lock on `<path>.lock`.
 public final class RunHistory: @unchecked Sendable {
     private let pool: DatabasePool
     public let path: String
@@ -24,6 +28,14 @@ public final class RunHistory: @unchecked Sendable {
                 atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
             var config = Configuration()
             config.busyMode = .timeout(30)
+            // Opening switches the file to WAL and migrates it: two processes doing that at once on a
+            // new file race (SQLite's busy handler does not cover the journal-mode switch), so
+            // opening is serialised across processes by an exclusive lock on a sidecar file.
+            let lock = open(path + ".lock", O_CREAT | O_RDWR, 0o644)
+            guard lock >= 0 else { throw ScenarioError.file(path, reason: "run history: cannot open its lock file \(path).lock") }
+            defer { close(lock) }
+            flock(lock, LOCK_EX)
+            defer { flock(lock, LOCK_UN) }
             pool = try DatabasePool(path: path, configuration: config)
             var migrator = DatabaseMigrator()
             migrator.registerMigration("v1") { db in
