@@ -89,8 +89,18 @@ public enum HTMLReport {
             ["variant", "return", "Sharpe", "max drawdown", "trades", "win rate"],
             r.stress_comparison.map { [e($0.variant), pct($0.return_pct), fmt($0.sharpe), pct($0.max_drawdown_pct), "\($0.trades)", pct($0.win_rate_pct)] }) + "</section>"
 
-        // Sweep.
+        // Sweep and walk-forward.
         if r.sweep.count > 1 { body += sweepSection(r.sweep) }
+        if let walk = r.walk_forward, !walk.isEmpty {
+            body += "<section><h2>Walk-forward</h2><p class=note>In each window the parameter set with the best in-sample objective is traded on the out-of-sample bars that follow.</p>"
+            body += table(
+                ["window", "in sample", "out of sample", "chosen", "in-sample objective", "OOS return", "OOS Sharpe", "OOS max drawdown", "OOS trades"],
+                walk.map { w in
+                    ["\(w.window)", e(w.in_sample.joined(separator: " → ")), e(w.out_of_sample.joined(separator: " → ")),
+                     e(w.chosen.keys.sorted().map { "\($0)=\(w.chosen[$0]!)" }.joined(separator: ", ")), fmt(w.in_sample_objective),
+                     pct(w.out_of_sample_return_pct), fmt(w.out_of_sample_sharpe), pct(w.out_of_sample_max_drawdown_pct), "\(w.out_of_sample_trades)"]
+                }) + "</section>"
+        }
 
         // Data quality.
         let q = r.data_quality

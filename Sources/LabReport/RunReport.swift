@@ -22,6 +22,37 @@ public struct RunReport: Sendable, Codable {
     public var sweep: [SweepRow]
     /// The first parameter set under every stress variant (the stress comparison).
     public var stress_comparison: [SweepRow]
+    /// Walk-forward windows, when the scenario asks for them.
+    public var walk_forward: [WalkForwardRow]?
+
+    /// One walk-forward window: the parameter set chosen in sample and how it did out of sample.
+    public struct WalkForwardRow: Sendable, Codable {
+        public var window: Int
+        public var in_sample: [String]
+        public var out_of_sample: [String]
+        public var chosen: [String: String]
+        /// The in-sample objective of the chosen set (Sharpe, or return in percent).
+        public var in_sample_objective: Double
+        public var out_of_sample_return_pct: Double
+        public var out_of_sample_sharpe: Double
+        public var out_of_sample_max_drawdown_pct: Double
+        public var out_of_sample_trades: Int
+
+        public init(
+            window: Int, in_sample: [String], out_of_sample: [String], chosen: [String: String], in_sample_objective: Double,
+            out_of_sample_return_pct: Double, out_of_sample_sharpe: Double, out_of_sample_max_drawdown_pct: Double, out_of_sample_trades: Int
+        ) {
+            self.window = window
+            self.in_sample = in_sample
+            self.out_of_sample = out_of_sample
+            self.chosen = chosen
+            self.in_sample_objective = in_sample_objective
+            self.out_of_sample_return_pct = out_of_sample_return_pct
+            self.out_of_sample_sharpe = out_of_sample_sharpe
+            self.out_of_sample_max_drawdown_pct = out_of_sample_max_drawdown_pct
+            self.out_of_sample_trades = out_of_sample_trades
+        }
+    }
 
     public init(
         run_id: String, scenario: ScenarioEcho, environment: Environment, data_quality: DataQualitySummary, jobs: [JobReport],

@@ -27,6 +27,19 @@ public struct Scenario: Sendable {
     public var report: ReportOptions
     /// Baseline file to check the run against (`gslab run --check`), resolved against the scenario's folder.
     public var baseline: String?
+    /// Walk-forward optimisation over the parameter sets, on the baseline data.
+    public var walkForward: WalkForward?
+
+    /// Rolling in-sample / out-of-sample windows (bars): in each window the parameter set with the
+    /// best in-sample objective is chosen, then run on the following out-of-sample bars.
+    public struct WalkForward: Sendable, Equatable {
+        public var inSample: Int
+        public var outOfSample: Int
+        /// Bars between window starts (default: `outOfSample`, so the out-of-sample periods tile).
+        public var step: Int
+        /// `sharpe` or `return`.
+        public var objective: String
+    }
 
     /// Where a dataset comes from and which part of it to use.
     public struct DatasetSpec: Sendable, Equatable {
@@ -113,11 +126,24 @@ extension Scenario {
             let written = try node.string()
             return written.hasPrefix("/") ? written : URL(fileURLWithPath: folder).appendingPathComponent(written).standardized.path
         }
+        let walkForward = try root.optional("walk_forward").map { node -> WalkForward in
+            let m = try node.mapping()
+            let inSample = try m.required("in_sample").integer(minimum: 20, "bars ≥ 20")
+            let outOfSample = try m.required("out_of_sample").integer(minimum: 5, "bars ≥ 5")
+            let step = try m.optional("step")?.integer(minimum: 1, "bars ≥ 1") ?? outOfSample
+            let objectiveNode = m.optional("objective")
+            let objective = try objectiveNode?.string() ?? "sharpe"
+            guard ["sharpe", "return"].contains(objective), let _ = Optional(objective) else {
+                throw objectiveNode!.error("expected sharpe or return, got \(objectiveNode!.described())")
+            }
+            try m.finish()
+            return WalkForward(inSample: inSample, outOfSample: outOfSample, step: step, objective: objective)
+        }
         try root.finish()
         return Scenario(
             name: name, description: description, seed: seed, file: file, text: text, dataset: dataset, dataQuality: policy,
             stress: stress, strategy: strategy, filters: filters, calibration: calibration, execution: execution,
-            parameterSets: sets, report: report, baseline: baseline)
+            parameterSets: sets, report: report, baseline: baseline, walkForward: walkForward)
     }
 
     static func parseDataset(_ node: YAMLNode, folder: String) throws -> DatasetSpec {

@@ -101,28 +101,63 @@ public struct ScenarioRunner: Sendable {
         // Jobs.
         t0 = clock.now
         let sets = scenario.parameterSets
-        let total = variants.count * sets.count
-        let slots = JobSlots(count: total)
-        let done = Counter()
-        let pool = min(workers, total)
         let frozenVariants = variants
-        DispatchQueue.concurrentPerform(iterations: pool) { w in
-            for job in stride(from: w, to: total, by: pool) {
-                if cancellation.isCancelled { return }
-                let v = frozenVariants[job / sets.count]
-                let parameters = sets[job % sets.count]
-                do {
-                    slots.set(job, .success(try runJob(
-                        id: job, scenario: scenario, variant: v.name, series: v.series, flagged: v.flagged, annotations: v.annotations,
-                        parameters: parameters)))
-                } catch {
-                    slots.set(job, .failure(error))
-                }
-                progress?(done.increment(), total)
+        let walk = scenario.walkForward.map { Self.windows($0, bars: series.count) } ?? []
+        if scenario.walkForward != nil && walk.isEmpty {
+            let wf = scenario.walkForward!
+            throw ScenarioError.run("\(scenario.file): walk_forward: \(series.count) bars are fewer than one window (in_sample \(wf.inSample) + out_of_sample \(wf.outOfSample))")
+        }
+        let total = variants.count * sets.count + walk.count * sets.count + walk.count
+        let done = Counter()
+        let tick = { @Sendable in progress?(done.increment(), total) }
+        let jobs = try parallel(variants.count * sets.count) { job in
+            defer { tick() }
+            let v = frozenVariants[job / sets.count]
+            return try runJob(
+                id: job, scenario: scenario, variant: v.name, series: v.series, flagged: v.flagged, annotations: v.annotations,
+                parameters: sets[job % sets.count])
+        }
+        // Walk-forward on the baseline: every parameter set in sample, the best out of sample.
+        var walkRows: [RunReport.WalkForwardRow]?
+        if let wf = scenario.walkForward {
+            let baseline = series
+            let inSample = try parallel(walk.count * sets.count) { task in
+                defer { tick() }
+                let a = walk[task / sets.count]
+                let slice = baseline[bars: a..<(a + wf.inSample)].materialize()
+                let job = try runJob(id: task, scenario: scenario, variant: "in_sample", series: slice, flagged: nil, annotations: [],
+                                     parameters: sets[task % sets.count], light: true)
+                return Self.objective(job, wf.objective)
+            }
+            let chosen = walk.indices.map { w in
+                (0..<sets.count).max { a, b in
+                    let x = inSample[w * sets.count + a], y = inSample[w * sets.count + b]
+                    return (x.isNaN ? -Double.infinity : x) < (y.isNaN ? -Double.infinity : y) || ((x.isNaN ? -Double.infinity : x) == (y.isNaN ? -Double.infinity : y) && a > b)
+                }!
+            }
+            let outOfSample = try parallel(walk.count) { w in
+                defer { tick() }
+                let a = walk[w], parameters = sets[chosen[w]]
+                var spec = scenario.strategy
+                spec.parameters = parameters
+                let warm = min(try StrategyCatalog.make(spec).warmUp, a + wf.inSample)
+                let from = a + wf.inSample - warm
+                let slice = baseline[bars: from..<(a + wf.inSample + wf.outOfSample)].materialize()
+                return try runJob(id: w, scenario: scenario, variant: "out_of_sample", series: slice, flagged: nil, annotations: [],
+                                  parameters: parameters, statsFrom: warm, light: true)
+            }
+            walkRows = walk.indices.map { w in
+                let a = walk[w], oos = outOfSample[w]
+                let ts = baseline.timestamps
+                func number(_ key: String) -> Double { if case let .number(v)? = oos.stats[key] { return v }; return .nan }
+                return RunReport.WalkForwardRow(
+                    window: w, in_sample: [CivilTime.iso8601(ts[a]), CivilTime.iso8601(ts[a + wf.inSample - 1])],
+                    out_of_sample: [CivilTime.iso8601(ts[a + wf.inSample]), CivilTime.iso8601(ts[a + wf.inSample + wf.outOfSample - 1])],
+                    chosen: sets[chosen[w]], in_sample_objective: inSample[w * sets.count + chosen[w]],
+                    out_of_sample_return_pct: number("Return [%]"), out_of_sample_sharpe: number("Sharpe Ratio"),
+                    out_of_sample_max_drawdown_pct: number("Max. Drawdown [%]"), out_of_sample_trades: oos.trades.count)
             }
         }
-        if cancellation.isCancelled { throw ScenarioError.run("\(scenario.file): interrupted; no report written") }
-        let jobs = try slots.values.map { try $0!.get() }
         timings["jobs"] = seconds(clock.now - t0)
 
         func row(_ j: JobReport) -> RunReport.SweepRow {
@@ -143,18 +178,48 @@ public struct ScenarioRunner: Sendable {
             symbol: series.symbol, rows: rows, rows_used: series.count, error_rows: quality.errorRows, warnings: quality.warnings,
             score: quality.score, counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue)
         let runID = RunID.make(scenario: scenario.text, series: series, seed: scenario.seed)
-        let report = RunReport(
+        var report = RunReport(
             run_id: runID, scenario: echo, environment: .init(gslab_version: Version.current, schema_version: RunReport.schemaVersion),
             data_quality: summary, jobs: jobs, sweep: jobs.filter { $0.variant == "baseline" }.map(row),
             stress_comparison: jobs.filter { $0.id % sets.count == 0 }.map(row))
+        report.walk_forward = walkRows
         timings["total"] = seconds(clock.now - begin)
         return Outcome(report: report, timings: timings)
     }
 
+    /// `count` tasks on the worker pool (dealt by stride), results in task order; stops between
+    /// tasks when cancelled; the first error in task order is rethrown.
+    func parallel<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
+        guard count > 0 else { return [] }
+        let slots = Slots<T>(count: count)
+        let pool = min(workers, count)
+        DispatchQueue.concurrentPerform(iterations: pool) { w in
+            for task in stride(from: w, to: count, by: pool) {
+                if cancellation.isCancelled { return }
+                do { slots.set(task, .success(try body(task))) } catch { slots.set(task, .failure(error)) }
+            }
+        }
+        if cancellation.isCancelled { throw ScenarioError.run("interrupted; no report written") }
+        return try slots.values.map { try $0!.get() }
+    }
+
+    /// Walk-forward window starts: every `step` bars while in-sample and out-of-sample periods fit.
+    static func windows(_ wf: Scenario.WalkForward, bars: Int) -> [Int] {
+        Array(stride(from: 0, through: bars - wf.inSample - wf.outOfSample, by: wf.step))
+    }
+
+    static func objective(_ job: JobReport, _ name: String) -> Double {
+        let key = name == "return" ? "Return [%]" : "Sharpe Ratio"
+        if case let .number(v)? = job.stats[key] { return v }
+        return .nan
+    }
+
     /// One job: signals → execution → statistics, monitoring and anomalies.
+    /// `statsFrom`: the statistics cover bars from there on (walk-forward: after the warm-up
+    /// history); `light`: no monitoring or anomaly work beyond what the statistics need.
     func runJob(
         id: Int, scenario: Scenario, variant: String, series: BarSeries, flagged: [Bool]?, annotations: [StressAnnotation],
-        parameters: [String: String]
+        parameters: [String: String], statsFrom: Int = 0, light: Bool = false
     ) throws -> JobReport {
         var spec = scenario.strategy
         spec.parameters = parameters
@@ -166,14 +231,28 @@ public struct ScenarioRunner: Sendable {
         for s in signals.passed { orders[s.bar] = EntryOrder(s.direction, sizeScale: s.sizeScale) }
         let warmUp = min(strategy.warmUp, series.count - 1)
         let result = try ExecutionSimulator(config: scenario.execution).run(series, orders: orders, start: warmUp)
+        let from = min(max(0, statsFrom), series.count - 1)
+        let equity = Array(result.equity[from...])
+        let trades = result.trades.map { t -> TradeRecord in
+            var t = t
+            t.entryBar -= from
+            t.exitBar -= from
+            return t
+        }
         let performance = try PerformanceStats.compute(.init(
-            equity: result.equity, timestamps: series.timestamps, close: series.close, trades: result.trades,
-            buyAndHoldStart: max(0, warmUp - 1), timezone: series.timezone))
-        let seconds = Double(series.timestamps.last! - series.timestamps.first!) / 1e9
+            equity: equity, timestamps: Array(series.timestamps[from...]), close: Array(series.close[from...]), trades: trades,
+            buyAndHoldStart: max(0, warmUp - 1 - from), timezone: series.timezone))
+        let seconds = Double(series.timestamps.last! - series.timestamps[from]) / 1e9
         let costs = try CostMetrics.compute(
             tradedValue: result.tradedValue, commission: result.costs.commission, slippage: result.costs.slippage,
-            borrow: result.costs.borrow, equity: result.equity, seconds: max(seconds, 1))
-        let table = StatsTable(performance: performance, costs: costs, equity: result.equity)
+            borrow: result.costs.borrow, equity: equity, seconds: max(seconds, 1))
+        let table = StatsTable(performance: performance, costs: costs, equity: equity)
+        if light {
+            return JobReport(
+                id: id, variant: variant, parameters: parameters, bars: series.count - from, stats: table.dictionary,
+                signals: .init(quality: signals.qualityMetrics, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
+                trades: .init(count: trades.count, items: []), equity: .init(bar: [], time: [], value: []), annotations: [])
+        }
         let horizon = scenario.calibration?.horizon ?? 5
         var outcomes = signals.outcomes[horizon] ?? SignalOutcomes.compute(signals.signals, close: series.close, horizon: horizon)
         SignalOutcomes.attach(result.trades, traded: signals.passed, to: &outcomes)
@@ -215,13 +294,13 @@ private extension String {
     func leftPadded(to n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
 }
 
-/// Per-job results; each worker writes only its own slots.
-private final class JobSlots: @unchecked Sendable {
-    private var slots: [Result<JobReport, any Error>?]
+/// Per-task results; each worker writes only its own slots.
+private final class Slots<T>: @unchecked Sendable {
+    private var slots: [Result<T, any Error>?]
     private let lock = NSLock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ value: Result<JobReport, any Error>) { lock.lock(); slots[k] = value; lock.unlock() }
-    var values: [Result<JobReport, any Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
+    func set(_ k: Int, _ value: Result<T, any Error>) { lock.lock(); slots[k] = value; lock.unlock() }
+    var values: [Result<T, any Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
 }
 
 private final class Counter: @unchecked Sendable {

@@ -97,4 +97,36 @@ import Testing
         #expect(html.contains("<circle") && html.contains("Sweep (baseline)") && html.contains("hsl("))
         #expect(html.contains("<h2>Statistics</h2>") && html.contains("Return [%]"))
     }
+
+    /// Walk-forward: windows tile the data, the chosen set is the in-sample best, and the
+    /// out-of-sample statistics equal a run of that set on those bars with the warm-up before them.
+    @Test func walkForwardChoosesInSampleAndTradesOutOfSample() throws {
+        let s = try parse(scenarioText("""
+            sweep:
+              grid:
+                fast: [5, 10]
+                slow: [30, 60]
+            walk_forward:
+              in_sample: 400
+              out_of_sample: 200
+            """))
+        let r = try ScenarioRunner(workers: 2).run(s).report
+        let walk = try #require(r.walk_forward)
+        #expect(walk.count == (2148 - 600) / 200 + 1)
+        #expect(walk[0].in_sample[0] == "2004-08-19" && walk[0].out_of_sample[0] > walk[0].in_sample[1])
+        #expect(zip(walk, walk.dropFirst()).allSatisfy { $0.out_of_sample[1] < $1.out_of_sample[1] })
+        // The first window's choice is the best in-sample Sharpe among the four sets.
+        let runner = ScenarioRunner(workers: 1)
+        let bars = try HDF5BarStore.read(repository + "/datasets/GOOG.h5", symbol: "GOOG").series
+        let sharpes = try s.parameterSets.map { set in
+            ScenarioRunner.objective(try runner.runJob(id: 0, scenario: s, variant: "x", series: bars[bars: 0..<400].materialize(), flagged: nil,
+                                                       annotations: [], parameters: set, light: true), "sharpe")
+        }
+        let best = sharpes.indices.max { sharpes[$0] < sharpes[$1] }!
+        #expect(walk[0].chosen == s.parameterSets[best] && walk[0].in_sample_objective == sharpes[best])
+        #expect(walk.allSatisfy { $0.out_of_sample_return_pct.isFinite })
+        // Too little data for one window is a one-line error.
+        let long = try parse(scenarioText("sweep:\n  grid:\n    fast: [5]\nwalk_forward:\n  in_sample: 3000\n  out_of_sample: 100"))
+        #expect(message { _ = try ScenarioRunner().run(long) } == "s.yaml: walk_forward: 2148 bars are fewer than one window (in_sample 3000 + out_of_sample 100)")
+    }
 }
