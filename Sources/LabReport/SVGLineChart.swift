@@ -84,7 +84,8 @@ public struct SVGLineChart: Sendable {
 
     /// The chart as SVG text.
     public func render() -> String {
-        let left = 64.0, right = 150.0, top = 36.0, bottom = 36.0
+        let legend = lines.contains { !$0.name.isEmpty }
+        let left = 64.0, right = legend ? 150.0 : 16.0, top = 36.0, bottom = 36.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let count = domain ?? lines.map { $0.positions.map { ($0.last ?? -1) + 1 } ?? $0.values.count }.max() ?? 0
         func transform(_ v: Double) -> Double { logScale ? Foundation.log(v) : v }
@@ -124,6 +125,7 @@ public struct SVGLineChart: Sendable {
             let path = points.filter { line.values[$0].isFinite && (!logScale || line.values[$0] > 0) }
                 .map { "\(f(x(position($0)))),\(f(y(line.values[$0])))" }.joined(separator: " ")
             svg += "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(f(line.width))\" points=\"\(path)\"><title>\(escape(line.name))</title></polyline>\n"
+            guard legend else { continue }
             let ly = top + 14 + Double(k) * 18
             svg += "<line x1=\"\(f(left + plotWidth + 12))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + plotWidth + 30))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"\(f(max(2, line.width)))\"/>"
             svg += "<text x=\"\(f(left + plotWidth + 36))\" y=\"\(f(ly))\">\(escape(line.name))</text>\n"

@@ -145,6 +145,33 @@ public final class RunHistory: @unchecked Sendable {
         }
     }
 
+    /// For each scenario, its baseline job (the first parameter set of the latest run) and every
+    /// run's figures for that job, oldest first: the dashboard's data.
+    public func trends() throws -> [DashboardPage.ScenarioTrend] {
+        try pool.read { db in
+            let scenarios = try String.fetchAll(db, sql: "SELECT DISTINCT scenario FROM run ORDER BY scenario")
+            return try scenarios.compactMap { scenario -> DashboardPage.ScenarioTrend? in
+                guard let latest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM run WHERE scenario = ?", arguments: [scenario]),
+                      let job = try String.fetchOne(
+                          db, sql: "SELECT job FROM job_metric WHERE run = ? AND job LIKE 'baseline %' ORDER BY rowid LIMIT 1", arguments: [latest])
+                else { return nil }
+                let runs = try Row.fetchAll(db, sql: "SELECT id, run_id, recorded_at FROM run WHERE scenario = ? ORDER BY id", arguments: [scenario])
+                let points = try runs.map { run -> DashboardPage.RunPoint in
+                    let id: Int64 = run["id"]
+                    var metrics: [String: Double?] = [:]
+                    for r in try Row.fetchAll(db, sql: "SELECT metric, value FROM job_metric WHERE run = ? AND job = ?", arguments: [id, job]) {
+                        metrics[r["metric"]] = r["value"] as Double?
+                    }
+                    if let s = try Row.fetchOne(db, sql: "SELECT anomalies FROM signal_outcome WHERE run = ? AND job = ?", arguments: [id, job]) {
+                        metrics["anomalies"] = Double(s["anomalies"] as Int)
+                    }
+                    return DashboardPage.RunPoint(runID: run["run_id"], recordedAt: run["recorded_at"], metrics: metrics)
+                }
+                return DashboardPage.ScenarioTrend(scenario: scenario, job: job, runs: points)
+            }
+        }
+    }
+
     /// FNV-1a of a text, 16 hex digits.
     static func hash(_ text: String) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -199,7 +199,20 @@ struct BaselineCommand: ParsableCommand {
 
 /// `gslab report list|diff|open`.
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Past runs.", subcommands: [List.self, Diff.self, Open.self])
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Past runs.", subcommands: [List.self, Diff.self, Open.self, Dashboard.self])
+
+    struct Dashboard: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the monitoring dashboard across runs (one HTML page) from the history.")
+        @Option(help: "Run history database.") var history = "reports/history.sqlite"
+        @Option(help: "Page to write.") var out = "reports/dashboard.html"
+
+        func run() throws {
+            guard FileManager.default.fileExists(atPath: history) else { throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)") }
+            let page = DashboardPage.render(try RunHistory(path: history).trends(), generatedFrom: history)
+            try AtomicFile.write(Data(page.utf8), to: out)
+            emit("dashboard written to \(out)\n")
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List recorded runs, newest first.")

@@ -44,6 +44,11 @@ import Testing
         // Both runs are in the history.
         let list = try Run("report", "list", "--history", dir + "/reports/history.sqlite")
         #expect(list.stdout.split(separator: "\n").count == 2)
+        // The dashboard trends both runs.
+        let dashboard = try Run("report", "dashboard", "--history", dir + "/reports/history.sqlite", "--out", dir + "/dash.html")
+        #expect(dashboard.status == 0)
+        let page = try String(contentsOfFile: dir + "/dash.html", encoding: .utf8)
+        #expect(page.contains("<h2>small</h2>") && page.contains("2 runs") && page.components(separatedBy: "<polyline").count - 1 == 6)
         // report diff shows what moved between the two.
         #expect(try Run("report", "diff", report, report2).stdout.contains("Return [%]"))
     }
