@@ -12,6 +12,7 @@ let package = Package(
                 .product(name: "LabData", package: "main"), .product(name: "LabCore", package: "main"),
                 .product(name: "LabStress", package: "main"), .product(name: "LabExecution", package: "main"),
                 .product(name: "LabSignals", package: "main"), .product(name: "LabMetrics", package: "main"),
+                .product(name: "LabScenario", package: "main"),
             ]
         )
     ]

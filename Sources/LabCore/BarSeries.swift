@@ -119,6 +119,19 @@ public struct BarSeries: Sendable, Equatable {
         return CivilTime.dayNumber(t + Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: t)) * CivilTime.nanosPerSecond)
     }
 
+    /// ``localDayNumber(at:)`` of every bar, in one pass (the zone's offset looked up once per
+    /// transition, not per bar: loops over many bars should use this).
+    public func localDayNumbers() -> [Int64] {
+        BarSeries.localDayNumbers(timestamps, timezone: timezone, intraday: frequency?.isIntraday ?? false)
+    }
+
+    /// ``localDayNumber(_:timezone:intraday:)`` of every timestamp, in one pass.
+    public static func localDayNumbers(_ timestamps: [Int64], timezone: String, intraday: Bool) -> [Int64] {
+        guard intraday else { return timestamps.map(CivilTime.dayNumber) }
+        var cursor = TimeZoneOffsets.Cursor()
+        return timestamps.map { t in CivilTime.dayNumber(t + Int64(cursor.secondsFromUTC(timezone, at: t)) * CivilTime.nanosPerSecond) }
+    }
+
     /// Keeps only the rows for which `keep[i]` is true (same length as the series).
     public func filtered(keeping keep: [Bool]) -> BarSeries {
         precondition(keep.count == count)

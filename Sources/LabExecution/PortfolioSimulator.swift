@@ -260,8 +260,9 @@ public enum RebalanceSchedule: Sendable, Equatable {
         case let .everyBars(k):
             return Array(stride(from: first, to: bars.count, by: k))
         case .daily, .weekly, .monthly:
+            let days = bars.localDayNumbers()
             func period(_ i: Int) -> Int64 {
-                let day = bars.localDayNumber(at: i)
+                let day = days[i]
                 switch self {
                 case .weekly: return (day + 3).quotient(dividingBy: 7)  // 1970-01-01 was a Thursday: weeks from Monday
                 case .monthly: let (y, m, _) = CivilTime.civilFromDays(day); return Int64(y * 12 + m)

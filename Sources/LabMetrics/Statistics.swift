@@ -59,28 +59,28 @@ enum Calendarisation {
             : (Double(spacings[spacings.count / 2 - 1]) + Double(spacings[spacings.count / 2])) / 2
         let freqDays = Int((median / 86_400e9).rounded(.down))
         let intraday = median < 86_400e9
-        func day(_ t: Int64) -> Int64 { BarSeries.localDayNumber(t, timezone: timezone, intraday: intraday) }
-        let key: (Int64) -> Int64
+        let days = BarSeries.localDayNumbers(timestamps, timezone: timezone, intraday: intraday)
+        let key: (Int) -> Int64
         let periods: Double
         switch freqDays {
         case 7:
             periods = 52
-            key = { t in Int64((Double(day(t) - 4) / 7).rounded(.down)) }  // weeks Monday…Sunday
+            key = { i in Int64((Double(days[i] - 4) / 7).rounded(.down)) }  // weeks Monday…Sunday
         case 31:
             periods = 12
-            key = { t in let (y, m, _) = CivilTime.civilFromDays(day(t)); return Int64(y * 12 + m) }
+            key = { i in let (y, m, _) = CivilTime.civilFromDays(days[i]); return Int64(y * 12 + m) }
         case 365:
             periods = 1
-            key = { t in Int64(CivilTime.civilFromDays(day(t)).year) }
+            key = { i in Int64(CivilTime.civilFromDays(days[i]).year) }
         default:
-            let weekend = timestamps.filter { CivilTime.isoWeekday(dayNumber: day($0)) >= 6 }.count
+            let weekend = days.filter { CivilTime.isoWeekday(dayNumber: $0) >= 6 }.count
             periods = Double(weekend) / Double(n) > 2.0 / 7.0 * 0.6 ? 365 : 252
-            key = day
+            key = { i in days[i] }
         }
         var lastOfPeriod: [Double] = []
         var currentKey: Int64?
         for i in 0..<n {
-            let k = key(timestamps[i])
+            let k = key(i)
             if k != currentKey {
                 lastOfPeriod.append(equity[i])
                 currentKey = k

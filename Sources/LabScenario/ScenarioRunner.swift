@@ -33,7 +33,8 @@ public struct ScenarioRunner: Sendable {
     /// What a run produced: the deterministic report and the wall-clock timings.
     public struct Outcome: Sendable {
         public var report: RunReport
-        /// Seconds: load, quality, stress, jobs (sum over jobs), total.
+        /// Seconds: load, quality, stress, jobs (wall clock of the job phase), job_compute (the jobs'
+        /// own time summed over workers), total.
         public var timings: [String: Double]
     }
 
@@ -41,7 +42,7 @@ public struct ScenarioRunner: Sendable {
     public func run(_ scenario: Scenario, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Outcome {
         let clock = ContinuousClock()
         let begin = clock.now
-        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        @Sendable func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         var timings: [String: Double] = [:]
 
         // Data: read once, cut to the date range, quality policy.
@@ -110,13 +111,18 @@ public struct ScenarioRunner: Sendable {
         let total = variants.count * sets.count + walk.count * sets.count + walk.count
         let done = Counter()
         let tick = { @Sendable in progress?(done.increment(), total) }
+        let compute = Accumulator()
         let jobs = try parallel(variants.count * sets.count) { job in
             defer { tick() }
             let v = frozenVariants[job / sets.count]
-            return try runJob(
+            let started = ContinuousClock.now
+            let result = try runJob(
                 id: job, scenario: scenario, variant: v.name, series: v.series, flagged: v.flagged, annotations: v.annotations,
                 parameters: sets[job % sets.count])
+            compute.add(seconds(ContinuousClock.now - started))
+            return result
         }
+        timings["job_compute"] = compute.total
         // Walk-forward on the baseline: every parameter set in sample, the best out of sample.
         var walkRows: [RunReport.WalkForwardRow]?
         if let wf = scenario.walkForward {
@@ -301,6 +307,14 @@ private final class Slots<T>: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ k: Int, _ value: Result<T, any Error>) { lock.lock(); slots[k] = value; lock.unlock() }
     var values: [Result<T, any Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
+}
+
+/// A sum written from several threads.
+private final class Accumulator: @unchecked Sendable {
+    private var sum = 0.0
+    private let lock = NSLock()
+    func add(_ x: Double) { lock.lock(); sum += x; lock.unlock() }
+    var total: Double { lock.lock(); defer { lock.unlock() }; return sum }
 }
 
 private final class Counter: @unchecked Sendable {

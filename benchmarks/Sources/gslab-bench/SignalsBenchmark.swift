@@ -2,6 +2,7 @@ import Foundation
 import LabCore
 import LabData
 import LabMetrics
+import LabScenario
 import LabSignals
 
 /// `gslab-bench signals FILE SYMBOL RUNS`: each indicator over the series (one line per indicator:
@@ -91,5 +92,37 @@ enum SignalsBenchmark {
             if split.isEmpty || times.reduce(0, { $0 + $1.1 }) < split.reduce(0, { $0 + $1.1 }) { split = times }
         }
         for (name, t) in split { print("stage \(name) \(t) \(n)") }
+    }
+}
+
+/// `gslab-bench runner FILE SYMBOL`: a 16-job SMA sweep scenario over the file through the
+/// scenario runner, on 1 and 2 workers (`runner SECONDS_1 SECONDS_2 JOBS BARS OVERHEAD_FRACTION`,
+/// the overhead being the job phase's wall time on one worker beyond the jobs' own compute).
+enum RunnerBenchmark {
+    static func run(path: String, symbol: String) throws {
+        let text = """
+            name: runner-bench
+            dataset:
+              path: \(URL(fileURLWithPath: path).standardized.path)
+              symbol: \(symbol)
+            strategy:
+              name: sma_cross
+              params: {fast: 5, slow: 50}
+            sweep:
+              grid:
+                fast: [5, 10, 20, 40]
+                slow: [50, 100, 200, 400]
+            execution:
+              commission: {rate: 0.001}
+            """
+        let scenario = try Scenario.parse(text, file: "runner-bench.yaml", folder: "/")
+        var one = ScenarioRunner.Outcome?.none, two = ScenarioRunner.Outcome?.none
+        let t1 = try best(2) { one = try ScenarioRunner(workers: 1).run(scenario) }
+        let t2 = try best(2) { two = try ScenarioRunner(workers: 2).run(scenario) }
+        let o = one!.timings
+        let overhead = (o["jobs"]! - o["job_compute"]!) / o["job_compute"]!
+        blackHole(two)
+        print("runner \(t1) \(t2) \(one!.report.jobs.count) \(one!.report.jobs[0].bars) \(overhead)")
+        if CommandLine.arguments.count > 4 { print(one!.timings, two!.timings) }
     }
 }

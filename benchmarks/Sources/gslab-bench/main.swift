@@ -159,6 +159,8 @@ do {
             let tBare = try best(5) { blackHole(try simulator.run(bars, targets: targets, start: 20, recordEquity: false)) }
             print("split targets \(tTargets) simulate \(tSim) simulate_without_equity \(tBare)")
         }
+    case "runner":
+        try RunnerBenchmark.run(path: args[2], symbol: args[3])
     case "signals":
         try SignalsBenchmark.run(path: args[2], symbol: args[3], runs: Int(args[4]) ?? 5, pipelineOnly: args.count > 5 && args[5] == "pipeline")
     case "vmath":
