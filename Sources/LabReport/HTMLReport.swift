@@ -102,6 +102,12 @@ public enum HTMLReport {
                 }) + "</section>"
         }
 
+        // Portfolio weights.
+        if let p = base.portfolio, !p.rebalances.isEmpty {
+            body += "<section><h2>Portfolio</h2><p class=note>\(p.fills) fills over \(p.rebalances.count) rebalances; weights (fraction of equity) right after the last ten, baseline.</p>"
+            body += table(["rebalance"] + p.symbols.map(e), p.rebalances.suffix(10).map { [e($0.time)] + $0.weights.map { pct($0 * 100) } }) + "</section>"
+        }
+
         // Data quality.
         let q = r.data_quality
         body += "<section><h2>Data quality</h2>" + table(["", ""], [

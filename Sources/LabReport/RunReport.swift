@@ -175,6 +175,32 @@ public struct JobReport: Sendable, Codable {
     public var equity: CurveSection
     /// What the stress transforms did (bar ranges, regimes).
     public var annotations: [StressAnnotation]
+    /// For a portfolio scenario: its symbols, fills and the weights after each rebalance.
+    public var portfolio: PortfolioSection?
+
+    public struct PortfolioSection: Sendable, Codable {
+        public var symbols: [String]
+        public var fills: Int
+        /// Bar of each executed rebalance and the weights held right after it (fractions of equity, `symbols` order).
+        public var rebalances: [Rebalance]
+
+        public struct Rebalance: Sendable, Codable {
+            public var bar: Int
+            public var time: String
+            public var weights: [Double]
+            public init(bar: Int, time: String, weights: [Double]) {
+                self.bar = bar
+                self.time = time
+                self.weights = weights
+            }
+        }
+
+        public init(symbols: [String], fills: Int, rebalances: [Rebalance]) {
+            self.symbols = symbols
+            self.fills = fills
+            self.rebalances = rebalances
+        }
+    }
 
     public struct SignalsSection: Sendable, Codable {
         public var quality: SignalQualityMetrics
@@ -211,7 +237,8 @@ public struct JobReport: Sendable, Codable {
         }
     }
 
-    public init(id: Int, variant: String, parameters: [String: String], bars: Int, stats: [String: StatValue], signals: SignalsSection, trades: TradesSection, equity: CurveSection, annotations: [StressAnnotation]) {
+    public init(id: Int, variant: String, parameters: [String: String], bars: Int, stats: [String: StatValue], signals: SignalsSection, trades: TradesSection, equity: CurveSection, annotations: [StressAnnotation], portfolio: PortfolioSection? = nil) {
+        self.portfolio = portfolio
         self.id = id
         self.variant = variant
         self.parameters = parameters

@@ -29,6 +29,15 @@ public struct Scenario: Sendable {
     public var baseline: String?
     /// Walk-forward optimisation over the parameter sets, on the baseline data.
     public var walkForward: WalkForward?
+    /// A portfolio of `dataset.symbols` rebalanced by a weight rule (instead of a signal strategy).
+    public var portfolio: PortfolioSpec?
+
+    /// `portfolio:` — the weight rule and the rebalancing schedule.
+    public struct PortfolioSpec: Sendable {
+        public var rule: WeightRule
+        public var schedule: RebalanceSchedule
+        public var fractionalUnits: Bool
+    }
 
     /// Rolling in-sample / out-of-sample windows (bars): in each window the parameter set with the
     /// best in-sample objective is chosen, then run on the following out-of-sample bars.
@@ -48,6 +57,8 @@ public struct Scenario: Sendable {
         /// As written in the scenario (reported; keeps reports independent of where the repo lives).
         public var pathAsWritten: String
         public var symbol: String?
+        /// Several symbols of the file, for a portfolio (`symbols:`).
+        public var symbols: [String]
         public var start: Int64?
         public var end: Int64?
     }
@@ -104,8 +115,13 @@ extension Scenario {
             return p
         } ?? .clean
         let stress = try root.optional("stress").map(parseStress) ?? .variants([])
-        let strategyNode = try root.required("strategy")
-        let strategy = try parseStrategy(strategyNode)
+        let portfolioNode = root.optional("portfolio")
+        let strategyNode = portfolioNode == nil ? try root.required("strategy") : root.optional("strategy")
+        let strategy = try strategyNode.map(parseStrategy) ?? StrategySpec(name: "sma_cross")
+        let portfolio = try portfolioNode.map { try parsePortfolio($0, symbols: dataset.symbols) }
+        if portfolioNode == nil && !dataset.symbols.isEmpty, let symbolsNode = try root.required("dataset").mapping().optional("symbols") {
+            throw symbolsNode.error("several symbols need a portfolio: section (a strategy trades one symbol)")
+        }
         let filters = try root.optional("filters").map { try $0.list().map(parseFilter) } ?? []
         let calibration = try root.optional("calibration").map(parseCalibration) ?? ConfidenceCalibrator()
         let execution = try root.optional("execution").map(parseExecution) ?? ExecutionSimulator.Config()
@@ -114,8 +130,9 @@ extension Scenario {
         for set in sets {
             var spec = strategy
             spec.parameters = set
-            do { _ = try StrategyCatalog.make(spec) } catch { throw strategyNode.error("\(error)") }
+            do { _ = try StrategyCatalog.make(spec) } catch { throw (strategyNode ?? nameNode).error("\(error)") }
         }
+        if let portfolioNode, sets.count > 1 { throw portfolioNode.error("a portfolio scenario takes no sweep (yet)") }
         var report = ReportOptions()
         if let r = try root.optional("report")?.mapping() {
             report.tradesCap = try r.optional("trades_cap")?.integer(minimum: 0, "a whole number ≥ 0") ?? report.tradesCap
@@ -143,19 +160,76 @@ extension Scenario {
         return Scenario(
             name: name, description: description, seed: seed, file: file, text: text, dataset: dataset, dataQuality: policy,
             stress: stress, strategy: strategy, filters: filters, calibration: calibration, execution: execution,
-            parameterSets: sets, report: report, baseline: baseline, walkForward: walkForward)
+            parameterSets: sets, report: report, baseline: baseline, walkForward: walkForward, portfolio: portfolio)
+    }
+
+    static func parsePortfolio(_ node: YAMLNode, symbols: [String]) throws -> PortfolioSpec {
+        let m = try node.mapping()
+        if symbols.isEmpty { throw node.error("a portfolio needs dataset.symbols (two or more)") }
+        let ruleNode = try m.required("rule")
+        let window = try m.optional("window")?.integer(minimum: 2, "bars ≥ 2") ?? 60
+        func baseRule(_ name: String, _ at: YAMLNode) throws -> WeightRule {
+            switch name {
+            case "equal": return .equal
+            case "inverse_volatility": return .inverseVolatility(window: window)
+            case "risk_parity": return .riskParity(window: window)
+            case "fixed":
+                let weightsNode = try m.required("weights")
+                let w = try weightsNode.mapping()
+                var weights: [String: Double] = [:]
+                for key in w.keys {
+                    guard symbols.contains(key) else { throw try w.required(key).error("orders for unknown symbol \"\(key)\" (portfolio: \(symbols.joined(separator: ", ")))") }
+                    weights[key] = try w.required(key).number(-100...100, "a weight (fraction of equity)")
+                }
+                try w.finish()
+                return .fixed(weights)
+            default:
+                throw at.error("expected equal, fixed, inverse_volatility, risk_parity or volatility_target, got \(at.described())")
+            }
+        }
+        var rule: WeightRule
+        let ruleName = try ruleNode.string()
+        if ruleName == "volatility_target" {
+            let target = try m.required("annual_volatility").number(1e-6...10, "a fraction > 0")
+            let baseNode = m.optional("base")
+            rule = .volatilityTarget(annualVolatility: target, window: window, base: try baseRule(try baseNode?.string() ?? "equal", baseNode ?? ruleNode))
+        } else {
+            rule = try baseRule(ruleName, ruleNode)
+        }
+        let scheduleNode = m.optional("rebalance")
+        var schedule = RebalanceSchedule.monthly
+        if let scheduleNode {
+            if let text = scheduleNode.scalarText, let every = Int(text) {
+                guard every >= 1 else { throw scheduleNode.error("expected daily, weekly, monthly or a number of bars ≥ 1, got \(scheduleNode.described())") }
+                schedule = .everyBars(every)
+            } else {
+                switch try scheduleNode.string() {
+                case "daily": schedule = .daily
+                case "weekly": schedule = .weekly
+                case "monthly": schedule = .monthly
+                default: throw scheduleNode.error("expected daily, weekly, monthly or a number of bars ≥ 1, got \(scheduleNode.described())")
+                }
+            }
+        }
+        let fractional = try m.optional("fractional_units")?.bool() ?? true
+        try m.finish()
+        return PortfolioSpec(rule: rule, schedule: schedule, fractionalUnits: fractional)
     }
 
     static func parseDataset(_ node: YAMLNode, folder: String) throws -> DatasetSpec {
         let m = try node.mapping()
         let written = try m.required("path").string()
         let path = written.hasPrefix("/") ? written : URL(fileURLWithPath: folder).appendingPathComponent(written).standardized.path
-        let symbol = try m.optional("symbol")?.string()
+        let symbolNode = m.optional("symbol"), symbolsNode = m.optional("symbols")
+        if symbolNode != nil && symbolsNode != nil { throw symbolsNode!.error("give symbol or symbols, not both") }
+        let symbol = try symbolNode?.string()
+        let symbols = try symbolsNode?.list().map { try $0.string() } ?? []
+        if let symbolsNode, symbols.count < 2 { throw symbolsNode.error("a portfolio needs at least two symbols") }
         let startNode = m.optional("start"), endNode = m.optional("end")
         let start = try startNode?.date(), end = try endNode?.date()
         if let start, let end, end < start, let endNode { throw endNode.error("the date range is empty (end before start)") }
         try m.finish()
-        return DatasetSpec(path: path, pathAsWritten: written, symbol: symbol, start: start, end: end)
+        return DatasetSpec(path: path, pathAsWritten: written, symbol: symbol, symbols: symbols, start: start, end: end)
     }
 
     static func parseStrategy(_ node: YAMLNode) throws -> StrategySpec {

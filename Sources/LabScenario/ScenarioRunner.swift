@@ -40,6 +40,7 @@ public struct ScenarioRunner: Sendable {
 
     /// Runs `scenario`; `progress(done, total)` is called after each job (from worker threads).
     public func run(_ scenario: Scenario, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Outcome {
+        if scenario.portfolio != nil { return try runPortfolio(scenario, progress: progress) }
         let clock = ContinuousClock()
         let begin = clock.now
         @Sendable func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
@@ -191,6 +192,110 @@ public struct ScenarioRunner: Sendable {
         report.walk_forward = walkRows
         timings["total"] = seconds(clock.now - begin)
         return Outcome(report: report, timings: timings)
+    }
+
+    /// A portfolio scenario: every symbol loaded once (one clock, checked), the stress variants
+    /// applied to all symbols together, one job per variant through `PortfolioSimulator`.
+    /// Statistics use an equal-weight index of the symbols (closes normalised to their first
+    /// value, averaged) as the buy-and-hold benchmark; a portfolio has fills, not round trips,
+    /// so its trade statistics are empty.
+    func runPortfolio(_ scenario: Scenario, progress: (@Sendable (Int, Int) -> Void)?) throws -> Outcome {
+        let clock = ContinuousClock()
+        let begin = clock.now
+        @Sendable func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        let spec = scenario.dataset, plan = scenario.portfolio!
+        guard FileManager.default.fileExists(atPath: spec.path) else {
+            throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
+        }
+        var series = try HDF5BarStore.read(spec.path, symbols: spec.symbols).map(\.series)
+        if spec.start != nil || spec.end != nil {
+            series = series.map { $0.slice(from: spec.start ?? .min, to: spec.end.map { $0 + CivilTime.nanosPerDay } ?? .max).materialize() }
+            if let empty = series.first(where: \.isEmpty) {
+                throw ScenarioError.run("\(scenario.file): dataset.start/end: no \(empty.symbol) bars in the date range in \(spec.pathAsWritten)")
+            }
+        }
+        let rows = series.map(\.count).max() ?? 0
+        var counts: [String: Int] = [:], errorRows = 0, warnings = 0, score = 100.0
+        for (k, s) in series.enumerated() {
+            let q = try DataQuality.validate(s)
+            for (kind, n) in q.counts { counts[kind.rawValue, default: 0] += n }
+            errorRows += q.errorRows
+            warnings += q.warnings
+            score = min(score, q.score)
+            if !q.isClean {
+                switch scenario.dataQuality {
+                case .strict, .clean:
+                    // Cleaning one symbol could move its clock away from the others': refused rather than misaligned.
+                    throw ScenarioError.run("\(scenario.file): data_quality: \(s.symbol) has \(q.errorRows) rows with errors; a portfolio runs on aligned clean data (fix the data or use data_quality: ignore)")
+                case .ignore: break
+                }
+            }
+            _ = k
+        }
+        do { try PortfolioSimulator.checkAligned(series) } catch { throw ScenarioError.run("\(scenario.file): dataset.symbols: \(error)") }
+        let planned = try scenario.stress.variants(for: series[0])
+        let streams = SeededRNG(seed: scenario.seed).streams(planned.count + 1)
+        var variants: [(name: String, series: [BarSeries], annotations: [StressAnnotation])] = [("baseline", series, [])]
+        for (k, v) in planned.enumerated() {
+            var rng = streams[k + 1]
+            let stressed = try StressPipeline(v.steps).apply(series, seed: rng.next())
+            variants.append((v.name, stressed.series, stressed.annotations))
+        }
+        var config = PortfolioSimulator.Config(
+            cash: scenario.execution.cash, commission: scenario.execution.commission, slippage: scenario.execution.slippage,
+            borrowRate: scenario.execution.borrowRate, financingRate: scenario.execution.financingRate,
+            maxLeverage: scenario.execution.maxLeverage, fractionalUnits: plan.fractionalUnits)
+        config.fractionalUnits = plan.fractionalUnits
+        let simulator = try PortfolioSimulator(config: config)
+        let frozen = variants
+        let t0 = clock.now
+        let done = Counter()
+        let jobs = try parallel(variants.count) { k in
+            defer { progress?(done.increment(), frozen.count) }
+            let v = frozen[k]
+            let result = try simulator.run(v.series, rule: plan.rule, schedule: plan.schedule)
+            let first = v.series[0]
+            // Equal-weight index of the symbols as the benchmark.
+            let index = (0..<first.count).map { i in v.series.reduce(0) { $0 + $1.close[i] / $1.close[0] } / Double(v.series.count) * 100 }
+            let performance = try PerformanceStats.compute(.init(
+                equity: result.equity, timestamps: first.timestamps, close: index, trades: [], buyAndHoldStart: 0, timezone: first.timezone))
+            let costs = try CostMetrics.compute(
+                tradedValue: result.tradedValue, commission: result.costs.commission, slippage: result.costs.slippage, borrow: result.costs.borrow,
+                equity: result.equity, seconds: max(1, Double(first.timestamps.last! - first.timestamps.first!) / 1e9))
+            let table = StatsTable(performance: performance, costs: costs, equity: result.equity)
+            let keep = LTTB.indices(result.equity, threshold: scenario.report.equityPoints)
+            let empty = SignalQualityMetrics(signals: [], passed: [], filterStats: [])
+            return JobReport(
+                id: k, variant: v.name, parameters: [:], bars: first.count, stats: table.dictionary,
+                signals: .init(quality: empty, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
+                trades: .init(count: 0, items: []),
+                equity: .init(bar: keep, time: keep.map { CivilTime.iso8601(first.timestamps[$0]) }, value: keep.map { result.equity[$0] }),
+                annotations: v.annotations,
+                portfolio: .init(
+                    symbols: result.symbols, fills: result.fills.count,
+                    rebalances: result.rebalances.map { .init(bar: $0.bar, time: CivilTime.iso8601(first.timestamps[$0.bar]), weights: $0.weights) }))
+        }
+        let jobSeconds = seconds(clock.now - t0)
+        func number(_ j: JobReport, _ key: String) -> Double { if case let .number(v)? = j.stats[key] { return v }; return .nan }
+        let rowsOut = jobs.map {
+            RunReport.SweepRow(job: $0.id, variant: $0.variant, parameters: [:], return_pct: number($0, "Return [%]"), sharpe: number($0, "Sharpe Ratio"),
+                               max_drawdown_pct: number($0, "Max. Drawdown [%]"), trades: 0, win_rate_pct: .nan)
+        }
+        let echo = RunReport.ScenarioEcho(
+            name: scenario.name, description: scenario.description, file: scenario.file, seed: scenario.seed, dataset: spec.pathAsWritten,
+            symbol: spec.symbols.joined(separator: ","), start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
+            data_quality_policy: scenario.dataQuality.rawValue, strategy: "portfolio", parameters: [:], filters: [], calibration_horizon: nil,
+            variants: variants.map(\.name), parameter_sets: 1)
+        let summary = RunReport.DataQualitySummary(
+            symbol: spec.symbols.joined(separator: ","), rows: rows, rows_used: series[0].count, error_rows: errorRows, warnings: warnings,
+            score: score, counts: counts, repaired: 0, policy: scenario.dataQuality.rawValue)
+        var combined = series[0]
+        combined.close = (0..<combined.count).map { i in series.reduce(0) { $0 + $1.close[i] } }
+        let report = RunReport(
+            run_id: RunID.make(scenario: scenario.text, series: combined, seed: scenario.seed),
+            scenario: echo, environment: .init(gslab_version: Version.current, schema_version: RunReport.schemaVersion),
+            data_quality: summary, jobs: jobs, sweep: [], stress_comparison: rowsOut)
+        return Outcome(report: report, timings: ["jobs": jobSeconds, "job_compute": jobSeconds, "total": seconds(clock.now - begin)])
     }
 
     /// `count` tasks on the worker pool (dealt by stride), results in task order; stops between

@@ -34,7 +34,9 @@ public struct StressStepSpec: Sendable {
     public var parameters: [String: String]
 
     /// Names the runner knows.
-    public static let names = ["bootstrap", "drift_shift", "flash_crash", "gaps", "garch", "liquidity_drought", "regime_switch", "vol_scale"]
+    public static let names = [
+        "bootstrap", "correlation_breakdown", "drift_shift", "flash_crash", "gaps", "garch", "liquidity_drought", "regime_switch", "vol_scale",
+    ]
 
     /// The transform for `series` (defaults that depend on the bar frequency are taken from it).
     public func build(for series: BarSeries) throws -> any StressTransform {
@@ -74,6 +76,8 @@ public struct StressStepSpec: Sendable {
                 window: .random(count: max(1, Int(Double(series.count) * share))))
         case "gaps":
             transform = SessionGaps(size: try p.number("size", default: 0.05, in: 0.0001...0.99), probability: try p.number("probability", default: 0.05, in: 0...1))
+        case "correlation_breakdown":
+            transform = CorrelationBreakdown(target: .uniform(try p.number("correlation", default: 0.9, in: -0.49...0.999)))
         case "bootstrap":
             transform = StationaryBootstrap(meanBlock: try p.number("mean_block", default: intraday ? 390 : 20, in: 1...1e9))
         default:

@@ -129,4 +129,40 @@ import Testing
         let long = try parse(scenarioText("sweep:\n  grid:\n    fast: [5]\nwalk_forward:\n  in_sample: 3000\n  out_of_sample: 100"))
         #expect(message { _ = try ScenarioRunner().run(long) } == "s.yaml: walk_forward: 2148 bars are fewer than one window (in_sample 3000 + out_of_sample 100)")
     }
+
+    /// A portfolio scenario: one job per variant, the same bytes on 1 and 2 workers, weights after
+    /// each daily rebalance that sum to 1 (risk parity, fractional units, no costs).
+    @Test func portfolioScenario() throws {
+        let text = """
+            name: p
+            dataset:
+              path: datasets/intraday_2sym.h5
+              symbols: [AAA, BBB]
+            portfolio:
+              rule: risk_parity
+              window: 390
+              rebalance: daily
+            stress:
+              - name: corr
+                steps:
+                  - transform: correlation_breakdown
+            """
+        let s = try parse(text)
+        let one = try ScenarioRunner(workers: 1).run(s), two = try ScenarioRunner(workers: 2).run(s)
+        #expect(try LabJSON.encode(one.report) == LabJSON.encode(two.report))
+        #expect(one.report.jobs.map(\.variant) == ["baseline", "corr"])
+        let p = try #require(one.report.jobs[0].portfolio)
+        #expect(p.symbols == ["AAA", "BBB"] && p.rebalances.count > 50)
+        #expect(p.rebalances.allSatisfy { abs($0.weights.reduce(0, +) - 1) < 1e-9 })
+        #expect(HTMLReport.render(one.report).contains("<h2>Portfolio</h2>"))
+    }
+
+    @Test func portfolioInputErrors() {
+        #expect(message { _ = try parse("name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA, BBB]\nstrategy:\n  name: macd\n") }
+            == "s.yaml:4:12: dataset.symbols: several symbols need a portfolio: section (a strategy trades one symbol)")
+        #expect(message { _ = try parse("name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA, BBB]\nportfolio:\n  rule: fixed\n  weights: {AAA: 0.5, ZZZ: 0.5}\n") }
+            == "s.yaml:7:28: portfolio.weights.ZZZ: orders for unknown symbol \"ZZZ\" (portfolio: AAA, BBB)")
+        #expect(message { _ = try parse("name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA]\nportfolio:\n  rule: equal\n") }
+            == "s.yaml:4:12: dataset.symbols: a portfolio needs at least two symbols")
+    }
 }
