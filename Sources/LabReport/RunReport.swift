@@ -106,10 +106,13 @@ public struct RunReport: Sendable, Codable {
     public struct Environment: Sendable, Codable {
         public var gslab_version: String
         public var schema_version: Int
+        /// The source commit when known (`GSLAB_GIT_COMMIT`, which `scripts/run` sets from git).
+        public var git_commit: String?
 
-        public init(gslab_version: String, schema_version: Int) {
+        public init(gslab_version: String, schema_version: Int, git_commit: String? = nil) {
             self.gslab_version = gslab_version
             self.schema_version = schema_version
+            self.git_commit = git_commit
         }
     }
 

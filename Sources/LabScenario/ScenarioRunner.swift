@@ -186,7 +186,7 @@ public struct ScenarioRunner: Sendable {
             score: quality.score, counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue)
         let runID = RunID.make(scenario: scenario.text, series: series, seed: scenario.seed)
         var report = RunReport(
-            run_id: runID, scenario: echo, environment: .init(gslab_version: Version.current, schema_version: RunReport.schemaVersion),
+            run_id: runID, scenario: echo, environment: Version.environment,
             data_quality: summary, jobs: jobs, sweep: jobs.filter { $0.variant == "baseline" }.map(row),
             stress_comparison: jobs.filter { $0.id % sets.count == 0 }.map(row))
         report.walk_forward = walkRows
@@ -293,7 +293,7 @@ public struct ScenarioRunner: Sendable {
         combined.close = (0..<combined.count).map { i in series.reduce(0) { $0 + $1.close[i] } }
         let report = RunReport(
             run_id: RunID.make(scenario: scenario.text, series: combined, seed: scenario.seed),
-            scenario: echo, environment: .init(gslab_version: Version.current, schema_version: RunReport.schemaVersion),
+            scenario: echo, environment: Version.environment,
             data_quality: summary, jobs: jobs, sweep: [], stress_comparison: rowsOut)
         return Outcome(report: report, timings: ["jobs": jobSeconds, "job_compute": jobSeconds, "total": seconds(clock.now - begin)])
     }
@@ -384,6 +384,14 @@ public struct ScenarioRunner: Sendable {
 /// The lab's version, reported in every run.
 public enum Version {
     public static let current = "0.2.0"
+
+    /// The report's environment: this version and, when the caller knows it, the source commit
+    /// (`GSLAB_GIT_COMMIT`; `scripts/run` sets it from git). No wall-clock or host values: the
+    /// report stays byte-identical for the same code, scenario, data and seed.
+    static var environment: RunReport.Environment {
+        let commit = ProcessInfo.processInfo.environment["GSLAB_GIT_COMMIT"].flatMap { $0.isEmpty ? nil : $0 }
+        return RunReport.Environment(gslab_version: current, schema_version: RunReport.schemaVersion, git_commit: commit)
+    }
 }
 
 /// A run's id: FNV-1a (64-bit) over the scenario text, the bars and the seed, as 16 hex digits —

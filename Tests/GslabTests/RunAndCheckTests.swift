@@ -90,3 +90,35 @@ import Testing
         #expect(list.stdout.split(separator: "\n").count == 400)
     }
 }
+
+/// Ctrl-C during a run: the process stops between jobs, exits non-zero, and leaves no report.
+@Suite struct InterruptTests {
+    @Test func interruptedRunWritesNothing() throws {
+        let dir = scratch()
+        // A 100-job sweep on GOOG: long enough (seconds in a debug build) to interrupt.
+        let scenario = Run.repository + "/scenarios/sweep.yaml"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Run.binary)
+        p.arguments = ["run", scenario, "--out", dir, "--workers", "1", "--no-history"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        // Wait for the first job to finish (its progress line), then interrupt.
+        let handle = err.fileHandleForReading
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("job 1/") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        kill(p.processIdentifier, SIGINT)
+        seen.append(handle.readDataToEndOfFile())
+        p.waitUntilExit()
+        let stderr = String(decoding: seen, as: UTF8.self)
+        #expect(p.terminationStatus == 2)
+        #expect(stderr.contains("interrupted; no report written"))
+        let written = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("report.json") || $0.hasSuffix("report.html") }
+        #expect(written.isEmpty)
+    }
+}

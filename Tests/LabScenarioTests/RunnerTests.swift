@@ -165,4 +165,20 @@ import Testing
         #expect(message { _ = try parse("name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA]\nportfolio:\n  rule: equal\n") }
             == "s.yaml:4:12: dataset.symbols: a portfolio needs at least two symbols")
     }
+
+    /// docs/report.schema.json names every key report.json writes (top level, scenario, environment,
+    /// data quality, jobs), and nothing else: a drift check between the schema and the encoder.
+    @Test func reportSchemaMatchesTheEncoder() throws {
+        let schema = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: repository + "/docs/report.schema.json"))) as! [String: Any]
+        let properties = schema["properties"] as! [String: Any]
+        let s = try parse(scenarioText("walk_forward:\n  in_sample: 400\n  out_of_sample: 400\nsweep:\n  grid:\n    fast: [5, 10]"))
+        let report = try JSONSerialization.jsonObject(with: LabJSON.encode(try ScenarioRunner(workers: 2).run(s).report)) as! [String: Any]
+        #expect(Set(report.keys) == Set(properties.keys))
+        func keys(_ name: String) -> Set<String> { Set(((properties[name] as! [String: Any])["properties"] as! [String: Any]).keys) }
+        #expect(Set((report["scenario"] as! [String: Any]).keys).isSubset(of: keys("scenario")))
+        #expect(Set((report["data_quality"] as! [String: Any]).keys) == keys("data_quality"))
+        let job = ((properties["jobs"] as! [String: Any])["items"] as! [String: Any])["properties"] as! [String: Any]
+        let firstJob = (report["jobs"] as! [[String: Any]])[0]
+        #expect(Set(firstJob.keys).isSubset(of: Set(job.keys)) && Set(job.keys).subtracting(firstJob.keys) == ["portfolio"])
+    }
 }
