@@ -336,36 +336,60 @@ public enum Indicators {
         check(high.count, upper.count, w, "donchian")
         precondition(low.count == high.count && middle.count == high.count && lower.count == high.count)
         // Both extremes in the same two passes: block suffixes backwards into scratch, then
-        // prefixes forwards; a bar with a missing high or low blanks its windows.
+        // prefixes forwards; a bar with a missing high or low blanks its windows. Clean data (the
+        // usual case, checked first) takes a loop without the missing-value bookkeeping.
+        let n = high.count
+        var clean = true
+        for j in 0..<n where !(high[j].isFinite && low[j].isFinite) { clean = false; break }
+        if clean {
+            donchianPasses(high, low, w, upper, middle, lower, finite: { $0 }, counting: false)
+        } else {
+            donchianPasses(high, low, w, upper, middle, lower, finite: { $0.isFinite ? $0 : .nan }, counting: true)
+        }
+    }
+
+    @inline(__always)
+    static func donchianPasses(
+        _ high: UnsafeBufferPointer<Double>, _ low: UnsafeBufferPointer<Double>, _ w: Int, _ upper: UnsafeMutableBufferPointer<Double>,
+        _ middle: UnsafeMutableBufferPointer<Double>, _ lower: UnsafeMutableBufferPointer<Double>, finite: (Double) -> Double, counting: Bool
+    ) {
         let n = high.count
         let suffixHigh = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
         let suffixLow = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
         defer { suffixHigh.deallocate(); suffixLow.deallocate() }
+        // NaN never wins a comparison below (max/min of x and NaN keep x), and `clean` blanks the
+        // windows that hold one.
         var start = 0
         while start < n {
             let end = min(start + w, n)
             var hi = -Double.infinity, lo = Double.infinity
             for j in stride(from: end - 1, through: start, by: -1) {
-                let h = high[j], l = low[j]
-                hi = max(hi, h.isFinite ? h : -.infinity)
-                lo = min(lo, l.isFinite ? l : .infinity)
+                let h = finite(high[j]), l = finite(low[j])
+                hi = h > hi ? h : hi
+                lo = l < lo ? l : lo
                 suffixHigh[j] = hi
                 suffixLow[j] = lo
             }
             start = end
         }
         var hi = -Double.infinity, lo = Double.infinity
-        var clean = 0, position = 0
+        var run = 0, position = 0
         for i in 0..<n {
-            let h = high[i], l = low[i]
+            let h = finite(high[i]), l = finite(low[i])
             if position == 0 { hi = -.infinity; lo = .infinity }
-            hi = max(hi, h.isFinite ? h : -.infinity)
-            lo = min(lo, l.isFinite ? l : .infinity)
-            clean = h.isFinite && l.isFinite ? clean + 1 : 0
+            hi = h > hi ? h : hi
+            lo = l < lo ? l : lo
+            if counting { run = h.isNaN || l.isNaN ? 0 : run + 1 } else { run = i + 1 }
             var u = Double.nan, d = Double.nan
-            if clean >= w {
-                u = position == w - 1 ? hi : max(suffixHigh[i - w + 1], hi)
-                d = position == w - 1 ? lo : min(suffixLow[i - w + 1], lo)
+            if run >= w {
+                if position == w - 1 {
+                    u = hi
+                    d = lo
+                } else {
+                    let sh = suffixHigh[i - w + 1], sl = suffixLow[i - w + 1]
+                    u = sh > hi ? sh : hi
+                    d = sl < lo ? sl : lo
+                }
             }
             upper[i] = u
             lower[i] = d
