@@ -368,7 +368,16 @@ public struct ScenarioRunner: Sendable {
         var outcomes = signals.outcomes[horizon] ?? SignalOutcomes.compute(signals.signals, close: series.close, horizon: horizon)
         SignalOutcomes.attach(result.trades, traded: signals.passed, to: &outcomes)
         let directional = signals.signals.filter { $0.direction != .flat }
-        let monitoring = SignalMonitoring(outcomes: outcomes, horizon: horizon)
+        var monitoring = SignalMonitoring(outcomes: outcomes, horizon: horizon)
+        // The rolling series have a point per outcome: downsample them like the equity curve so a
+        // long run's report stays small.
+        func thin(_ points: [SignalMonitoring.RollingPoint]) -> [SignalMonitoring.RollingPoint] {
+            LTTB.indices(points.map(\.value), threshold: scenario.report.equityPoints).map { points[$0] }
+        }
+        monitoring.rollingHitRate = thin(monitoring.rollingHitRate)
+        monitoring.rollingMeanReturn = thin(monitoring.rollingMeanReturn)
+        monitoring.rollingBrier = thin(monitoring.rollingBrier)
+        monitoring.blockInformationCoefficient = thin(monitoring.blockInformationCoefficient)
         let anomalies = SignalAnomalyDetector().detect(
             signalBars: directional.map(\.bar), confidences: directional.map(\.confidence), outcomes: outcomes)
         let keep = LTTB.indices(result.equity, threshold: scenario.report.equityPoints)

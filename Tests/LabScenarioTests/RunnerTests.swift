@@ -181,4 +181,27 @@ import Testing
         let firstJob = (report["jobs"] as! [[String: Any]])[0]
         #expect(Set(firstJob.keys).isSubset(of: Set(job.keys)) && Set(job.keys).subtracting(firstJob.keys) == ["portfolio"])
     }
+
+    /// A 1M-bar run stays light: report.html under 3 MB (curves downsampled, trades capped).
+    @Test func millionBarReportStaysLight() throws {
+        let dir = scratch()
+        let bars = try SyntheticBars.intraday(symbol: "BIG", startDay: CivilTime.daysFromCivil(year: 2020, month: 1, day: 2), days: 2600, seed: 4)
+        #expect(bars.count > 1_000_000)
+        try HDF5BarStore.write([bars], to: dir + "/big.h5")
+        let s = try Scenario.parse("""
+            name: big
+            dataset:
+              path: big.h5
+            strategy:
+              name: sma_cross
+              params: {fast: 20, slow: 60}
+            calibration: false
+            """, file: "big.yaml", folder: dir)
+        let outcome = try ScenarioRunner(workers: 2).run(s)
+        let path = try ReportWriter.write(outcome, to: dir + "/out")
+        let html = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("report.html").path
+        let htmlSize = try #require(try FileManager.default.attributesOfItem(atPath: html)[.size] as? Int)
+        let jsonSize = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(htmlSize < 3_000_000 && jsonSize < 3_000_000, "html \(htmlSize) bytes, json \(jsonSize) bytes")
+    }
 }
