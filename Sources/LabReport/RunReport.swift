@@ -126,8 +126,14 @@ public struct RunReport: Sendable, Codable {
         public var counts: [String: Int]
         public var repaired: Int
         public var policy: String
+        /// The dataset path (as written in the scenario) that served the data: the path or a fallback.
+        public var source: String
+        /// FNV-1a hash of the bars run on (after the date range and cleaning), 16 hex digits.
+        public var data_hash: String
 
-        public init(symbol: String, rows: Int, rows_used: Int, error_rows: Int, warnings: Int, score: Double, counts: [String: Int], repaired: Int, policy: String) {
+        public init(symbol: String, rows: Int, rows_used: Int, error_rows: Int, warnings: Int, score: Double, counts: [String: Int], repaired: Int, policy: String, source: String, data_hash: String) {
+            self.source = source
+            self.data_hash = data_hash
             self.symbol = symbol
             self.rows = rows
             self.rows_used = rows_used

@@ -9,8 +9,8 @@ import LabReport
 /// The run history: every `gslab run` recorded in a SQLite database (GRDB), so runs can be listed,
 /// compared and trended across time.
 ///
-/// Tables: `run` (one row per run: run id, scenario name, scenario hash, data and seed as they
-/// enter the run id, seed, gslab version, when, report path, total seconds), `job_metric` (run,
+/// Tables: `run` (one row per run: run id, scenario name, scenario hash, data hash, seed, gslab
+/// version, when, report path, total seconds), `job_metric` (run,
 /// job key, metric, value — the baseline metrics of every job) and `signal_outcome` (run, job key,
 /// outcomes, hit rate, Brier, calibration error, IC, anomalies). WAL journal and a 30-second busy
 /// timeout: concurrent `gslab run` processes writing to one file wait for each other instead of
@@ -67,6 +67,9 @@ public final class RunHistory: @unchecked Sendable {
                     t.column("anomalies", .integer).notNull()
                 }
             }
+            migrator.registerMigration("v2: data hash") { db in
+                try db.alter(table: "run") { t in t.add(column: "data_hash", .text) }
+            }
             try migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw ScenarioError.file(path, reason: "run history: \(error.message ?? "\(error.resultCode)")")
@@ -93,9 +96,9 @@ public final class RunHistory: @unchecked Sendable {
         do {
             return try pool.write { db in
                 try db.execute(
-                    sql: "INSERT INTO run (run_id, scenario, scenario_hash, seed, gslab_version, recorded_at, report_path, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [report.run_id, report.scenario.name, Self.hash(scenarioText), Int64(bitPattern: report.scenario.seed),
-                                report.environment.gslab_version, now, reportPath, seconds])
+                    sql: "INSERT INTO run (run_id, scenario, scenario_hash, data_hash, seed, gslab_version, recorded_at, report_path, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [report.run_id, report.scenario.name, Self.hash(scenarioText), report.data_quality.data_hash,
+                                Int64(bitPattern: report.scenario.seed), report.environment.gslab_version, now, reportPath, seconds])
                 let run = db.lastInsertedRowID
                 for (job, metrics) in baseline.metrics.sorted(by: { $0.key < $1.key }) {
                     for (metric, value) in metrics.sorted(by: { $0.key < $1.key }) {

@@ -51,7 +51,7 @@ public struct Scenario: Sendable {
     }
 
     /// Where a dataset comes from and which part of it to use.
-    public struct DatasetSpec: Sendable, Equatable {
+    public struct DatasetSpec: Sendable {
         /// Absolute path (resolved against the scenario file's folder).
         public var path: String
         /// As written in the scenario (reported; keeps reports independent of where the repo lives).
@@ -59,6 +59,8 @@ public struct Scenario: Sendable {
         public var symbol: String?
         /// Several symbols of the file, for a portfolio (`symbols:`).
         public var symbols: [String]
+        /// Files tried in order when `path` cannot serve the data (absolute), with their paths as written.
+        public var fallbacks: [(path: String, written: String)] = []
         public var start: Int64?
         public var end: Int64?
     }
@@ -87,17 +89,18 @@ extension Scenario {
     public static let maximumCombinations = 10_000
 
     /// Reads and validates the scenario at `path`.
-    public static func load(_ path: String) throws -> Scenario {
+    public static func load(_ path: String, seed override: UInt64? = nil) throws -> Scenario {
         guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.file(path, reason: "no such scenario file") }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError.file(path, reason: "cannot read the file (permissions, or not UTF-8 text)")
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try parse(text, file: path, folder: folder)
+        return try parse(text, file: path, folder: folder, seed: override)
     }
 
     /// Parses scenario `text`; relative dataset paths resolve against `folder`.
-    public static func parse(_ text: String, file: String, folder: String) throws -> Scenario {
+    /// `seed` overrides the file's own (it also seeds a random sweep).
+    public static func parse(_ text: String, file: String, folder: String, seed override: UInt64? = nil) throws -> Scenario {
         let root = try YAMLNode.parse(text, file: file).mapping()
         let nameNode = try root.required("name")
         let name = try nameNode.string()
@@ -105,10 +108,11 @@ extension Scenario {
             throw nameNode.error("expected letters, digits, _ or - (at most 64), got \"\(name)\"")
         }
         let description = try root.optional("description")?.string() ?? ""
-        let seed = try root.optional("seed").map { node -> UInt64 in
+        let fileSeed = try root.optional("seed").map { node -> UInt64 in
             guard let s = node.scalarText, let v = UInt64(s) else { throw node.error("expected a whole number ≥ 0, got \(node.described())") }
             return v
         } ?? 42
+        let seed = override ?? fileSeed
         let dataset = try parseDataset(root.required("dataset"), folder: folder)
         let policy: DataQualityPolicy = try root.optional("data_quality").map { node in
             guard let p = DataQualityPolicy(rawValue: try node.string()) else { throw node.error("expected clean, strict or ignore, got \(node.described())") }
@@ -125,7 +129,7 @@ extension Scenario {
         let filters = try root.optional("filters").map { try $0.list().map(parseFilter) } ?? []
         let calibration = try root.optional("calibration").map(parseCalibration) ?? ConfidenceCalibrator()
         let execution = try root.optional("execution").map(parseExecution) ?? ExecutionSimulator.Config()
-        let sets = try parseSweep(root.optional("sweep"), base: strategy.parameters)
+        let sets = try parseSweep(root.optional("sweep"), base: strategy.parameters, seed: seed)
         // Every parameter set must build a valid strategy: report the first bad one at the strategy.
         for set in sets {
             var spec = strategy
@@ -219,7 +223,9 @@ extension Scenario {
     static func parseDataset(_ node: YAMLNode, folder: String) throws -> DatasetSpec {
         let m = try node.mapping()
         let written = try m.required("path").string()
-        let path = written.hasPrefix("/") ? written : URL(fileURLWithPath: folder).appendingPathComponent(written).standardized.path
+        func resolve(_ w: String) -> String { w.hasPrefix("/") ? w : URL(fileURLWithPath: folder).appendingPathComponent(w).standardized.path }
+        let path = resolve(written)
+        let fallbacks = try m.optional("fallbacks")?.list().map { node -> (String, String) in let w = try node.string(); return (resolve(w), w) } ?? []
         let symbolNode = m.optional("symbol"), symbolsNode = m.optional("symbols")
         if symbolNode != nil && symbolsNode != nil { throw symbolsNode!.error("give symbol or symbols, not both") }
         let symbol = try symbolNode?.string()
@@ -229,7 +235,9 @@ extension Scenario {
         let start = try startNode?.date(), end = try endNode?.date()
         if let start, let end, end < start, let endNode { throw endNode.error("the date range is empty (end before start)") }
         try m.finish()
-        return DatasetSpec(path: path, pathAsWritten: written, symbol: symbol, symbols: symbols, start: start, end: end)
+        var spec = DatasetSpec(path: path, pathAsWritten: written, symbol: symbol, symbols: symbols, start: start, end: end)
+        spec.fallbacks = fallbacks
+        return spec
     }
 
     static func parseStrategy(_ node: YAMLNode) throws -> StrategySpec {
@@ -380,13 +388,51 @@ extension Scenario {
     }
 
     /// The parameter sets: without a sweep, the strategy's own; with `sweep.grid`, the cartesian
-    /// product of the listed values (keys in sorted order, values in the order written).
-    static func parseSweep(_ node: YAMLNode?, base: [String: String]) throws -> [[String: String]] {
+    /// product of the listed values (keys in sorted order, values in the order written); with
+    /// `sweep.random`, seeded draws.
+    static func parseSweep(_ node: YAMLNode?, base: [String: String], seed: UInt64) throws -> [[String: String]] {
         guard let node else { return [base] }
         let m = try node.mapping()
+        let cap = try m.optional("max_combinations")?.integer(minimum: 1, "a whole number ≥ 1") ?? maximumCombinations
+        if let randomNode = m.optional("random") {
+            // Seeded random search: `samples` draws, each parameter uniform in its [low, high]
+            // (whole numbers when both bounds are), from a stream of the scenario's seed.
+            let r = try randomNode.mapping()
+            let samplesNode = try r.required("samples")
+            let samples = try samplesNode.integer(minimum: 1, "a whole number ≥ 1")
+            guard samples <= min(cap, maximumCombinations) else { throw samplesNode.error("\(samples) samples exceed the cap of \(min(cap, maximumCombinations))") }
+            let rangesNode = try r.required("ranges")
+            let ranges = try rangesNode.mapping()
+            var axes: [(String, Double, Double, Bool)] = []
+            for key in ranges.keys.sorted() {
+                let boundsNode = try ranges.required(key)
+                let bounds = try boundsNode.list()
+                guard bounds.count == 2 else { throw boundsNode.error("expected [low, high]") }
+                let lo = try bounds[0].number(), hi = try bounds[1].number()
+                guard lo <= hi else { throw boundsNode.error("expected low ≤ high, got [\(lo), \(hi)]") }
+                let whole = [bounds[0], bounds[1]].allSatisfy { Int($0.scalarText ?? "") != nil }
+                axes.append((key, lo, hi, whole))
+            }
+            try ranges.finish()
+            guard !axes.isEmpty else { throw rangesNode.error("the search has no parameters (zero combinations)") }
+            try r.finish()
+            if m.optional("grid") != nil { throw randomNode.error("give grid or random, not both") }
+            try m.finish()
+            var rng = SeededRNG(seed: seed ^ 0x5357_4545_5000_0000)  // the sweep's own generator, apart from the stress streams
+            return (0..<samples).map { _ in
+                var set = base
+                for (key, lo, hi, whole) in axes {
+                    if whole {
+                        set[key] = String(Int(lo) + rng.nextInt(below: Int(hi) - Int(lo) + 1))
+                    } else {
+                        set[key] = String(format: "%.6g", lo + (hi - lo) * rng.nextUniform())
+                    }
+                }
+                return set
+            }
+        }
         let gridNode = try m.required("grid")
         let grid = try gridNode.mapping()
-        let cap = try m.optional("max_combinations")?.integer(minimum: 1, "a whole number ≥ 1") ?? maximumCombinations
         var axes: [(String, [String])] = []
         for key in grid.keys.sorted() {
             let valuesNode = try grid.required(key)

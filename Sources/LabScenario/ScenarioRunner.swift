@@ -49,10 +49,7 @@ public struct ScenarioRunner: Sendable {
         // Data: read once, cut to the date range, quality policy.
         var t0 = clock.now
         let spec = scenario.dataset
-        guard FileManager.default.fileExists(atPath: spec.path) else {
-            throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
-        }
-        let loaded = try HDF5BarStore.read(spec.path, symbols: spec.symbol.map { [$0] })
+        let (loaded, servedBy) = try Self.load(scenario, symbols: spec.symbol.map { [$0] })
         guard loaded.count == 1 else {
             throw ScenarioError.run("\(scenario.file): dataset.symbol: \(spec.pathAsWritten) holds \(loaded.count) symbols (\(loaded.map(\.series.symbol).joined(separator: ", "))); name one")
         }
@@ -183,7 +180,8 @@ public struct ScenarioRunner: Sendable {
         for (kind, n) in quality.counts { counts[kind.rawValue] = n }
         let summary = RunReport.DataQualitySummary(
             symbol: series.symbol, rows: rows, rows_used: series.count, error_rows: quality.errorRows, warnings: quality.warnings,
-            score: quality.score, counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue)
+            score: quality.score, counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue, source: servedBy,
+            data_hash: RunID.hash(series: [series]))
         let runID = RunID.make(scenario: scenario.text, series: series, seed: scenario.seed)
         var report = RunReport(
             run_id: runID, scenario: echo, environment: Version.environment,
@@ -204,10 +202,8 @@ public struct ScenarioRunner: Sendable {
         let begin = clock.now
         @Sendable func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         let spec = scenario.dataset, plan = scenario.portfolio!
-        guard FileManager.default.fileExists(atPath: spec.path) else {
-            throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
-        }
-        var series = try HDF5BarStore.read(spec.path, symbols: spec.symbols).map(\.series)
+        let (loaded, servedBy) = try Self.load(scenario, symbols: spec.symbols)
+        var series = loaded.map(\.series)
         if spec.start != nil || spec.end != nil {
             series = series.map { $0.slice(from: spec.start ?? .min, to: spec.end.map { $0 + CivilTime.nanosPerDay } ?? .max).materialize() }
             if let empty = series.first(where: \.isEmpty) {
@@ -288,7 +284,8 @@ public struct ScenarioRunner: Sendable {
             variants: variants.map(\.name), parameter_sets: 1)
         let summary = RunReport.DataQualitySummary(
             symbol: spec.symbols.joined(separator: ","), rows: rows, rows_used: series[0].count, error_rows: errorRows, warnings: warnings,
-            score: score, counts: counts, repaired: 0, policy: scenario.dataQuality.rawValue)
+            score: score, counts: counts, repaired: 0, policy: scenario.dataQuality.rawValue, source: servedBy,
+            data_hash: RunID.hash(series: series))
         var combined = series[0]
         combined.close = (0..<combined.count).map { i in series.reduce(0) { $0 + $1.close[i] } }
         let report = RunReport(
@@ -296,6 +293,22 @@ public struct ScenarioRunner: Sendable {
             scenario: echo, environment: Version.environment,
             data_quality: summary, jobs: jobs, sweep: [], stress_comparison: rowsOut)
         return Outcome(report: report, timings: ["jobs": jobSeconds, "job_compute": jobSeconds, "total": seconds(clock.now - begin)])
+    }
+
+    /// The dataset from its path, or the first fallback that can serve it (transient failures
+    /// retried with backoff, `DatasetLoader`); returns the symbols and the path (as written) that served them.
+    static func load(_ scenario: Scenario, symbols: [String]?) throws -> ([LoadedSymbol], String) {
+        let spec = scenario.dataset
+        if spec.fallbacks.isEmpty {
+            guard FileManager.default.fileExists(atPath: spec.path) else {
+                throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
+            }
+            return (try HDF5BarStore.read(spec.path, symbols: symbols), spec.pathAsWritten)
+        }
+        let sources = [DatasetSource(path: spec.path)] + spec.fallbacks.map { DatasetSource(path: $0.path) }
+        let loaded = try DatasetLoader().load(from: sources, symbols: symbols)
+        let written = ([(spec.path, spec.pathAsWritten)] + spec.fallbacks).first { $0.0 == loaded.source.path }?.1 ?? loaded.source.path
+        return (loaded.symbols, written)
     }
 
     /// `count` tasks on the worker pool (dealt by stride), results in task order; stops between
@@ -406,6 +419,18 @@ public enum Version {
 /// A run's id: FNV-1a (64-bit) over the scenario text, the bars and the seed, as 16 hex digits —
 /// the same inputs give the same id (and report folder).
 enum RunID {
+    /// FNV-1a over the bars of every series (timestamps and OHLCV), 16 hex digits.
+    static func hash(series: [BarSeries]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func eat<T>(_ values: [T]) { values.withUnsafeBytes { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } } }
+        for s in series {
+            eat(Array(s.symbol.utf8))
+            eat(s.timestamps)
+            eat(s.open); eat(s.high); eat(s.low); eat(s.close); eat(s.volume)
+        }
+        return String(h, radix: 16).leftPadded(to: 16)
+    }
+
     static func make(scenario: String, series: BarSeries, seed: UInt64) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func eat<T>(_ values: [T]) { values.withUnsafeBytes { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } } }

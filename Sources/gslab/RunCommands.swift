@@ -41,8 +41,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         if let workers, workers < 1 { throw ValidationError("--workers: must be ≥ 1, got \(workers)") }
         // Parse everything first: a bad file fails before any work.
-        var loaded = try scenarios.map { try Scenario.load($0) }
-        if let seed { for i in loaded.indices { loaded[i].seed = seed } }
+        let loaded = try scenarios.map { try Scenario.load($0, seed: seed) }
         var baselines: [String: Baseline] = [:]
         if check {
             for s in loaded {

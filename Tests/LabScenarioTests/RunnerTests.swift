@@ -59,6 +59,17 @@ import Testing
         #expect(outcome.report.jobs[0].equity.value.count == 400)
     }
 
+    /// A missing primary file falls back to the next source; the report names the one that served.
+    @Test func fallbackSourceServesTheData() throws {
+        let s = try parse(scenarioText().replacingOccurrences(of: "path: datasets/GOOG.h5", with: "path: datasets/NOPE.h5\n  fallbacks: [datasets/GOOG.h5]"))
+        let r = try ScenarioRunner(workers: 1).run(s).report
+        #expect(r.data_quality.source == "datasets/GOOG.h5" && r.data_quality.data_hash.count == 16)
+        let plain = try ScenarioRunner(workers: 1).run(try parse(scenarioText())).report
+        #expect(plain.data_quality.data_hash == r.data_quality.data_hash)
+        let none = try parse(scenarioText().replacingOccurrences(of: "path: datasets/GOOG.h5", with: "path: datasets/NOPE.h5\n  fallbacks: [datasets/ALSO_NOPE.h5]"))
+        #expect(message { _ = try ScenarioRunner().run(none) }.contains("NOPE.h5"))
+    }
+
     @Test func badDataIsAOneLineError() throws {
         let missing = try parse(scenarioText().replacingOccurrences(of: "datasets/GOOG.h5", with: "datasets/NOPE.h5"))
         #expect(message { _ = try ScenarioRunner().run(missing) }

@@ -44,6 +44,21 @@ func message(_ body: () throws -> Void) -> String {
         #expect(s.parameterSets.first == ["fast": "5", "slow": "30"] && s.parameterSets.last == ["fast": "10", "slow": "50"])
     }
 
+    @Test func seededRandomSweep() throws {
+        let text = scenarioText("sweep:\n  random:\n    samples: 12\n    ranges:\n      fast: [2, 9]\n      slow: [20, 60]")
+        let a = try parse(text), b = try parse(text)
+        #expect(a.parameterSets.count == 12 && a.parameterSets == b.parameterSets)
+        for set in a.parameterSets {
+            let f = Int(set["fast"]!)!, s = Int(set["slow"]!)!
+            #expect((2...9).contains(f) && (20...60).contains(s))
+        }
+        #expect(Set(a.parameterSets.map { $0["slow"]! }).count > 3)
+        let reseeded = try Scenario.parse(text, file: "s.yaml", folder: repository, seed: 99)
+        #expect(reseeded.seed == 99 && reseeded.parameterSets != a.parameterSets)
+        #expect(message { _ = try parse(scenarioText("sweep:\n  random:\n    samples: 5\n    ranges:\n      fast: [9, 2]")) }
+            == "s.yaml:12:13: sweep.random.ranges.fast: expected low ≤ high, got [9.0, 2.0]")
+    }
+
     @Test func everyShippedScenarioValidates() throws {
         let folder = repository + "/scenarios"
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
