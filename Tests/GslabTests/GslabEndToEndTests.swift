@@ -165,7 +165,11 @@ func scratch() -> String {
         chmod(binary, 0o755)
         let run =
             getuid() == 0
-            ? try Run(executable: "/usr/bin/setpriv", arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "dataset", "validate", path])
+            // (LLVM_PROFILE_FILE: an instrumented build, `swift test --enable-code-coverage`, would
+            // otherwise try to write its profile where `nobody` may not.)
+            ? try Run(executable: "/usr/bin/env", arguments: [
+                "LLVM_PROFILE_FILE=/dev/null", "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary, "dataset", "validate", path,
+            ])
             : try Run("dataset", "validate", path)
         #expect(run.status == 2)
         #expect(run.stderr == "gslab: \(path): permission denied (cannot read the file)\n")
