@@ -74,7 +74,8 @@ public enum CivilTime {
         if nanosOfDay == 0 && dateOnlyAtMidnight { return date }
         let secondsOfDay = nanosOfDay / nanosPerSecond
         let frac = nanosOfDay % nanosPerSecond
-        var text = date + "T" + pad(Int(secondsOfDay / 3600), 2) + ":" + pad(Int(secondsOfDay / 60 % 60), 2) + ":"
+        var text =
+            date + "T" + pad(Int(secondsOfDay / 3600), 2) + ":" + pad(Int(secondsOfDay / 60 % 60), 2) + ":"
             + pad(Int(secondsOfDay % 60), 2)
         if frac != 0 {
             var digits = pad(Int(frac), 9)

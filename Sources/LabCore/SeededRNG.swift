@@ -121,11 +121,11 @@ public struct SeededRNG: RandomNumberGenerator, Sendable, Equatable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 @usableFromInline func _log(_ x: Double) -> Double { log(x) }

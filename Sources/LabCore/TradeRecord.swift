@@ -43,4 +43,3 @@ public struct TradeRecord: Sendable, Equatable, Codable {
         self.exitReason = exitReason
     }
 }
-

@@ -92,7 +92,7 @@ public enum TimeZoneOffsets {
     /// The zone's next offset change strictly after `timestamp` (ns, UTC); nil when it has none.
     public static func nextTransition(_ identifier: String, after timestamp: Int64) -> Int64? {
         guard identifier != "UTC", let zone = cache.zone(identifier),
-              let next = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(timestamp) / 1e9))
+            let next = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(timestamp) / 1e9))
         else { return nil }
         return Int64(next.timeIntervalSince1970.rounded()) * CivilTime.nanosPerSecond
     }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Process-wide memory-allocator settings for a batch process that loads large columns.
@@ -17,16 +17,16 @@ public enum AllocatorTuning {
     @discardableResult
     public static func keepLargeAllocationsInHeap() -> Bool {
         #if canImport(Glibc)
-        // mallopt is declared in <malloc.h>, which the Glibc module does not export.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        let M_TRIM_THRESHOLD: Int32 = -1, M_MMAP_THRESHOLD: Int32 = -3
-        let mmapOK = mallopt(M_MMAP_THRESHOLD, 1 << 30) == 1
-        let trimOK = mallopt(M_TRIM_THRESHOLD, Int32.max) == 1
-        return mmapOK && trimOK
+            // mallopt is declared in <malloc.h>, which the Glibc module does not export.
+            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
+            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+            let M_TRIM_THRESHOLD: Int32 = -1, M_MMAP_THRESHOLD: Int32 = -3
+            let mmapOK = mallopt(M_MMAP_THRESHOLD, 1 << 30) == 1
+            let trimOK = mallopt(M_TRIM_THRESHOLD, Int32.max) == 1
+            return mmapOK && trimOK
         #else
-        return false
+            return false
         #endif
     }
 }

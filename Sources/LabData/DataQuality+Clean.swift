@@ -114,9 +114,10 @@ extension DataQuality {
         var origin: [Int]? = nil
         var changes: [CleaningChange] = []
         func log(_ row: Int, _ column: String, _ kind: FindingKind, _ action: String, _ before: Double?, _ after: Double?) {
-            changes.append(CleaningChange(
-                row: origin?[row] ?? row, timestamp: work.timestamps[row], column: column, kind: kind, action: action,
-                before: before, after: after))
+            changes.append(
+                CleaningChange(
+                    row: origin?[row] ?? row, timestamp: work.timestamps[row], column: column, kind: kind, action: action,
+                    before: before, after: after))
         }
         func keepRows(_ keep: [Bool]) {
             work = work.filtered(keeping: keep)

@@ -229,8 +229,7 @@ extension DataQuality {
         let (spikeUp, spikeDown) = spikeBounds(series.close, threshold: options.spikeThreshold)
         let gapContext = GapContext(calendar: calendar, timezone: series.timezone, frequency: frequency)
         let staleLength = options.staleRunLength > 0 ? options.staleRunLength : Int.max
-        if allBarsPassFastChecks(series, gapThreshold: gapThreshold, gaps: gapContext, spikeUp: spikeUp, spikeDown: spikeDown)
-        {
+        if allBarsPassFastChecks(series, gapThreshold: gapThreshold, gaps: gapContext, spikeUp: spikeUp, spikeDown: spikeDown) {
             // Every bar passed every check (in parallel over row chunks): nothing to report.
             return collector.report(symbol: series.symbol, rows: n, calendar: calendar.name, frequency: frequency?.label)
         }
@@ -405,7 +404,8 @@ struct GapContext: Sendable {
         let dayB = BarSeries.localDayNumber(b, timezone: zone, intraday: intraday)
         if intraday && (dayA == dayB || calendar == .continuous) {
             let bars = frequency.map { (b - a) / $0.nanoseconds - 1 } ?? 0
-            return "\(bars) \(bars == 1 ? "bar" : "bars") missing between \(CivilTime.iso8601(a, dateOnlyAtMidnight: false)) and \(CivilTime.iso8601(b, dateOnlyAtMidnight: false))"
+            return
+                "\(bars) \(bars == 1 ? "bar" : "bars") missing between \(CivilTime.iso8601(a, dateOnlyAtMidnight: false)) and \(CivilTime.iso8601(b, dateOnlyAtMidnight: false))"
         }
         guard dayB > dayA else { return nil }
         if let f = frequency, f.nanoseconds >= 6 * CivilTime.nanosPerDay {
@@ -415,7 +415,8 @@ struct GapContext: Sendable {
         }
         let sessions = calendar.tradingDays(strictlyBetween: dayA, and: dayB)
         guard sessions > 0 else { return nil }
-        return "\(sessions) trading \(sessions == 1 ? "session" : "sessions") missing between \(CivilTime.iso8601(CivilTime.nanosPerDay * dayA)) and \(CivilTime.iso8601(CivilTime.nanosPerDay * dayB))"
+        return
+            "\(sessions) trading \(sessions == 1 ? "session" : "sessions") missing between \(CivilTime.iso8601(CivilTime.nanosPerDay * dayA)) and \(CivilTime.iso8601(CivilTime.nanosPerDay * dayB))"
     }
 }
 
@@ -443,8 +444,9 @@ struct FindingCollector {
         counts[kind, default: 0] += 1
         if kind.severity == .error { rowHasError = true } else { warnings += 1 }
         if findings.count < limit {
-            findings.append(DataQualityFinding(
-                row: row, timestamp: timestamps[row], column: column, kind: kind, severity: kind.severity, detail: detail))
+            findings.append(
+                DataQualityFinding(
+                    row: row, timestamp: timestamps[row], column: column, kind: kind, severity: kind.severity, detail: detail))
         } else {
             truncated = true
         }

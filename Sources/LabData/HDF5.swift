@@ -31,12 +31,14 @@ enum HDF5Library {
         final class Box { var lines: [String] = [] }
         let box = Box()
         let unmanaged = Unmanaged.passUnretained(box).toOpaque()
-        H5Ewalk2(hid_t(H5E_DEFAULT), H5E_WALK_DOWNWARD, { _, err, client in
-            guard let err, let client else { return 0 }
-            let box = Unmanaged<Box>.fromOpaque(client).takeUnretainedValue()
-            if let desc = err.pointee.desc { box.lines.append(String(cString: desc)) }
-            return 0
-        }, unmanaged)
+        H5Ewalk2(
+            hid_t(H5E_DEFAULT), H5E_WALK_DOWNWARD,
+            { _, err, client in
+                guard let err, let client else { return 0 }
+                let box = Unmanaged<Box>.fromOpaque(client).takeUnretainedValue()
+                if let desc = err.pointee.desc { box.lines.append(String(cString: desc)) }
+                return 0
+            }, unmanaged)
         H5Eclear2(hid_t(H5E_DEFAULT))
         return box.lines
     }
@@ -443,8 +445,9 @@ struct HDF5Dataset: HDF5Object {
                 var dims = [hsize_t](repeating: 0, count: max(rank, 1))
                 H5Tget_array_dims2(memberType.id, &dims)
                 let base = HDF5Handle(H5Tget_super(memberType.id), closer: H5Tclose)
-                members.append(RecordMember(
-                    name: name, offset: offset, typeClass: HDF5TypeClass(type: base.id), width: Int(dims.prefix(rank).reduce(1, *))))
+                members.append(
+                    RecordMember(
+                        name: name, offset: offset, typeClass: HDF5TypeClass(type: base.id), width: Int(dims.prefix(rank).reduce(1, *))))
             } else {
                 members.append(RecordMember(name: name, offset: offset, typeClass: HDF5TypeClass(type: memberType.id), width: 1))
             }
@@ -628,18 +631,18 @@ struct RecordGatherer {
 /// cache. A no-op for small buffers, and harmless where the kernel declines either advice.
 func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
     #if os(Linux)
-    let huge = 2 << 20, page = 4096
-    guard let base = buffer.baseAddress, buffer.count >= 2 * huge else { return }
-    let address = Int(bitPattern: base)
-    let hugeStart = (address + huge - 1) & ~(huge - 1)
-    let hugeEnd = (address + buffer.count) & ~(huge - 1)
-    if hugeEnd > hugeStart, let pointer = UnsafeMutableRawPointer(bitPattern: hugeStart) {
-        _ = madvise(pointer, hugeEnd - hugeStart, MADV_HUGEPAGE)
-    }
-    let pageStart = (address + page - 1) & ~(page - 1)
-    let pageEnd = (address + buffer.count) & ~(page - 1)
-    if pageEnd > pageStart, let pointer = UnsafeMutableRawPointer(bitPattern: pageStart) {
-        _ = madvise(pointer, pageEnd - pageStart, 23)  // MADV_POPULATE_WRITE (not in glibc 2.36's headers)
-    }
+        let huge = 2 << 20, page = 4096
+        guard let base = buffer.baseAddress, buffer.count >= 2 * huge else { return }
+        let address = Int(bitPattern: base)
+        let hugeStart = (address + huge - 1) & ~(huge - 1)
+        let hugeEnd = (address + buffer.count) & ~(huge - 1)
+        if hugeEnd > hugeStart, let pointer = UnsafeMutableRawPointer(bitPattern: hugeStart) {
+            _ = madvise(pointer, hugeEnd - hugeStart, MADV_HUGEPAGE)
+        }
+        let pageStart = (address + page - 1) & ~(page - 1)
+        let pageEnd = (address + buffer.count) & ~(page - 1)
+        if pageEnd > pageStart, let pointer = UnsafeMutableRawPointer(bitPattern: pageStart) {
+            _ = madvise(pointer, pageEnd - pageStart, 23)  // MADV_POPULATE_WRITE (not in glibc 2.36's headers)
+        }
     #endif
 }

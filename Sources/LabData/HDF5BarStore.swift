@@ -79,9 +79,10 @@ public enum HDF5BarStore {
                 case "frame": entries.append(SymbolEntry(symbol: symbol, layout: .pandasFixed, unsupportedReason: nil))
                 case "frame_table": entries.append(SymbolEntry(symbol: symbol, layout: .pandasTable, unsupportedReason: nil))
                 default:
-                    entries.append(SymbolEntry(
-                        symbol: symbol, layout: nil,
-                        unsupportedReason: "pandas object of type \(pandasType) is not a DataFrame"))
+                    entries.append(
+                        SymbolEntry(
+                            symbol: symbol, layout: nil,
+                            unsupportedReason: "pandas object of type \(pandasType) is not a DataFrame"))
                 }
             } else if isPlainGroup(child) {
                 entries.append(SymbolEntry(symbol: symbol, layout: .plain, unsupportedReason: nil))
@@ -338,12 +339,13 @@ struct ColumnarSource {
         let n = table.shape.first ?? 0
         rowCount = n
         let (native, recordSize, members) = try table.nativeRecordLayout()
-        let indexColumn = group.stringAttribute("index_cols").flatMap(PickleValue.parse).flatMap { value -> String? in
-            guard case let .list(items) = value, case let .tuple(pair)? = items.first, pair.count == 2,
-                case let .string(name) = pair[1]
-            else { return nil }
-            return name
-        } ?? "index"
+        let indexColumn =
+            group.stringAttribute("index_cols").flatMap(PickleValue.parse).flatMap { value -> String? in
+                guard case let .list(items) = value, case let .tuple(pair)? = items.first, pair.count == 2,
+                    case let .string(name) = pair[1]
+                else { return nil }
+                return name
+            } ?? "index"
         guard let indexMember = members.first(where: { $0.name == indexColumn }) else {
             throw LabDataError.badIndex(path: path, symbol: symbol, detail: "pandas table has no \(indexColumn) column")
         }
@@ -433,7 +435,9 @@ struct ColumnarSource {
         guard let timestamps else {
             throw LabDataError.columnMissing(path: path, symbol: symbol, field: "timestamp", present: columns)
         }
-        var sources: [BarField: String] = [.timestamp: layout == .plain ? (ColumnMapping.column(for: .timestamp, in: columns) ?? "timestamp") : columns.first ?? "index"]
+        var sources: [BarField: String] = [
+            .timestamp: layout == .plain ? (ColumnMapping.column(for: .timestamp, in: columns) ?? "timestamp") : columns.first ?? "index"
+        ]
         var values: [BarField: [Double]] = [:]
         let candidates = columns.filter { $0 != sources[.timestamp] }
         for field in BarField.values {

@@ -55,7 +55,9 @@ public enum SyntheticBars {
         guard startDay > -lastTimestampDay, lastDay < lastTimestampDay else {
             throw LabDataError.invalidParameter(
                 owner: "synth", field: "bars",
-                reason: "\(bars) daily bars from \(CivilTime.iso8601(startDay * CivilTime.nanosPerDay)) run past 2262-04-11, the last date of nanosecond timestamps")
+                reason:
+                    "\(bars) daily bars from \(CivilTime.iso8601(startDay * CivilTime.nanosPerDay)) run past 2262-04-11, the last date of nanosecond timestamps"
+            )
         }
         var rng = SeededRNG(seed: seed).stream(stream)
         var timestamps = [Int64](repeating: 0, count: bars)
@@ -81,7 +83,8 @@ public enum SyntheticBars {
         guard startDay > -lastTimestampDay, startDay + Int64(days) * 7 / 5 + 30 < lastTimestampDay else {
             throw LabDataError.invalidParameter(
                 owner: "synth", field: "days",
-                reason: "\(days) sessions from \(CivilTime.iso8601(startDay * CivilTime.nanosPerDay)) run past 2262-04-11, the last date of nanosecond timestamps")
+                reason:
+                    "\(days) sessions from \(CivilTime.iso8601(startDay * CivilTime.nanosPerDay)) run past 2262-04-11, the last date of nanosecond timestamps")
         }
         var rng = SeededRNG(seed: seed).stream(stream)
         let calendar = TradingCalendar.nyse

@@ -157,11 +157,13 @@ public struct ExecutionSimulator: Sendable {
         /// accrued per bar at each close like the borrow fee.
         public var financingRate: Double
 
-        public init(cash: Double = 10_000, commission: CommissionModel = CommissionModel(), slippage: SlippageModel = .none,
-                    fillTiming: FillTiming = .nextOpen(), borrowRate: Double = 0, participationCap: Double? = nil,
-                    unfilled: UnfilledPolicy = .carryOver, exits: ProtectiveExits = ProtectiveExits(),
-                    sizing: PositionSizing = .allAvailable, fractionalUnits: Bool = false, maxLeverage: Double = 1,
-                    maxUnits: Double? = nil, financingRate: Double = 0) {
+        public init(
+            cash: Double = 10_000, commission: CommissionModel = CommissionModel(), slippage: SlippageModel = .none,
+            fillTiming: FillTiming = .nextOpen(), borrowRate: Double = 0, participationCap: Double? = nil,
+            unfilled: UnfilledPolicy = .carryOver, exits: ProtectiveExits = ProtectiveExits(),
+            sizing: PositionSizing = .allAvailable, fractionalUnits: Bool = false, maxLeverage: Double = 1,
+            maxUnits: Double? = nil, financingRate: Double = 0
+        ) {
             self.cash = cash
             self.commission = commission
             self.slippage = slippage
@@ -293,7 +295,8 @@ public struct ExecutionSimulator: Sendable {
     public func run(_ bars: BarSeries, orders: [EntryOrder?], start: Int = 0, recordEquity: Bool = true) throws -> Result {
         let n = bars.count
         guard orders.count == n else { throw LabExecutionError.lengthMismatch(field: "orders", expected: n, actual: orders.count) }
-        if case .nextOpen = config.fillTiming {} else if orders.contains(where: { ($0?.type ?? .market) != .market }) {
+        if case .nextOpen = config.fillTiming {
+        } else if orders.contains(where: { ($0?.type ?? .market) != .market }) {
             throw LabExecutionError.invalidParameter(field: "order.type", reason: "limit and stop orders need fillTiming nextOpen")
         }
         for (i, order) in orders.enumerated() {
@@ -509,7 +512,8 @@ public struct ExecutionSimulator: Sendable {
                     current.toOpen = remaining > 0 ? remaining - q : remaining + q
                 }
             }
-            let done = units == 0 && (current.target == .flat || current.toOpen == 0)
+            let done =
+                units == 0 && (current.target == .flat || current.toOpen == 0)
                 || (units != 0 && current.toOpen == 0)
             order = done || config.unfilled == .cancel ? nil : current
         }
@@ -599,11 +603,12 @@ public struct ExecutionSimulator: Sendable {
                 let fees = entryFees + exitFees
                 let direction: Double = peakUnits > 0 ? 1 : -1
                 let exitPrice = exitValue / exitUnits
-                trades.append(TradeRecord(
-                    entryBar: entryBar, exitBar: bar, entryTime: bars.timestamps[entryBar], exitTime: bars.timestamps[bar],
-                    size: peakUnits, entryPrice: entryPrice, exitPrice: exitPrice, pnl: realized - fees,
-                    returnPct: direction * (exitPrice / entryPrice - 1) - fees / (abs(peakUnits) * entryPrice),
-                    commission: fees, maxAdverseExcursion: worst, maxFavorableExcursion: best, exitReason: reason))
+                trades.append(
+                    TradeRecord(
+                        entryBar: entryBar, exitBar: bar, entryTime: bars.timestamps[entryBar], exitTime: bars.timestamps[bar],
+                        size: peakUnits, entryPrice: entryPrice, exitPrice: exitPrice, pnl: realized - fees,
+                        returnPct: direction * (exitPrice / entryPrice - 1) - fees / (abs(peakUnits) * entryPrice),
+                        commission: fees, maxAdverseExcursion: worst, maxFavorableExcursion: best, exitReason: reason))
                 peakUnits = 0
             }
         }
@@ -654,8 +659,9 @@ public struct ExecutionSimulator: Sendable {
 
         func result(equity: [Double], finalEquity: Double, bankruptAt: Int?) -> Result {
             let open = units != 0 ? (units: units, entryBar: entryBar, entryPrice: entryPrice) : nil
-            return Result(equity: equity, finalEquity: finalEquity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
-                          costs: costs, tradedValue: tradedValue)
+            return Result(
+                equity: equity, finalEquity: finalEquity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
+                costs: costs, tradedValue: tradedValue)
         }
     }
 }

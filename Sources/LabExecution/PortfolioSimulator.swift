@@ -160,10 +160,13 @@ public struct PortfolioSimulator: Sendable {
                 let open = try (0..<n).map { try price($0, bars[$0].open, i, "open") }
                 let markedEquity = cash + (0..<n).reduce(0) { $0 + units[$1] * open[$1] }
                 // A book with no equity left cannot rebalance; it is still marked below.
-                let delta = markedEquity <= 0 ? [Double](repeating: 0, count: n) : (0..<n).map { s -> Double in
-                    let target = w[s] * markedEquity / open[s]
-                    return (config.fractionalUnits ? target : target.rounded(.towardZero)) - units[s]
-                }
+                let delta =
+                    markedEquity <= 0
+                    ? [Double](repeating: 0, count: n)
+                    : (0..<n).map { s -> Double in
+                        let target = w[s] * markedEquity / open[s]
+                        return (config.fractionalUnits ? target : target.rounded(.towardZero)) - units[s]
+                    }
                 func fill(_ s: Int, _ q: Double) {
                     guard q != 0 else { return }
                     let slip = config.slippage.fraction(bars: bars[s], bar: i, units: q)
@@ -174,8 +177,10 @@ public struct PortfolioSimulator: Sendable {
                     costs.commission += fee
                     costs.slippage += abs(q) * abs(p - open[s])
                     traded += abs(q) * p
-                    fills.append(Fill(bar: i, time: bars[s].timestamps[i], symbol: bars[s].symbol, units: q, price: p, commission: fee,
-                                      slippage: abs(q) * abs(p - open[s])))
+                    fills.append(
+                        Fill(
+                            bar: i, time: bars[s].timestamps[i], symbol: bars[s].symbol, units: q, price: p, commission: fee,
+                            slippage: abs(q) * abs(p - open[s])))
                 }
                 // Reductions first (they free cash): the part of a change that moves a position toward
                 // zero; what is left (adding, or opening the other side) is an addition.
@@ -234,8 +239,9 @@ public struct PortfolioSimulator: Sendable {
             equity[i] = cash + value
             cashCurve[i] = cash
         }
-        return Result(symbols: bars.map(\.symbol), equity: equity, cash: cashCurve, units: units, fills: fills, rebalances: rebalances,
-                      costs: costs, tradedValue: traded)
+        return Result(
+            symbols: bars.map(\.symbol), equity: equity, cash: cashCurve, units: units, fills: fills, rebalances: rebalances,
+            costs: costs, tradedValue: traded)
     }
 }
 

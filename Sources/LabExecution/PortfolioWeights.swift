@@ -22,8 +22,9 @@ public enum Covariance {
         BLASSingleThread.ensure()
         centred.withUnsafeBufferPointer { x in
             c.withUnsafeMutableBufferPointer { c in
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, blasint(n), blasint(t), 1 / Double(t - 1), x.baseAddress, blasint(n),
-                            0, c.baseAddress, blasint(n))
+                cblas_dsyrk(
+                    CblasRowMajor, CblasUpper, CblasTrans, blasint(n), blasint(t), 1 / Double(t - 1), x.baseAddress, blasint(n),
+                    0, c.baseAddress, blasint(n))
             }
         }
         for i in 0..<n { for j in 0..<i { c[i * n + j] = c[j * n + i] } }  // mirror the upper triangle

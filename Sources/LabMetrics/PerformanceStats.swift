@@ -173,7 +173,10 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         s.trades = trades.count
         let pnl = trades.map(\.pnl), rets = trades.map(\.returnPct)
         if trades.isEmpty {
-            for path in [\PerformanceStats.winRate, \.bestTrade, \.worstTrade, \.averageTrade, \.maxTradeDuration, \.averageTradeDuration, \.profitFactor, \.expectancy, \.sqn, \.kelly] {
+            for path in [
+                \PerformanceStats.winRate, \.bestTrade, \.worstTrade, \.averageTrade, \.maxTradeDuration, \.averageTradeDuration, \.profitFactor, \.expectancy,
+                \.sqn, \.kelly,
+            ] {
                 s[keyPath: path] = .nan
             }
             return s

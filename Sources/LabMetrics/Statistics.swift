@@ -55,7 +55,9 @@ enum Calendarisation {
         guard n >= 2 else { return ([], 252) }
         let recent = Array(timestamps.suffix(100))
         let spacings = zip(recent.dropFirst(), recent).map { $0 - $1 }.sorted()
-        let median = spacings.count % 2 == 1 ? Double(spacings[spacings.count / 2])
+        let median =
+            spacings.count % 2 == 1
+            ? Double(spacings[spacings.count / 2])
             : (Double(spacings[spacings.count / 2 - 1]) + Double(spacings[spacings.count / 2])) / 2
         let freqDays = Int((median / 86_400e9).rounded(.down))
         let intraday = median < 86_400e9
@@ -68,7 +70,9 @@ enum Calendarisation {
             key = { i in Int64((Double(days[i] - 4) / 7).rounded(.down)) }  // weeks Monday…Sunday
         case 31:
             periods = 12
-            key = { i in let (y, m, _) = CivilTime.civilFromDays(days[i]); return Int64(y * 12 + m) }
+            key = { i in
+                let (y, m, _) = CivilTime.civilFromDays(days[i]); return Int64(y * 12 + m)
+            }
         case 365:
             periods = 1
             key = { i in Int64(CivilTime.civilFromDays(days[i]).year) }

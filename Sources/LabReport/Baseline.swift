@@ -117,7 +117,8 @@ public struct BaselineComparison: Sendable {
             throw BaselineError.incompatible("baseline format \(baseline.baseline_version), this gslab reads \(Baseline.formatVersion)")
         }
         guard baseline.report_schema_version == report.schema_version else {
-            throw BaselineError.incompatible("baseline taken from report schema \(baseline.report_schema_version), the report has schema \(report.schema_version)")
+            throw BaselineError.incompatible(
+                "baseline taken from report schema \(baseline.report_schema_version), the report has schema \(report.schema_version)")
         }
         let current = Baseline(report: report)
         let direction = Dictionary(uniqueKeysWithValues: Baseline.watched.map { ($0.name, $0.direction) })
@@ -162,12 +163,16 @@ public struct BaselineComparison: Sendable {
         let jobWidth = max(3, rows.map(\.job.count).max()!), metricWidth = max(6, rows.map(\.metric.count).max()!)
         func pad(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
         func num(_ v: Double) -> String { v.isNaN ? "—" : String(format: "%.6g", v) }
-        var out = pad("job", jobWidth) + "  " + pad("metric", metricWidth) + "  " + pad("baseline", 12) + "  " + pad("current", 12) + "  " + pad("allowed", 10) + "  status\n"
+        var out =
+            pad("job", jobWidth) + "  " + pad("metric", metricWidth) + "  " + pad("baseline", 12) + "  " + pad("current", 12) + "  " + pad("allowed", 10)
+            + "  status\n"
         for r in rows {
-            out += pad(r.job, jobWidth) + "  " + pad(r.metric, metricWidth) + "  " + pad(num(r.baseline), 12) + "  " + pad(num(r.current), 12) + "  "
+            out +=
+                pad(r.job, jobWidth) + "  " + pad(r.metric, metricWidth) + "  " + pad(num(r.baseline), 12) + "  " + pad(num(r.current), 12) + "  "
                 + pad(num(r.allowed), 10) + "  " + r.status.rawValue + "\n"
         }
-        out += "\(regressions) regression\(regressions == 1 ? "" : "s"), \(rows.count - regressions) other move\(rows.count - regressions == 1 ? "" : "s"), \(compared) metrics compared\n"
+        out +=
+            "\(regressions) regression\(regressions == 1 ? "" : "s"), \(rows.count - regressions) other move\(rows.count - regressions == 1 ? "" : "s"), \(compared) metrics compared\n"
         return out
     }
 }

@@ -33,7 +33,8 @@ public enum DashboardPage {
 
     public static func render(_ trends: [ScenarioTrend], generatedFrom history: String) -> String {
         let e = HTMLText.escape
-        var body = "<h1>GoldenSignals Lab — runs</h1><p class=note>From \(e(history)): each scenario's baseline job, run after run (oldest left). Drift in the signal hit rate or calibration error, a falling Sharpe or a burst of anomalies shows here before it shows in a single report.</p>"
+        var body =
+            "<h1>GoldenSignals Lab — runs</h1><p class=note>From \(e(history)): each scenario's baseline job, run after run (oldest left). Drift in the signal hit rate or calibration error, a falling Sharpe or a burst of anomalies shows here before it shows in a single report.</p>"
         if trends.isEmpty { body += "<p>No runs recorded yet.</p>" }
         for t in trends {
             body += "<section><h2>\(e(t.scenario))</h2><p class=note>job \(e(t.job)), \(t.runs.count) run\(t.runs.count == 1 ? "" : "s")</p><div class=row>"
@@ -45,11 +46,13 @@ public enum DashboardPage {
                 chart.domain = max(values.count, 2)
                 body += "<figure>\(chart.render())</figure>"
             }
-            body += "</div>" + HTMLReport.table(
-                ["recorded", "run id"] + shown.map(e),
-                t.runs.reversed().prefix(20).map { run in
-                    [e(run.recordedAt), e(run.runID)] + shown.map { m in (run.metrics[m] ?? nil).map { HTMLReport.fmt($0) } ?? "—" }
-                }) + "</section>"
+            body +=
+                "</div>"
+                + HTMLReport.table(
+                    ["recorded", "run id"] + shown.map(e),
+                    t.runs.reversed().prefix(20).map { run in
+                        [e(run.recordedAt), e(run.runID)] + shown.map { m in (run.metrics[m] ?? nil).map { HTMLReport.fmt($0) } ?? "—" }
+                    }) + "</section>"
         }
         return """
             <!DOCTYPE html>

@@ -24,13 +24,16 @@ public enum HTMLReport {
         // Header and summary cards.
         let s = r.scenario
         body += "<header><h1>\(e(s.name))</h1><p>\(e(s.description))</p>"
-        body += table(["", ""], [
-            ["symbol", e(s.symbol)], ["dataset", e(s.dataset) + (s.start.map { " from \(e($0))" } ?? "") + (s.end.map { " to \(e($0))" } ?? "")],
-            ["strategy", e(s.strategy) + " " + e(s.parameters.keys.sorted().map { "\($0)=\(s.parameters[$0]!)" }.joined(separator: ", "))],
-            ["filters", e(s.filters.joined(separator: " → "))], ["variants", e(s.variants.joined(separator: ", "))],
-            ["parameter sets", "\(s.parameter_sets)"], ["seed", "\(s.seed)"], ["run id", e(r.run_id)],
-            ["gslab", e(r.environment.gslab_version)],
-        ], header: false) + "</header>"
+        body +=
+            table(
+                ["", ""],
+                [
+                    ["symbol", e(s.symbol)], ["dataset", e(s.dataset) + (s.start.map { " from \(e($0))" } ?? "") + (s.end.map { " to \(e($0))" } ?? "")],
+                    ["strategy", e(s.strategy) + " " + e(s.parameters.keys.sorted().map { "\($0)=\(s.parameters[$0]!)" }.joined(separator: ", "))],
+                    ["filters", e(s.filters.joined(separator: " → "))], ["variants", e(s.variants.joined(separator: ", "))],
+                    ["parameter sets", "\(s.parameter_sets)"], ["seed", "\(s.seed)"], ["run id", e(r.run_id)],
+                    ["gslab", e(r.environment.gslab_version)],
+                ], header: false) + "</header>"
         let m = base.signals.monitoring
         body += "<section class=cards>"
         for (label, value, good) in [
@@ -61,7 +64,9 @@ public enum HTMLReport {
             let color = palette[k % palette.count]
             equity.lines.append(.init(name: job.variant, values: job.equity.value, color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar))
             var peak = -Double.infinity
-            let dd = job.equity.value.map { v -> Double in peak = max(peak, v); return peak > 0 ? v / peak - 1 : 0 }
+            let dd = job.equity.value.map { v -> Double in
+                peak = max(peak, v); return peak > 0 ? v / peak - 1 : 0
+            }
             drawdown.lines.append(.init(name: job.variant, values: dd, color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar))
             for note in job.annotations {
                 if let regimes = note.regimes {
@@ -79,76 +84,110 @@ public enum HTMLReport {
             }
         }
         equity.markers = base.trades.items.map { t in
-            (t.entryBar, t.size > 0 ? "#2ca02c" : "#d62728", "\(t.size > 0 ? "long" : "short") \(CivilTime.iso8601(t.entryTime)) → \(CivilTime.iso8601(t.exitTime)): \(String(format: "%+.2f%%", t.returnPct * 100))")
+            (
+                t.entryBar, t.size > 0 ? "#2ca02c" : "#d62728",
+                "\(t.size > 0 ? "long" : "short") \(CivilTime.iso8601(t.entryTime)) → \(CivilTime.iso8601(t.exitTime)): \(String(format: "%+.2f%%", t.returnPct * 100))"
+            )
         }
-        body += "<section><h2>Equity and drawdown</h2><p class=note>Shaded: bars a stress transform touched (regimes: bars outside the calm regime). Ticks under the equity plot: the baseline's trade entries (green long, red short; first \(base.trades.items.count) of \(base.trades.count)).</p>"
+        body +=
+            "<section><h2>Equity and drawdown</h2><p class=note>Shaded: bars a stress transform touched (regimes: bars outside the calm regime). Ticks under the equity plot: the baseline's trade entries (green long, red short; first \(base.trades.items.count) of \(base.trades.count)).</p>"
         body += "<figure>\(equity.render())</figure><figure>\(drawdown.render())</figure></section>"
 
         // Stress comparison.
-        body += "<section><h2>Stress comparison</h2>" + table(
-            ["variant", "return", "Sharpe", "max drawdown", "trades", "win rate"],
-            r.stress_comparison.map { [e($0.variant), pct($0.return_pct), fmt($0.sharpe), pct($0.max_drawdown_pct), "\($0.trades)", pct($0.win_rate_pct)] }) + "</section>"
+        body +=
+            "<section><h2>Stress comparison</h2>"
+            + table(
+                ["variant", "return", "Sharpe", "max drawdown", "trades", "win rate"],
+                r.stress_comparison.map { [e($0.variant), pct($0.return_pct), fmt($0.sharpe), pct($0.max_drawdown_pct), "\($0.trades)", pct($0.win_rate_pct)] })
+            + "</section>"
 
         // Sweep and walk-forward.
         if r.sweep.count > 1 { body += sweepSection(r.sweep) }
         if let walk = r.walk_forward, !walk.isEmpty {
-            body += "<section><h2>Walk-forward</h2><p class=note>In each window the parameter set with the best in-sample objective is traded on the out-of-sample bars that follow.</p>"
-            body += table(
-                ["window", "in sample", "out of sample", "chosen", "in-sample objective", "OOS return", "OOS Sharpe", "OOS max drawdown", "OOS trades"],
-                walk.map { w in
-                    ["\(w.window)", e(w.in_sample.joined(separator: " → ")), e(w.out_of_sample.joined(separator: " → ")),
-                     e(w.chosen.keys.sorted().map { "\($0)=\(w.chosen[$0]!)" }.joined(separator: ", ")), fmt(w.in_sample_objective),
-                     pct(w.out_of_sample_return_pct), fmt(w.out_of_sample_sharpe), pct(w.out_of_sample_max_drawdown_pct), "\(w.out_of_sample_trades)"]
-                }) + "</section>"
+            body +=
+                "<section><h2>Walk-forward</h2><p class=note>In each window the parameter set with the best in-sample objective is traded on the out-of-sample bars that follow.</p>"
+            body +=
+                table(
+                    ["window", "in sample", "out of sample", "chosen", "in-sample objective", "OOS return", "OOS Sharpe", "OOS max drawdown", "OOS trades"],
+                    walk.map { w in
+                        [
+                            "\(w.window)", e(w.in_sample.joined(separator: " → ")), e(w.out_of_sample.joined(separator: " → ")),
+                            e(w.chosen.keys.sorted().map { "\($0)=\(w.chosen[$0]!)" }.joined(separator: ", ")), fmt(w.in_sample_objective),
+                            pct(w.out_of_sample_return_pct), fmt(w.out_of_sample_sharpe), pct(w.out_of_sample_max_drawdown_pct), "\(w.out_of_sample_trades)",
+                        ]
+                    }) + "</section>"
         }
 
         // Portfolio weights.
         if let p = base.portfolio, !p.rebalances.isEmpty {
-            body += "<section><h2>Portfolio</h2><p class=note>\(p.fills) fills over \(p.rebalances.count) rebalances; weights (fraction of equity) right after the last ten, baseline.</p>"
+            body +=
+                "<section><h2>Portfolio</h2><p class=note>\(p.fills) fills over \(p.rebalances.count) rebalances; weights (fraction of equity) right after the last ten, baseline.</p>"
             body += table(["rebalance"] + p.symbols.map(e), p.rebalances.suffix(10).map { [e($0.time)] + $0.weights.map { pct($0 * 100) } }) + "</section>"
         }
 
         // Data quality.
         let q = r.data_quality
-        body += "<section><h2>Data quality</h2>" + table(["", ""], [
-            ["symbol", e(q.symbol)], ["rows in file", "\(q.rows)"], ["rows used", "\(q.rows_used)"], ["rows with errors", "\(q.error_rows)"],
-            ["warnings", "\(q.warnings)"], ["score", fmt(q.score)], ["repairs", "\(q.repaired)"], ["policy", e(q.policy)],
-        ] + q.counts.keys.sorted().map { ["finding: \(e($0))", "\(q.counts[$0]!)"] }, header: false) + "</section>"
+        body +=
+            "<section><h2>Data quality</h2>"
+            + table(
+                ["", ""],
+                [
+                    ["symbol", e(q.symbol)], ["rows in file", "\(q.rows)"], ["rows used", "\(q.rows_used)"], ["rows with errors", "\(q.error_rows)"],
+                    ["warnings", "\(q.warnings)"], ["score", fmt(q.score)], ["repairs", "\(q.repaired)"], ["policy", e(q.policy)],
+                ] + q.counts.keys.sorted().map { ["finding: \(e($0))", "\(q.counts[$0]!)"] }, header: false) + "</section>"
 
         // Signals: funnel, calibration, monitoring, anomalies.
-        body += "<section><h2>Signals</h2><h3>Funnel</h3>" + table(
-            ["variant", "generated"] + (base.signals.quality.filters.map { e($0.rule) }) + ["passed", "mean confidence", "mean quality"],
-            shown.map { job in
-                let g = job.signals.quality.all
-                return [e(job.variant), "\(g.generated)"] + job.signals.quality.filters.map { f in
-                    "\(f.passed)" + (f.rejected > 0 ? " <span class=muted>(−\(f.rejected): \(e(f.reasons.keys.sorted().map { "\($0) \(f.reasons[$0]!)" }.joined(separator: ", "))))</span>" : "")
-                } + ["\(g.passed)", fmt(g.meanConfidence), fmt(g.meanQuality)]
-            })
+        body +=
+            "<section><h2>Signals</h2><h3>Funnel</h3>"
+            + table(
+                ["variant", "generated"] + (base.signals.quality.filters.map { e($0.rule) }) + ["passed", "mean confidence", "mean quality"],
+                shown.map { job in
+                    let g = job.signals.quality.all
+                    return [e(job.variant), "\(g.generated)"]
+                        + job.signals.quality.filters.map { f in
+                            "\(f.passed)"
+                                + (f.rejected > 0
+                                    ? " <span class=muted>(−\(f.rejected): \(e(f.reasons.keys.sorted().map { "\($0) \(f.reasons[$0]!)" }.joined(separator: ", "))))</span>"
+                                    : "")
+                        } + ["\(g.passed)", fmt(g.meanConfidence), fmt(g.meanQuality)]
+                })
         body += "<h3>Calibration (baseline, horizon \(m.horizon) bars)</h3><div class=row><figure>\(reliabilityPlot(m))</figure>"
-        body += table(["", ""], [
-            ["outcomes", "\(m.outcomes)"], ["hit rate", pct(m.hitRate * 100)], ["mean signed return", pct(m.meanSignedReturn * 100)],
-            ["information coefficient", fmt(m.informationCoefficient)], ["Brier score", fmt(m.brierScore)],
-            ["base-rate Brier", fmt(m.baselineBrier)], ["calibration error (ECE)", fmt(m.calibrationError)],
-            ["recalibration needed", m.needsRecalibration ? "yes" : "no"], ["traded outcomes", "\(m.tradedOutcomes)"],
-            ["realised P&L", money(m.realisedPnL)],
-        ], header: false) + "</div>"
+        body +=
+            table(
+                ["", ""],
+                [
+                    ["outcomes", "\(m.outcomes)"], ["hit rate", pct(m.hitRate * 100)], ["mean signed return", pct(m.meanSignedReturn * 100)],
+                    ["information coefficient", fmt(m.informationCoefficient)], ["Brier score", fmt(m.brierScore)],
+                    ["base-rate Brier", fmt(m.baselineBrier)], ["calibration error (ECE)", fmt(m.calibrationError)],
+                    ["recalibration needed", m.needsRecalibration ? "yes" : "no"], ["traded outcomes", "\(m.tradedOutcomes)"],
+                    ["realised P&L", money(m.realisedPnL)],
+                ], header: false) + "</div>"
         let anomalies = shown.flatMap { job in job.signals.anomalies.map { (job.variant, $0) } }
-        body += "<h3>Anomalies</h3>" + (anomalies.isEmpty ? "<p>None.</p>" : table(
-            ["variant", "kind", "bars", "value", "threshold"],
-            anomalies.map { [e($0.0), e($0.1.kind.rawValue), "\($0.1.firstBar)–\($0.1.lastBar)", fmt($0.1.value), fmt($0.1.threshold)] }))
+        body +=
+            "<h3>Anomalies</h3>"
+            + (anomalies.isEmpty
+                ? "<p>None.</p>"
+                : table(
+                    ["variant", "kind", "bars", "value", "threshold"],
+                    anomalies.map { [e($0.0), e($0.1.kind.rawValue), "\($0.1.firstBar)–\($0.1.lastBar)", fmt($0.1.value), fmt($0.1.threshold)] }))
         body += "</section>"
 
         // Every statistic.
         let names = base.stats.keys.sorted { statOrder($0) < statOrder($1) }
-        body += "<section><h2>Statistics</h2>" + table(["statistic"] + shown.map { e($0.variant) }, names.map { name in
-            [e(name)] + shown.map { job in
-                switch job.stats[name] {
-                case let .number(v)?: return fmt(v)
-                case let .text(t)?: return e(t)
-                case nil: return ""
-                }
-            }
-        }) + "</section>"
+        body +=
+            "<section><h2>Statistics</h2>"
+            + table(
+                ["statistic"] + shown.map { e($0.variant) },
+                names.map { name in
+                    [e(name)]
+                        + shown.map { job in
+                            switch job.stats[name] {
+                            case let .number(v)?: return fmt(v)
+                            case let .text(t)?: return e(t)
+                            case nil: return ""
+                            }
+                        }
+                }) + "</section>"
         return page(r, body: body)
     }
 
@@ -194,7 +233,8 @@ public enum HTMLReport {
             let xs = sortedValues(keys[1]), ys = sortedValues(keys[0])
             let sharpes = rows.map(\.sharpe).filter(\.isFinite)
             let lo = sharpes.min() ?? 0, hi = sharpes.max() ?? 1
-            out += "<p class=note>Sharpe ratio by \(e(keys[0])) (rows) and \(e(keys[1])) (columns); colour from red (lowest, \(fmt(lo))) to green (highest, \(fmt(hi))).</p><table><tr><th>\(e(keys[0])) \\ \(e(keys[1]))</th>"
+            out +=
+                "<p class=note>Sharpe ratio by \(e(keys[0])) (rows) and \(e(keys[1])) (columns); colour from red (lowest, \(fmt(lo))) to green (highest, \(fmt(hi))).</p><table><tr><th>\(e(keys[0])) \\ \(e(keys[1]))</th>"
             out += xs.map { "<th>\(e($0))</th>" }.joined() + "</tr>"
             for y in ys {
                 out += "<tr><th>\(e(y))</th>"
@@ -202,7 +242,8 @@ public enum HTMLReport {
                     guard let row = rows.first(where: { $0.parameters[keys[0]] == y && $0.parameters[keys[1]] == x }) else { out += "<td></td>"; continue }
                     let t = hi > lo && row.sharpe.isFinite ? (row.sharpe - lo) / (hi - lo) : 0.5
                     let color = String(format: "hsl(%.0f,70%%,%.0f%%)", 120 * t, 85 - 15 * abs(t - 0.5))
-                    out += "<td style=\"background:\(color)\" title=\"return \(pct(row.return_pct)), max drawdown \(pct(row.max_drawdown_pct)), \(row.trades) trades\">\(fmt(row.sharpe))</td>"
+                    out +=
+                        "<td style=\"background:\(color)\" title=\"return \(pct(row.return_pct)), max drawdown \(pct(row.max_drawdown_pct)), \(row.trades) trades\">\(fmt(row.sharpe))</td>"
                 }
                 out += "</tr>"
             }
@@ -211,8 +252,10 @@ public enum HTMLReport {
         out += table(
             ["parameters", "return", "Sharpe", "max drawdown", "trades", "win rate"],
             rows.map { row in
-                [e(row.parameters.keys.sorted().map { "\($0)=\(row.parameters[$0]!)" }.joined(separator: ", ")), pct(row.return_pct), fmt(row.sharpe),
-                 pct(row.max_drawdown_pct), "\(row.trades)", pct(row.win_rate_pct)]
+                [
+                    e(row.parameters.keys.sorted().map { "\($0)=\(row.parameters[$0]!)" }.joined(separator: ", ")), pct(row.return_pct), fmt(row.sharpe),
+                    pct(row.max_drawdown_pct), "\(row.trades)", pct(row.win_rate_pct),
+                ]
             })
         return out + "</section>"
     }
@@ -224,17 +267,21 @@ public enum HTMLReport {
         func x(_ v: Double) -> Double { pad + inner * v }
         func y(_ v: Double) -> Double { size - pad - inner * v }
         let most = Double(m.reliability.map(\.count).max() ?? 1)
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size))\" height=\"\(Int(size))\" viewBox=\"0 0 \(Int(size)) \(Int(size))\" font-family=\"sans-serif\" font-size=\"11\">"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/><rect x=\"\(pad)\" y=\"\(pad)\" width=\"\(inner)\" height=\"\(inner)\" fill=\"none\" stroke=\"#888\"/>"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size))\" height=\"\(Int(size))\" viewBox=\"0 0 \(Int(size)) \(Int(size))\" font-family=\"sans-serif\" font-size=\"11\">"
+        svg +=
+            "<rect width=\"100%\" height=\"100%\" fill=\"white\"/><rect x=\"\(pad)\" y=\"\(pad)\" width=\"\(inner)\" height=\"\(inner)\" fill=\"none\" stroke=\"#888\"/>"
         svg += "<line x1=\"\(x(0))\" y1=\"\(y(0))\" x2=\"\(x(1))\" y2=\"\(y(1))\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>"
         for t in [0.0, 0.5, 1.0] {
-            svg += "<text x=\"\(x(t))\" y=\"\(size - pad + 14)\" text-anchor=\"middle\">\(fmt(t))</text><text x=\"\(pad - 6)\" y=\"\(y(t) + 4)\" text-anchor=\"end\">\(fmt(t))</text>"
+            svg +=
+                "<text x=\"\(x(t))\" y=\"\(size - pad + 14)\" text-anchor=\"middle\">\(fmt(t))</text><text x=\"\(pad - 6)\" y=\"\(y(t) + 4)\" text-anchor=\"end\">\(fmt(t))</text>"
         }
         svg += "<text x=\"\(size / 2)\" y=\"\(size - 6)\" text-anchor=\"middle\">mean confidence</text>"
         svg += "<text x=\"12\" y=\"\(size / 2)\" transform=\"rotate(-90 12 \(size / 2))\" text-anchor=\"middle\">hit rate</text>"
         for bin in m.reliability where bin.count > 0 {
             let r = 3 + 9 * (Double(bin.count) / max(most, 1)).squareRoot()
-            svg += String(format: "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\" fill=\"#1f77b4\" fill-opacity=\"0.6\"><title>", x(bin.meanConfidence), y(bin.hitRate), r)
+            svg += String(
+                format: "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\" fill=\"#1f77b4\" fill-opacity=\"0.6\"><title>", x(bin.meanConfidence), y(bin.hitRate), r)
             svg += "confidence \(fmt(bin.lower))–\(fmt(bin.upper)): \(bin.count) signals, hit rate \(pct(bin.hitRate * 100))</title></circle>"
         }
         return svg + "</svg>"
@@ -251,11 +298,13 @@ public enum HTMLReport {
 
     /// Statistics in backtesting.py's order, the lab's additions after.
     static func statOrder(_ name: String) -> (Int, String) {
-        let order = ["Start", "End", "Duration [days]", "Exposure Time [%]", "Equity Final [$]", "Equity Peak [$]", "Commissions [$]", "Return [%]",
-                     "Buy & Hold Return [%]", "Return (Ann.) [%]", "Volatility (Ann.) [%]", "CAGR [%]", "Sharpe Ratio", "Sortino Ratio",
-                     "Calmar Ratio", "Alpha [%]", "Beta", "Max. Drawdown [%]", "Avg. Drawdown [%]", "Max. Drawdown Duration [days]",
-                     "Avg. Drawdown Duration [days]", "# Trades", "Win Rate [%]", "Best Trade [%]", "Worst Trade [%]", "Avg. Trade [%]",
-                     "Max. Trade Duration [days]", "Avg. Trade Duration [days]", "Profit Factor", "Expectancy [%]", "SQN", "Kelly Criterion"]
+        let order = [
+            "Start", "End", "Duration [days]", "Exposure Time [%]", "Equity Final [$]", "Equity Peak [$]", "Commissions [$]", "Return [%]",
+            "Buy & Hold Return [%]", "Return (Ann.) [%]", "Volatility (Ann.) [%]", "CAGR [%]", "Sharpe Ratio", "Sortino Ratio",
+            "Calmar Ratio", "Alpha [%]", "Beta", "Max. Drawdown [%]", "Avg. Drawdown [%]", "Max. Drawdown Duration [days]",
+            "Avg. Drawdown Duration [days]", "# Trades", "Win Rate [%]", "Best Trade [%]", "Worst Trade [%]", "Avg. Trade [%]",
+            "Max. Trade Duration [days]", "Avg. Trade Duration [days]", "Profit Factor", "Expectancy [%]", "SQN", "Kelly Criterion",
+        ]
         return (order.firstIndex(of: name) ?? order.count, name)
     }
 }

@@ -84,7 +84,11 @@ public struct RunReport: Sendable, Codable {
         public var variants: [String]
         public var parameter_sets: Int
 
-        public init(name: String, description: String, file: String, seed: UInt64, dataset: String, symbol: String, start: String?, end: String?, data_quality_policy: String, strategy: String, parameters: [String: String], filters: [String], calibration_horizon: Int?, variants: [String], parameter_sets: Int) {
+        public init(
+            name: String, description: String, file: String, seed: UInt64, dataset: String, symbol: String, start: String?, end: String?,
+            data_quality_policy: String, strategy: String, parameters: [String: String], filters: [String], calibration_horizon: Int?, variants: [String],
+            parameter_sets: Int
+        ) {
             self.name = name
             self.description = description
             self.file = file
@@ -131,7 +135,10 @@ public struct RunReport: Sendable, Codable {
         /// FNV-1a hash of the bars run on (after the date range and cleaning), 16 hex digits.
         public var data_hash: String
 
-        public init(symbol: String, rows: Int, rows_used: Int, error_rows: Int, warnings: Int, score: Double, counts: [String: Int], repaired: Int, policy: String, source: String, data_hash: String) {
+        public init(
+            symbol: String, rows: Int, rows_used: Int, error_rows: Int, warnings: Int, score: Double, counts: [String: Int], repaired: Int, policy: String,
+            source: String, data_hash: String
+        ) {
             self.source = source
             self.data_hash = data_hash
             self.symbol = symbol
@@ -157,7 +164,10 @@ public struct RunReport: Sendable, Codable {
         public var trades: Int
         public var win_rate_pct: Double
 
-        public init(job: Int, variant: String, parameters: [String: String], return_pct: Double, sharpe: Double, max_drawdown_pct: Double, trades: Int, win_rate_pct: Double) {
+        public init(
+            job: Int, variant: String, parameters: [String: String], return_pct: Double, sharpe: Double, max_drawdown_pct: Double, trades: Int,
+            win_rate_pct: Double
+        ) {
             self.job = job
             self.variant = variant
             self.parameters = parameters
@@ -246,7 +256,10 @@ public struct JobReport: Sendable, Codable {
         }
     }
 
-    public init(id: Int, variant: String, parameters: [String: String], bars: Int, stats: [String: StatValue], signals: SignalsSection, trades: TradesSection, equity: CurveSection, annotations: [StressAnnotation], portfolio: PortfolioSection? = nil) {
+    public init(
+        id: Int, variant: String, parameters: [String: String], bars: Int, stats: [String: StatValue], signals: SignalsSection, trades: TradesSection,
+        equity: CurveSection, annotations: [StressAnnotation], portfolio: PortfolioSection? = nil
+    ) {
         self.portfolio = portfolio
         self.id = id
         self.variant = variant

@@ -72,7 +72,9 @@ public struct SVGLineChart: Sendable {
     /// Small ticks under the plot at bar positions (trade entries), with a colour and a tooltip.
     public var markers: [(position: Int, color: String, label: String)] = []
 
-    public init(title: String, width: Int = 960, height: Int = 420, lines: [Line], bands: [Band] = [], xLabels: (String, String) = ("", ""), logScale: Bool = true) {
+    public init(
+        title: String, width: Int = 960, height: Int = 420, lines: [Line], bands: [Band] = [], xLabels: (String, String) = ("", ""), logScale: Bool = true
+    ) {
         self.title = title
         self.width = width
         self.height = height
@@ -97,12 +99,14 @@ public struct SVGLineChart: Sendable {
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
         func escape(_ s: String) -> String { HTMLText.escape(s) }
 
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
         svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         svg += "<text x=\"\(f(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">\(escape(title))</text>\n"
         for band in bands where !band.range.isEmpty && count > 0 {
             let x0 = x(max(0, band.range.lowerBound)), x1 = x(min(count - 1, band.range.upperBound - 1))
-            svg += "<rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(max(1, x1 - x0)))\" height=\"\(f(plotHeight))\" fill=\"\(band.color)\" fill-opacity=\"0.18\"><title>\(escape(band.label))</title></rect>\n"
+            svg +=
+                "<rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(max(1, x1 - x0)))\" height=\"\(f(plotHeight))\" fill=\"\(band.color)\" fill-opacity=\"0.18\"><title>\(escape(band.label))</title></rect>\n"
         }
         // Axes and five horizontal grid lines labelled with prices.
         svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#888\"/>\n"
@@ -117,17 +121,20 @@ public struct SVGLineChart: Sendable {
         svg += "<text x=\"\(f(left + plotWidth))\" y=\"\(f(Double(height) - 12))\" text-anchor=\"end\">\(escape(xLabels.1))</text>\n"
         for m in markers where count > 0 {
             let xx = x(min(max(0, m.position), count - 1))
-            svg += "<line x1=\"\(f(xx))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(xx))\" y2=\"\(f(top + plotHeight - 8))\" stroke=\"\(m.color)\" stroke-width=\"1.5\"><title>\(escape(m.label))</title></line>\n"
+            svg +=
+                "<line x1=\"\(f(xx))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(xx))\" y2=\"\(f(top + plotHeight - 8))\" stroke=\"\(m.color)\" stroke-width=\"1.5\"><title>\(escape(m.label))</title></line>\n"
         }
         for (k, line) in lines.enumerated() {
             let points = Self.decimate(line.values, columns: Int(plotWidth))
             let position = { (i: Int) -> Int in line.positions?[i] ?? i }
             let path = points.filter { line.values[$0].isFinite && (!logScale || line.values[$0] > 0) }
                 .map { "\(f(x(position($0)))),\(f(y(line.values[$0])))" }.joined(separator: " ")
-            svg += "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(f(line.width))\" points=\"\(path)\"><title>\(escape(line.name))</title></polyline>\n"
+            svg +=
+                "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(f(line.width))\" points=\"\(path)\"><title>\(escape(line.name))</title></polyline>\n"
             guard legend else { continue }
             let ly = top + 14 + Double(k) * 18
-            svg += "<line x1=\"\(f(left + plotWidth + 12))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + plotWidth + 30))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"\(f(max(2, line.width)))\"/>"
+            svg +=
+                "<line x1=\"\(f(left + plotWidth + 12))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + plotWidth + 30))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"\(f(max(2, line.width)))\"/>"
             svg += "<text x=\"\(f(left + plotWidth + 36))\" y=\"\(f(ly))\">\(escape(line.name))</text>\n"
         }
         svg += "</svg>\n"

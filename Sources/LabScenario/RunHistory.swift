@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import GRDB
 import LabCore
 import LabReport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The run history: every `gslab run` recorded in a SQLite database (GRDB), so runs can be listed,
 /// compared and trended across time.
@@ -96,23 +97,30 @@ public final class RunHistory: @unchecked Sendable {
         do {
             return try pool.write { db in
                 try db.execute(
-                    sql: "INSERT INTO run (run_id, scenario, scenario_hash, data_hash, seed, gslab_version, recorded_at, report_path, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [report.run_id, report.scenario.name, Self.hash(scenarioText), report.data_quality.data_hash,
-                                Int64(bitPattern: report.scenario.seed), report.environment.gslab_version, now, reportPath, seconds])
+                    sql:
+                        "INSERT INTO run (run_id, scenario, scenario_hash, data_hash, seed, gslab_version, recorded_at, report_path, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        report.run_id, report.scenario.name, Self.hash(scenarioText), report.data_quality.data_hash,
+                        Int64(bitPattern: report.scenario.seed), report.environment.gslab_version, now, reportPath, seconds,
+                    ])
                 let run = db.lastInsertedRowID
                 for (job, metrics) in baseline.metrics.sorted(by: { $0.key < $1.key }) {
                     for (metric, value) in metrics.sorted(by: { $0.key < $1.key }) {
-                        try db.execute(sql: "INSERT INTO job_metric (run, job, metric, value) VALUES (?, ?, ?, ?)",
-                                       arguments: [run, job, metric, value.isFinite ? value : nil])
+                        try db.execute(
+                            sql: "INSERT INTO job_metric (run, job, metric, value) VALUES (?, ?, ?, ?)",
+                            arguments: [run, job, metric, value.isFinite ? value : nil])
                     }
                 }
                 for job in report.jobs {
                     let m = job.signals.monitoring
                     func v(_ x: Double) -> Double? { x.isFinite ? x : nil }
                     try db.execute(
-                        sql: "INSERT INTO signal_outcome (run, job, outcomes, hit_rate, brier, calibration_error, information_coefficient, anomalies) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        arguments: [run, Baseline.key(job), m.outcomes, v(m.hitRate), v(m.brierScore), v(m.calibrationError), v(m.informationCoefficient),
-                                    job.signals.anomalies.count])
+                        sql:
+                            "INSERT INTO signal_outcome (run, job, outcomes, hit_rate, brier, calibration_error, information_coefficient, anomalies) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [
+                            run, Baseline.key(job), m.outcomes, v(m.hitRate), v(m.brierScore), v(m.calibrationError), v(m.informationCoefficient),
+                            job.signals.anomalies.count,
+                        ])
                 }
                 return run
             }
@@ -128,7 +136,8 @@ public final class RunHistory: @unchecked Sendable {
                 db, sql: "SELECT * FROM run \(scenario == nil ? "" : "WHERE scenario = ?") ORDER BY id DESC LIMIT ?",
                 arguments: scenario.map { [$0, limit] } ?? [limit])
             return rows.map { r in
-                Run(id: r["id"], runID: r["run_id"], scenario: r["scenario"], seed: r["seed"], version: r["gslab_version"],
+                Run(
+                    id: r["id"], runID: r["run_id"], scenario: r["scenario"], seed: r["seed"], version: r["gslab_version"],
                     recordedAt: r["recorded_at"], reportPath: r["report_path"], seconds: r["seconds"])
             }
         }
@@ -140,11 +149,14 @@ public final class RunHistory: @unchecked Sendable {
     /// One metric of one job across the runs of a scenario, oldest first: (run row id, recorded at, value).
     public func trend(scenario: String, job: String, metric: String) throws -> [(run: Int64, at: String, value: Double?)] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT run.id AS id, run.recorded_at AS at, job_metric.value AS value FROM run
-                JOIN job_metric ON job_metric.run = run.id
-                WHERE run.scenario = ? AND job_metric.job = ? AND job_metric.metric = ? ORDER BY run.id
-                """, arguments: [scenario, job, metric]).map { ($0["id"], $0["at"], $0["value"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT run.id AS id, run.recorded_at AS at, job_metric.value AS value FROM run
+                    JOIN job_metric ON job_metric.run = run.id
+                    WHERE run.scenario = ? AND job_metric.job = ? AND job_metric.metric = ? ORDER BY run.id
+                    """, arguments: [scenario, job, metric]
+            ).map { ($0["id"], $0["at"], $0["value"]) }
         }
     }
 
@@ -155,8 +167,8 @@ public final class RunHistory: @unchecked Sendable {
             let scenarios = try String.fetchAll(db, sql: "SELECT DISTINCT scenario FROM run ORDER BY scenario")
             return try scenarios.compactMap { scenario -> DashboardPage.ScenarioTrend? in
                 guard let latest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM run WHERE scenario = ?", arguments: [scenario]),
-                      let job = try String.fetchOne(
-                          db, sql: "SELECT job FROM job_metric WHERE run = ? AND job LIKE 'baseline %' ORDER BY rowid LIMIT 1", arguments: [latest])
+                    let job = try String.fetchOne(
+                        db, sql: "SELECT job FROM job_metric WHERE run = ? AND job LIKE 'baseline %' ORDER BY rowid LIMIT 1", arguments: [latest])
                 else { return nil }
                 let runs = try Row.fetchAll(db, sql: "SELECT id, run_id, recorded_at FROM run WHERE scenario = ? ORDER BY id", arguments: [scenario])
                 let points = try runs.map { run -> DashboardPage.RunPoint in

@@ -1,7 +1,7 @@
 import Foundation
 import LabCore
-import LabReport
 import LabExecution
+import LabReport
 import LabSignals
 import LabStress
 
@@ -108,16 +108,20 @@ extension Scenario {
             throw nameNode.error("expected letters, digits, _ or - (at most 64), got \"\(name)\"")
         }
         let description = try root.optional("description")?.string() ?? ""
-        let fileSeed = try root.optional("seed").map { node -> UInt64 in
-            guard let s = node.scalarText, let v = UInt64(s) else { throw node.error("expected a whole number ≥ 0, got \(node.described())") }
-            return v
-        } ?? 42
+        let fileSeed =
+            try root.optional("seed").map { node -> UInt64 in
+                guard let s = node.scalarText, let v = UInt64(s) else { throw node.error("expected a whole number ≥ 0, got \(node.described())") }
+                return v
+            } ?? 42
         let seed = override ?? fileSeed
         let dataset = try parseDataset(root.required("dataset"), folder: folder)
-        let policy: DataQualityPolicy = try root.optional("data_quality").map { node in
-            guard let p = DataQualityPolicy(rawValue: try node.string()) else { throw node.error("expected clean, strict or ignore, got \(node.described())") }
-            return p
-        } ?? .clean
+        let policy: DataQualityPolicy =
+            try root.optional("data_quality").map { node in
+                guard let p = DataQualityPolicy(rawValue: try node.string()) else {
+                    throw node.error("expected clean, strict or ignore, got \(node.described())")
+                }
+                return p
+            } ?? .clean
         let stress = try root.optional("stress").map(parseStress) ?? .variants([])
         let portfolioNode = root.optional("portfolio")
         let strategyNode = portfolioNode == nil ? try root.required("strategy") : root.optional("strategy")
@@ -182,7 +186,9 @@ extension Scenario {
                 let w = try weightsNode.mapping()
                 var weights: [String: Double] = [:]
                 for key in w.keys {
-                    guard symbols.contains(key) else { throw try w.required(key).error("orders for unknown symbol \"\(key)\" (portfolio: \(symbols.joined(separator: ", ")))") }
+                    guard symbols.contains(key) else {
+                        throw try w.required(key).error("orders for unknown symbol \"\(key)\" (portfolio: \(symbols.joined(separator: ", ")))")
+                    }
                     weights[key] = try w.required(key).number(-100...100, "a weight (fraction of equity)")
                 }
                 try w.finish()
@@ -225,7 +231,10 @@ extension Scenario {
         let written = try m.required("path").string()
         func resolve(_ w: String) -> String { w.hasPrefix("/") ? w : URL(fileURLWithPath: folder).appendingPathComponent(w).standardized.path }
         let path = resolve(written)
-        let fallbacks = try m.optional("fallbacks")?.list().map { node -> (String, String) in let w = try node.string(); return (resolve(w), w) } ?? []
+        let fallbacks =
+            try m.optional("fallbacks")?.list().map { node -> (String, String) in
+                let w = try node.string(); return (resolve(w), w)
+            } ?? []
         let symbolNode = m.optional("symbol"), symbolsNode = m.optional("symbols")
         if symbolNode != nil && symbolsNode != nil { throw symbolsNode!.error("give symbol or symbols, not both") }
         let symbol = try symbolNode?.string()
@@ -266,7 +275,9 @@ extension Scenario {
             rule = .confidence(minimum: try m.required("minimum").number(0...1, "a number in [0, 1]"))
         case "market_hours":
             let calNode = try m.required("calendar")
-            guard let calendar = TradingCalendar.named(try calNode.string()) else { throw calNode.error("expected NYSE, NASDAQ or 24/7, got \(calNode.described())") }
+            guard let calendar = TradingCalendar.named(try calNode.string()) else {
+                throw calNode.error("expected NYSE, NASDAQ or 24/7, got \(calNode.described())")
+            }
             rule = .marketHours(
                 calendar: calendar, preMarketMinutes: try m.optional("pre_market_minutes")?.integer(minimum: 0, "minutes ≥ 0") ?? 0,
                 postMarketMinutes: try m.optional("post_market_minutes")?.integer(minimum: 0, "minutes ≥ 0") ?? 0)
@@ -357,7 +368,9 @@ extension Scenario {
         config.financingRate = try m.optional("financing_rate")?.number(0...0.999, "a fraction in [0, 1)") ?? config.financingRate
         config.participationCap = try m.optional("participation_cap")?.number(1e-9...1, "a fraction in (0, 1]") ?? config.participationCap
         if let u = m.optional("unfilled") {
-            guard let policy = ExecutionSimulator.UnfilledPolicy(rawValue: try u.string()) else { throw u.error("expected carry_over or cancel, got \(u.described())") }
+            guard let policy = ExecutionSimulator.UnfilledPolicy(rawValue: try u.string()) else {
+                throw u.error("expected carry_over or cancel, got \(u.described())")
+            }
             config.unfilled = policy
         }
         config.fractionalUnits = try m.optional("fractional_units")?.bool() ?? config.fractionalUnits
@@ -400,7 +413,9 @@ extension Scenario {
             let r = try randomNode.mapping()
             let samplesNode = try r.required("samples")
             let samples = try samplesNode.integer(minimum: 1, "a whole number ≥ 1")
-            guard samples <= min(cap, maximumCombinations) else { throw samplesNode.error("\(samples) samples exceed the cap of \(min(cap, maximumCombinations))") }
+            guard samples <= min(cap, maximumCombinations) else {
+                throw samplesNode.error("\(samples) samples exceed the cap of \(min(cap, maximumCombinations))")
+            }
             let rangesNode = try r.required("ranges")
             let ranges = try rangesNode.mapping()
             var axes: [(String, Double, Double, Bool)] = []
@@ -449,7 +464,11 @@ extension Scenario {
         try m.finish()
         var sets: [[String: String]] = [base]
         for (key, values) in axes {
-            sets = sets.flatMap { set in values.map { v in var s = set; s[key] = v; return s } }
+            sets = sets.flatMap { set in
+                values.map { v in
+                    var s = set; s[key] = v; return s
+                }
+            }
         }
         return sets
     }

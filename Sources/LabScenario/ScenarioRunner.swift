@@ -1,9 +1,9 @@
 import Foundation
 import LabCore
-import LabReport
 import LabData
 import LabExecution
 import LabMetrics
+import LabReport
 import LabSignals
 import LabStress
 
@@ -51,7 +51,9 @@ public struct ScenarioRunner: Sendable {
         let spec = scenario.dataset
         let (loaded, servedBy) = try Self.load(scenario, symbols: spec.symbol.map { [$0] })
         guard loaded.count == 1 else {
-            throw ScenarioError.run("\(scenario.file): dataset.symbol: \(spec.pathAsWritten) holds \(loaded.count) symbols (\(loaded.map(\.series.symbol).joined(separator: ", "))); name one")
+            throw ScenarioError.run(
+                "\(scenario.file): dataset.symbol: \(spec.pathAsWritten) holds \(loaded.count) symbols (\(loaded.map(\.series.symbol).joined(separator: ", "))); name one"
+            )
         }
         var series = loaded[0].series
         let rows = series.count
@@ -69,7 +71,8 @@ public struct ScenarioRunner: Sendable {
         switch scenario.dataQuality {
         case .strict:
             guard quality.isClean else {
-                throw ScenarioError.run("\(scenario.file): data_quality: \(spec.pathAsWritten) \(series.symbol) has \(quality.errorRows) rows with errors and the policy is strict")
+                throw ScenarioError.run(
+                    "\(scenario.file): data_quality: \(spec.pathAsWritten) \(series.symbol) has \(quality.errorRows) rows with errors and the policy is strict")
             }
         case .ignore:
             break
@@ -104,7 +107,8 @@ public struct ScenarioRunner: Sendable {
         let walk = scenario.walkForward.map { Self.windows($0, bars: series.count) } ?? []
         if scenario.walkForward != nil && walk.isEmpty {
             let wf = scenario.walkForward!
-            throw ScenarioError.run("\(scenario.file): walk_forward: \(series.count) bars are fewer than one window (in_sample \(wf.inSample) + out_of_sample \(wf.outOfSample))")
+            throw ScenarioError.run(
+                "\(scenario.file): walk_forward: \(series.count) bars are fewer than one window (in_sample \(wf.inSample) + out_of_sample \(wf.outOfSample))")
         }
         let total = variants.count * sets.count + walk.count * sets.count + walk.count
         let done = Counter()
@@ -129,14 +133,16 @@ public struct ScenarioRunner: Sendable {
                 defer { tick() }
                 let a = walk[task / sets.count]
                 let slice = baseline[bars: a..<(a + wf.inSample)].materialize()
-                let job = try runJob(id: task, scenario: scenario, variant: "in_sample", series: slice, flagged: nil, annotations: [],
-                                     parameters: sets[task % sets.count], light: true)
+                let job = try runJob(
+                    id: task, scenario: scenario, variant: "in_sample", series: slice, flagged: nil, annotations: [],
+                    parameters: sets[task % sets.count], light: true)
                 return Self.objective(job, wf.objective)
             }
             let chosen = walk.indices.map { w in
                 (0..<sets.count).max { a, b in
                     let x = inSample[w * sets.count + a], y = inSample[w * sets.count + b]
-                    return (x.isNaN ? -Double.infinity : x) < (y.isNaN ? -Double.infinity : y) || ((x.isNaN ? -Double.infinity : x) == (y.isNaN ? -Double.infinity : y) && a > b)
+                    return (x.isNaN ? -Double.infinity : x) < (y.isNaN ? -Double.infinity : y)
+                        || ((x.isNaN ? -Double.infinity : x) == (y.isNaN ? -Double.infinity : y) && a > b)
                 }!
             }
             let outOfSample = try parallel(walk.count) { w in
@@ -147,8 +153,9 @@ public struct ScenarioRunner: Sendable {
                 let warm = min(try StrategyCatalog.make(spec).warmUp, a + wf.inSample)
                 let from = a + wf.inSample - warm
                 let slice = baseline[bars: from..<(a + wf.inSample + wf.outOfSample)].materialize()
-                return try runJob(id: w, scenario: scenario, variant: "out_of_sample", series: slice, flagged: nil, annotations: [],
-                                  parameters: parameters, statsFrom: warm, light: true)
+                return try runJob(
+                    id: w, scenario: scenario, variant: "out_of_sample", series: slice, flagged: nil, annotations: [],
+                    parameters: parameters, statsFrom: warm, light: true)
             }
             walkRows = walk.indices.map { w in
                 let a = walk[w], oos = outOfSample[w]
@@ -222,7 +229,9 @@ public struct ScenarioRunner: Sendable {
                 switch scenario.dataQuality {
                 case .strict, .clean:
                     // Cleaning one symbol could move its clock away from the others': refused rather than misaligned.
-                    throw ScenarioError.run("\(scenario.file): data_quality: \(s.symbol) has \(q.errorRows) rows with errors; a portfolio runs on aligned clean data (fix the data or use data_quality: ignore)")
+                    throw ScenarioError.run(
+                        "\(scenario.file): data_quality: \(s.symbol) has \(q.errorRows) rows with errors; a portfolio runs on aligned clean data (fix the data or use data_quality: ignore)"
+                    )
                 case .ignore: break
                 }
             }
@@ -253,8 +262,9 @@ public struct ScenarioRunner: Sendable {
             let first = v.series[0]
             // Equal-weight index of the symbols as the benchmark.
             let index = (0..<first.count).map { i in v.series.reduce(0) { $0 + $1.close[i] / $1.close[0] } / Double(v.series.count) * 100 }
-            let performance = try PerformanceStats.compute(.init(
-                equity: result.equity, timestamps: first.timestamps, close: index, trades: [], buyAndHoldStart: 0, timezone: first.timezone))
+            let performance = try PerformanceStats.compute(
+                .init(
+                    equity: result.equity, timestamps: first.timestamps, close: index, trades: [], buyAndHoldStart: 0, timezone: first.timezone))
             let costs = try CostMetrics.compute(
                 tradedValue: result.tradedValue, commission: result.costs.commission, slippage: result.costs.slippage, borrow: result.costs.borrow,
                 equity: result.equity, seconds: max(1, Double(first.timestamps.last! - first.timestamps.first!) / 1e9))
@@ -274,8 +284,9 @@ public struct ScenarioRunner: Sendable {
         let jobSeconds = seconds(clock.now - t0)
         func number(_ j: JobReport, _ key: String) -> Double { if case let .number(v)? = j.stats[key] { return v }; return .nan }
         let rowsOut = jobs.map {
-            RunReport.SweepRow(job: $0.id, variant: $0.variant, parameters: [:], return_pct: number($0, "Return [%]"), sharpe: number($0, "Sharpe Ratio"),
-                               max_drawdown_pct: number($0, "Max. Drawdown [%]"), trades: 0, win_rate_pct: .nan)
+            RunReport.SweepRow(
+                job: $0.id, variant: $0.variant, parameters: [:], return_pct: number($0, "Return [%]"), sharpe: number($0, "Sharpe Ratio"),
+                max_drawdown_pct: number($0, "Max. Drawdown [%]"), trades: 0, win_rate_pct: .nan)
         }
         let echo = RunReport.ScenarioEcho(
             name: scenario.name, description: scenario.description, file: scenario.file, seed: scenario.seed, dataset: spec.pathAsWritten,
@@ -363,9 +374,10 @@ public struct ScenarioRunner: Sendable {
             t.exitBar -= from
             return t
         }
-        let performance = try PerformanceStats.compute(.init(
-            equity: equity, timestamps: Array(series.timestamps[from...]), close: Array(series.close[from...]), trades: trades,
-            buyAndHoldStart: max(0, warmUp - 1 - from), timezone: series.timezone))
+        let performance = try PerformanceStats.compute(
+            .init(
+                equity: equity, timestamps: Array(series.timestamps[from...]), close: Array(series.close[from...]), trades: trades,
+                buyAndHoldStart: max(0, warmUp - 1 - from), timezone: series.timezone))
         let seconds = Double(series.timestamps.last! - series.timestamps[from]) / 1e9
         let costs = try CostMetrics.compute(
             tradedValue: result.tradedValue, commission: result.costs.commission, slippage: result.costs.slippage,

@@ -75,7 +75,8 @@ public struct StressStepSpec: Sendable {
                 spreadMultiplier: try p.number("spread_multiplier", default: 5, in: 1...1000),
                 window: .random(count: max(1, Int(Double(series.count) * share))))
         case "gaps":
-            transform = SessionGaps(size: try p.number("size", default: 0.05, in: 0.0001...0.99), probability: try p.number("probability", default: 0.05, in: 0...1))
+            transform = SessionGaps(
+                size: try p.number("size", default: 0.05, in: 0.0001...0.99), probability: try p.number("probability", default: 0.05, in: 0...1))
         case "correlation_breakdown":
             transform = CorrelationBreakdown(target: .uniform(try p.number("correlation", default: 0.9, in: -0.49...0.999)))
         case "bootstrap":

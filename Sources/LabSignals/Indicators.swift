@@ -134,7 +134,9 @@ public enum Indicators {
             let v = x[i]
             guard v.isFinite else { line[i] = .nan; signal[i] = .nan; histogram[i] = .nan; continue }
             seen += 1
-            if seen == 1 { emaFast = v; emaSlow = v } else {
+            if seen == 1 {
+                emaFast = v; emaSlow = v
+            } else {
                 emaFast += aFast * (v - emaFast)
                 emaSlow += aSlow * (v - emaSlow)
             }
@@ -456,8 +458,9 @@ public enum Indicators {
         high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>,
         volume: UnsafeBufferPointer<Double>, session: UnsafeBufferPointer<Int64>, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        precondition(low.count == high.count && close.count == high.count && volume.count == high.count
-            && session.count == high.count && out.count == high.count)
+        precondition(
+            low.count == high.count && close.count == high.count && volume.count == high.count
+                && session.count == high.count && out.count == high.count)
         var pv = 0.0, v = 0.0
         for i in 0..<high.count {
             if i == 0 || session[i] != session[i - 1] { pv = 0; v = 0 }
@@ -695,7 +698,9 @@ extension Indicators {
 
     /// ``atr(high:low:close:window:into:)`` on arrays.
     public static func atr(high: [Double], low: [Double], close: [Double], window: Int) -> [Double] {
-        map(close) { c, out in high.withUnsafeBufferPointer { h in low.withUnsafeBufferPointer { l in atr(high: h, low: l, close: c, window: window, into: out) } } }
+        map(close) { c, out in
+            high.withUnsafeBufferPointer { h in low.withUnsafeBufferPointer { l in atr(high: h, low: l, close: c, window: window, into: out) } }
+        }
     }
 
     /// ``donchian(high:low:window:upper:middle:lower:)`` on arrays.
@@ -703,7 +708,9 @@ extension Indicators {
         var middle = [Double](repeating: 0, count: high.count), lower = middle
         let upper = map(high) { h, u in
             low.withUnsafeBufferPointer { l in
-                middle.withUnsafeMutableBufferPointer { m in lower.withUnsafeMutableBufferPointer { donchian(high: h, low: l, window: window, upper: u, middle: m, lower: $0) } }
+                middle.withUnsafeMutableBufferPointer { m in
+                    lower.withUnsafeMutableBufferPointer { donchian(high: h, low: l, window: window, upper: u, middle: m, lower: $0) }
+                }
             }
         }
         return (upper, middle, lower)

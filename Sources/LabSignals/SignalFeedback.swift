@@ -12,9 +12,10 @@ public enum SignalOutcomes {
         for s in signals where s.direction != .flat && s.bar + horizon < close.count {
             let r = close[s.bar + horizon] / close[s.bar] - 1
             guard r.isFinite else { continue }
-            out.append(SignalOutcome(
-                bar: s.bar, resolvedBar: s.bar + horizon, strategy: s.strategy, direction: s.direction,
-                confidence: s.confidence, forwardReturn: r))
+            out.append(
+                SignalOutcome(
+                    bar: s.bar, resolvedBar: s.bar + horizon, strategy: s.strategy, direction: s.direction,
+                    confidence: s.confidence, forwardReturn: r))
         }
         return out
     }

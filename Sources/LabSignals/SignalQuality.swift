@@ -83,8 +83,9 @@ public struct SignalQualityModel {
     /// re-computed from bar 0, so score many signals with ``score(_:)``).
     public func components(bar i: Int, direction: TargetDirection) -> Components {
         let r = recursiveInputs(at: [i])[0]
-        return components(bar: i, direction: direction, recursive: r, roc: rateOfChange(i), noise: indicators.volatility(20, at: i),
-                          trendGap: close[i] - indicators.closeMean(50, at: i), volume: volumeScore(i))
+        return components(
+            bar: i, direction: direction, recursive: r, roc: rateOfChange(i), noise: indicators.volatility(20, at: i),
+            trendGap: close[i] - indicators.closeMean(50, at: i), volume: volumeScore(i))
     }
 
     private func components(
@@ -138,9 +139,10 @@ public struct SignalQualityModel {
         for k in 0..<n { noise[k] = indicators.volatility(20, at: signals[k].bar) }
         for k in 0..<n { let i = signals[k].bar; trendGap[k] = close[i] - indicators.closeMean(50, at: i) }
         for k in 0..<n {
-            signals[k].quality = score(components(
-                bar: signals[k].bar, direction: signals[k].direction, recursive: recursive[k], roc: roc[k], noise: noise[k],
-                trendGap: trendGap[k], volume: volume[k]))
+            signals[k].quality = score(
+                components(
+                    bar: signals[k].bar, direction: signals[k].direction, recursive: recursive[k], roc: roc[k], noise: noise[k],
+                    trendGap: trendGap[k], volume: volume[k]))
         }
     }
 
@@ -187,7 +189,8 @@ public struct SignalQualityModel {
     public func score(_ c: Components) -> Double {
         let w = weights
         let total = w.agreement + w.trend + w.volatility + w.dataQuality + w.volume
-        return (w.agreement * c.agreement + w.trend * c.trend + w.volatility * c.volatility
+        return
+            (w.agreement * c.agreement + w.trend * c.trend + w.volatility * c.volatility
             + w.dataQuality * c.dataQuality + w.volume * c.volume) / total
     }
 

@@ -17,9 +17,10 @@ struct SignalEmitter {
     mutating func emit(_ direction: TargetDirection, at bar: Int, confidence: Double, repeating: Bool = false, reason: String) {
         guard repeating || direction != current else { return }
         current = direction
-        out.append(Signal(
-            bar: bar, timestamp: bars.timestamps[bar], symbol: bars.symbol, direction: direction,
-            confidence: min(1, max(0, confidence.isFinite ? confidence : 0)), strategy: strategy, reason: reason))
+        out.append(
+            Signal(
+                bar: bar, timestamp: bars.timestamps[bar], symbol: bars.symbol, direction: direction,
+                confidence: min(1, max(0, confidence.isFinite ? confidence : 0)), strategy: strategy, reason: reason))
     }
 }
 
@@ -81,8 +82,9 @@ public struct MovingAverageCross: SignalStrategy {
         }
         emitter.out.reserveCapacity(crosses.count)
         for c in crosses {
-            emitter.emit(c.up ? .long : down, at: c.bar, confidence: decisiveness(c.gapChange / indicators.noise(at: c.bar)),
-                         repeating: true, reason: c.up ? upReason : downReason)
+            emitter.emit(
+                c.up ? .long : down, at: c.bar, confidence: decisiveness(c.gapChange / indicators.noise(at: c.bar)),
+                repeating: true, reason: c.up ? upReason : downReason)
         }
         return emitter.out
     }
@@ -187,7 +189,8 @@ public struct RSIReversion: SignalStrategy {
             } else if allowShort && r[i - 1] <= overbought && r[i] > overbought {
                 emitter.emit(.short, at: i, confidence: stretch, reason: shortReason)
             } else if let e = exitLevel,
-                      (emitter.current == .long && r[i - 1] < e && r[i] >= e) || (emitter.current == .short && r[i - 1] > e && r[i] <= e) {
+                (emitter.current == .long && r[i - 1] < e && r[i] >= e) || (emitter.current == .short && r[i - 1] > e && r[i] <= e)
+            {
                 emitter.emit(.flat, at: i, confidence: 1, reason: exitReason)
             }
         }
@@ -291,7 +294,9 @@ public struct MACDMomentum: SignalStrategy {
             if h[i - 1] < 0 && h[i] > 0 {
                 emitter.emit(.long, at: i, confidence: decisiveness(abs(h[i] - h[i - 1]) / indicators.noise(at: i)), repeating: true, reason: upReason)
             } else if h[i - 1] > 0 && h[i] < 0 {
-                emitter.emit(allowShort ? .short : .flat, at: i, confidence: decisiveness(abs(h[i] - h[i - 1]) / indicators.noise(at: i)), repeating: true, reason: downReason)
+                emitter.emit(
+                    allowShort ? .short : .flat, at: i, confidence: decisiveness(abs(h[i] - h[i - 1]) / indicators.noise(at: i)), repeating: true,
+                    reason: downReason)
             }
         }
         return emitter.out
@@ -367,7 +372,9 @@ public struct CompositeStrategy: SignalStrategy {
     public let memory: Int?
 
     public init(members: [any SignalStrategy], weights: [Double]? = nil, minAgreement: Double = 0.5, memory: Int? = nil) throws {
-        guard !members.isEmpty else { throw LabSignalsError.invalidParameter(owner: "composite", field: "members", reason: "needs at least one member strategy") }
+        guard !members.isEmpty else {
+            throw LabSignalsError.invalidParameter(owner: "composite", field: "members", reason: "needs at least one member strategy")
+        }
         let w = weights ?? [Double](repeating: 1, count: members.count)
         guard w.count == members.count, w.allSatisfy({ $0 >= 0 && $0.isFinite }), w.reduce(0, +) > 0 else {
             throw LabSignalsError.invalidParameter(owner: "composite", field: "weights", reason: "need one finite weight ≥ 0 per member, not all zero")
@@ -413,8 +420,9 @@ public struct CompositeStrategy: SignalStrategy {
             let best: TargetDirection = score[.long]! >= score[.short]! ? .long : .short
             if weight[best]! / total >= minAgreement && weight[best]! > 0 {
                 let agreeing = members.indices.filter { stance[$0]?.direction == best && (memory == nil || bar - stance[$0]!.bar < memory!) }
-                emitter.emit(best, at: bar, confidence: score[best]! / total,
-                             reason: "composite(\(best.label):\(agreeing.count)/\(members.count):\(agreeing.map { members[$0].name }.joined(separator: "+")))")
+                emitter.emit(
+                    best, at: bar, confidence: score[best]! / total,
+                    reason: "composite(\(best.label):\(agreeing.count)/\(members.count):\(agreeing.map { members[$0].name }.joined(separator: "+")))")
             } else if emitter.current != .flat {
                 emitter.emit(.flat, at: bar, confidence: 1, reason: "composite(flat:no_agreement)")
             }

@@ -53,8 +53,9 @@ public enum StrategyCatalog {
             let window = try p.integer("window", default: 20, minimum: 2)
             let k = try p.number("k", default: 2, in: 0.01...10)
             let mode = try p.choice("mode", default: "reversion", in: ["reversion", "breakout"])
-            strategy = try BollingerStrategy(window: window, k: k, mode: mode == "breakout" ? .breakout : .reversion,
-                                             allowShort: try p.flag("allow_short", default: true))
+            strategy = try BollingerStrategy(
+                window: window, k: k, mode: mode == "breakout" ? .breakout : .reversion,
+                allowShort: try p.flag("allow_short", default: true))
         case "macd":
             strategy = try MACDMomentum(
                 fast: try p.integer("fast", default: 12), slow: try p.integer("slow", default: 26), signal: try p.integer("signal", default: 9),

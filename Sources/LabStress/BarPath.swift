@@ -60,7 +60,8 @@ struct LogOffsetBlock {
 extension BarSeries {
     /// Runs `body` with mutable buffers of open, high, low and close.
     mutating func withPriceBuffers<R>(
-        _ body: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> R
+        _ body: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>)
+            -> R
     ) -> R {
         open.withUnsafeMutableBufferPointer { op in
             high.withUnsafeMutableBufferPointer { hp in

@@ -141,10 +141,12 @@ public struct FlashCrash: StressTransform, Equatable {
             series.spread = spread
             out.series[s] = series
         }
-        out.annotations.append(StressAnnotation(
-            transform: name, start: range.lowerBound, end: range.upperBound,
-            detail: String(format: "depth %.1f%% over %d bars, trough %d bars, %.0f%% regained over %d bars",
-                           depth * 100, dropBars, troughBars, recovery * 100, recoveryBars)))
+        out.annotations.append(
+            StressAnnotation(
+                transform: name, start: range.lowerBound, end: range.upperBound,
+                detail: String(
+                    format: "depth %.1f%% over %d bars, trough %d bars, %.0f%% regained over %d bars",
+                    depth * 100, dropBars, troughBars, recovery * 100, recoveryBars)))
         return out
     }
 }

@@ -178,7 +178,9 @@ public struct GARCHRegime: StressTransform, Equatable {
     public var volatilityMultiplier: Double
     public var window: BarWindow
 
-    public init(parameters: GARCHParameters? = nil, innovations: GARCH.Innovations = .filteredHistorical, volatilityMultiplier: Double = 2, window: BarWindow = .all) {
+    public init(
+        parameters: GARCHParameters? = nil, innovations: GARCH.Innovations = .filteredHistorical, volatilityMultiplier: Double = 2, window: BarWindow = .all
+    ) {
         self.parameters = parameters
         self.innovations = innovations
         self.volatilityMultiplier = volatilityMultiplier
@@ -208,9 +210,10 @@ public struct GARCHRegime: StressTransform, Equatable {
             out.series[s].replaceReturns(range, with: sim.returns, wicks: wicks)
             details.append(String(format: "%@ ω=%.3g α=%.3f β=%.3f", series.symbol, p.omega, p.alpha, p.beta))
         }
-        out.annotations.append(StressAnnotation(
-            transform: name, start: range.lowerBound, end: range.upperBound,
-            detail: "long-run volatility × \(volatilityMultiplier); " + details.joined(separator: "; ")))
+        out.annotations.append(
+            StressAnnotation(
+                transform: name, start: range.lowerBound, end: range.upperBound,
+                detail: "long-run volatility × \(volatilityMultiplier); " + details.joined(separator: "; ")))
         return out
     }
 }

@@ -38,9 +38,10 @@ public struct LiquidityDrought: StressTransform, Equatable {
             series.spread = spread
             out.series[s] = series
         }
-        out.annotations.append(StressAnnotation(
-            transform: name, start: range.lowerBound, end: range.upperBound,
-            detail: "volume × \(volumeFactor), spread × \(spreadMultiplier)"))
+        out.annotations.append(
+            StressAnnotation(
+                transform: name, start: range.lowerBound, end: range.upperBound,
+                detail: "volume × \(volumeFactor), spread × \(spreadMultiplier)"))
         return out
     }
 }
@@ -114,10 +115,11 @@ public struct SessionGaps: StressTransform, Equatable {
                 out.series[s] = series
             }
         }
-        out.annotations.append(StressAnnotation(
-            transform: name, start: range.lowerBound, end: range.upperBound,
-            detail: "\(gaps.count) gaps of \(size * 100)% at bars " + gaps.prefix(20).map { String($0.bar) }.joined(separator: ",")
-                + (gaps.count > 20 ? ",…" : "")))
+        out.annotations.append(
+            StressAnnotation(
+                transform: name, start: range.lowerBound, end: range.upperBound,
+                detail: "\(gaps.count) gaps of \(size * 100)% at bars " + gaps.prefix(20).map { String($0.bar) }.joined(separator: ",")
+                    + (gaps.count > 20 ? ",…" : "")))
         return out
     }
 }

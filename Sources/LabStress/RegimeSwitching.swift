@@ -52,7 +52,8 @@ public struct RegimeSwitching: StressTransform, Equatable {
     func check() throws {
         try require(regimes.count >= 2, name, "regimes", "needs at least 2 regimes, got \(regimes.count)")
         for (i, r) in regimes.enumerated() {
-            try require(r.annualVolatility >= 0 && r.annualVolatility.isFinite, name, "regimes[\(i)].annualVolatility", "must be ≥ 0, got \(r.annualVolatility)")
+            try require(
+                r.annualVolatility >= 0 && r.annualVolatility.isFinite, name, "regimes[\(i)].annualVolatility", "must be ≥ 0, got \(r.annualVolatility)")
             try require(r.annualDrift.isFinite, name, "regimes[\(i)].annualDrift", "must be finite, got \(r.annualDrift)")
         }
         try require(transition.count == regimes.count, name, "transition", "needs \(regimes.count) rows, got \(transition.count)")
@@ -143,9 +144,10 @@ public struct RegimeSwitching: StressTransform, Equatable {
         var perRegime = [Int](repeating: 0, count: regimes.count)
         for state in states { perRegime[state] += 1 }
         let counts = regimes.indices.map { "\(regimes[$0].name) \(perRegime[$0])" }
-        out.annotations.append(StressAnnotation(
-            transform: name, start: range.lowerBound, end: range.upperBound,
-            detail: "bars per regime: " + counts.joined(separator: ", "), regimes: states))
+        out.annotations.append(
+            StressAnnotation(
+                transform: name, start: range.lowerBound, end: range.upperBound,
+                detail: "bars per regime: " + counts.joined(separator: ", "), regimes: states))
         return out
     }
 }

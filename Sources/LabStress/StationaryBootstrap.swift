@@ -134,8 +134,9 @@ public struct StationaryBootstrap: StressTransform, Equatable {
         let picked = indices(length: first.count, of: first.count, rng: &rng)
         var out = data
         out.series = data.series.map { Self.path(Source($0), indices: picked) }
-        out.annotations.append(StressAnnotation(
-            transform: name, start: 0, end: first.count, detail: "stationary bootstrap path, mean block \(meanBlock) bars"))
+        out.annotations.append(
+            StressAnnotation(
+                transform: name, start: 0, end: first.count, detail: "stationary bootstrap path, mean block \(meanBlock) bars"))
         return out
     }
 }
@@ -197,9 +198,12 @@ public struct HistoricalReplay: StressTransform {
                 }
             }
         }
-        out.annotations.append(StressAnnotation(
-            transform: name, start: range.lowerBound, end: range.upperBound,
-            detail: "\(source.symbol) bars \(from.lowerBound)..<\(from.upperBound) (\(CivilTime.iso8601(source.timestamps[from.lowerBound])) … \(CivilTime.iso8601(source.timestamps[from.upperBound - 1]))) × \(volatilityScale)"))
+        out.annotations.append(
+            StressAnnotation(
+                transform: name, start: range.lowerBound, end: range.upperBound,
+                detail:
+                    "\(source.symbol) bars \(from.lowerBound)..<\(from.upperBound) (\(CivilTime.iso8601(source.timestamps[from.lowerBound])) … \(CivilTime.iso8601(source.timestamps[from.upperBound - 1]))) × \(volatilityScale)"
+            ))
         return out
     }
 }

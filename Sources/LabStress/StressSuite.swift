@@ -41,9 +41,10 @@ public enum StressSuite {
             scenarios.append(StressScenario(name: "garch_stressed", [GARCHRegime(volatilityMultiplier: 2)]))
         }
         scenarios.append(StressScenario(name: "regime_switch", [RegimeSwitching.calmAndStressed]))
-        scenarios.append(StressScenario(
-            name: "liquidity_drought",
-            [LiquidityDrought(volumeFactor: 0.2, spreadMultiplier: 5, window: .random(count: max(1, first.count / 10)))]))
+        scenarios.append(
+            StressScenario(
+                name: "liquidity_drought",
+                [LiquidityDrought(volumeFactor: 0.2, spreadMultiplier: 5, window: .random(count: max(1, first.count / 10)))]))
         scenarios.append(StressScenario(name: "gaps", [SessionGaps(size: 0.05, probability: 0.05)]))
         if series.count >= 2 {
             scenarios.append(StressScenario(name: "correlation_breakdown", [CorrelationBreakdown(target: .uniform(0.9))]))

@@ -41,8 +41,9 @@ public struct VolatilityScaling: StressTransform, Equatable {
             }
             out.series[s] = series
         }
-        out.annotations.append(StressAnnotation(
-            transform: name, start: range.lowerBound, end: range.upperBound, detail: "volatility × \(factor)"))
+        out.annotations.append(
+            StressAnnotation(
+                transform: name, start: range.lowerBound, end: range.upperBound, detail: "volatility × \(factor)"))
         return out
     }
 }

@@ -72,13 +72,16 @@ struct BacktestCommand: ParsableCommand {
         guard bars.count > warmUp + 1 else {
             throw ValidationError("\(file): \(bars.symbol): \(bars.count) bars, the strategy needs more than \(warmUp + 1)")
         }
-        let config = preset == nil
-            ? ExecutionSimulator.Config(cash: cash, commission: CommissionModel(rate: commission), slippage: slippageBps > 0 ? .fixedBasisPoints(slippageBps) : .none)
+        let config =
+            preset == nil
+            ? ExecutionSimulator.Config(
+                cash: cash, commission: CommissionModel(rate: commission), slippage: slippageBps > 0 ? .fixedBasisPoints(slippageBps) : .none)
             : ExecutionSimulator.Config(cash: cash, commissionRate: commission)
         let result = try ExecutionSimulator(config: config).run(bars, targets: strategy.targets(for: bars), start: warmUp)
-        let performance = try PerformanceStats.compute(.init(
-            equity: result.equity, timestamps: bars.timestamps, close: bars.close, trades: result.trades,
-            buyAndHoldStart: warmUp - 1, timezone: bars.timezone))
+        let performance = try PerformanceStats.compute(
+            .init(
+                equity: result.equity, timestamps: bars.timestamps, close: bars.close, trades: result.trades,
+                buyAndHoldStart: warmUp - 1, timezone: bars.timezone))
         let seconds = Double(bars.timestamps.last! - bars.timestamps.first!) / 1e9
         let costs = try CostMetrics.compute(
             tradedValue: result.tradedValue, commission: result.costs.commission, slippage: result.costs.slippage,
@@ -90,7 +93,9 @@ struct BacktestCommand: ParsableCommand {
                 commission: commission, slippage_bps: slippageBps, bars: bars.count, stats: table.dictionary)
             emit(String(decoding: try LabJSON.encode(document), as: UTF8.self))
         } else {
-            emit("\(bars.symbol) \(strategy.name)(\(values.keys.sorted().map { "\($0)=\(values[$0]!)" }.joined(separator: ", "))) on \(bars.count) bars\(preset.map { ", preset \($0)" } ?? "")\n")
+            emit(
+                "\(bars.symbol) \(strategy.name)(\(values.keys.sorted().map { "\($0)=\(values[$0]!)" }.joined(separator: ", "))) on \(bars.count) bars\(preset.map { ", preset \($0)" } ?? "")\n"
+            )
             emit(table.rendered())
         }
     }

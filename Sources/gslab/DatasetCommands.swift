@@ -23,7 +23,8 @@ extension DatasetCommand {
             emit("\(file)\n")
             for s in summaries {
                 let mapping = BarField.allCases.compactMap { f in s.columnSources[f.rawValue].map { "\(f.rawValue)←\($0)" } }
-                emit("""
+                emit(
+                    """
                       \(s.symbol)  layout \(s.layout.rawValue)  rows \(s.rows)  \(s.first) … \(s.last)  frequency \(s.frequency ?? "?")  timezone \(s.timezone)
                         columns: \(s.columns.joined(separator: ", "))
                         fields:  \(mapping.joined(separator: ", "))
@@ -155,9 +156,11 @@ extension DatasetCommand {
             }
             let loaded = try HDF5BarStore.read(file, symbols: symbols.isEmpty ? nil : symbols)
             let reports = try loaded.map { try DataQuality.validate($0.series, options: options) }
-            let document = ValidationDocument(file: file, symbols: zip(loaded, reports).map {
-                ValidationDocument.Entry(summary: SymbolSummary($0), report: $1)
-            })
+            let document = ValidationDocument(
+                file: file,
+                symbols: zip(loaded, reports).map {
+                    ValidationDocument.Entry(summary: SymbolSummary($0), report: $1)
+                })
             let data = try LabJSON.encode(document)
             if let output {
                 try AtomicFile.write(data, to: output)
@@ -180,7 +183,8 @@ extension DatasetCommand {
                 text += "  no findings\n"
             } else {
                 for kind in r.counts.keys.sorted() {
-                    text += "  \(kind.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(kind.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.counts[kind]!)\n"
+                    text +=
+                        "  \(kind.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(kind.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.counts[kind]!)\n"
                 }
                 for f in r.findings.prefix(limit) {
                     text += "    row \(f.row)  \(CivilTime.iso8601(f.timestamp))  \(f.column)  \(f.kind.rawValue): \(f.detail)\n"

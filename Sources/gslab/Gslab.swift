@@ -13,7 +13,10 @@ struct Gslab: ParsableCommand {
         commandName: "gslab",
         abstract: "GoldenSignals Lab: batch backtesting and stress testing.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ScenarioCommand.self, CheckCommand.self, BaselineCommand.self, ReportCommand.self, DatasetCommand.self, StressCommand.self, BacktestCommand.self]
+        subcommands: [
+            RunCommand.self, ScenarioCommand.self, CheckCommand.self, BaselineCommand.self, ReportCommand.self, DatasetCommand.self, StressCommand.self,
+            BacktestCommand.self,
+        ]
     )
 
     /// Runs the command, turning every error into one line on stderr and the lab's exit status.

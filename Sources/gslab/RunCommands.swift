@@ -118,7 +118,8 @@ enum BaselineFile {
     static func report(_ path: String) throws -> RunReport {
         guard let data = FileManager.default.contents(atPath: path) else { throw ScenarioError.file(path, reason: "no such report file") }
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let version = object["schema_version"] as? Int,
-           version != RunReport.schemaVersion {
+            version != RunReport.schemaVersion
+        {
             throw ScenarioError.file(path, reason: "report schema version \(version), this gslab reads \(RunReport.schemaVersion)")
         }
         let decoder = JSONDecoder()
@@ -198,7 +199,8 @@ struct BaselineCommand: ParsableCommand {
 
 /// `gslab report list|diff|open`.
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Past runs.", subcommands: [List.self, Diff.self, Open.self, Dashboard.self])
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Past runs.", subcommands: [List.self, Diff.self, Open.self, Dashboard.self])
 
     struct Dashboard: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the monitoring dashboard across runs (one HTML page) from the history.")
@@ -206,7 +208,9 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "Page to write.") var out = "reports/dashboard.html"
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: history) else { throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)") }
+            guard FileManager.default.fileExists(atPath: history) else {
+                throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)")
+            }
             let page = DashboardPage.render(try RunHistory(path: history).trends(), generatedFrom: history)
             try AtomicFile.write(Data(page.utf8), to: out)
             emit("dashboard written to \(out)\n")
@@ -220,10 +224,14 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "How many.") var limit = 20
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: history) else { throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)") }
+            guard FileManager.default.fileExists(atPath: history) else {
+                throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)")
+            }
             let runs = try RunHistory(path: history).runs(scenario: scenario, limit: limit)
             for r in runs {
-                emit("\(r.recordedAt)  \(r.scenario.padding(toLength: 20, withPad: " ", startingAt: 0))  \(r.runID)  seed \(r.seed)  \(String(format: "%.2fs", r.seconds ?? .nan))  \(r.reportPath)\n")
+                emit(
+                    "\(r.recordedAt)  \(r.scenario.padding(toLength: 20, withPad: " ", startingAt: 0))  \(r.runID)  seed \(r.seed)  \(String(format: "%.2fs", r.seconds ?? .nan))  \(r.reportPath)\n"
+                )
             }
         }
     }
@@ -241,12 +249,15 @@ struct ReportCommand: ParsableCommand {
     }
 
     struct Open: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the report.html of a run (the latest of a scenario) and open it when a desktop is there.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the report.html of a run (the latest of a scenario) and open it when a desktop is there.")
         @Argument(help: "Scenario name or run id.") var which: String
         @Option(help: "Run history database.") var history = "reports/history.sqlite"
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: history) else { throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)") }
+            guard FileManager.default.fileExists(atPath: history) else {
+                throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)")
+            }
             let runs = try RunHistory(path: history).runs(limit: 10_000)
             guard let hit = runs.first(where: { $0.scenario == which || $0.runID == which }) else {
                 throw ScenarioError.run("\(history): no run of scenario or id \"\(which)\"")

@@ -24,7 +24,9 @@ struct StressCommand: ParsableCommand {
         @Argument(help: "HDF5 file.")
         var file: String
 
-        @Option(name: .customLong("symbol"), help: "Symbols to stress together (repeatable; all when omitted). They must share one clock for correlation_breakdown.")
+        @Option(
+            name: .customLong("symbol"), help: "Symbols to stress together (repeatable; all when omitted). They must share one clock for correlation_breakdown."
+        )
         var symbols: [String] = []
 
         @Option(help: "Random seed.")
@@ -51,12 +53,14 @@ struct StressCommand: ParsableCommand {
                 return right ? pad + text : text + pad
             }
             func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
-            emit(cell("scenario", 22, right: false) + cell("symbol", 10, right: false) + cell("return", 11) + cell("vol (ann)", 11)
-                + cell("max DD", 11) + cell("worst bar", 11) + "\n")
+            emit(
+                cell("scenario", 22, right: false) + cell("symbol", 10, right: false) + cell("return", 11) + cell("vol (ann)", 11)
+                    + cell("max DD", 11) + cell("worst bar", 11) + "\n")
             for entry in summaries {
                 for s in entry.symbols {
-                    emit(cell(entry.scenario, 22, right: false) + cell(s.symbol, 10, right: false) + cell(percent(s.totalReturn), 11)
-                        + cell(percent(s.annualVolatility), 11) + cell(percent(-s.maxDrawdown), 11) + cell(percent(s.worstBar), 11) + "\n")
+                    emit(
+                        cell(entry.scenario, 22, right: false) + cell(s.symbol, 10, right: false) + cell(percent(s.totalReturn), 11)
+                            + cell(percent(s.annualVolatility), 11) + cell(percent(-s.maxDrawdown), 11) + cell(percent(s.worstBar), 11) + "\n")
                 }
             }
             if let json {

@@ -11,7 +11,8 @@ import Testing
         let ours = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         let stats = ours["stats"] as! [String: Any]
         let referencePath = Run.repository + "/Tests/LabExecutionTests/Fixtures/backtesting_py_goog_smacross.json"
-        let reference = (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: referencePath))) as! [String: Any])["stats"] as! [String: Any]
+        let reference =
+            (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: referencePath))) as! [String: Any])["stats"] as! [String: Any]
         var compared = 0
         for (name, value) in reference {
             switch value {

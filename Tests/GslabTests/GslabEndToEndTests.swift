@@ -109,7 +109,8 @@ func scratch() -> String {
         #expect(bad.stderr == "gslab: \(dir)/bad.csv:3: timestamp: \"2020-01-32\" is not an ISO 8601 date or an epoch number\n")
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad.h5"))
 
-        let synth = try Run("dataset", "synth", "--kind", "intraday", "--symbols", "A,B", "--days", "2", "--start", "2024-01-02", "--seed", "3", "--out", dir + "/s.h5")
+        let synth = try Run(
+            "dataset", "synth", "--kind", "intraday", "--symbols", "A,B", "--days", "2", "--start", "2024-01-02", "--seed", "3", "--out", dir + "/s.h5")
         #expect(synth.status == 0 && synth.stdout == "wrote A (780 bars), B (780 bars) to \(dir)/s.h5\n")
         let tooMany = try Run("dataset", "synth", "--bars", "1000000", "--out", dir + "/big.h5")
         #expect(tooMany.status == 2 && tooMany.stderr.hasPrefix("gslab: synth: bars: 1000000 daily bars from 2020-01-02 run past 2262-04-11"))
@@ -167,9 +168,11 @@ func scratch() -> String {
             getuid() == 0
             // (LLVM_PROFILE_FILE: an instrumented build, `swift test --enable-code-coverage`, would
             // otherwise try to write its profile where `nobody` may not.)
-            ? try Run(executable: "/usr/bin/env", arguments: [
-                "LLVM_PROFILE_FILE=/dev/null", "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary, "dataset", "validate", path,
-            ])
+            ? try Run(
+                executable: "/usr/bin/env",
+                arguments: [
+                    "LLVM_PROFILE_FILE=/dev/null", "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary, "dataset", "validate", path,
+                ])
             : try Run("dataset", "validate", path)
         #expect(run.status == 2)
         #expect(run.stderr == "gslab: \(path): permission denied (cannot read the file)\n")

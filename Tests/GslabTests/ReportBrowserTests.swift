@@ -26,9 +26,11 @@ import Testing
         #expect(consoleErrors.isEmpty, "\(consoleErrors)")
         let artifacts = Run.repository + "/.build/test-artifacts"
         try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
-        let shot = try Run(executable: "/usr/bin/timeout", arguments: ["120", browser] + common + [
-            "--window-size=1200,3000", "--screenshot=\(artifacts)/report-default.png", "file://" + html,
-        ])
+        let shot = try Run(
+            executable: "/usr/bin/timeout",
+            arguments: ["120", browser] + common + [
+                "--window-size=1200,3000", "--screenshot=\(artifacts)/report-default.png", "file://" + html,
+            ])
         #expect(shot.status == 0)
         #expect(FileManager.default.fileExists(atPath: "\(artifacts)/report-default.png"))
     }

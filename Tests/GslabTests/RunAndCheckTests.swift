@@ -58,7 +58,8 @@ import Testing
         let run = try Run("run", try scenario(in: dir), "--out", dir + "/r", "--no-history")
         let report = String(run.stdout.split(separator: "\n").first { $0.contains("report.json") }!.split(separator: " ").last!)
         #expect(!FileManager.default.fileExists(atPath: dir + "/r/history.sqlite"))
-        try "{\"baseline_version\": 1, \"report_schema_version\": 99, \"scenario\": \"x\", \"run_id\": \"y\", \"metrics\": {}}".write(toFile: dir + "/old.json", atomically: true, encoding: .utf8)
+        try "{\"baseline_version\": 1, \"report_schema_version\": 99, \"scenario\": \"x\", \"run_id\": \"y\", \"metrics\": {}}".write(
+            toFile: dir + "/old.json", atomically: true, encoding: .utf8)
         let old = try Run("check", report, "--baseline", dir + "/old.json")
         #expect(old.status == 2 && old.stderr == "gslab: baseline: incompatible: baseline taken from report schema 99, the report has schema 1\n")
         let missing = try Run("check", report, "--baseline", dir + "/none.json")
@@ -118,7 +119,9 @@ import Testing
         let stderr = String(decoding: seen, as: UTF8.self)
         #expect(p.terminationStatus == 2)
         #expect(stderr.contains("interrupted; no report written"))
-        let written = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("report.json") || $0.hasSuffix("report.html") }
+        let written = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).filter {
+            $0.hasSuffix("report.json") || $0.hasSuffix("report.html")
+        }
         #expect(written.isEmpty)
     }
 }

@@ -1,6 +1,7 @@
 import CVectorMath
 import Foundation
 import Testing
+
 @testable import LabCore
 
 @Suite struct VectorMathTests {

@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabData
 
 /// Every bad input gets one line naming the file, the symbol and the field, and the invalid-input category.

@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabData
 
 @Suite struct DataQualityTests {
@@ -47,15 +48,16 @@ import Testing
     @Test func everyDefectIsFoundWithItsRowAndColumn() throws {
         let report = try DataQuality.validate(try Self.dirty(), options: ValidationOptions(staleRunLength: 0))
         let found = report.findings.map { "\($0.row) \($0.column) \($0.kind.rawValue)" }
-        #expect(found == [
-            "2 timestamp duplicate_timestamp",
-            "3 open non_finite",
-            "4 high ohlc_inconsistent",
-            "4 timestamp unordered_timestamp",
-            "5 low non_positive_price",
-            "6 volume negative_volume",
-            "7 volume non_finite",
-        ])
+        #expect(
+            found == [
+                "2 timestamp duplicate_timestamp",
+                "3 open non_finite",
+                "4 high ohlc_inconsistent",
+                "4 timestamp unordered_timestamp",
+                "5 low non_positive_price",
+                "6 volume negative_volume",
+                "7 volume non_finite",
+            ])
         #expect(report.errorRows == 6 && report.warnings == 0)
         let expectedScore: Double = 100 * (1 - 6.0 / 8.0)
         #expect(report.score == expectedScore)
@@ -125,10 +127,11 @@ import Testing
         #expect(s.count == 6)
         #expect(s.close[1] == 10)
         let actions = result.changes.map { "\($0.row) \($0.column) \($0.action)" }
-        #expect(actions == [
-            "4 row moved", "1 row dropped", "2 row dropped", "3 open forward_fill", "5 low forward_fill", "6 volume zero",
-            "7 volume zero", "4 high clip",
-        ])
+        #expect(
+            actions == [
+                "4 row moved", "1 row dropped", "2 row dropped", "3 open forward_fill", "5 low forward_fill", "6 volume zero",
+                "7 volume zero", "4 high clip",
+            ])
         #expect(result.changes.first { $0.column == "open" }?.after == 10)
         let again = try DataQuality.clean(s)
         #expect(again.changes.isEmpty && again.series == s)

@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabData
 
 @Suite struct HDF5ReadWriteTests {

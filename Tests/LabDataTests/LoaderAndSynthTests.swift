@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabData
 
 /// Records the waits a loader asks for, and runs an action at a given wait.
@@ -10,7 +11,9 @@ final class SleepRecorder: @unchecked Sendable {
     var onSleep: (Int) -> Void = { _ in }
     var recorded: [Double] { lock.withLock { waits } }
     func sleep(_ seconds: Double) {
-        let n = lock.withLock { waits.append(seconds); return waits.count }
+        let n = lock.withLock {
+            waits.append(seconds); return waits.count
+        }
         onSleep(n)
     }
 }
@@ -54,7 +57,10 @@ final class SleepRecorder: @unchecked Sendable {
             _ = try loader.load(from: sources, symbols: ["SYN"])
             Issue.record("expected failure")
         } catch let error as LabDataError {
-            #expect(error.description == "all dataset sources failed: \(path): file is locked by another process (EAGAIN) after 2 tries; \(Fixture.path("pandas_table.h5")): symbol \"SYN\" not found (present: GOOG, GOOG2); /missing.h5: no such file")
+            #expect(
+                error.description
+                    == "all dataset sources failed: \(path): file is locked by another process (EAGAIN) after 2 tries; \(Fixture.path("pandas_table.h5")): symbol \"SYN\" not found (present: GOOG, GOOG2); /missing.h5: no such file"
+            )
         }
     }
 }
@@ -85,7 +91,10 @@ final class SleepRecorder: @unchecked Sendable {
 
     /// Regression: 1M daily bars from 2020 ran past the end of Int64 nanoseconds and crashed (overflow trap).
     @Test func tooManyBarsForNanosecondTimestampsIsAnError() {
-        #expect(throws: LabDataError.invalidParameter(owner: "synth", field: "bars", reason: "1000000 daily bars from 2020-01-02 run past 2262-04-11, the last date of nanosecond timestamps")) {
+        #expect(
+            throws: LabDataError.invalidParameter(
+                owner: "synth", field: "bars", reason: "1000000 daily bars from 2020-01-02 run past 2262-04-11, the last date of nanosecond timestamps")
+        ) {
             try SyntheticBars.daily(symbol: "A", startDay: CivilTime.daysFromCivil(year: 2020, month: 1, day: 2), bars: 1_000_000, seed: 1)
         }
         #expect(throws: LabDataError.self) {

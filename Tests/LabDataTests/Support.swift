@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+
 @testable import LabData
 
 /// Paths of committed fixtures and a scratch folder per test.

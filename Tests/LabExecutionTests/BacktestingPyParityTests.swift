@@ -2,6 +2,7 @@ import Foundation
 import LabCore
 import LabMetrics
 import Testing
+
 @testable import LabExecution
 
 /// backtesting.py 0.6.6's SmaCross(10, 20) on GOOG, replayed through the simulator: every trade,
@@ -67,8 +68,9 @@ import Testing
         let badBars = zip(result.equity, equityRows).enumerated().filter { !close($0.element.0, $0.element.1) }.map(\.offset)
         #expect(badBars.isEmpty, "equity differs at bars \(badBars.prefix(5))")
 
-        let stats = try PerformanceStats.compute(.init(
-            equity: result.equity, timestamps: bars.timestamps, close: bars.close, trades: result.trades, buyAndHoldStart: 19))
+        let stats = try PerformanceStats.compute(
+            .init(
+                equity: result.equity, timestamps: bars.timestamps, close: bars.close, trades: result.trades, buyAndHoldStart: 19))
         let expected = json["stats"] as! [String: Any]
         let n = { (key: String) in (expected[key] as! NSNumber).doubleValue }
         #expect(close(stats.totalReturn * 100, n("Return [%]")) && close(stats.sharpe, n("Sharpe Ratio")))
@@ -112,8 +114,9 @@ import Testing
             price *= exp(0.02 * rng.nextGaussian())
             o.append(open); c.append(price); h.append(max(open, price) * 1.01); l.append(min(open, price) * 0.99)
         }
-        let bars = try BarSeries(symbol: "R", timestamps: (0..<n).map { Int64($0) * day }, open: o, high: h, low: l, close: c,
-                                 volume: Array(repeating: 1, count: n))
+        let bars = try BarSeries(
+            symbol: "R", timestamps: (0..<n).map { Int64($0) * day }, open: o, high: h, low: l, close: c,
+            volume: Array(repeating: 1, count: n))
         for _ in 0..<20 {
             let targets: [TargetDirection?] = (0..<n).map { _ in rng.nextInt(below: 10) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
             let free = try ExecutionSimulator(config: .init(cash: 10_000, commissionRate: 0)).run(bars, targets: targets)
@@ -130,8 +133,9 @@ import Testing
 
     /// Regression: a NaN close on a bar where nothing is held made that bar's equity NaN.
     @Test func aBadCloseWhileFlatDoesNotPoisonEquity() throws {
-        let bars = try BarSeries(symbol: "F", timestamps: [0, 1, 2, 3], open: [1, 1, 1, 1], high: [1, 1, 1, 1], low: [1, 1, 1, 1],
-                                 close: [1, .nan, 1, 1], volume: [1, 1, 1, 1])
+        let bars = try BarSeries(
+            symbol: "F", timestamps: [0, 1, 2, 3], open: [1, 1, 1, 1], high: [1, 1, 1, 1], low: [1, 1, 1, 1],
+            close: [1, .nan, 1, 1], volume: [1, 1, 1, 1])
         let r = try ExecutionSimulator(config: .init(cash: 100)).run(bars, targets: [nil, nil, nil, nil])
         #expect(r.equity == [100, 100, 100, 100])
     }
@@ -140,7 +144,8 @@ import Testing
         #expect(throws: LabExecutionError.invalidParameter(field: "commission.rate", reason: "must be in [0, 0.1), got -0.1")) {
             try ExecutionSimulator(config: .init(cash: 100, commissionRate: -0.1))
         }
-        let bars = try BarSeries(symbol: "N", timestamps: [0, 1, 2], open: [1, .nan, 1], high: [1, 1, 1], low: [1, 1, 1], close: [1, 1, 1], volume: [1, 1, 1])
+        let bars = try BarSeries(
+            symbol: "N", timestamps: [0, 1, 2], open: [1, .nan, 1], high: [1, 1, 1], low: [1, 1, 1], close: [1, 1, 1], volume: [1, 1, 1])
         do {
             _ = try ExecutionSimulator(config: .init()).run(bars, targets: [.long, nil, nil])
             Issue.record("expected a fill-price error")

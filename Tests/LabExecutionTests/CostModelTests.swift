@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabExecution
 
 @Suite struct CostModelTests {
@@ -60,8 +61,9 @@ import Testing
         var close: [Double] = [100]
         for _ in 1..<60 { close.append(close.last! * exp(0.01 * rng.nextGaussian())) }
         let volume = (0..<60).map { Double(1_000 + 10 * $0) }
-        let bars = try BarSeries(symbol: "I", timestamps: (0..<60).map { Int64($0) * day }, open: close, high: close.map { $0 * 1.01 },
-                                 low: close.map { $0 * 0.99 }, close: close, volume: volume)
+        let bars = try BarSeries(
+            symbol: "I", timestamps: (0..<60).map { Int64($0) * day }, open: close, high: close.map { $0 * 1.01 },
+            low: close.map { $0 * 0.99 }, close: close, volume: volume)
         let model = SlippageModel.squareRootImpact(k: 0.5, window: 20)
         let returns = (31..<51).map { log(close[$0] / close[$0 - 1]) }
         let m = returns.reduce(0, +) / 20
@@ -84,8 +86,9 @@ import Testing
             price = open * exp(0.015 * rng.nextGaussian())
             o.append(open); c.append(price); h.append(max(open, price) * 1.008); l.append(min(open, price) * 0.992)
         }
-        let bars = try BarSeries(symbol: "C", timestamps: (0..<n).map { Int64($0) * day }, open: o, high: h, low: l, close: c,
-                                 volume: (0..<n).map { _ in 1e5 * (0.5 + rng.nextUniform()) })
+        let bars = try BarSeries(
+            symbol: "C", timestamps: (0..<n).map { Int64($0) * day }, open: o, high: h, low: l, close: c,
+            volume: (0..<n).map { _ in 1e5 * (0.5 + rng.nextUniform()) })
         let models: [SlippageModel] = [.fixedBasisPoints(5), .halfSpread(fallback: 0.001), .corwinSchultz, .squareRootImpact(k: 1, window: 20)]
         for _ in 0..<10 {
             let targets: [TargetDirection?] = (0..<n).map { _ in rng.nextInt(below: 8) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
@@ -149,8 +152,9 @@ import Testing
 
     func rising(_ n: Int, volume: [Double]) throws -> BarSeries {
         let open = (0..<n).map { 10 + Double($0) }
-        return try BarSeries(symbol: "L", timestamps: (0..<n).map { Int64($0) * day }, open: open, high: open.map { $0 + 0.5 },
-                             low: open.map { $0 - 0.5 }, close: open.map { $0 + 0.25 }, volume: volume)
+        return try BarSeries(
+            symbol: "L", timestamps: (0..<n).map { Int64($0) * day }, open: open, high: open.map { $0 + 0.5 },
+            low: open.map { $0 - 0.5 }, close: open.map { $0 + 0.25 }, volume: volume)
     }
 
     @Test func capSpreadsAnOrderOverBarsAndAveragesTheEntry() throws {
@@ -177,7 +181,8 @@ import Testing
         let t = try #require(closed.trades.first)
         #expect(t.size == 90 && t.entryBar == 1 && t.exitBar == 6 && abs(t.entryPrice - 12) < 1e-12 && abs(t.exitPrice - 15) < 1e-12)
         #expect(abs(t.pnl - 90 * 3) < 1e-9)
-        let cancelled = try ExecutionSimulator(config: .init(cash: 1000, participationCap: 0.03, unfilled: .cancel)).run(bars, targets: [.long] + Array(repeating: nil, count: 7))
+        let cancelled = try ExecutionSimulator(config: .init(cash: 1000, participationCap: 0.03, unfilled: .cancel)).run(
+            bars, targets: [.long] + Array(repeating: nil, count: 7))
         #expect(cancelled.openPosition?.units == 30 && abs(cancelled.openPosition!.entryPrice - 11) < 1e-12)
     }
 
@@ -212,8 +217,9 @@ import Testing
 
     /// Bars given as (open, high, low, close); volume ample.
     func bars(_ rows: [(Double, Double, Double, Double)]) throws -> BarSeries {
-        try BarSeries(symbol: "E", timestamps: rows.indices.map { Int64($0) * day }, open: rows.map(\.0), high: rows.map(\.1),
-                      low: rows.map(\.2), close: rows.map(\.3), volume: Array(repeating: 1e6, count: rows.count))
+        try BarSeries(
+            symbol: "E", timestamps: rows.indices.map { Int64($0) * day }, open: rows.map(\.0), high: rows.map(\.1),
+            low: rows.map(\.2), close: rows.map(\.3), volume: Array(repeating: 1e6, count: rows.count))
     }
 
     func run(_ b: BarSeries, _ exits: ExecutionSimulator.ProtectiveExits, short: Bool = false) throws -> TradeRecord? {
@@ -232,15 +238,17 @@ import Testing
     @Test func takeProfitAndTheStopFirstRule() throws {
         let tp = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (105, 111, 104, 109), (109, 110, 108, 109)]), .init(takeProfit: 0.1))
         #expect(abs((tp?.exitPrice ?? 0) - 110) < 1e-9 && tp?.exitReason == "take_profit")
-        let both = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (100, 112, 94, 100), (100, 100, 100, 100)]),
-                           .init(stopLoss: 0.05, takeProfit: 0.1))
+        let both = try run(
+            bars([(100, 100, 100, 100), (100, 101, 99, 100), (100, 112, 94, 100), (100, 100, 100, 100)]),
+            .init(stopLoss: 0.05, takeProfit: 0.1))
         #expect(both?.exitPrice == 95 && both?.exitReason == "stop_loss")
     }
 
     @Test func trailingStopFollowsCompletedHighs() throws {
         // Highs 105, 120 on bars 1–2; trailing 10 % → level 108 on bar 3, hit by its low 105.
-        let t = try run(bars([(100, 100, 100, 100), (100, 105, 99, 104), (104, 120, 103, 118), (117, 118, 105, 106), (106, 107, 105, 106)]),
-                        .init(trailingStop: 0.1))
+        let t = try run(
+            bars([(100, 100, 100, 100), (100, 105, 99, 104), (104, 120, 103, 118), (117, 118, 105, 106), (106, 107, 105, 106)]),
+            .init(trailingStop: 0.1))
         #expect(t?.exitBar == 3 && abs(t!.exitPrice - 108) < 1e-12 && t?.exitReason == "trailing_stop")
     }
 
@@ -260,8 +268,9 @@ import Testing
     let day = CivilTime.nanosPerDay
 
     func bars(_ rows: [(Double, Double, Double, Double)]) throws -> BarSeries {
-        try BarSeries(symbol: "O", timestamps: rows.indices.map { Int64($0) * day }, open: rows.map(\.0), high: rows.map(\.1),
-                      low: rows.map(\.2), close: rows.map(\.3), volume: Array(repeating: 1e6, count: rows.count), frequency: .day)
+        try BarSeries(
+            symbol: "O", timestamps: rows.indices.map { Int64($0) * day }, open: rows.map(\.0), high: rows.map(\.1),
+            low: rows.map(\.2), close: rows.map(\.3), volume: Array(repeating: 1e6, count: rows.count), frequency: .day)
     }
 
     func entry(_ b: BarSeries, _ order: EntryOrder) throws -> (bar: Int, price: Double)? {
@@ -297,7 +306,8 @@ import Testing
         let b = try bars([(100, 100, 100, 100), (108, 109, 107, 108), (107, 108, 105.5, 106), (106, 107, 105, 106)])
         let r = try entry(b, EntryOrder(.long, type: .stopLimit(stop: 105, limit: 106)))
         #expect(r?.bar == 2 && r?.price == 106)
-        let inside = try entry(bars([(100, 100, 100, 100), (100, 106, 99, 105), (105, 106, 104, 105)]), EntryOrder(.long, type: .stopLimit(stop: 105, limit: 106)))
+        let inside = try entry(
+            bars([(100, 100, 100, 100), (100, 106, 99, 105), (105, 106, 104, 105)]), EntryOrder(.long, type: .stopLimit(stop: 105, limit: 106)))
         #expect(inside?.bar == 1 && inside?.price == 105)
     }
 
@@ -316,9 +326,10 @@ import Testing
     let day = CivilTime.nanosPerDay
 
     func flat(_ n: Int, price: Double = 10) throws -> BarSeries {
-        try BarSeries(symbol: "Z", timestamps: (0..<n).map { Int64($0) * day }, open: Array(repeating: price, count: n),
-                      high: Array(repeating: price, count: n), low: Array(repeating: price, count: n), close: Array(repeating: price, count: n),
-                      volume: Array(repeating: 1e6, count: n), frequency: .day)
+        try BarSeries(
+            symbol: "Z", timestamps: (0..<n).map { Int64($0) * day }, open: Array(repeating: price, count: n),
+            high: Array(repeating: price, count: n), low: Array(repeating: price, count: n), close: Array(repeating: price, count: n),
+            volume: Array(repeating: 1e6, count: n), frequency: .day)
     }
 
     func units(_ config: ExecutionSimulator.Config, bars: BarSeries, at bar: Int = 0) throws -> Double? {
@@ -340,8 +351,9 @@ import Testing
         // Alternating ±1 % closes: daily log-return sd s, annualised s·√252; target 10 %.
         var close: [Double] = [100]
         for k in 1..<40 { close.append(close.last! * (k % 2 == 0 ? 1.01 : 0.99)) }
-        let b = try BarSeries(symbol: "V", timestamps: (0..<40).map { Int64($0) * day }, open: close, high: close, low: close, close: close,
-                              volume: Array(repeating: 1e6, count: 40), frequency: .day)
+        let b = try BarSeries(
+            symbol: "V", timestamps: (0..<40).map { Int64($0) * day }, open: close, high: close, low: close, close: close,
+            volume: Array(repeating: 1e6, count: 40), frequency: .day)
         let r = (11..<31).map { log(close[$0] / close[$0 - 1]) }
         let m = r.reduce(0, +) / 20
         let sigma = (r.reduce(0) { $0 + ($1 - m) * ($1 - m) } / 19).squareRoot() * 252.0.squareRoot()

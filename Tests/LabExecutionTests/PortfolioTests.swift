@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabExecution
 
 /// Daily bars with given opens and closes (high/low around them), from day 0.
@@ -47,9 +48,11 @@ func bars(_ symbol: String, open: [Double], close: [Double]) throws -> BarSeries
             weights[bar] = w.map { $0 / gross * 0.95 }
         }
         func run(_ commission: Double, _ bps: Double, borrow: Double) throws -> PortfolioSimulator.Result {
-            try PortfolioSimulator(config: .init(
-                cash: 1e5, commission: CommissionModel(rate: commission), slippage: bps > 0 ? .fixedBasisPoints(bps) : .none,
-                borrowRate: borrow, fractionalUnits: true)).run(series, weights: weights)
+            try PortfolioSimulator(
+                config: .init(
+                    cash: 1e5, commission: CommissionModel(rate: commission), slippage: bps > 0 ? .fixedBasisPoints(bps) : .none,
+                    borrowRate: borrow, fractionalUnits: true)
+            ).run(series, weights: weights)
         }
         let free = try run(0, 0, borrow: 0), costly = try run(0.001, 5, borrow: 0.03)
         for r in [free, costly] {
@@ -85,7 +88,9 @@ func bars(_ symbol: String, open: [Double], close: [Double]) throws -> BarSeries
 
     @Test func riskParityEqualisesRiskContributions() throws {
         var rng = SeededRNG(seed: 6)
-        let series = try [0.01, 0.02, 0.04].enumerated().map { try randomWalk(symbol: "R\($0.offset)", count: 200, volatility: $0.element, volume: 1, rng: &rng) }
+        let series = try [0.01, 0.02, 0.04].enumerated().map {
+            try randomWalk(symbol: "R\($0.offset)", count: 200, volatility: $0.element, volume: 1, rng: &rng)
+        }
         let w = WeightRule.riskParity(window: 120).weights(series, at: 199, maxLeverage: 1)
         #expect(abs(w.reduce(0, +) - 1) < 1e-12)
         let c = WeightRule.covariance(series, at: 199, window: 120)
@@ -126,7 +131,9 @@ func bars(_ symbol: String, open: [Double], close: [Double]) throws -> BarSeries
         let c = try bars("C", open: [1, 1, 1], close: [1, 1, 1])
         #expect(message { _ = try sim.run([a, c], targets: [0: ["A": 0.5, "XYZ": 0.5]]) } == "execution: orders for unknown symbol \"XYZ\" (portfolio: A, C)")
         #expect(message { _ = try sim.run([a, c], weights: [0: [0.8, 0.8]]) } == "execution: weights at bar 0: gross exposure 1.6 exceeds max_leverage 1.0")
-        #expect(message { _ = try sim.run([a, c], rule: .fixed(["Q": 1]), schedule: .everyBars(1)) } == "execution: orders for unknown symbol \"Q\" (portfolio: A, C)")
+        #expect(
+            message { _ = try sim.run([a, c], rule: .fixed(["Q": 1]), schedule: .everyBars(1)) }
+                == "execution: orders for unknown symbol \"Q\" (portfolio: A, C)")
         #expect(message { _ = try PortfolioSimulator(config: .init(maxLeverage: 0.5)) } == "execution: maxLeverage: must be in [1, 100], got 0.5")
         var broken = c
         broken.open[1] = .nan

@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabMetrics
 
 /// backtesting.py 0.6.6's stats for its SmaCross example on GOOG, recomputed from the run's own equity
@@ -48,8 +49,9 @@ import Testing
     @Test func everyStatisticMatchesTheLibrary() throws {
         let r = Self.reference
         #expect(r.equity.count == 2148 && r.close.count == 2148 && r.trades.count == 93)
-        let s = try PerformanceStats.compute(.init(
-            equity: r.equity, timestamps: r.timestamps, close: r.close, trades: r.trades, buyAndHoldStart: 19))
+        let s = try PerformanceStats.compute(
+            .init(
+                equity: r.equity, timestamps: r.timestamps, close: r.close, trades: r.trades, buyAndHoldStart: 19))
         let checks: [(String, Double, Double)] = [
             ("Duration", s.duration, number("Duration")),
             ("Exposure Time [%]", s.exposureTime * 100, number("Exposure Time [%]")),

@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabMetrics
 
 @Suite struct HandComputedStatsTests {
@@ -19,8 +20,9 @@ import Testing
         let ts = (0..<5).map { (Int64($0) + CivilTime.daysFromCivil(year: 2024, month: 1, day: 1)) * day }
         let equity: [Double] = [100, 99, 110, 121, 121]
         let close: [Double] = [10, 10, 11, 12, 12]
-        let trade = TradeRecord(entryBar: 1, exitBar: 3, entryTime: ts[1], exitTime: ts[3], size: 10, entryPrice: 10, exitPrice: 12,
-                                pnl: 20, returnPct: 0.2, commission: 0)
+        let trade = TradeRecord(
+            entryBar: 1, exitBar: 3, entryTime: ts[1], exitTime: ts[3], size: 10, entryPrice: 10, exitPrice: 12,
+            pnl: 20, returnPct: 0.2, commission: 0)
         let s = try PerformanceStats.compute(.init(equity: equity, timestamps: ts, close: close, trades: [trade]))
         #expect(s.totalReturn == 121.0 / 100 - 1)
         #expect(s.exposureTime == 3.0 / 5)

@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabMetrics
 
 func outcome(_ bar: Int, _ confidence: Double, _ signedReturn: Double, horizon: Int = 1) -> SignalOutcome {

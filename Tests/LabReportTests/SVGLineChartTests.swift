@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabReport
 @testable import LabStress
 
@@ -32,13 +33,16 @@ import Testing
 
     @Test func stressSuiteChartShadesWindowsAndRegimes() throws {
         let series = try (0..<1).map { _ in
-            try BarSeries(symbol: "S", timestamps: (0..<300).map { Int64($0) * CivilTime.nanosPerDay }, open: Array(repeating: 100, count: 300),
-                          high: Array(repeating: 101, count: 300), low: Array(repeating: 99, count: 300),
-                          close: (0..<300).map { 100 + Double($0 % 7) }, volume: Array(repeating: 1000, count: 300))
+            try BarSeries(
+                symbol: "S", timestamps: (0..<300).map { Int64($0) * CivilTime.nanosPerDay }, open: Array(repeating: 100, count: 300),
+                high: Array(repeating: 101, count: 300), low: Array(repeating: 99, count: 300),
+                close: (0..<300).map { 100 + Double($0 % 7) }, volume: Array(repeating: 1000, count: 300))
         }
         let results = try StressSuite.run(
-            [StressScenario(name: "baseline", []), StressScenario(name: "crash", [FlashCrash.daily(placement: .index(50))]),
-             StressScenario(name: "regimes", [RegimeSwitching.calmAndStressed])],
+            [
+                StressScenario(name: "baseline", []), StressScenario(name: "crash", [FlashCrash.daily(placement: .index(50))]),
+                StressScenario(name: "regimes", [RegimeSwitching.calmAndStressed]),
+            ],
             on: series, seed: 1)
         let svg = StressSuiteChart.chart(results).render()
         #expect(svg.contains("<title>crash: depth 9.0% over 2 bars"))
@@ -51,16 +55,16 @@ import Testing
 enum XMLParserCheck {
     static func isWellFormed(_ text: String) -> Bool {
         #if canImport(FoundationXML)
-        return FoundationXMLParse.parse(text)
+            return FoundationXMLParse.parse(text)
         #else
-        return XMLParser(data: Data(text.utf8)).parse()
+            return XMLParser(data: Data(text.utf8)).parse()
         #endif
     }
 }
 
 #if canImport(FoundationXML)
-import FoundationXML
-enum FoundationXMLParse {
-    static func parse(_ text: String) -> Bool { XMLParser(data: Data(text.utf8)).parse() }
-}
+    import FoundationXML
+    enum FoundationXMLParse {
+        static func parse(_ text: String) -> Bool { XMLParser(data: Data(text.utf8)).parse() }
+    }
 #endif

@@ -3,6 +3,7 @@ import LabCore
 import LabData
 import LabReport
 import Testing
+
 @testable import LabScenario
 
 @Suite struct RunnerTests {
@@ -14,24 +15,27 @@ import Testing
 
     /// A sweep under two stress variants: the same bytes with 1 and 3 workers.
     @Test func reportIsByteIdenticalWhateverTheWorkers() throws {
-        let s = try parse(scenarioText("""
-            stress:
-              - name: crash
-                steps:
-                  - transform: flash_crash
-              - name: boot
-                steps:
-                  - transform: bootstrap
-            sweep:
-              grid:
-                fast: [5, 10]
-                slow: [20, 40]
-            """))
+        let s = try parse(
+            scenarioText(
+                """
+                stress:
+                  - name: crash
+                    steps:
+                      - transform: flash_crash
+                  - name: boot
+                    steps:
+                      - transform: bootstrap
+                sweep:
+                  grid:
+                    fast: [5, 10]
+                    slow: [20, 40]
+                """))
         let one = try ScenarioRunner(workers: 1).run(s), three = try ScenarioRunner(workers: 3).run(s)
         let a = try LabJSON.encode(one.report), b = try LabJSON.encode(three.report)
         #expect(a == b)
         #expect(one.report.jobs.count == 12 && one.report.jobs.map(\.id) == Array(0..<12))
-        #expect(one.report.jobs.map(\.variant) == Array(repeating: "baseline", count: 4) + Array(repeating: "crash", count: 4) + Array(repeating: "boot", count: 4))
+        #expect(
+            one.report.jobs.map(\.variant) == Array(repeating: "baseline", count: 4) + Array(repeating: "crash", count: 4) + Array(repeating: "boot", count: 4))
         #expect(one.report.sweep.count == 4 && one.report.stress_comparison.map(\.variant) == ["baseline", "crash", "boot"])
         // The crash variant says where it struck.
         #expect(one.report.jobs[4].annotations.first?.transform == "flash_crash")
@@ -66,14 +70,16 @@ import Testing
         #expect(r.data_quality.source == "datasets/GOOG.h5" && r.data_quality.data_hash.count == 16)
         let plain = try ScenarioRunner(workers: 1).run(try parse(scenarioText())).report
         #expect(plain.data_quality.data_hash == r.data_quality.data_hash)
-        let none = try parse(scenarioText().replacingOccurrences(of: "path: datasets/GOOG.h5", with: "path: datasets/NOPE.h5\n  fallbacks: [datasets/ALSO_NOPE.h5]"))
+        let none = try parse(
+            scenarioText().replacingOccurrences(of: "path: datasets/GOOG.h5", with: "path: datasets/NOPE.h5\n  fallbacks: [datasets/ALSO_NOPE.h5]"))
         #expect(message { _ = try ScenarioRunner().run(none) }.contains("NOPE.h5"))
     }
 
     @Test func badDataIsAOneLineError() throws {
         let missing = try parse(scenarioText().replacingOccurrences(of: "datasets/GOOG.h5", with: "datasets/NOPE.h5"))
-        #expect(message { _ = try ScenarioRunner().run(missing) }
-            == "s.yaml: dataset.path: no such file datasets/NOPE.h5 (resolved to \(repository)/datasets/NOPE.h5)")
+        #expect(
+            message { _ = try ScenarioRunner().run(missing) }
+                == "s.yaml: dataset.path: no such file datasets/NOPE.h5 (resolved to \(repository)/datasets/NOPE.h5)")
         let symbol = try parse(scenarioText().replacingOccurrences(of: "symbol: GOOG", with: "symbol: MSFT"))
         #expect(message { _ = try ScenarioRunner().run(symbol) } == "\(repository)/datasets/GOOG.h5: symbol \"MSFT\" not found (present: GOOG)")
         let empty = try parse(scenarioText().replacingOccurrences(of: "symbol: GOOG", with: "symbol: GOOG\n  start: 2020-01-01"))
@@ -85,23 +91,27 @@ import Testing
     /// Strings from the scenario reach the page only escaped; the page is self-contained.
     @Test func htmlEscapesScenarioStringsAndFetchesNothing() throws {
         let hostile = "<script>alert(1)</script> & \"quotes\""
-        let s = try parse(scenarioText("""
-            description: '\(hostile)'
-            stress:
-              - name: "<img src=x onerror=alert(2)>"
-                steps:
-                  - transform: vol_scale
-            sweep:
-              grid:
-                fast: [5, 10]
-                slow: [30, 40]
-            """))
+        let s = try parse(
+            scenarioText(
+                """
+                description: '\(hostile)'
+                stress:
+                  - name: "<img src=x onerror=alert(2)>"
+                    steps:
+                      - transform: vol_scale
+                sweep:
+                  grid:
+                    fast: [5, 10]
+                    slow: [30, 40]
+                """))
         let outcome = try ScenarioRunner(workers: 2).run(s)
         let html = HTMLReport.render(outcome.report)
         #expect(!html.lowercased().contains("<script") && !html.contains("<img"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"))
         #expect(html.contains("&lt;img src=x onerror=alert(2)&gt;"))
-        #expect(!html.contains("http://") || html.components(separatedBy: "http://").count - 1 == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1)
+        #expect(
+            !html.contains("http://")
+                || html.components(separatedBy: "http://").count - 1 == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1)
         #expect(!html.contains("https://") && !html.contains("<link") && !html.contains("<iframe") && !html.contains(" src=\""))
         // Charts drawn: equity and drawdown with one line per variant, the reliability plot, the sweep heatmap.
         #expect(html.components(separatedBy: "<polyline").count - 1 == 2 * 2)
@@ -112,15 +122,17 @@ import Testing
     /// Walk-forward: windows tile the data, the chosen set is the in-sample best, and the
     /// out-of-sample statistics equal a run of that set on those bars with the warm-up before them.
     @Test func walkForwardChoosesInSampleAndTradesOutOfSample() throws {
-        let s = try parse(scenarioText("""
-            sweep:
-              grid:
-                fast: [5, 10]
-                slow: [30, 60]
-            walk_forward:
-              in_sample: 400
-              out_of_sample: 200
-            """))
+        let s = try parse(
+            scenarioText(
+                """
+                sweep:
+                  grid:
+                    fast: [5, 10]
+                    slow: [30, 60]
+                walk_forward:
+                  in_sample: 400
+                  out_of_sample: 200
+                """))
         let r = try ScenarioRunner(workers: 2).run(s).report
         let walk = try #require(r.walk_forward)
         #expect(walk.count == (2148 - 600) / 200 + 1)
@@ -130,15 +142,18 @@ import Testing
         let runner = ScenarioRunner(workers: 1)
         let bars = try HDF5BarStore.read(repository + "/datasets/GOOG.h5", symbol: "GOOG").series
         let sharpes = try s.parameterSets.map { set in
-            ScenarioRunner.objective(try runner.runJob(id: 0, scenario: s, variant: "x", series: bars[bars: 0..<400].materialize(), flagged: nil,
-                                                       annotations: [], parameters: set, light: true), "sharpe")
+            ScenarioRunner.objective(
+                try runner.runJob(
+                    id: 0, scenario: s, variant: "x", series: bars[bars: 0..<400].materialize(), flagged: nil,
+                    annotations: [], parameters: set, light: true), "sharpe")
         }
         let best = sharpes.indices.max { sharpes[$0] < sharpes[$1] }!
         #expect(walk[0].chosen == s.parameterSets[best] && walk[0].in_sample_objective == sharpes[best])
         #expect(walk.allSatisfy { $0.out_of_sample_return_pct.isFinite })
         // Too little data for one window is a one-line error.
         let long = try parse(scenarioText("sweep:\n  grid:\n    fast: [5]\nwalk_forward:\n  in_sample: 3000\n  out_of_sample: 100"))
-        #expect(message { _ = try ScenarioRunner().run(long) } == "s.yaml: walk_forward: 2148 bars are fewer than one window (in_sample 3000 + out_of_sample 100)")
+        #expect(
+            message { _ = try ScenarioRunner().run(long) } == "s.yaml: walk_forward: 2148 bars are fewer than one window (in_sample 3000 + out_of_sample 100)")
     }
 
     /// A portfolio scenario: one job per variant, the same bytes on 1 and 2 workers, weights after
@@ -169,12 +184,18 @@ import Testing
     }
 
     @Test func portfolioInputErrors() {
-        #expect(message { _ = try parse("name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA, BBB]\nstrategy:\n  name: macd\n") }
-            == "s.yaml:4:12: dataset.symbols: several symbols need a portfolio: section (a strategy trades one symbol)")
-        #expect(message { _ = try parse("name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA, BBB]\nportfolio:\n  rule: fixed\n  weights: {AAA: 0.5, ZZZ: 0.5}\n") }
-            == "s.yaml:7:28: portfolio.weights.ZZZ: orders for unknown symbol \"ZZZ\" (portfolio: AAA, BBB)")
-        #expect(message { _ = try parse("name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA]\nportfolio:\n  rule: equal\n") }
-            == "s.yaml:4:12: dataset.symbols: a portfolio needs at least two symbols")
+        #expect(
+            message { _ = try parse("name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA, BBB]\nstrategy:\n  name: macd\n") }
+                == "s.yaml:4:12: dataset.symbols: several symbols need a portfolio: section (a strategy trades one symbol)")
+        #expect(
+            message {
+                _ = try parse(
+                    "name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA, BBB]\nportfolio:\n  rule: fixed\n  weights: {AAA: 0.5, ZZZ: 0.5}\n")
+            }
+                == "s.yaml:7:28: portfolio.weights.ZZZ: orders for unknown symbol \"ZZZ\" (portfolio: AAA, BBB)")
+        #expect(
+            message { _ = try parse("name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA]\nportfolio:\n  rule: equal\n") }
+                == "s.yaml:4:12: dataset.symbols: a portfolio needs at least two symbols")
     }
 
     /// docs/report.schema.json names every key report.json writes (top level, scenario, environment,
@@ -199,7 +220,8 @@ import Testing
         let bars = try SyntheticBars.intraday(symbol: "BIG", startDay: CivilTime.daysFromCivil(year: 2020, month: 1, day: 2), days: 2600, seed: 4)
         #expect(bars.count > 1_000_000)
         try HDF5BarStore.write([bars], to: dir + "/big.h5")
-        let s = try Scenario.parse("""
+        let s = try Scenario.parse(
+            """
             name: big
             dataset:
               path: big.h5

@@ -3,6 +3,7 @@ import LabCore
 import LabExecution
 import LabSignals
 import Testing
+
 @testable import LabScenario
 
 /// The repository root (scenario paths in tests resolve against it).
@@ -55,8 +56,9 @@ func message(_ body: () throws -> Void) -> String {
         #expect(Set(a.parameterSets.map { $0["slow"]! }).count > 3)
         let reseeded = try Scenario.parse(text, file: "s.yaml", folder: repository, seed: 99)
         #expect(reseeded.seed == 99 && reseeded.parameterSets != a.parameterSets)
-        #expect(message { _ = try parse(scenarioText("sweep:\n  random:\n    samples: 5\n    ranges:\n      fast: [9, 2]")) }
-            == "s.yaml:12:13: sweep.random.ranges.fast: expected low ≤ high, got [9.0, 2.0]")
+        #expect(
+            message { _ = try parse(scenarioText("sweep:\n  random:\n    samples: 5\n    ranges:\n      fast: [9, 2]")) }
+                == "s.yaml:12:13: sweep.random.ranges.fast: expected low ≤ high, got [9.0, 2.0]")
     }
 
     @Test func everyShippedScenarioValidates() throws {
@@ -68,26 +70,46 @@ func message(_ body: () throws -> Void) -> String {
 
     @Test(arguments: [
         ("name: x\n", "s.yaml:1:1: dataset: missing (required)"),
-        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nexecution:\n  slippage:\n    model: fixed_bps\n    bps: ten\n",
-         "s.yaml:9:10: execution.slippage.bps: expected a number ≥ 0, got \"ten\""),
-        ("name: t\ndataset:\n  path: datasets/GOOG.h5\n  simbol: GOOG\nstrategy:\n  name: sma_cross\n",
-         "s.yaml:4:11: dataset.simbol: unknown key (did you mean \"symbol\"?)"),
-        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cros\n",
-         "s.yaml:5:9: strategy.name: unknown strategy \"sma_cros\" (did you mean \"sma_cross\"?); known: bollinger, composite, donchian, ema_cross, macd, rsi_reversion, sma_cross"),
-        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\n  params: {fast: 30, slow: 10}\n",
-         "s.yaml:5:3: strategy: sma_cross: slow: must be > fast (30), got 10"),
-        ("name: t\ndataset:\n  path: datasets/GOOG.h5\n  start: 2010-01-01\n  end: 2009-01-01\nstrategy:\n  name: sma_cross\n",
-         "s.yaml:5:8: dataset.end: the date range is empty (end before start)"),
-        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nsweep:\n  grid: {}\n",
-         "s.yaml:7:9: sweep.grid: the grid has no parameters (zero combinations)"),
-        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nsweep:\n  max_combinations: 3\n  grid:\n    fast: [1, 2]\n    slow: [30, 40]\n",
-         "s.yaml:9:5: sweep.grid: 4 combinations exceed the cap of 3"),
-        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nstress:\n  - name: crash\n    steps:\n      - transform: flash_crash\n        depht: 0.2\n",
-         "s.yaml:9:9: stress[0].steps[0]: stress.flash_crash: depht: unknown parameter (known: at, depth, drop_bars, recovery, recovery_bars, trough_bars); did you mean \"depth\"?"),
-        ("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nfilters:\n  - rule: confidense\n    minimum: 0.5\n",
-         "s.yaml:7:11: filters[0].rule: unknown filter rule \"confidense\" (did you mean \"confidence\"?); known: confidence, market_hours, volume, risk, cool_down"),
-        ("name: ../evil\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\n",
-         "s.yaml:1:7: name: expected letters, digits, _ or - (at most 64), got \"../evil\""),
+        (
+            "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nexecution:\n  slippage:\n    model: fixed_bps\n    bps: ten\n",
+            "s.yaml:9:10: execution.slippage.bps: expected a number ≥ 0, got \"ten\""
+        ),
+        (
+            "name: t\ndataset:\n  path: datasets/GOOG.h5\n  simbol: GOOG\nstrategy:\n  name: sma_cross\n",
+            "s.yaml:4:11: dataset.simbol: unknown key (did you mean \"symbol\"?)"
+        ),
+        (
+            "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cros\n",
+            "s.yaml:5:9: strategy.name: unknown strategy \"sma_cros\" (did you mean \"sma_cross\"?); known: bollinger, composite, donchian, ema_cross, macd, rsi_reversion, sma_cross"
+        ),
+        (
+            "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\n  params: {fast: 30, slow: 10}\n",
+            "s.yaml:5:3: strategy: sma_cross: slow: must be > fast (30), got 10"
+        ),
+        (
+            "name: t\ndataset:\n  path: datasets/GOOG.h5\n  start: 2010-01-01\n  end: 2009-01-01\nstrategy:\n  name: sma_cross\n",
+            "s.yaml:5:8: dataset.end: the date range is empty (end before start)"
+        ),
+        (
+            "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nsweep:\n  grid: {}\n",
+            "s.yaml:7:9: sweep.grid: the grid has no parameters (zero combinations)"
+        ),
+        (
+            "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nsweep:\n  max_combinations: 3\n  grid:\n    fast: [1, 2]\n    slow: [30, 40]\n",
+            "s.yaml:9:5: sweep.grid: 4 combinations exceed the cap of 3"
+        ),
+        (
+            "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nstress:\n  - name: crash\n    steps:\n      - transform: flash_crash\n        depht: 0.2\n",
+            "s.yaml:9:9: stress[0].steps[0]: stress.flash_crash: depht: unknown parameter (known: at, depth, drop_bars, recovery, recovery_bars, trough_bars); did you mean \"depth\"?"
+        ),
+        (
+            "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nfilters:\n  - rule: confidense\n    minimum: 0.5\n",
+            "s.yaml:7:11: filters[0].rule: unknown filter rule \"confidense\" (did you mean \"confidence\"?); known: confidence, market_hours, volume, risk, cool_down"
+        ),
+        (
+            "name: ../evil\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\n",
+            "s.yaml:1:7: name: expected letters, digits, _ or - (at most 64), got \"../evil\""
+        ),
         ("name: t\n  dataset: [\n", "s.yaml:2:10: invalid YAML: mapping values are not allowed in this context"),
     ])
     func badScenariosAreOneLineErrors(text: String, expected: String) {

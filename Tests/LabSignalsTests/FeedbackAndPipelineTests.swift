@@ -2,6 +2,7 @@ import Foundation
 import LabCore
 import LabExecution
 import Testing
+
 @testable import LabSignals
 
 @Suite struct CalibrationTests {
@@ -9,7 +10,9 @@ import Testing
     func coinFlips(_ n: Int, seed: UInt64) throws -> (BarSeries, [Signal]) {
         var rng = SeededRNG(seed: seed)
         var p = 100.0
-        let close = (0..<n).map { _ -> Double in p *= rng.nextUniform() < 0.5 ? 1.01 : 0.99; return p }
+        let close = (0..<n).map { _ -> Double in
+            p *= rng.nextUniform() < 0.5 ? 1.01 : 0.99; return p
+        }
         let bars = try dailyBars(close)
         let signals = stride(from: 0, to: n, by: 3).map { signal($0, $0 % 2 == 0 ? .long : .short, 0.9, bars: bars) }
         return (bars, signals)
@@ -52,7 +55,8 @@ import Testing
         #expect(outcomes.count == 2)  // the exit has no outcome
         #expect(same(outcomes[0].forwardReturn, -0.01) && !outcomes[0].hit)
         #expect(same(outcomes[1].signedReturn, 1 - 98.0 / 99) && outcomes[1].hit && outcomes[1].resolvedBar == 4)
-        let trade = TradeRecord(entryBar: 3, exitBar: 4, entryTime: 0, exitTime: 0, size: -5, entryPrice: 102, exitPrice: 98, pnl: 20, returnPct: 0.04, commission: 0)
+        let trade = TradeRecord(
+            entryBar: 3, exitBar: 4, entryTime: 0, exitTime: 0, size: -5, entryPrice: 102, exitPrice: 98, pnl: 20, returnPct: 0.04, commission: 0)
         SignalOutcomes.attach([trade], traded: signals, to: &outcomes)
         #expect(outcomes[0].realisedPnL == nil && outcomes[1].realisedPnL == 20)
     }

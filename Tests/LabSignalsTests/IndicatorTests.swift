@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabSignals
 
 /// Loads the fixtures shared by the LabSignals tests.
@@ -204,10 +205,14 @@ let nan = Double.nan
         #expect(same(Indicators.sma(cut, window: 20), prefix(Indicators.sma(c, window: 20)), rel: 0))
         #expect(same(Indicators.ema(cut, span: 20), prefix(Indicators.ema(c, span: 20)), rel: 0))
         #expect(same(Indicators.rsi(cut, window: 14), prefix(Indicators.rsi(c, window: 14)), rel: 0))
-        #expect(same(Indicators.macd(cut, fast: 12, slow: 26, signal: 9).histogram, prefix(Indicators.macd(c, fast: 12, slow: 26, signal: 9).histogram), rel: 0))
+        #expect(
+            same(Indicators.macd(cut, fast: 12, slow: 26, signal: 9).histogram, prefix(Indicators.macd(c, fast: 12, slow: 26, signal: 9).histogram), rel: 0))
         #expect(same(Indicators.atr(high: hc, low: lc, close: cut, window: 14), prefix(Indicators.atr(high: h, low: l, close: c, window: 14)), rel: 0))
         #expect(same(Indicators.donchian(high: hc, low: lc, window: 20).upper, prefix(Indicators.donchian(high: h, low: l, window: 20).upper), rel: 0))
-        #expect(same(Indicators.rollingVolatility(cut, window: 20, periodsPerYear: 252), prefix(Indicators.rollingVolatility(c, window: 20, periodsPerYear: 252)), rel: 0))
+        #expect(
+            same(
+                Indicators.rollingVolatility(cut, window: 20, periodsPerYear: 252), prefix(Indicators.rollingVolatility(c, window: 20, periodsPerYear: 252)),
+                rel: 0))
     }
 
     @Test func rollingExtremesMatchBruteForce() {

@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabSignals
 
 func signal(_ bar: Int, _ direction: TargetDirection, _ confidence: Double, bars: BarSeries) -> Signal {
@@ -11,7 +12,9 @@ func signal(_ bar: Int, _ direction: TargetDirection, _ confidence: Double, bars
     /// 200 bars rising 0.5 % a bar with ±0.1 % wiggle, volume 1000.
     func risingBars(volume: [Double]? = nil) throws -> BarSeries {
         var p = 100.0
-        let close = (0..<200).map { i -> Double in p *= 1.005 + (i % 2 == 0 ? 0.001 : -0.001); return p }
+        let close = (0..<200).map { i -> Double in
+            p *= 1.005 + (i % 2 == 0 ? 0.001 : -0.001); return p
+        }
         return try dailyBars(close, volume: volume)
     }
 
@@ -49,7 +52,9 @@ func signal(_ bar: Int, _ direction: TargetDirection, _ confidence: Double, bars
 
         // A calm series that turns wild: the short-term σ far above the 100-bar one lowers the score.
         var p = 100.0
-        let close = (0..<200).map { i -> Double in p *= 1 + (i % 2 == 0 ? 1 : -1) * (i < 180 ? 0.001 : 0.02); return p }
+        let close = (0..<200).map { i -> Double in
+            p *= 1 + (i % 2 == 0 ? 1 : -1) * (i < 180 ? 0.001 : 0.02); return p
+        }
         let wild = try SignalQualityModel(bars: try dailyBars(close), lookback: 20)
         let v = wild.components(bar: 199, direction: .long).volatility
         #expect(v > 0 && v < 0.6)
@@ -86,7 +91,9 @@ func signal(_ bar: Int, _ direction: TargetDirection, _ confidence: Double, bars
         // Saturday 25 Nov, and Monday 27 Nov at 14:00 UTC (09:00 New York, pre-market).
         func t(_ d: Int, _ h: Int, _ m: Int) -> Int64 { CivilTime.timestamp(year: 2023, month: 11, day: d, hour: h, minute: m) }
         let stamps = [t(24, 15, 0), t(24, 18, 30), t(25, 15, 0), t(27, 14, 0), t(27, 14, 31)]
-        var bars = try BarSeries(symbol: "X", timestamps: stamps, open: [1, 1, 1, 1, 1], high: [1, 1, 1, 1, 1], low: [1, 1, 1, 1, 1], close: [1, 1, 1, 1, 1], volume: [1, 1, 1, 1, 1])
+        var bars = try BarSeries(
+            symbol: "X", timestamps: stamps, open: [1, 1, 1, 1, 1], high: [1, 1, 1, 1, 1], low: [1, 1, 1, 1, 1], close: [1, 1, 1, 1, 1],
+            volume: [1, 1, 1, 1, 1])
         bars.frequency = .minute
         let all = (0..<5).map { signal($0, .long, 1, bars: bars) }
         let regular = try SignalFilterChain([.marketHours(calendar: .nyse, preMarketMinutes: 0, postMarketMinutes: 0)]).apply(all, bars: bars)
@@ -98,8 +105,9 @@ func signal(_ bar: Int, _ direction: TargetDirection, _ confidence: Double, bars
         #expect(crypto.passed.count == 5)
         // Daily bars are checked by date: Christmas 2023 and a Saturday are closed.
         let day = { (m: Int, d: Int) in CivilTime.daysFromCivil(year: 2023, month: m, day: d) * CivilTime.nanosPerDay }
-        let daily = try BarSeries(symbol: "D", timestamps: [day(12, 22), day(12, 23), day(12, 25), day(12, 26)],
-                                  open: [1, 1, 1, 1], high: [1, 1, 1, 1], low: [1, 1, 1, 1], close: [1, 1, 1, 1], volume: [1, 1, 1, 1])
+        let daily = try BarSeries(
+            symbol: "D", timestamps: [day(12, 22), day(12, 23), day(12, 25), day(12, 26)],
+            open: [1, 1, 1, 1], high: [1, 1, 1, 1], low: [1, 1, 1, 1], close: [1, 1, 1, 1], volume: [1, 1, 1, 1])
         let d = try SignalFilterChain([.marketHours(calendar: .nyse, preMarketMinutes: 0, postMarketMinutes: 0)])
             .apply((0..<4).map { signal($0, .long, 1, bars: daily) }, bars: daily)
         #expect(d.passed.map(\.bar) == [0, 3])
@@ -127,7 +135,9 @@ func signal(_ bar: Int, _ direction: TargetDirection, _ confidence: Double, bars
     @Test func riskAdjusterScalesForVolatilityAndDrawdown() throws {
         // Quiet for 30 bars, then ±5 % swings: annualised σ ≈ 0.05·√252 ≈ 0.8 against a ceiling of 0.4.
         var p = 100.0
-        let close = (0..<60).map { i -> Double in p *= 1 + (i % 2 == 0 ? 1 : -1) * (i < 30 ? 0.001 : 0.05); return p }
+        let close = (0..<60).map { i -> Double in
+            p *= 1 + (i % 2 == 0 ? 1 : -1) * (i < 30 ? 0.001 : 0.05); return p
+        }
         let bars = try dailyBars(close)
         var risk = RiskAdjuster()
         risk.volatilityCeiling = 0.4
@@ -157,7 +167,10 @@ func signal(_ bar: Int, _ direction: TargetDirection, _ confidence: Double, bars
             (.volume(minimum: -1, relative: 0, window: 5), "filters.volume: minimum: must be ≥ 0, got -1.0"),
             (.coolDown(bars: -3), "filters.cool_down: bars: must be ≥ 0, got -3"),
             (.risk(risk), "filters.risk: drawdown_limit: must be in (0, 1), got 1.5"),
-            (.marketHours(calendar: .nyse, preMarketMinutes: -5, postMarketMinutes: 0), "filters.market_hours: pre_market_minutes: must be in 0..<1440, got -5"),
+            (
+                .marketHours(calendar: .nyse, preMarketMinutes: -5, postMarketMinutes: 0),
+                "filters.market_hours: pre_market_minutes: must be in 0..<1440, got -5"
+            ),
         ]
         for (rule, message) in cases {
             do {

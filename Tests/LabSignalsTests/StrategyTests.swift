@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+
 @testable import LabSignals
 
 /// Daily bars from closes (open = close, high/low given or ±0.5), volume 1000, from 2021-01-04 on.
@@ -26,7 +27,9 @@ func summary(_ s: [Signal]) -> [String] { s.map { "\($0.direction.label)@\($0.ba
         // With the noise defined: closes alternating ×1.01, ÷1.01 cross every bar (fast 1, slow 2). The
         // 20 log returns ±a (a = ln 1.01) have sample σ = a·√(20/19); the gap f − s = (xᵢ − xᵢ₋₁)/2.
         var p = 100.0
-        let zigzag = (0..<30).map { i -> Double in p = i % 2 == 0 ? p * 1.01 : p / 1.01; return p }
+        let zigzag = (0..<30).map { i -> Double in
+            p = i % 2 == 0 ? p * 1.01 : p / 1.01; return p
+        }
         let z = try MovingAverageCross(fast: 1, slow: 2).signals(for: try dailyBars(zigzag))
         let last = z.last!
         #expect(last.bar == 29 && last.direction == .short)
@@ -48,7 +51,9 @@ func summary(_ s: [Signal]) -> [String] { s.map { "\($0.direction.label)@\($0.ba
         }
         // The unchecked kernel takes any grid point: equal windows never cross.
         var same = [TargetDirection?](repeating: .flat, count: bars.count)
-        bars.close.withUnsafeBufferPointer { c in same.withUnsafeMutableBufferPointer { MovingAverageCross.crossTargets(c, fast: 20, slow: 20, down: .short, into: $0) } }
+        bars.close.withUnsafeBufferPointer { c in
+            same.withUnsafeMutableBufferPointer { MovingAverageCross.crossTargets(c, fast: 20, slow: 20, down: .short, into: $0) }
+        }
         #expect(same.allSatisfy { $0 == nil })
     }
 
@@ -98,7 +103,9 @@ func summary(_ s: [Signal]) -> [String] { s.map { "\($0.direction.label)@\($0.ba
         var warmUp: Int { 0 }
         func signals(in indicators: IndicatorCache) -> [Signal] {
             let bars = indicators.bars
-            return script.map { Signal(bar: $0.0, timestamp: bars.timestamps[$0.0], symbol: bars.symbol, direction: $0.1, confidence: $0.2, strategy: name, reason: name) }
+            return script.map {
+                Signal(bar: $0.0, timestamp: bars.timestamps[$0.0], symbol: bars.symbol, direction: $0.1, confidence: $0.2, strategy: name, reason: name)
+            }
         }
     }
 
@@ -126,9 +133,10 @@ func summary(_ s: [Signal]) -> [String] { s.map { "\($0.direction.label)@\($0.ba
         #expect((s as? MovingAverageCross).map { ($0.fast, $0.slow) } ?? (0, 0) == (5, 30))
         let rsi = try StrategyCatalog.make(StrategySpec(name: "rsi_reversion", parameters: ["exit": "none"])) as? RSIReversion
         #expect(rsi?.exitLevel == nil)
-        let composite = try StrategyCatalog.make(StrategySpec(
-            name: "composite", parameters: ["min_agreement": "1"],
-            members: [StrategySpec(name: "macd"), StrategySpec(name: "donchian", weight: 2)]))
+        let composite = try StrategyCatalog.make(
+            StrategySpec(
+                name: "composite", parameters: ["min_agreement": "1"],
+                members: [StrategySpec(name: "macd"), StrategySpec(name: "donchian", weight: 2)]))
         #expect((composite as? CompositeStrategy)?.weights == [1, 2])
         for name in StrategyCatalog.names where name != "composite" {
             #expect(try StrategyCatalog.make(StrategySpec(name: name)).name == name)
@@ -138,9 +146,15 @@ func summary(_ s: [Signal]) -> [String] { s.map { "\($0.direction.label)@\($0.ba
     @Test(arguments: [
         (StrategySpec(name: "sma_cross", parameters: ["fast": "20", "slow": "10"]), "sma_cross: slow: must be > fast (20), got 10"),
         (StrategySpec(name: "sma_cross", parameters: ["fast": "ten"]), "sma_cross: fast: expected an integer ≥ 1, got \"ten\""),
-        (StrategySpec(name: "sma_cross", parameters: ["fsat": "5"]), "sma_cross: fsat: unknown parameter (known: allow_short, fast, slow); did you mean \"fast\"?"),
+        (
+            StrategySpec(name: "sma_cross", parameters: ["fsat": "5"]),
+            "sma_cross: fsat: unknown parameter (known: allow_short, fast, slow); did you mean \"fast\"?"
+        ),
         (StrategySpec(name: "sma_cros"), "unknown strategy \"sma_cros\" (did you mean \"sma_cross\"?)"),
-        (StrategySpec(name: "rsi_reversion", parameters: ["oversold": "80"]), "rsi_reversion: oversold: need 0 < oversold < overbought < 100, got 80.0 and 70.0"),
+        (
+            StrategySpec(name: "rsi_reversion", parameters: ["oversold": "80"]),
+            "rsi_reversion: oversold: need 0 < oversold < overbought < 100, got 80.0 and 70.0"
+        ),
         (StrategySpec(name: "bollinger", parameters: ["mode": "sideways"]), "bollinger: mode: expected one of reversion, breakout, got \"sideways\""),
         (StrategySpec(name: "donchian", parameters: ["window": "10", "exit_window": "20"]), "donchian: exit_window: must be in 1...window (10), got 20"),
         (StrategySpec(name: "composite"), "composite: members: needs at least one member strategy"),

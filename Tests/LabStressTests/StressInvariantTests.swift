@@ -2,6 +2,7 @@ import Foundation
 import LabCore
 import LabData
 import Testing
+
 @testable import LabStress
 
 /// Two symbols of minute bars and one of daily bars, seeded.
@@ -20,13 +21,15 @@ func expectInvariants(_ original: [BarSeries], _ stressed: StressedData, untouch
         #expect(a.timestamps == b.timestamps, "timestamps changed", sourceLocation: sourceLocation)
         var bad = 0
         for i in 0..<b.count {
-            let ok = b.low[i] > 0 && b.low[i] <= min(b.open[i], b.close[i]) && max(b.open[i], b.close[i]) <= b.high[i]
+            let ok =
+                b.low[i] > 0 && b.low[i] <= min(b.open[i], b.close[i]) && max(b.open[i], b.close[i]) <= b.high[i]
                 && b.high[i].isFinite && b.volume[i] >= 0 && (b.spread.map { $0[i] >= 0 } ?? true)
             if !ok { bad += 1 }
         }
         #expect(bad == 0, "\(bad) bars break OHLC/volume rules in \(b.symbol)", sourceLocation: sourceLocation)
-        #expect(Array(a.close[..<start]) == Array(b.close[..<start]) && Array(a.open[..<start]) == Array(b.open[..<start])
-            && Array(a.volume[..<start]) == Array(b.volume[..<start]), "bars before the window changed", sourceLocation: sourceLocation)
+        #expect(
+            Array(a.close[..<start]) == Array(b.close[..<start]) && Array(a.open[..<start]) == Array(b.open[..<start])
+                && Array(a.volume[..<start]) == Array(b.volume[..<start]), "bars before the window changed", sourceLocation: sourceLocation)
     }
 }
 
@@ -42,12 +45,15 @@ func expectInvariants(_ original: [BarSeries], _ stressed: StressedData, untouch
         let window = BarWindow.bars(start: start, count: count)
         let factor = 0.25 + 3 * rng.nextUniform()
         let transforms: [any StressTransform] = [
-            FlashCrash(depth: 0.02 + 0.5 * rng.nextUniform(), dropBars: 1 + rng.nextInt(below: 20), troughBars: rng.nextInt(below: 5),
-                       recoveryBars: rng.nextInt(below: 30), recovery: rng.nextUniform(), placement: .index(start)),
+            FlashCrash(
+                depth: 0.02 + 0.5 * rng.nextUniform(), dropBars: 1 + rng.nextInt(below: 20), troughBars: rng.nextInt(below: 5),
+                recoveryBars: rng.nextInt(below: 30), recovery: rng.nextUniform(), placement: .index(start)),
             VolatilityScaling(factor: factor, window: window),
             DriftShift(mode: .add(annualDrift: -2 + 4 * rng.nextUniform()), window: window),
             DriftShift(mode: .reverse, window: window),
-            GARCHRegime(parameters: GARCHParameters(omega: 1e-8, alpha: 0.1, beta: 0.85), innovations: .studentT(degreesOfFreedom: 4), volatilityMultiplier: factor, window: window),
+            GARCHRegime(
+                parameters: GARCHParameters(omega: 1e-8, alpha: 0.1, beta: 0.85), innovations: .studentT(degreesOfFreedom: 4), volatilityMultiplier: factor,
+                window: window),
             GARCHRegime(volatilityMultiplier: factor, window: window),
             RegimeSwitching(regimes: RegimeSwitching.calmAndStressed.regimes, transition: [[0.9, 0.1], [0.2, 0.8]], window: window),
             LiquidityDrought(volumeFactor: 0.01 + 0.99 * rng.nextUniform(), spreadMultiplier: 1 + 9 * rng.nextUniform(), window: window),

@@ -2,6 +2,7 @@ import Foundation
 import LabCore
 import LabData
 import Testing
+
 @testable import LabStress
 
 func logReturns(_ s: BarSeries, _ range: Range<Int>) -> [Double] { range.map { log(s.close[$0] / s.close[$0 - 1]) } }
@@ -54,7 +55,8 @@ func logReturns(_ s: BarSeries, _ range: Range<Int>) -> [Double] { range.map { l
     @Test func correlationBreakdownHitsTheTargetAndKeepsVolatility() throws {
         var rng = SeededRNG(seed: 4)
         let window = 200..<1800
-        let out = try CorrelationBreakdown(target: .uniform(0.9), window: .bars(start: 200, count: 1600)).apply(StressedData(series: Sample.intraday), rng: &rng)
+        let out = try CorrelationBreakdown(target: .uniform(0.9), window: .bars(start: 200, count: 1600)).apply(
+            StressedData(series: Sample.intraday), rng: &rng)
         let x = logReturns(out.series[0], window), y = logReturns(out.series[1], window)
         let x0 = logReturns(Sample.intraday[0], window), y0 = logReturns(Sample.intraday[1], window)
         func corr(_ a: [Double], _ b: [Double]) -> Double {
@@ -70,7 +72,8 @@ func logReturns(_ s: BarSeries, _ range: Range<Int>) -> [Double] { range.map { l
 
     @Test func liquidityDroughtAndGaps() throws {
         var rng = SeededRNG(seed: 5)
-        let drought = try LiquidityDrought(volumeFactor: 0.2, spreadMultiplier: 4, window: .bars(start: 10, count: 100)).apply(StressedData(series: Sample.intraday), rng: &rng)
+        let drought = try LiquidityDrought(volumeFactor: 0.2, spreadMultiplier: 4, window: .bars(start: 10, count: 100)).apply(
+            StressedData(series: Sample.intraday), rng: &rng)
         let a = Sample.intraday[0], b = drought.series[0]
         let volumeAfter: Double = b.volume[10..<110].reduce(0, +), volumeBefore: Double = a.volume[10..<110].reduce(0, +)
         #expect(abs(volumeAfter / volumeBefore - 0.2) < 1e-12)
@@ -148,8 +151,12 @@ func logReturns(_ s: BarSeries, _ range: Range<Int>) -> [Double] { range.map { l
         #expect(out.annotations[0].detail.contains("(2016-06-01 … 2016-06-30)"))
         var r2 = SeededRNG(seed: 2)
         #expect(throws: LabStressError.invalidParameter(transform: "replay", field: "window", reason: "no bars between 1990-01-01 and 1990-02-01")) {
-            try HistoricalReplay(source: source, sourceWindow: .timeRange(from: CivilTime.timestamp(year: 1990, month: 1, day: 1), to: CivilTime.timestamp(year: 1990, month: 2, day: 1)), targetStart: .index(0))
-                .apply(StressedData(series: Sample.intraday), rng: &r2)
+            try HistoricalReplay(
+                source: source,
+                sourceWindow: .timeRange(from: CivilTime.timestamp(year: 1990, month: 1, day: 1), to: CivilTime.timestamp(year: 1990, month: 2, day: 1)),
+                targetStart: .index(0)
+            )
+            .apply(StressedData(series: Sample.intraday), rng: &r2)
         }
     }
 
@@ -173,7 +180,9 @@ func logReturns(_ s: BarSeries, _ range: Range<Int>) -> [Double] { range.map { l
 }
 
 @Suite struct StressParameterTests {
-    func expectError(_ message: String, _ transform: any StressTransform, on series: [BarSeries] = Sample.intraday, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectError(
+        _ message: String, _ transform: any StressTransform, on series: [BarSeries] = Sample.intraday, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var rng = SeededRNG(seed: 1)
         do {
             _ = try transform.apply(StressedData(series: series), rng: &rng)
@@ -190,16 +199,20 @@ func logReturns(_ s: BarSeries, _ range: Range<Int>) -> [Double] { range.map { l
         expectError("flash_crash: depth: must be in (0, 1), got 1.0", FlashCrash(depth: 1, dropBars: 5, troughBars: 1, recoveryBars: 5, recovery: 0.5))
         expectError("vol_scale: factor: must be > 0, got -2.0", VolatilityScaling(factor: -2))
         expectError("vol_scale: window: bars 1900..<2100 outside the series (1950 bars)", VolatilityScaling(factor: 2, window: .bars(start: 1900, count: 200)))
-        expectError("correlation_breakdown: target: not positive definite",
-                    CorrelationBreakdown(target: .matrix([[1, 1], [1, 1]])))
+        expectError(
+            "correlation_breakdown: target: not positive definite",
+            CorrelationBreakdown(target: .matrix([[1, 1], [1, 1]])))
         expectError("correlation_breakdown: target[0][1]: matrix must be symmetric", CorrelationBreakdown(target: .matrix([[1, 0.5], [0.2, 1]])))
         expectError("correlation_breakdown: needs at least 2 symbols, got 1", CorrelationBreakdown(target: .uniform(0.9)), on: [Sample.daily])
-        expectError("regime_switch: initialRegime: unknown regime id 2 (0…1)",
-                    RegimeSwitching(regimes: RegimeSwitching.calmAndStressed.regimes, transition: [[0.9, 0.1], [0.1, 0.9]], initialRegime: 2))
-        expectError("regime_switch: transition[1]: must sum to 1, got 0.5",
-                    RegimeSwitching(regimes: RegimeSwitching.calmAndStressed.regimes, transition: [[0.9, 0.1], [0.4, 0.1]]))
-        expectError("garch: alpha+beta: must be < 1 (covariance stationary), got 1.05",
-                    GARCHRegime(parameters: GARCHParameters(omega: 1e-6, alpha: 0.1, beta: 0.95)))
+        expectError(
+            "regime_switch: initialRegime: unknown regime id 2 (0…1)",
+            RegimeSwitching(regimes: RegimeSwitching.calmAndStressed.regimes, transition: [[0.9, 0.1], [0.1, 0.9]], initialRegime: 2))
+        expectError(
+            "regime_switch: transition[1]: must sum to 1, got 0.5",
+            RegimeSwitching(regimes: RegimeSwitching.calmAndStressed.regimes, transition: [[0.9, 0.1], [0.4, 0.1]]))
+        expectError(
+            "garch: alpha+beta: must be < 1 (covariance stationary), got 1.05",
+            GARCHRegime(parameters: GARCHParameters(omega: 1e-6, alpha: 0.1, beta: 0.95)))
         expectError("garch: degreesOfFreedom: must be > 2, got 2.0", GARCHRegime(innovations: .studentT(degreesOfFreedom: 2)))
         expectError("liquidity_drought: volumeFactor: must be in (0, 1], got 1.5", LiquidityDrought(volumeFactor: 1.5, spreadMultiplier: 2, window: .all))
         expectError("gaps: size: must be in (0, 1), got 0.0", SessionGaps(size: 0, probability: 0.1))
@@ -210,10 +223,11 @@ func logReturns(_ s: BarSeries, _ range: Range<Int>) -> [Double] { range.map { l
 @Suite struct StressSuiteTests {
     @Test func standardSuiteRunsEveryScenarioDeterministically() throws {
         let scenarios = StressSuite.standard(for: Sample.intraday, bootstrapPaths: 2)
-        #expect(scenarios.map(\.name) == [
-            "baseline", "flash_crash", "vol_x2", "vol_x3", "garch_stressed", "regime_switch", "liquidity_drought", "gaps",
-            "correlation_breakdown", "bootstrap_1", "bootstrap_2",
-        ])
+        #expect(
+            scenarios.map(\.name) == [
+                "baseline", "flash_crash", "vol_x2", "vol_x3", "garch_stressed", "regime_switch", "liquidity_drought", "gaps",
+                "correlation_breakdown", "bootstrap_1", "bootstrap_2",
+            ])
         let a = try StressSuite.run(scenarios, on: Sample.intraday, seed: 42)
         let b = try StressSuite.run(scenarios, on: Sample.intraday, seed: 42)
         #expect(a.map(\.data.series) == b.map(\.data.series))

@@ -26,27 +26,54 @@ enum SignalsBenchmark {
             print("indicator \(name) \(t) \(n)")
         }
         if !pipelineOnly {
-        time("sma_20") { Indicators.sma($0, window: 20, into: $1) }
-        time("ema_20") { Indicators.ema($0, span: 20, into: $1) }
-        time("wma_20") { Indicators.wma($0, window: 20, into: $1) }
-        time("rsi_14") { Indicators.rsi($0, window: 14, into: $1) }
-        time("macd_12_26_9") { c, line in out2.withUnsafeMutableBufferPointer { s in out3.withUnsafeMutableBufferPointer { h in Indicators.macd(c, fast: 12, slow: 26, signal: 9, line: line, signal: s, histogram: h) } } }
-        time("bollinger_20_2") { c, lower in
-            out2.withUnsafeMutableBufferPointer { m in out3.withUnsafeMutableBufferPointer { u in out4.withUnsafeMutableBufferPointer { b in
-                Indicators.bollinger(c, window: 20, k: 2, lower: lower, middle: m, upper: u, percentB: b) } } }
-        }
-        time("atr_14") { c, o in bars.high.withUnsafeBufferPointer { h in bars.low.withUnsafeBufferPointer { l in Indicators.atr(high: h, low: l, close: c, window: 14, into: o) } } }
-        time("volatility_20") { Indicators.rollingVolatility($0, window: 20, periodsPerYear: bars.periodsPerYear, into: $1) }
-        time("zscore_20") { Indicators.zScore($0, window: 20, into: $1) }
-        time("donchian_20") { _, upper in
-            bars.high.withUnsafeBufferPointer { h in bars.low.withUnsafeBufferPointer { l in out2.withUnsafeMutableBufferPointer { m in out3.withUnsafeMutableBufferPointer { lo in
-                Indicators.donchian(high: h, low: l, window: 20, upper: upper, middle: m, lower: lo) } } } }
-        }
-        time("vwap_session") { c, o in
-            bars.high.withUnsafeBufferPointer { h in bars.low.withUnsafeBufferPointer { l in bars.volume.withUnsafeBufferPointer { v in session.withUnsafeBufferPointer { s in
-                Indicators.sessionVWAP(high: h, low: l, close: c, volume: v, session: s, into: o) } } } }
-        }
-        time("roc_10") { Indicators.rateOfChange($0, window: 10, into: $1) }
+            time("sma_20") { Indicators.sma($0, window: 20, into: $1) }
+            time("ema_20") { Indicators.ema($0, span: 20, into: $1) }
+            time("wma_20") { Indicators.wma($0, window: 20, into: $1) }
+            time("rsi_14") { Indicators.rsi($0, window: 14, into: $1) }
+            time("macd_12_26_9") { c, line in
+                out2.withUnsafeMutableBufferPointer { s in
+                    out3.withUnsafeMutableBufferPointer { h in Indicators.macd(c, fast: 12, slow: 26, signal: 9, line: line, signal: s, histogram: h) }
+                }
+            }
+            time("bollinger_20_2") { c, lower in
+                out2.withUnsafeMutableBufferPointer { m in
+                    out3.withUnsafeMutableBufferPointer { u in
+                        out4.withUnsafeMutableBufferPointer { b in
+                            Indicators.bollinger(c, window: 20, k: 2, lower: lower, middle: m, upper: u, percentB: b)
+                        }
+                    }
+                }
+            }
+            time("atr_14") { c, o in
+                bars.high.withUnsafeBufferPointer { h in
+                    bars.low.withUnsafeBufferPointer { l in Indicators.atr(high: h, low: l, close: c, window: 14, into: o) }
+                }
+            }
+            time("volatility_20") { Indicators.rollingVolatility($0, window: 20, periodsPerYear: bars.periodsPerYear, into: $1) }
+            time("zscore_20") { Indicators.zScore($0, window: 20, into: $1) }
+            time("donchian_20") { _, upper in
+                bars.high.withUnsafeBufferPointer { h in
+                    bars.low.withUnsafeBufferPointer { l in
+                        out2.withUnsafeMutableBufferPointer { m in
+                            out3.withUnsafeMutableBufferPointer { lo in
+                                Indicators.donchian(high: h, low: l, window: 20, upper: upper, middle: m, lower: lo)
+                            }
+                        }
+                    }
+                }
+            }
+            time("vwap_session") { c, o in
+                bars.high.withUnsafeBufferPointer { h in
+                    bars.low.withUnsafeBufferPointer { l in
+                        bars.volume.withUnsafeBufferPointer { v in
+                            session.withUnsafeBufferPointer { s in
+                                Indicators.sessionVWAP(high: h, low: l, close: c, volume: v, session: s, into: o)
+                            }
+                        }
+                    }
+                }
+            }
+            time("roc_10") { Indicators.rateOfChange($0, window: 10, into: $1) }
         }
         var risk = RiskAdjuster()
         risk.volatilityCeiling = 0.5
@@ -87,7 +114,9 @@ enum SignalsBenchmark {
             let filtered = lap("filters") { pipeline.filters.apply(raw, indicators: cache) }
             let outcomes = lap("outcomes_x3") { [1, 5, 20].map { SignalOutcomes.compute(raw, close: bars.close, horizon: $0) } }
             let monitoring = lap("monitoring") { SignalMonitoring(outcomes: outcomes[1], horizon: 5) }
-            let anomalies = lap("anomalies") { SignalAnomalyDetector().detect(signalBars: raw.map(\.bar), confidences: raw.map(\.confidence), outcomes: outcomes[1]) }
+            let anomalies = lap("anomalies") {
+                SignalAnomalyDetector().detect(signalBars: raw.map(\.bar), confidences: raw.map(\.confidence), outcomes: outcomes[1])
+            }
             blackHole((filtered, monitoring, anomalies))
             if split.isEmpty || times.reduce(0, { $0 + $1.1 }) < split.reduce(0, { $0 + $1.1 }) { split = times }
         }

@@ -12,8 +12,8 @@ import Foundation
 import LabCore
 import LabData
 import LabExecution
-import LabSignals
 import LabMetrics
+import LabSignals
 import LabStress
 
 /// Keeps the optimiser from discarding results.
@@ -88,7 +88,10 @@ do {
         let one = [try make(0)]
         let two = [one[0], try make(1)]
         let cases: [(String, [BarSeries], any StressTransform)] = [
-            ("flash_crash", one, FlashCrash(depth: 0.09, dropBars: rows / 3, troughBars: rows / 3, recoveryBars: rows / 3 - 1, recovery: 0.7, placement: .index(0))),
+            (
+                "flash_crash", one,
+                FlashCrash(depth: 0.09, dropBars: rows / 3, troughBars: rows / 3, recoveryBars: rows / 3 - 1, recovery: 0.7, placement: .index(0))
+            ),
             ("vol_scale", one, VolatilityScaling(factor: 2)),
             ("drift_shift", one, DriftShift(mode: .add(annualDrift: -0.5))),
             ("regime_switch", one, RegimeSwitching.calmAndStressed),
@@ -168,16 +171,28 @@ do {
         let x = (0..<4_000_000).map { _ in 1 + 0.01 * rng.nextUniform() }
         var y = x
         let copy = best(5) { y.withUnsafeMutableBufferPointer { b in x.withUnsafeBufferPointer { _ = b.initialize(fromContentsOf: $0) } } }
-        let tl = best(5) { y.withUnsafeMutableBufferPointer { b in x.withUnsafeBufferPointer { _ = b.initialize(fromContentsOf: $0) } }; VectorMath.log(&y) }
-        let te = best(5) { y.withUnsafeMutableBufferPointer { b in x.withUnsafeBufferPointer { _ = b.initialize(fromContentsOf: $0) } }; VectorMath.exp(&y) }
+        let tl = best(5) {
+            y.withUnsafeMutableBufferPointer { b in x.withUnsafeBufferPointer { _ = b.initialize(fromContentsOf: $0) } }; VectorMath.log(&y)
+        }
+        let te = best(5) {
+            y.withUnsafeMutableBufferPointer { b in x.withUnsafeBufferPointer { _ = b.initialize(fromContentsOf: $0) } }; VectorMath.exp(&y)
+        }
         print("vmath per value: log \((tl - copy) / 4e6 * 1e9) ns, exp \((te - copy) / 4e6 * 1e9) ns")
         var g = SeededRNG(seed: 3)
-        let tg = best(5) { var acc = 0.0; for _ in 0..<4_000_000 { acc += g.nextGaussian() }; blackHole(acc) }
+        let tg = best(5) {
+            var acc = 0.0; for _ in 0..<4_000_000 { acc += g.nextGaussian() }; blackHole(acc)
+        }
         var zs = [Double](repeating: 0, count: 4_000_000)
-        let tf = best(5) { g.fillGaussian(&zs); blackHole(zs) }
+        let tf = best(5) {
+            g.fillGaussian(&zs); blackHole(zs)
+        }
         print("rng fillGaussian \(tf / 4e6 * 1e9) ns per draw")
-        let tu = best(5) { var acc = 0.0; for _ in 0..<4_000_000 { acc += g.nextUniform() }; blackHole(acc) }
-        let tb = best(5) { var acc = 0.0; for _ in 0..<4_000_000 { acc += g.nextNormal() }; blackHole(acc) }
+        let tu = best(5) {
+            var acc = 0.0; for _ in 0..<4_000_000 { acc += g.nextUniform() }; blackHole(acc)
+        }
+        let tb = best(5) {
+            var acc = 0.0; for _ in 0..<4_000_000 { acc += g.nextNormal() }; blackHole(acc)
+        }
         print("rng per draw: ziggurat \(tg / 4e6 * 1e9) ns, uniform \(tu / 4e6 * 1e9) ns, box-muller \(tb / 4e6 * 1e9) ns")
     default:
         FileHandle.standardError.write(Data("unknown benchmark \(args[1])\n".utf8))
