@@ -77,6 +77,6 @@ let package = Package(
         .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabMetrics", "LabSignals", "LabCore"]),
         .testTarget(name: "LabScenarioTests", dependencies: ["LabScenario", "LabReport", "LabSignals", "LabExecution", "LabCore", "LabData"]),
-        .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore"]),
+        .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+import Yams
+
+/// The CI workflow and the pre-commit hooks stay equivalent to `.ci/run` and run real commands.
+@Suite struct OpsFilesTests {
+    func yaml(_ path: String) throws -> [String: Any] {
+        let text = try String(contentsOfFile: Run.repository + "/" + path, encoding: .utf8)
+        return try #require(try Yams.load(yaml: text) as? [String: Any], "\(path) is not a YAML mapping")
+    }
+
+    @Test func workflowRunsTheSameCommandsAsCI() throws {
+        let workflow = try yaml(".github/workflows/ci.yml")
+        let jobs = try #require(workflow["jobs"] as? [String: Any])
+        let test = try #require(jobs["test"] as? [String: Any])
+        let runs = (test["steps"] as? [[String: Any]] ?? []).compactMap { $0["run"] as? String }
+        #expect(runs.contains(".ci/run"))
+        #expect(runs.contains("scripts/run"))
+        // .ci/run calls the README's test command.
+        let ci = try String(contentsOfFile: Run.repository + "/.ci/run", encoding: .utf8)
+        #expect(ci.contains("scripts/test"))
+        // The format check CI runs is the pre-commit hook's.
+        let hooks = try yaml(".pre-commit-config.yaml")
+        let local = try #require((hooks["repos"] as? [[String: Any]])?.first?["hooks"] as? [[String: Any]])
+        let entries = local.compactMap { $0["entry"] as? String }
+        let format = "swift format lint --strict --recursive Sources Tests benchmarks/Sources"
+        #expect(runs.contains(format) && entries.contains(format))
+        #expect(entries.contains { $0.contains("scenario validate") })
+    }
+}
