@@ -13,6 +13,8 @@ import LabStress
 /// depend on the number of workers.
 public struct ScenarioRunner: Sendable {
     public var workers: Int
+    /// Largest estimated memory of the run's bars (48 bytes per bar, dataset × variants) in MB; 0: none.
+    public var memoryCapMB = 0
     /// Set (from a signal handler) to stop between jobs; the run then fails with "interrupted".
     public let cancellation: Cancellation
 
@@ -91,6 +93,7 @@ public struct ScenarioRunner: Sendable {
         // Stress variants: the baseline first, then the plan's, each with its own seed stream.
         t0 = clock.now
         let planned = try scenario.stress.variants(for: series)
+        try checkMemory(scenario, bars: series.count, copies: planned.count + 1)
         let streams = SeededRNG(seed: scenario.seed).streams(planned.count + 1)
         var variants: [(name: String, series: BarSeries, annotations: [StressAnnotation], flagged: [Bool]?)] = [("baseline", series, [], flagged)]
         for (k, v) in planned.enumerated() {
@@ -239,6 +242,7 @@ public struct ScenarioRunner: Sendable {
         }
         do { try PortfolioSimulator.checkAligned(series) } catch { throw ScenarioError.run("\(scenario.file): dataset.symbols: \(error)") }
         let planned = try scenario.stress.variants(for: series[0])
+        try checkMemory(scenario, bars: series.reduce(0) { $0 + $1.count }, copies: planned.count + 1)
         let streams = SeededRNG(seed: scenario.seed).streams(planned.count + 1)
         var variants: [(name: String, series: [BarSeries], annotations: [StressAnnotation])] = [("baseline", series, [])]
         for (k, v) in planned.enumerated() {
@@ -304,6 +308,17 @@ public struct ScenarioRunner: Sendable {
             scenario: echo, environment: Version.environment,
             data_quality: summary, jobs: jobs, sweep: [], stress_comparison: rowsOut)
         return Outcome(report: report, timings: ["jobs": jobSeconds, "job_compute": jobSeconds, "total": seconds(clock.now - begin)])
+    }
+
+    /// Refuses a run whose bars (dataset × variants, 48 bytes a bar) would exceed the memory cap.
+    func checkMemory(_ scenario: Scenario, bars: Int, copies: Int) throws {
+        guard memoryCapMB > 0 else { return }
+        let needed = Double(bars * 48 * copies) / 1_048_576
+        if needed > Double(memoryCapMB) {
+            throw ScenarioError.run(
+                "\(scenario.file): memory_cap_mb: the run holds about \(String(format: "%.1f", needed)) MB of bars (\(bars) bars × \(copies) variants), over the cap of \(memoryCapMB) MB"
+            )
+        }
     }
 
     /// The dataset from its path, or the first fallback that can serve it (transient failures

@@ -14,7 +14,8 @@ struct Gslab: ParsableCommand {
         abstract: "GoldenSignals Lab: batch backtesting and stress testing.",
         version: "0.1.0",
         subcommands: [
-            RunCommand.self, ScenarioCommand.self, CheckCommand.self, BaselineCommand.self, ReportCommand.self, DatasetCommand.self, StressCommand.self,
+            RunCommand.self, ScenarioCommand.self, CheckCommand.self, BaselineCommand.self, ReportCommand.self, ConfigCommand.self, DatasetCommand.self,
+            StressCommand.self,
             BacktestCommand.self,
         ]
     )

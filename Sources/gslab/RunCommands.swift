@@ -20,16 +20,19 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "Scenario files (YAML).")
     var scenarios: [String]
 
-    @Option(help: "Output folder.")
-    var out = "reports"
+    @Option(help: "Output folder (default: the config's reports, else reports).")
+    var out: String?
 
-    @Option(help: "Workers (default: the number of cores).")
+    @Option(help: "Workers (default: the config's, else the number of cores).")
     var workers: Int?
+
+    @Option(help: "Config file (default: gslab.yaml when present); GSLAB_* variables override it.")
+    var config: String?
 
     @Option(help: "Seed overriding the scenarios' own.")
     var seed: UInt64?
 
-    @Option(help: "Run history database (SQLite); default OUT/history.sqlite.")
+    @Option(help: "Run history database (SQLite); default the config's, else OUT/history.sqlite.")
     var history: String?
 
     @Flag(name: .customLong("no-history"), help: "Do not record the runs in the history.")
@@ -40,6 +43,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         if let workers, workers < 1 { throw ValidationError("--workers: must be ≥ 1, got \(workers)") }
+        let settings = try LabConfig.load(file: config)
+        let out = self.out ?? settings.reports
+        let workers = self.workers ?? (settings.workers > 0 ? settings.workers : nil)
         // Parse everything first: a bad file fails before any work.
         let loaded = try scenarios.map { try Scenario.load($0, seed: seed) }
         var baselines: [String: Baseline] = [:]
@@ -49,14 +55,17 @@ struct RunCommand: ParsableCommand {
                 baselines[s.file] = try BaselineFile.read(path)
             }
         }
-        let store = noHistory ? nil : try RunHistory(path: history ?? URL(fileURLWithPath: out).appendingPathComponent("history.sqlite").path)
+        // --history, else the config's history, else OUT/history.sqlite.
+        let historyPath = history ?? (settings.history.isEmpty ? URL(fileURLWithPath: out).appendingPathComponent("history.sqlite").path : settings.history)
+        let store = noHistory ? nil : try RunHistory(path: historyPath)
         var regressions = 0
         let cancellation = ScenarioRunner.Cancellation()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { cancellation.cancel() }
         source.resume()
-        let runner = ScenarioRunner(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, cancellation: cancellation)
+        var runner = ScenarioRunner(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, cancellation: cancellation)
+        runner.memoryCapMB = settings.memoryCapMB
         let terminal = isatty(2) == 1
         for scenario in loaded {
             let started = Date()
@@ -159,9 +168,13 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("tolerance"), help: "Per-metric tolerance METRIC=rel:0.05[,abs:0.1] (repeatable), or default=…")
     var tolerances: [String] = []
 
+    @Option(help: "Config file (its tolerance_relative / tolerance_absolute are the defaults).")
+    var config: String?
+
     func run() throws {
+        let settings = try LabConfig.load(file: config)
         var byMetric: [String: Tolerance] = [:]
-        var fallback = Tolerance()
+        var fallback = Tolerance(absolute: settings.toleranceAbsolute, relative: settings.toleranceRelative)
         for t in tolerances {
             guard let eq = t.lastIndex(of: "="), let tol = Tolerance(text: String(t[t.index(after: eq)...])) else {
                 throw ValidationError("--tolerance: expected METRIC=rel:X[,abs:Y], got \"\(t)\"")
@@ -271,5 +284,19 @@ struct ReportCommand: ParsableCommand {
                 try? p.run()
             }
         }
+    }
+}
+
+/// `gslab config show`: the effective per-installation settings and where each came from.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "config", abstract: "Per-installation settings.", subcommands: [Show.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the effective settings and the source of each (default, the config file, or a GSLAB_* variable).",
+            discussion: "Precedence, lowest first: defaults, the config file (--config, else gslab.yaml when present), GSLAB_* variables, command-line flags.")
+        @Option(help: "Config file.") var config: String?
+
+        func run() throws { emit(try LabConfig.load(file: config).rendered()) }
     }
 }

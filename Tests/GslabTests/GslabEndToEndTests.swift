@@ -28,11 +28,11 @@ struct Run {
         try self.init(arguments: arguments)
     }
 
-    init(executable: String = Run.binary, arguments: [String]) throws {
+    init(executable: String = Run.binary, arguments: [String], directory: String = Run.repository) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Run.repository)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,0 +1,94 @@
+import Foundation
+import LabCore
+import Yams
+
+/// Per-installation settings (not per scenario): where reports and the history go, how many
+/// workers, the memory cap, the regression gate's default tolerances and the metrics file.
+///
+/// Layers, each overriding the one before: built-in defaults; the config file (`--config PATH`,
+/// else `gslab.yaml` in the working directory when present); `GSLAB_*` environment variables;
+/// command-line flags (applied by each command). ``sources`` says where each value came from.
+public struct LabConfig: Sendable, Equatable {
+    public var reports = "reports"
+    /// Empty: `<reports>/history.sqlite`.
+    public var history = ""
+    /// 0: the number of cores.
+    public var workers = 0
+    /// Largest estimated memory of a run's bars (dataset × variants), in MB; 0: no cap.
+    public var memoryCapMB = 0
+    public var toleranceRelative = 0.01
+    public var toleranceAbsolute = 1e-9
+    /// Empty: no metrics file.
+    public var metricsFile = ""
+    /// Where each key's value came from: `default`, the config file's path, or the variable's name.
+    public var sources: [String: String] = [:]
+
+    /// The keys, as written in the file; the variable is `GSLAB_` + the key upper-cased.
+    public static let keys = ["reports", "history", "workers", "memory_cap_mb", "tolerance_relative", "tolerance_absolute", "metrics_file"]
+
+    public init() {
+        for k in Self.keys { sources[k] = "default" }
+    }
+
+    /// The history path in effect.
+    public var historyPath: String { history.isEmpty ? (reports.hasSuffix("/") ? reports : reports + "/") + "history.sqlite" : history }
+
+    /// Loads the layers. `file` is `--config` (an error when missing); without it `gslab.yaml` is read when present.
+    public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LabConfig {
+        var config = LabConfig()
+        let path = file ?? (FileManager.default.fileExists(atPath: "gslab.yaml") ? "gslab.yaml" : nil)
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw ScenarioError.file(path, reason: "no such config file")
+            }
+            let root = try YAMLNode.parse(text, file: path).mapping()
+            for key in keys {
+                guard let node = root.optional(key) else { continue }
+                try config.set(key, text: node.scalarText ?? "", origin: path) { node.error($0) }
+            }
+            try root.finish()
+        }
+        for key in keys {
+            let name = "GSLAB_" + key.uppercased()
+            guard let value = environment[name] else { continue }
+            try config.set(key, text: value, origin: name) { ScenarioError.run("\(name): \($0)") }
+        }
+        return config
+    }
+
+    mutating func set(_ key: String, text: String, origin: String, error: (String) -> ScenarioError) throws {
+        func number(_ range: ClosedRange<Double>) throws -> Double {
+            guard let v = Double(text), range.contains(v) else {
+                throw error("expected a number in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+            }
+            return v
+        }
+        func whole() throws -> Int {
+            guard let v = Int(text), v >= 0 else { throw error("expected a whole number ≥ 0, got \"\(text)\"") }
+            return v
+        }
+        switch key {
+        case "reports": reports = text
+        case "history": history = text
+        case "workers": workers = try whole()
+        case "memory_cap_mb": memoryCapMB = try whole()
+        case "tolerance_relative": toleranceRelative = try number(0...1e6)
+        case "tolerance_absolute": toleranceAbsolute = try number(0...1e12)
+        case "metrics_file": metricsFile = text
+        default: return
+        }
+        sources[key] = origin
+    }
+
+    /// `key = value  (source)` lines, in key order.
+    public func rendered() -> String {
+        let values: [String: String] = [
+            "reports": reports, "history": historyPath, "workers": workers == 0 ? "\(ProcessInfo.processInfo.activeProcessorCount) (cores)" : "\(workers)",
+            "memory_cap_mb": memoryCapMB == 0 ? "none" : "\(memoryCapMB)", "tolerance_relative": "\(toleranceRelative)",
+            "tolerance_absolute": "\(toleranceAbsolute)", "metrics_file": metricsFile.isEmpty ? "none" : metricsFile,
+        ]
+        let width = max(30, values.values.map(\.count).max() ?? 0)
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+        return Self.keys.map { "\(pad($0, 20)) \(pad(values[$0]!, width)) (\(sources[$0]!))" }.joined(separator: "\n") + "\n"
+    }
+}
