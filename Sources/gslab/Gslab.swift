@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabCore
 import LabData
+import LabScenario
 
 /// `gslab`: the command-line interface. It parses arguments, calls the library modules and
 /// prints; all logic lives in the libraries.
@@ -12,7 +13,7 @@ struct Gslab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gslab",
         abstract: "GoldenSignals Lab: batch backtesting and stress testing.",
-        version: "0.1.0",
+        version: Version.current,
         subcommands: [
             RunCommand.self, ScenarioCommand.self, CheckCommand.self, BaselineCommand.self, ReportCommand.self, ConfigCommand.self, DatasetCommand.self,
             StressCommand.self,
