@@ -24,6 +24,47 @@ public struct RunReport: Sendable, Codable {
     public var stress_comparison: [SweepRow]
     /// Walk-forward windows, when the scenario asks for them.
     public var walk_forward: [WalkForwardRow]?
+    /// Set in a partial result of `gslab run --shard I/N` (absent from a whole or merged report).
+    public var shard: Shard?
+
+    /// Which slice of the jobs a partial result holds: jobs whose id ≡ index (mod count).
+    public struct Shard: Sendable, Codable, Equatable {
+        public var index: Int
+        public var count: Int
+        public init(index: Int, count: Int) {
+            self.index = index
+            self.count = count
+        }
+    }
+
+    /// The sweep table (baseline jobs) and the stress comparison (each variant's first parameter
+    /// set) from `jobs`, as a run and a merge both compute them.
+    public mutating func tabulate() {
+        let sets = max(1, scenario.parameter_sets)
+        sweep = scenario.strategy == "portfolio" ? [] : jobs.filter { $0.variant == "baseline" }.map(SweepRow.init(job:))
+        stress_comparison = jobs.filter { $0.id % sets == 0 }.map(SweepRow.init(job:))
+    }
+
+    /// Combines the partial results of every shard into the report one machine would have written
+    /// (byte-identical): the same run, every shard once, jobs in id order, tables recomputed.
+    public static func merge(_ parts: [RunReport]) throws -> RunReport {
+        guard let first = parts.first, let count = first.shard?.count else {
+            throw BaselineError.incompatible("merge needs partial results of gslab run --shard")
+        }
+        for p in parts {
+            guard p.run_id == first.run_id else { throw BaselineError.incompatible("shards of different runs (\(first.run_id), \(p.run_id))") }
+            guard p.shard?.count == count else { throw BaselineError.incompatible("shards of different splits (\(count), \(p.shard?.count ?? 0))") }
+        }
+        let indices = parts.compactMap { $0.shard?.index }.sorted()
+        guard indices == Array(0..<count) else {
+            throw BaselineError.incompatible("need shards 0..<\(count) once each, got \(indices.map(String.init).joined(separator: ", "))")
+        }
+        var merged = parts.first { $0.shard?.index == 0 }!
+        merged.jobs = parts.flatMap(\.jobs).sorted { $0.id < $1.id }
+        merged.shard = nil
+        merged.tabulate()
+        return merged
+    }
 
     /// One walk-forward window: the parameter set chosen in sample and how it did out of sample.
     public struct WalkForwardRow: Sendable, Codable {
@@ -155,6 +196,14 @@ public struct RunReport: Sendable, Codable {
 
     /// One row of the sweep table or stress comparison.
     public struct SweepRow: Sendable, Codable {
+        /// The row of `job`: return, Sharpe, drawdown and win rate from its statistics.
+        public init(job j: JobReport) {
+            func number(_ key: String) -> Double { if case let .number(v)? = j.stats[key] { return v }; return .nan }
+            self.init(
+                job: j.id, variant: j.variant, parameters: j.parameters, return_pct: number("Return [%]"), sharpe: number("Sharpe Ratio"),
+                max_drawdown_pct: number("Max. Drawdown [%]"), trades: j.trades.count, win_rate_pct: number("Win Rate [%]"))
+        }
+
         public var job: Int
         public var variant: String
         public var parameters: [String: String]

@@ -6,7 +6,8 @@ import LabReport
 /// and report.json (deterministic), each atomically (temporary file, then rename); report.json last,
 /// so a folder with a report.json is complete.
 public enum ReportWriter {
-    /// Writes the run and returns the report's path.
+    /// Writes the run and returns the report's path. A shard's partial result goes to
+    /// `shard-I-of-N.json` in the same folder instead (for `gslab merge`).
     public static func write(_ outcome: ScenarioRunner.Outcome, to out: String) throws -> String {
         let report = outcome.report
         let folder = URL(fileURLWithPath: out).appendingPathComponent(report.scenario.name).appendingPathComponent(report.run_id)
@@ -22,6 +23,11 @@ public enum ReportWriter {
         }
         guard FileManager.default.isWritableFile(atPath: folder.path) else {
             throw ScenarioError.run("\(out): the report folder \(folder.path) is not writable")
+        }
+        if let shard = report.shard {
+            let path = folder.appendingPathComponent("shard-\(shard.index)-of-\(shard.count).json").path
+            try AtomicFile.write(try LabJSON.encode(report), to: path)
+            return path
         }
         try AtomicFile.write(Data(HTMLReport.render(report).utf8), to: folder.appendingPathComponent("report.html").path)
         try AtomicFile.write(try LabJSON.encode(outcome.timings), to: folder.appendingPathComponent("timings.json").path)

@@ -13,6 +13,9 @@ import LabStress
 /// depend on the number of workers.
 public struct ScenarioRunner: Sendable {
     public var workers: Int
+    /// Run only the jobs whose id ≡ index (mod count), for `gslab merge` to combine (walk-forward
+    /// windows run in shard 0).
+    public var shard: RunReport.Shard?
     /// Largest estimated memory of the run's bars (48 bytes per bar, dataset × variants) in MB; 0: none.
     public var memoryCapMB = 0
     /// Set (from a signal handler) to stop between jobs; the run then fails with "interrupted".
@@ -38,6 +41,11 @@ public struct ScenarioRunner: Sendable {
         /// Seconds: load, quality, stress, jobs (wall clock of the job phase), job_compute (the jobs'
         /// own time summed over workers), total.
         public var timings: [String: Double]
+
+        public init(report: RunReport, timings: [String: Double]) {
+            self.report = report
+            self.timings = timings
+        }
     }
 
     /// Runs `scenario`; `progress(done, total)` is called after each job (from worker threads).
@@ -117,7 +125,9 @@ public struct ScenarioRunner: Sendable {
         let done = Counter()
         let tick = { @Sendable in progress?(done.increment(), total) }
         let compute = Accumulator()
-        let jobs = try parallel(variants.count * sets.count) { job in
+        let mine = (0..<(variants.count * sets.count)).filter { shard == nil || $0 % shard!.count == shard!.index }
+        let jobs = try parallel(mine.count) { k in
+            let job = mine[k]
             defer { tick() }
             let v = frozenVariants[job / sets.count]
             let started = ContinuousClock.now
@@ -130,7 +140,7 @@ public struct ScenarioRunner: Sendable {
         timings["job_compute"] = compute.total
         // Walk-forward on the baseline: every parameter set in sample, the best out of sample.
         var walkRows: [RunReport.WalkForwardRow]?
-        if let wf = scenario.walkForward {
+        if let wf = scenario.walkForward, (shard?.index ?? 0) == 0 {
             let baseline = series
             let inSample = try parallel(walk.count * sets.count) { task in
                 defer { tick() }
@@ -174,12 +184,6 @@ public struct ScenarioRunner: Sendable {
         }
         timings["jobs"] = seconds(clock.now - t0)
 
-        func row(_ j: JobReport) -> RunReport.SweepRow {
-            func number(_ key: String) -> Double { if case let .number(v)? = j.stats[key] { return v }; return .nan }
-            return RunReport.SweepRow(
-                job: j.id, variant: j.variant, parameters: j.parameters, return_pct: number("Return [%]"), sharpe: number("Sharpe Ratio"),
-                max_drawdown_pct: number("Max. Drawdown [%]"), trades: j.trades.count, win_rate_pct: number("Win Rate [%]"))
-        }
         let echo = RunReport.ScenarioEcho(
             name: scenario.name, description: scenario.description, file: scenario.file, seed: scenario.seed, dataset: spec.pathAsWritten,
             symbol: series.symbol, start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
@@ -194,10 +198,10 @@ public struct ScenarioRunner: Sendable {
             data_hash: RunID.hash(series: [series]))
         let runID = RunID.make(scenario: scenario.text, series: series, seed: scenario.seed)
         var report = RunReport(
-            run_id: runID, scenario: echo, environment: Version.environment,
-            data_quality: summary, jobs: jobs, sweep: jobs.filter { $0.variant == "baseline" }.map(row),
-            stress_comparison: jobs.filter { $0.id % sets.count == 0 }.map(row))
+            run_id: runID, scenario: echo, environment: Version.environment, data_quality: summary, jobs: jobs, sweep: [], stress_comparison: [])
+        report.tabulate()
         report.walk_forward = walkRows
+        report.shard = shard
         timings["total"] = seconds(clock.now - begin)
         return Outcome(report: report, timings: timings)
     }
@@ -259,8 +263,10 @@ public struct ScenarioRunner: Sendable {
         let frozen = variants
         let t0 = clock.now
         let done = Counter()
-        let jobs = try parallel(variants.count) { k in
-            defer { progress?(done.increment(), frozen.count) }
+        let mine = (0..<variants.count).filter { shard == nil || $0 % shard!.count == shard!.index }
+        let jobs = try parallel(mine.count) { m in
+            let k = mine[m]
+            defer { progress?(done.increment(), mine.count) }
             let v = frozen[k]
             let result = try simulator.run(v.series, rule: plan.rule, schedule: plan.schedule)
             let first = v.series[0]
@@ -286,12 +292,6 @@ public struct ScenarioRunner: Sendable {
                     rebalances: result.rebalances.map { .init(bar: $0.bar, time: CivilTime.iso8601(first.timestamps[$0.bar]), weights: $0.weights) }))
         }
         let jobSeconds = seconds(clock.now - t0)
-        func number(_ j: JobReport, _ key: String) -> Double { if case let .number(v)? = j.stats[key] { return v }; return .nan }
-        let rowsOut = jobs.map {
-            RunReport.SweepRow(
-                job: $0.id, variant: $0.variant, parameters: [:], return_pct: number($0, "Return [%]"), sharpe: number($0, "Sharpe Ratio"),
-                max_drawdown_pct: number($0, "Max. Drawdown [%]"), trades: 0, win_rate_pct: .nan)
-        }
         let echo = RunReport.ScenarioEcho(
             name: scenario.name, description: scenario.description, file: scenario.file, seed: scenario.seed, dataset: spec.pathAsWritten,
             symbol: spec.symbols.joined(separator: ","), start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
@@ -303,10 +303,12 @@ public struct ScenarioRunner: Sendable {
             data_hash: RunID.hash(series: series))
         var combined = series[0]
         combined.close = (0..<combined.count).map { i in series.reduce(0) { $0 + $1.close[i] } }
-        let report = RunReport(
+        var report = RunReport(
             run_id: RunID.make(scenario: scenario.text, series: combined, seed: scenario.seed),
             scenario: echo, environment: Version.environment,
-            data_quality: summary, jobs: jobs, sweep: [], stress_comparison: rowsOut)
+            data_quality: summary, jobs: jobs, sweep: [], stress_comparison: [])
+        report.tabulate()
+        report.shard = shard
         return Outcome(report: report, timings: ["jobs": jobSeconds, "job_compute": jobSeconds, "total": seconds(clock.now - begin)])
     }
 

@@ -15,7 +15,8 @@ struct Gslab: ParsableCommand {
         abstract: "GoldenSignals Lab: batch backtesting and stress testing.",
         version: Version.current,
         subcommands: [
-            RunCommand.self, ScenarioCommand.self, CheckCommand.self, BaselineCommand.self, ReportCommand.self, ConfigCommand.self, DatasetCommand.self,
+            RunCommand.self, MergeCommand.self, ScenarioCommand.self, CheckCommand.self, BaselineCommand.self, ReportCommand.self, ConfigCommand.self,
+            DatasetCommand.self,
             StressCommand.self,
             BacktestCommand.self,
         ]

@@ -41,6 +41,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Check each report against its scenario's baseline; exit 1 on a regression.")
     var check = false
 
+    @Option(
+        help:
+            "Run the I-th of N slices of the jobs (0-based) and write a partial result for gslab merge; default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + GSLAB_SHARD_COUNT."
+    )
+    var shard: String?
+
     func run() throws {
         if let workers, workers < 1 { throw ValidationError("--workers: must be ≥ 1, got \(workers)") }
         let settings = try LabConfig.load(file: config)
@@ -66,6 +72,8 @@ struct RunCommand: ParsableCommand {
         source.resume()
         var runner = ScenarioRunner(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, cancellation: cancellation)
         runner.memoryCapMB = settings.memoryCapMB
+        runner.shard = try ShardSpec.resolve(shard, environment: ProcessInfo.processInfo.environment)
+        if runner.shard != nil && check { throw ValidationError("--check: a shard holds part of the jobs; check the merged report") }
         let terminal = isatty(2) == 1
         for scenario in loaded {
             let started = Date()
@@ -83,6 +91,10 @@ struct RunCommand: ParsableCommand {
             }
             let path = try ReportWriter.write(outcome, to: out)
             let html = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("report.html").path
+            if let s = outcome.report.shard {
+                emit("\(scenario.name): shard \(s.index) of \(s.count), \(outcome.report.jobs.count) jobs\n  partial  \(path)\n")
+                continue
+            }
             try store?.record(outcome.report, scenarioText: scenario.text, reportPath: path, seconds: outcome.timings["total"])
             emit("\(scenario.name): \(outcome.report.jobs.count) jobs\n  report.json  \(path)\n  report.html  \(html)\n")
             if let baseline = baselines[scenario.file] {
@@ -298,5 +310,50 @@ struct ConfigCommand: ParsableCommand {
         @Option(help: "Config file.") var config: String?
 
         func run() throws { emit(try LabConfig.load(file: config).rendered()) }
+    }
+}
+
+/// The shard of a run: `--shard I/N`, else the cluster's array index — Slurm job arrays
+/// (`SLURM_ARRAY_TASK_ID` − `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT`) or Kubernetes
+/// Indexed Jobs (`JOB_COMPLETION_INDEX`, of `GSLAB_SHARD_COUNT`, the Job's completions).
+enum ShardSpec {
+    static func resolve(_ flag: String?, environment env: [String: String]) throws -> RunReport.Shard? {
+        func make(_ index: Int?, _ count: Int?, _ source: String) throws -> RunReport.Shard {
+            guard let index, let count, count >= 1, index >= 0, index < count else {
+                throw ValidationError("\(source): expected a shard index in 0..<count and a count ≥ 1")
+            }
+            return RunReport.Shard(index: index, count: count)
+        }
+        if let flag {
+            let parts = flag.split(separator: "/").map { Int($0) }
+            guard parts.count == 2 else { throw ValidationError("--shard: expected I/N, got \"\(flag)\"") }
+            return try make(parts[0], parts[1], "--shard \(flag)")
+        }
+        if let id = env["SLURM_ARRAY_TASK_ID"].flatMap(Int.init) {
+            let minimum = env["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
+            return try make(id - minimum, env["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init), "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT")
+        }
+        if let index = env["JOB_COMPLETION_INDEX"].flatMap(Int.init) {
+            return try make(index, env["GSLAB_SHARD_COUNT"].flatMap(Int.init), "JOB_COMPLETION_INDEX/GSLAB_SHARD_COUNT")
+        }
+        return nil
+    }
+}
+
+/// `gslab merge PARTIAL…`: combines the shards of one run into its report.json and report.html.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge", abstract: "Combine the partial results of gslab run --shard into the run's report (byte-identical to one machine's).")
+
+    @Argument(help: "shard-I-of-N.json files, every shard once.")
+    var partials: [String]
+
+    @Option(help: "Output folder.")
+    var out = "reports"
+
+    func run() throws {
+        let merged = try RunReport.merge(try partials.map { try BaselineFile.report($0) })
+        let path = try ReportWriter.write(ScenarioRunner.Outcome(report: merged, timings: [:]), to: out)
+        emit("\(merged.scenario.name): \(merged.jobs.count) jobs from \(partials.count) shards\n  report.json  \(path)\n")
     }
 }

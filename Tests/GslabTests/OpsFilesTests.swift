@@ -28,3 +28,20 @@ import Yams
         #expect(entries.contains { $0.contains("scenario validate") })
     }
 }
+
+@Suite struct ClusterExamplesTests {
+    /// The Kubernetes example is an Indexed Job whose shard count equals its completions, and the
+    /// Slurm example's array size matches the merge it names.
+    @Test func clusterExamplesAreConsistent() throws {
+        let text = try String(contentsOfFile: Run.repository + "/ops/k8s/sweep-job.yaml", encoding: .utf8)
+        let job = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let spec = try #require(job["spec"] as? [String: Any])
+        #expect(spec["completionMode"] as? String == "Indexed")
+        let container = try #require(((spec["template"] as? [String: Any])?["spec"] as? [String: Any])?["containers"] as? [[String: Any]]).first!
+        let count = (container["env"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "GSLAB_SHARD_COUNT" }?["value"] as? String
+        #expect(count == "\(spec["completions"] as? Int ?? -1)")
+        #expect((container["args"] as? [String])?.first == "run")
+        let slurm = try String(contentsOfFile: Run.repository + "/ops/slurm/sweep.sbatch", encoding: .utf8)
+        #expect(slurm.contains("#SBATCH --array=0-7") && slurm.contains("shard-*-of-8.json"))
+    }
+}

@@ -125,3 +125,35 @@ import Testing
         #expect(written.isEmpty)
     }
 }
+
+/// `gslab run --shard I/N` on three "machines" then `gslab merge`: the same report.json bytes as
+/// one machine; the shard also comes from Slurm's and Kubernetes' array variables.
+@Suite struct ShardTests {
+    @Test func shardsMergeIntoTheSameReport() throws {
+        let dir = scratch()
+        let scenario = Run.repository + "/scenarios/walk-forward.yaml"
+        let whole = try Run("run", scenario, "--out", dir + "/whole", "--no-history")
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let wholePath = String(whole.stdout.split(separator: "\n").first { $0.contains("report.json") }!.split(separator: " ").last!)
+        var partials: [String] = []
+        for (k, env) in [
+            ["GSLAB_TEST": "flag"], ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "3"],
+            ["JOB_COMPLETION_INDEX": "2", "GSLAB_SHARD_COUNT": "3"],
+        ].enumerated() {
+            let args = ["run", scenario, "--out", dir + "/parts", "--no-history"] + (k == 0 ? ["--shard", "0/3"] : [])
+            let run = try Run(executable: "/usr/bin/env", arguments: env.map { "\($0.key)=\($0.value)" } + [Run.binary] + args)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("shard \(k) of 3"))
+            partials.append(String(run.stdout.split(separator: "\n").first { $0.contains("partial") }!.split(separator: " ").last!))
+        }
+        let merged = try Run(arguments: ["merge"] + partials.reversed() + ["--out", dir + "/merged"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let mergedPath = String(merged.stdout.split(separator: "\n").first { $0.contains("report.json") }!.split(separator: " ").last!)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: mergedPath)) == Data(contentsOf: URL(fileURLWithPath: wholePath)))
+        // A missing shard is refused.
+        let short = try Run(arguments: ["merge", partials[0], partials[1], "--out", dir + "/bad"])
+        #expect(short.status == 2 && short.stderr.contains("need shards 0..<3 once each, got 0, 1"))
+        let bad = try Run("run", scenario, "--shard", "3/3", "--out", dir + "/x")
+        #expect(bad.status == 2 && bad.stderr.contains("--shard 3/3: expected a shard index in 0..<count"))
+    }
+}
