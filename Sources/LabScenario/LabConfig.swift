@@ -3,7 +3,7 @@ import LabCore
 import Yams
 
 /// Per-installation settings (not per scenario): where reports and the history go, how many
-/// workers, the memory cap and the regression gate's default tolerances.
+/// workers, the memory cap, the regression gate's default tolerances and the Prometheus metrics file.
 ///
 /// Layers, each overriding the one before: built-in defaults; the config file (`--config PATH`,
 /// else `gslab.yaml` in the working directory when present); `GSLAB_*` environment variables;
@@ -18,11 +18,13 @@ public struct LabConfig: Sendable, Equatable {
     public var memoryCapMB = 0
     public var toleranceRelative = 0.01
     public var toleranceAbsolute = 1e-9
+    /// Empty: no metrics file (`gslab run --metrics-file`).
+    public var metricsFile = ""
     /// Where each key's value came from: `default`, the config file's path, or the variable's name.
     public var sources: [String: String] = [:]
 
     /// The keys, as written in the file; the variable is `GSLAB_` + the key upper-cased.
-    public static let keys = ["reports", "history", "workers", "memory_cap_mb", "tolerance_relative", "tolerance_absolute"]
+    public static let keys = ["reports", "history", "workers", "memory_cap_mb", "tolerance_relative", "tolerance_absolute", "metrics_file"]
 
     public init() {
         for k in Self.keys { sources[k] = "default" }
@@ -72,6 +74,7 @@ public struct LabConfig: Sendable, Equatable {
         case "memory_cap_mb": memoryCapMB = try whole()
         case "tolerance_relative": toleranceRelative = try number(0...1e6)
         case "tolerance_absolute": toleranceAbsolute = try number(0...1e12)
+        case "metrics_file": metricsFile = text
         default: return
         }
         sources[key] = origin
@@ -82,7 +85,7 @@ public struct LabConfig: Sendable, Equatable {
         let values: [String: String] = [
             "reports": reports, "history": historyPath, "workers": workers == 0 ? "\(ProcessInfo.processInfo.activeProcessorCount) (cores)" : "\(workers)",
             "memory_cap_mb": memoryCapMB == 0 ? "none" : "\(memoryCapMB)", "tolerance_relative": "\(toleranceRelative)",
-            "tolerance_absolute": "\(toleranceAbsolute)",
+            "tolerance_absolute": "\(toleranceAbsolute)", "metrics_file": metricsFile.isEmpty ? "none" : metricsFile,
         ]
         let width = max(30, values.values.map(\.count).max() ?? 0)
         func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }

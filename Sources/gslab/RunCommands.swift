@@ -47,6 +47,9 @@ struct RunCommand: ParsableCommand {
     )
     var shard: String?
 
+    @Option(name: .customLong("metrics-file"), help: "Write Prometheus text exposition of the run here (atomically); default the config's metrics_file.")
+    var metricsFile: String?
+
     func run() throws {
         if let workers, workers < 1 { throw ValidationError("--workers: must be ≥ 1, got \(workers)") }
         let settings = try LabConfig.load(file: config)
@@ -75,34 +78,49 @@ struct RunCommand: ParsableCommand {
         runner.shard = try ShardSpec.resolve(shard, environment: ProcessInfo.processInfo.environment)
         if runner.shard != nil && check { throw ValidationError("--check: a shard holds part of the jobs; check the merged report") }
         let terminal = isatty(2) == 1
-        for scenario in loaded {
-            let started = Date()
-            let outcome = try runner.run(scenario) { done, total in
-                let elapsed = Date().timeIntervalSince(started)
-                let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-                if terminal {
-                    let width = 30, filled = width * done / max(total, 1)
-                    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                    FileHandle.standardError.write(Data(String(format: "\r%@ [%@] %d/%d  ETA %.0fs ", scenario.name, bar, done, total, eta).utf8))
-                    if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-                } else {
-                    FileHandle.standardError.write(Data("\(scenario.name): job \(done)/\(total)\n".utf8))
-                }
-            }
-            let path = try ReportWriter.write(outcome, to: out)
-            let html = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("report.html").path
-            if let s = outcome.report.shard {
-                emit("\(scenario.name): shard \(s.index) of \(s.count), \(outcome.report.jobs.count) jobs\n  partial  \(path)\n")
-                continue
-            }
-            try store?.record(outcome.report, scenarioText: scenario.text, reportPath: path, seconds: outcome.timings["total"])
-            emit("\(scenario.name): \(outcome.report.jobs.count) jobs\n  report.json  \(path)\n  report.html  \(html)\n")
-            if let baseline = baselines[scenario.file] {
-                let comparison = try BaselineComparison(report: outcome.report, baseline: baseline)
-                emit(comparison.rendered())
-                regressions += comparison.regressions
-            }
+        let metricsPath = metricsFile ?? (settings.metricsFile.isEmpty ? nil : settings.metricsFile)
+        var entries: [RunMetrics.Entry] = []
+        func writeMetrics(failures: Int) throws {
+            guard let metricsPath else { return }
+            try AtomicFile.write(Data(RunMetrics.exposition(entries, failures: failures).utf8), to: metricsPath)
         }
+        do {
+            for scenario in loaded {
+                let started = Date()
+                let outcome = try runner.run(scenario) { done, total in
+                    let elapsed = Date().timeIntervalSince(started)
+                    let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+                    if terminal {
+                        let width = 30, filled = width * done / max(total, 1)
+                        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                        FileHandle.standardError.write(Data(String(format: "\r%@ [%@] %d/%d  ETA %.0fs ", scenario.name, bar, done, total, eta).utf8))
+                        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+                    } else {
+                        FileHandle.standardError.write(Data("\(scenario.name): job \(done)/\(total)\n".utf8))
+                    }
+                }
+                let path = try ReportWriter.write(outcome, to: out)
+                let html = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("report.html").path
+                if let s = outcome.report.shard {
+                    emit("\(scenario.name): shard \(s.index) of \(s.count), \(outcome.report.jobs.count) jobs\n  partial  \(path)\n")
+                    continue
+                }
+                try store?.record(outcome.report, scenarioText: scenario.text, reportPath: path, seconds: outcome.timings["total"])
+                emit("\(scenario.name): \(outcome.report.jobs.count) jobs\n  report.json  \(path)\n  report.html  \(html)\n")
+                var found: Int?
+                if let baseline = baselines[scenario.file] {
+                    let comparison = try BaselineComparison(report: outcome.report, baseline: baseline)
+                    emit(comparison.rendered())
+                    regressions += comparison.regressions
+                    found = comparison.regressions
+                }
+                entries.append(RunMetrics.Entry(report: outcome.report, seconds: outcome.timings["total"] ?? 0, regressions: found))
+            }
+        } catch {
+            try? writeMetrics(failures: 1)
+            throw error
+        }
+        try writeMetrics(failures: 0)
         if regressions > 0 { throw ExitCode(1) }
     }
 }

@@ -41,3 +41,72 @@ import Testing
         #expect(try run(["config", "show", "--config", dir + "/typo.yaml"], in: dir).stderr.contains("did you mean \"workers\""))
     }
 }
+
+/// `--metrics-file`: Prometheus text exposition, checked with a parser of the format (HELP and
+/// TYPE before each family's samples, `name{label="v",…} value` lines, values that parse).
+@Suite struct MetricsFileTests {
+    struct Sample: Equatable {
+        var name: String
+        var labels: [String: String]
+        var value: Double
+    }
+
+    /// A strict parser of the subset gslab writes (gauges).
+    func parse(_ text: String) throws -> [Sample] {
+        var typed = Set<String>(), helped = Set<String>(), samples: [Sample] = []
+        for line in text.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("# HELP ") { helped.insert(String(line.dropFirst(7).split(separator: " ")[0])); continue }
+            if line.hasPrefix("# TYPE ") {
+                let parts = line.dropFirst(7).split(separator: " ")
+                #expect(parts.count == 2 && parts[1] == "gauge", "\(line)")
+                typed.insert(String(parts[0]))
+                continue
+            }
+            let regex = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$/
+            let m = try #require(try regex.wholeMatch(in: line), "not a sample line: \(line)")
+            var labels: [String: String] = [:]
+            if let body = m.output.3 {
+                // name="value" pairs separated by commas; values may hold commas and escaped quotes.
+                var rest = Substring(body)
+                let pair = /^([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/
+                while !rest.isEmpty {
+                    let p = try #require(try pair.prefixMatch(in: rest), "bad labels: \(body)")
+                    labels[String(p.output.1)] = String(p.output.2)
+                    rest = rest[p.range.upperBound...]
+                }
+            }
+            let name = String(m.output.1)
+            #expect(typed.contains(name) && helped.contains(name), "\(name) without HELP/TYPE")
+            samples.append(Sample(name: name, labels: labels, value: try #require(Double(String(m.output.4)))))
+        }
+        return samples
+    }
+
+    @Test func runWritesAParsableExposition() throws {
+        let dir = scratch()
+        let run = try Run("run", Run.repository + "/scenarios/default.yaml", "--out", dir, "--no-history", "--metrics-file", dir + "/gslab.prom")
+        #expect(run.status == 0, "\(run.stderr)")
+        let samples = try parse(try String(contentsOfFile: dir + "/gslab.prom", encoding: .utf8))
+        func value(_ name: String, _ labels: [String: String] = ["scenario": "default"]) -> Double? {
+            samples.first { $0.name == name && $0.labels == labels }?.value
+        }
+        #expect(value("gslab_jobs") == 3 && value("gslab_bars_processed") == 3 * 2148 && value("gslab_run_failures", [:]) == 0)
+        #expect((value("gslab_run_duration_seconds") ?? -1) > 0)
+        let sharpe = value("gslab_strategy_metric", ["scenario": "default", "job": "baseline fast=10,slow=30", "metric": "sharpe"])
+        let report =
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: URL(
+                        fileURLWithPath: String(run.stdout.split(separator: "\n").first { $0.contains("report.json") }!.split(separator: " ").last!))))
+            as! [String: Any]
+        let stats = ((report["jobs"] as! [[String: Any]])[0]["stats"] as! [String: Any])
+        // (JSONSerialization may read the last digit differently: compare to 1e-15.)
+        #expect(abs((sharpe ?? .nan) - (stats["Sharpe Ratio"] as? Double ?? .nan)) < 1e-15)
+        // A failing run still writes the file, with the failure counted.
+        let failed = try Run(
+            "run", Run.repository + "/scenarios/default.yaml", "--out", "/proc/forbidden", "--no-history", "--metrics-file", dir + "/fail.prom")
+        #expect(failed.status == 2)
+        let failures = try parse(try String(contentsOfFile: dir + "/fail.prom", encoding: .utf8))
+        #expect(failures.first { $0.name == "gslab_run_failures" }?.value == 1)
+    }
+}

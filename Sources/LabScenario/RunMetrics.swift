@@ -1,0 +1,58 @@
+import Foundation
+import LabCore
+import LabReport
+import Prometheus
+
+/// Prometheus text exposition of a `gslab run` (node_exporter's textfile-collector style: one
+/// snapshot per run, written atomically), through swift-prometheus.
+///
+/// Gauges, labelled by scenario: `gslab_run_duration_seconds`, `gslab_bars_processed` (bars ×
+/// jobs), `gslab_jobs`, `gslab_data_quality_findings{kind}`, `gslab_strategy_metric{job, metric}`
+/// for the baseline job's Sharpe, return and maximum drawdown, `gslab_regression_check` (1 when
+/// `--check` found a regression, 0 when it passed; absent without a check); and
+/// `gslab_run_failures` for the invocation.
+public enum RunMetrics {
+    /// One scenario's figures.
+    public struct Entry: Sendable {
+        public var report: RunReport
+        public var seconds: Double
+        /// Regressions found by `--check` (nil without a check).
+        public var regressions: Int?
+        public init(report: RunReport, seconds: Double, regressions: Int?) {
+            self.report = report
+            self.seconds = seconds
+            self.regressions = regressions
+        }
+    }
+
+    public static func exposition(_ entries: [Entry], failures: Int) -> String {
+        let registry = PrometheusCollectorRegistry()
+        for e in entries {
+            let scenario = ("scenario", e.report.scenario.name)
+            registry.makeGauge(name: "gslab_run_duration_seconds", labels: [scenario], help: "Wall-clock seconds of the run").set(to: e.seconds)
+            registry.makeGauge(name: "gslab_jobs", labels: [scenario], help: "Jobs run (stress variants x parameter sets)")
+                .set(to: Double(e.report.jobs.count))
+            registry.makeGauge(name: "gslab_bars_processed", labels: [scenario], help: "Bars processed (bars x jobs)")
+                .set(to: Double(e.report.jobs.reduce(0) { $0 + $1.bars }))
+            for kind in e.report.data_quality.counts.keys.sorted() {
+                registry.makeGauge(name: "gslab_data_quality_findings", labels: [scenario, ("kind", kind)], help: "Data-quality findings by kind")
+                    .set(to: Double(e.report.data_quality.counts[kind]!))
+            }
+            if let base = e.report.jobs.first {
+                for (metric, key) in [("sharpe", "Sharpe Ratio"), ("return_pct", "Return [%]"), ("max_drawdown_pct", "Max. Drawdown [%]")] {
+                    guard case let .number(v)? = base.stats[key], v.isFinite else { continue }
+                    registry.makeGauge(
+                        name: "gslab_strategy_metric", labels: [scenario, ("job", Baseline.key(base)), ("metric", metric)],
+                        help: "Key metrics of the scenario's baseline job"
+                    ).set(to: v)
+                }
+            }
+            if let r = e.regressions {
+                registry.makeGauge(name: "gslab_regression_check", labels: [scenario], help: "1 when the baseline check found a regression, else 0")
+                    .set(to: r > 0 ? 1 : 0)
+            }
+        }
+        registry.makeGauge(name: "gslab_run_failures", help: "Scenarios of this invocation that failed").set(to: Double(failures))
+        return registry.emitToString()
+    }
+}
