@@ -7,7 +7,7 @@ import Prometheus
 /// snapshot per run, written atomically), through swift-prometheus.
 ///
 /// Gauges, labelled by scenario: `gslab_run_duration_seconds`, `gslab_bars_processed` (bars ×
-/// jobs), `gslab_jobs`, `gslab_data_quality_findings{kind}`, `gslab_strategy_metric{job, metric}`
+/// jobs), `gslab_jobs`, `gslab_data_quality_findings{kind}` (with `kind="all"` always present), `gslab_strategy_metric{job, metric}`
 /// for the baseline job's Sharpe, return and maximum drawdown, `gslab_regression_check` (1 when
 /// `--check` found a regression, 0 when it passed; absent without a check); and
 /// `gslab_run_failures` for the invocation.
@@ -34,6 +34,8 @@ public enum RunMetrics {
                 .set(to: Double(e.report.jobs.count))
             registry.makeGauge(name: "gslab_bars_processed", labels: [scenario], help: "Bars processed (bars x jobs)")
                 .set(to: Double(e.report.jobs.reduce(0) { $0 + $1.bars }))
+            registry.makeGauge(name: "gslab_data_quality_findings", labels: [scenario, ("kind", "all")], help: "Data-quality findings by kind")
+                .set(to: Double(e.report.data_quality.counts.values.reduce(0, +)))
             for kind in e.report.data_quality.counts.keys.sorted() {
                 registry.makeGauge(name: "gslab_data_quality_findings", labels: [scenario, ("kind", kind)], help: "Data-quality findings by kind")
                     .set(to: Double(e.report.data_quality.counts[kind]!))

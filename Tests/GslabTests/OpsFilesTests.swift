@@ -45,3 +45,48 @@ import Yams
         #expect(slurm.contains("#SBATCH --array=0-7") && slurm.contains("shard-*-of-8.json"))
     }
 }
+
+/// The Grafana dashboard and the Prometheus alerts use only the metrics `gslab run --metrics-file`
+/// writes (names read from a real exposition), and parse.
+@Suite struct MonitoringFilesTests {
+    func writtenMetricNames() throws -> Set<String> {
+        let dir = scratch()
+        let run = try Run("run", Run.repository + "/scenarios/default.yaml", "--out", dir, "--no-history", "--metrics-file", dir + "/m.prom")
+        #expect(run.status == 0)
+        let text = try String(contentsOfFile: dir + "/m.prom", encoding: .utf8)
+        return Set(text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
+            .union(["gslab_regression_check"])  // written only with --check
+    }
+
+    func metricNames(in expression: String) -> Set<String> {
+        Set(expression.matches(of: /gslab_[a-z_]+/).map { String($0.output) })
+    }
+
+    @Test func dashboardAndAlertsUseWrittenMetrics() throws {
+        let written = try writtenMetricNames()
+        let dashboard =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Run.repository + "/ops/grafana/dashboard.json"))) as! [String: Any]
+        let panels = try #require(dashboard["panels"] as? [[String: Any]])
+        #expect(panels.count >= 6)
+        var used = Set<String>()
+        for panel in panels {
+            for target in panel["targets"] as? [[String: Any]] ?? [] { used.formUnion(metricNames(in: target["expr"] as? String ?? "")) }
+        }
+        #expect(!used.isEmpty && used.isSubset(of: written), "unknown: \(used.subtracting(written))")
+        let alerts = try #require(try Yams.load(yaml: String(contentsOfFile: Run.repository + "/ops/prometheus/alerts.yml", encoding: .utf8)) as? [String: Any])
+        let rules = try #require((alerts["groups"] as? [[String: Any]])?.first?["rules"] as? [[String: Any]])
+        #expect(
+            Set(rules.compactMap { $0["alert"] as? String }) == [
+                "GslabRegressionDetected", "GslabRunFailures", "GslabDataQualityFindingsSpike", "GslabRuntimeDoubled",
+            ])
+        for rule in rules {
+            let names = metricNames(in: rule["expr"] as? String ?? "")
+            #expect(!names.isEmpty && names.isSubset(of: written), "\(rule["alert"] ?? ""): \(names.subtracting(written))")
+        }
+        // promtool, when the machine has it (Debian's prometheus package).
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") {
+            let check = try Run(executable: "/usr/bin/promtool", arguments: ["check", "rules", Run.repository + "/ops/prometheus/alerts.yml"])
+            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        }
+    }
+}
