@@ -19,12 +19,18 @@ public enum FillTiming: Sendable, Equatable {
 /// total clamped to [`minimum`, `maximum`] when units are traded (a broker's per-share schedule);
 /// `fixed` is charged on every fill. Each leg (entry and exit) is an order.
 public struct CommissionModel: Sendable, Equatable {
+    /// Commission as a fraction of traded value (0.002 = 20 bp), ≥ 0.
     public var rate: Double
+    /// Commission per unit traded, account currency, ≥ 0.
     public var perShare: Double
+    /// Least per-share commission of an order that trades units, account currency.
     public var minimum: Double
+    /// Most per-share commission of one order, account currency (infinity = no cap).
     public var maximum: Double
+    /// Charge on every fill, account currency.
     public var fixed: Double
 
+    /// A commission schedule; the parts add up (all zero = free trading).
     public init(rate: Double = 0, perShare: Double = 0, minimum: Double = 0, maximum: Double = .infinity, fixed: Double = 0) {
         self.rate = rate
         self.perShare = perShare

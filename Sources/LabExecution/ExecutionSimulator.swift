@@ -44,13 +44,17 @@ public enum OrderValidity: String, Sendable, Equatable, Codable {
 /// An entry order: the target position and how it is priced and how long it lives.
 /// `flat` targets are always market orders.
 public struct EntryOrder: Sendable, Equatable {
+    /// The position wanted after the fill: long, short or flat.
     public var target: TargetDirection
+    /// How the entry is priced: market, limit, stop or stop-limit.
     public var type: OrderType
+    /// How long an unfilled entry keeps working.
     public var validity: OrderValidity
     /// Fraction in (0, 1] of the budget the sizing rule gives (a risk-adjusted signal's
     /// `sizeScale`); applied before rounding and the cash check.
     public var sizeScale: Double
 
+    /// An order for `target`; a market, good-till-cancelled order at the full size by default.
     public init(
         _ target: TargetDirection, type: OrderType = .market, validity: OrderValidity = .goodTillCancelled, sizeScale: Double = 1
     ) {
@@ -130,11 +134,15 @@ public enum LabExecutionError: LabError, Equatable {
 ///
 /// Portfolios of several symbols and parameter sweeps are not part of this core yet.
 public struct ExecutionSimulator: Sendable {
+    /// Settings of a run; ``ExecutionSimulator/init(config:)`` checks them.
     public struct Config: Sendable, Equatable {
         /// Starting cash (account currency), > 0.
         public var cash: Double
+        /// Commission charged on every fill (entries, exits, protective exits).
         public var commission: CommissionModel
+        /// Price moved against the trader on every fill.
         public var slippage: SlippageModel
+        /// When a decision taken at a bar's close fills: next open (default), this close, next typical price, plus any latency.
         public var fillTiming: FillTiming
         /// Annual fee for borrowing shares sold short, a fraction of the short's value at each close
         /// (0.02 = 2 %/yr), accrued per bar as `rate / P` (P bars per year: 252 daily, 252 sessions of
@@ -146,6 +154,7 @@ public struct ExecutionSimulator: Sendable {
         public var unfilled: UnfilledPolicy
         /// Stop-loss, take-profit and trailing stop attached to every position.
         public var exits: ProtectiveExits
+        /// How many units an entry buys or sells.
         public var sizing: PositionSizing
         /// Whole units (default, as backtesting.py) or fractional units.
         public var fractionalUnits: Bool
@@ -157,6 +166,7 @@ public struct ExecutionSimulator: Sendable {
         /// accrued per bar at each close like the borrow fee.
         public var financingRate: Double
 
+        /// Settings with every cost, cap and limit off unless given: backtesting.py's defaults.
         public init(
             cash: Double = 10_000, commission: CommissionModel = CommissionModel(), slippage: SlippageModel = .none,
             fillTiming: FillTiming = .nextOpen(), borrowRate: Double = 0, participationCap: Double? = nil,
@@ -215,10 +225,14 @@ public struct ExecutionSimulator: Sendable {
     /// assumed first (the conservative order). Exits close the whole position, uncapped, with slippage
     /// and commission.
     public struct ProtectiveExits: Sendable, Equatable {
+        /// Fraction of the entry price a position may lose before it is closed (0.05 = 5 %); nil = none.
         public var stopLoss: Double?
+        /// Fraction of the entry price a position may gain before it is closed; nil = none.
         public var takeProfit: Double?
+        /// Fraction of the best price so far a position may give back before it is closed; nil = none.
         public var trailingStop: Double?
 
+        /// Exits given as fractions of a price, each > 0 (nil leaves it off).
         public init(stopLoss: Double? = nil, takeProfit: Double? = nil, trailingStop: Double? = nil) {
             self.stopLoss = stopLoss
             self.takeProfit = takeProfit
@@ -237,16 +251,23 @@ public struct ExecutionSimulator: Sendable {
     /// Where the money went: commission, slippage (|units| × |fill − reference price| per fill),
     /// borrow fees on shorts and financing of leveraged longs. All ≥ 0.
     public struct CostBreakdown: Sendable, Equatable, Codable {
+        /// Commission paid, account currency.
         public var commission: Double = 0
+        /// Slippage paid, account currency.
         public var slippage: Double = 0
+        /// Borrow fees paid on shorts, account currency.
         public var borrow: Double = 0
         /// Interest on borrowed cash (leveraged longs).
         public var financing: Double = 0
+        /// All costs, account currency.
         public var total: Double { commission + slippage + borrow + financing }
     }
 
+    /// The settings every run of this simulator uses.
     public let config: Config
 
+    /// A simulator for `config`.
+    /// - Throws: ``LabExecutionError/invalidParameter(field:reason:)`` naming the first bad field.
     public init(config: Config) throws {
         guard config.cash > 0, config.cash.isFinite else {
             throw LabExecutionError.invalidParameter(field: "cash", reason: "must be > 0, got \(config.cash)")

@@ -19,7 +19,9 @@ public enum ParameterSweep {
 
     /// The outcome of one combination.
     public struct Outcome: Sendable, Equatable, Codable {
+        /// The combination index k given to `targets` (outcomes come in this order).
         public var index: Int
+        /// Equity after the last bar, account currency.
         public var finalEquity: Double
         /// finalEquity / cash − 1 (fraction).
         public var totalReturn: Double

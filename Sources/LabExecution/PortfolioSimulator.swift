@@ -20,15 +20,22 @@ import LabCore
 public struct PortfolioSimulator: Sendable {
     /// Settings of a portfolio run.
     public struct Config: Sendable, Equatable {
+        /// Starting cash, account currency, > 0.
         public var cash: Double
+        /// Commission of every fill.
         public var commission: CommissionModel
+        /// Price moved against the trader on every fill.
         public var slippage: SlippageModel
+        /// Annual fee on the value of shorts (0.02 = 2 %/yr), accrued per bar.
         public var borrowRate: Double
+        /// Annual interest on a negative cash balance (fraction per year), accrued per bar.
         public var financingRate: Double
         /// Gross exposure Σ|wᵢ| allowed, and the cash borrowing it implies.
         public var maxLeverage: Double
+        /// Fractional units instead of whole units (rounded toward zero).
         public var fractionalUnits: Bool
 
+        /// Settings with no costs, no leverage and whole units unless given.
         public init(
             cash: Double = 100_000, commission: CommissionModel = CommissionModel(), slippage: SlippageModel = .none,
             borrowRate: Double = 0, financingRate: Double = 0, maxLeverage: Double = 1, fractionalUnits: Bool = false
@@ -45,13 +52,17 @@ public struct PortfolioSimulator: Sendable {
 
     /// One fill of one symbol.
     public struct Fill: Sendable, Equatable, Codable {
+        /// Bar of the fill (the rebalance bar, filled at its open).
         public var bar: Int
+        /// Time of that bar, ns since the epoch (UTC).
         public var time: Int64
+        /// The symbol traded.
         public var symbol: String
         /// Signed units (positive bought).
         public var units: Double
         /// Fill price including slippage.
         public var price: Double
+        /// Commission of this fill, account currency.
         public var commission: Double
         /// |units| × |price − open|, account currency.
         public var slippage: Double
@@ -59,22 +70,29 @@ public struct PortfolioSimulator: Sendable {
 
     /// What a portfolio run produced.
     public struct Result: Sendable {
+        /// The symbols, in the order of every per-symbol array.
         public var symbols: [String]
         /// Equity and cash after each bar.
         public var equity: [Double]
+        /// Cash after each bar, account currency (negative when borrowing).
         public var cash: [Double]
         /// Units held after the last bar, per symbol.
         public var units: [Double]
+        /// Every fill in the order it happened: per rebalance bar, reductions first, then additions.
         public var fills: [Fill]
         /// Weights held right after each executed rebalance (units × open / equity), by bar.
         public var rebalances: [(bar: Int, weights: [Double])]
+        /// Costs paid over the run, account currency.
         public var costs: ExecutionSimulator.CostBreakdown
         /// Σ |units × price| over all fills.
         public var tradedValue: Double
     }
 
+    /// The settings every run of this simulator uses.
     public let config: Config
 
+    /// A simulator for `config`.
+    /// - Throws: ``LabExecutionError/invalidParameter(field:reason:)`` naming the first bad field.
     public init(config: Config) throws {
         guard config.cash > 0, config.cash.isFinite else { throw LabExecutionError.invalidParameter(field: "cash", reason: "must be > 0, got \(config.cash)") }
         try need(config.maxLeverage >= 1 && config.maxLeverage <= 100, "maxLeverage", "must be in [1, 100], got \(config.maxLeverage)")

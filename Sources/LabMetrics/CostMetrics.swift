@@ -5,11 +5,17 @@
 /// (commission + slippage + borrow) per year in basis points of the mean equity; years are
 /// calendar years of 365.25 days between the first and last bar.
 public struct CostMetrics: Sendable, Equatable, Codable {
+    /// Traded value per year over mean equity (2.0 = the book traded twice a year).
     public var turnover: Double
+    /// Commission paid, account currency.
     public var commission: Double
+    /// Slippage paid, account currency.
     public var slippage: Double
+    /// Borrow fees paid, account currency.
     public var borrow: Double
+    /// commission + slippage + borrow, account currency.
     public var totalCosts: Double
+    /// All costs per year in basis points of mean equity.
     public var costDragBps: Double
 
     /// - Parameters: costs and traded value in account currency; `seconds` the backtest's duration.

@@ -23,43 +23,69 @@ import LabCore
 ///   trade's [entry, exit] bars.
 /// - Percentages are fractions here (0.05 = 5 %); durations are seconds.
 public struct PerformanceStats: Sendable, Equatable, Codable {
+    /// First bar, ns since the epoch (UTC).
     public var start: Int64
+    /// Last bar, ns since the epoch (UTC).
     public var end: Int64
     /// Seconds from first to last bar.
     public var duration: Double
+    /// Fraction of bars inside a closed trade.
     public var exposureTime: Double
+    /// Equity after the last bar, account currency.
     public var equityFinal: Double
+    /// Highest equity, account currency.
     public var equityPeak: Double
     /// Commission of closed trades (account currency).
     public var commissions: Double
+    /// equityFinal / starting equity − 1 (fraction).
     public var totalReturn: Double
+    /// Last close / close at `buyAndHoldStart` − 1 (fraction).
     public var buyAndHoldReturn: Double
+    /// Annualised geometric mean period return (fraction).
     public var annualReturn: Double
+    /// Annualised volatility of period returns (fraction), the formula above.
     public var annualVolatility: Double
+    /// Compound annual growth over calendar years of 365.25 days (fraction).
     public var cagr: Double
+    /// (annualReturn − rf) / annualVolatility.
     public var sharpe: Double
+    /// annualReturn over annualised downside deviation (the formula above).
     public var sortino: Double
+    /// annualReturn / |maxDrawdown|.
     public var calmar: Double
+    /// Return not explained by beta × buy & hold (fraction).
     public var alpha: Double
+    /// Sensitivity of equity log returns to close log returns.
     public var beta: Double
     /// Negative fraction (−0.34 = −34 %).
     public var maxDrawdown: Double
     /// Negative fraction: minus the mean of the episodes' peak drawdowns.
     public var averageDrawdown: Double
+    /// Longest drawdown episode, seconds.
     public var maxDrawdownDuration: Double
+    /// Mean drawdown episode, seconds.
     public var averageDrawdownDuration: Double
+    /// Closed trades.
     public var trades: Int
+    /// Fraction of closed trades with P&L > 0.
     public var winRate: Double
+    /// Highest trade return (fraction).
     public var bestTrade: Double
+    /// Lowest trade return (fraction).
     public var worstTrade: Double
     /// Geometric mean of trade returns.
     public var averageTrade: Double
+    /// Longest trade, seconds.
     public var maxTradeDuration: Double
+    /// Mean trade length, seconds.
     public var averageTradeDuration: Double
+    /// Sum of winning trade returns / |sum of losing trade returns| (infinity without losses).
     public var profitFactor: Double
     /// Arithmetic mean of trade returns.
     public var expectancy: Double
+    /// System quality number: √trades × mean P&L / std of P&L.
     public var sqn: Double
+    /// Kelly fraction: win rate − (1 − win rate) / (mean win / mean loss).
     public var kelly: Double
     /// Periods per year used for annualisation.
     public var periodsPerYear: Double
@@ -72,6 +98,7 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         public var timestamps: [Int64]
         /// The instrument's closes, same length (for buy & hold and beta).
         public var close: [Double]
+        /// Closed trades, in exit order.
         public var trades: [TradeRecord]
         /// Bar whose close starts the buy-and-hold comparison (backtesting.py: the indicator warm-up).
         public var buyAndHoldStart: Int
@@ -82,6 +109,7 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         /// IANA zone of the exchange: calendar days of intraday bars are taken there.
         public var timezone: String
 
+        /// Inputs for ``compute(_:)``; see each field for units.
         public init(
             equity: [Double], timestamps: [Int64], close: [Double], trades: [TradeRecord], buyAndHoldStart: Int = 0,
             riskFreeRate: Double = 0, periodsPerYear: Double? = nil, timezone: String = "UTC"

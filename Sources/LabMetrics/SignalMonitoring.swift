@@ -22,44 +22,72 @@ import LabCore
 public struct SignalMonitoring: Sendable, Equatable, Codable {
     /// One bin of the reliability table.
     public struct ReliabilityBin: Sendable, Equatable, Codable {
+        /// Lowest confidence in the bin (inclusive).
         public var lower: Double
+        /// Upper confidence bound (exclusive, except the last bin's 1).
         public var upper: Double
+        /// Outcomes in the bin.
         public var count: Int
+        /// Mean confidence of those outcomes.
         public var meanConfidence: Double
+        /// Fraction of those outcomes that were hits.
         public var hitRate: Double
     }
 
     /// Thresholds of the retraining flag and the rolling window.
     public struct Settings: Sendable, Equatable {
+        /// Outcomes in each rolling window.
         public var window = 50
+        /// Outcomes needed before the retraining flag can be raised.
         public var minimumOutcomes = 50
+        /// Largest expected calibration error (fraction) before the flag is raised.
         public var maxCalibrationError = 0.1
+        /// Window 50, 50 outcomes, ECE 0.1.
         public init() {}
     }
 
+    /// Forward horizon of the outcomes, bars.
     public var horizon: Int
+    /// Outcomes resolved.
     public var outcomes: Int
+    /// Outcomes with a positive signed forward return.
     public var hits: Int
+    /// hits / outcomes.
     public var hitRate: Double
+    /// Mean signed simple forward return (fraction).
     public var meanSignedReturn: Double
+    /// Spearman correlation of confidence with the signed forward return.
     public var informationCoefficient: Double
+    /// Mean of (confidence − hit)²; lower is better.
     public var brierScore: Double
+    /// Brier score of always forecasting the observed hit rate.
     public var baselineBrier: Double
+    /// Expected calibration error over the reliability bins (fraction).
     public var calibrationError: Double
+    /// The 10-bin reliability table.
     public var reliability: [ReliabilityBin]
     /// (resolution bar, hit rate of the last `window` outcomes) once `window` have resolved.
     public var rollingHitRate: [RollingPoint]
+    /// (resolution bar, mean signed return of the last `window` outcomes).
     public var rollingMeanReturn: [RollingPoint]
+    /// (resolution bar, Brier score of the last `window` outcomes).
     public var rollingBrier: [RollingPoint]
+    /// (last resolution bar of a block, IC of that block of `window` outcomes).
     public var blockInformationCoefficient: [RollingPoint]
+    /// The retraining flag (see above).
     public var needsRecalibration: Bool
+    /// Outcomes whose signal was traded.
     public var tradedOutcomes: Int
+    /// Sum of their realised P&L, account currency.
     public var realisedPnL: Double
+    /// Mean realised P&L per traded outcome, account currency.
     public var meanRealisedPnL: Double
 
     /// One point of a rolling series.
     public struct RollingPoint: Sendable, Equatable, Codable {
+        /// Bar index of the point.
         public var bar: Int
+        /// The figure at that bar.
         public var value: Double
     }
 
@@ -216,9 +244,11 @@ public struct Anomaly: Sendable, Equatable, Codable {
         case pnlDrawdown = "pnl_drawdown"
     }
 
+    /// What was found.
     public var kind: Kind
     /// First and last bar of the anomalous stretch (bar indices of the series).
     public var firstBar: Int
+    /// Last bar of the stretch (inclusive).
     public var lastBar: Int
     /// The most extreme monitored value in the stretch.
     public var value: Double
@@ -242,12 +272,15 @@ public struct Anomaly: Sendable, Equatable, Codable {
 ///   from the peak L outcomes ago, σ the standard deviation of the signed returns so far (≥ 10
 ///   outcomes): flagged when `D > k·σ·√L`.
 public struct SignalAnomalyDetector: Sendable, Equatable {
+    /// Outcomes (or signals) in each trailing window.
     public var window = 20
+    /// Bars in the signal-rate window.
     public var rateWindow = 100
     /// Threshold in standard errors. 4 by default: the windows overlap, so a stationary stream
     /// tests every bar, and k = 3 would raise a false alarm every few hundred signals.
     public var k = 4.0
 
+    /// A detector with windows in outcomes/bars and k in standard errors.
     public init(window: Int = 20, rateWindow: Int = 100, k: Double = 4) {
         self.window = window
         self.rateWindow = rateWindow

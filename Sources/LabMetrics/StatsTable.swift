@@ -27,6 +27,7 @@ public enum StatValue: Sendable, Equatable, Codable {
 /// (`[x/yr]`, traded value per year over mean equity), cost drag (`[bp/yr]`) and tail risk of the
 /// per-bar simple returns of equity (`VaR 95% (hist.) [%]`, a loss as a positive percent).
 public struct StatsTable: Sendable, Equatable {
+    /// (name with unit, value) in display order.
     public var rows: [(name: String, value: StatValue)]
 
     public static func == (a: StatsTable, b: StatsTable) -> Bool {

@@ -13,11 +13,15 @@ import Foundation
 ///   over confidence levels from c to 1 (expected shortfall is the average VaR beyond c), by a
 ///   1 000-point midpoint rule.
 public enum TailRisk {
+    /// Historical VaR at `confidence`: a loss as a positive fraction.
+    /// - Throws: ``LabMetricsError`` for fewer than 2 finite returns or a confidence outside (0.5, 1).
     public static func historicalVaR(_ returns: [Double], confidence: Double) throws -> Double {
         let sorted = try prepared(returns, confidence, "historical_var")
         return -quantile(sorted, 1 - confidence)
     }
 
+    /// Historical CVaR (expected shortfall) at `confidence`: a loss as a positive fraction.
+    /// - Throws: as ``historicalVaR(_:confidence:)``.
     public static func historicalCVaR(_ returns: [Double], confidence: Double) throws -> Double {
         let sorted = try prepared(returns, confidence, "historical_cvar")
         let cut = quantile(sorted, 1 - confidence)
@@ -25,12 +29,16 @@ public enum TailRisk {
         return -(tail.reduce(0, +) / Double(max(tail.count, 1)))
     }
 
+    /// Cornish–Fisher VaR at `confidence`: a loss as a positive fraction.
+    /// - Throws: as ``historicalVaR(_:confidence:)``.
     public static func cornishFisherVaR(_ returns: [Double], confidence: Double) throws -> Double {
         let sorted = try prepared(returns, confidence, "cornish_fisher_var")
         let m = moments(sorted)
         return -(m.mean + m.sd * cornishFisherZ(inverseNormal(1 - confidence), skew: m.skew, kurtosis: m.kurtosis))
     }
 
+    /// Cornish–Fisher CVaR at `confidence`: a loss as a positive fraction.
+    /// - Throws: as ``historicalVaR(_:confidence:)``.
     public static func cornishFisherCVaR(_ returns: [Double], confidence: Double) throws -> Double {
         let sorted = try prepared(returns, confidence, "cornish_fisher_cvar")
         let m = moments(sorted)
