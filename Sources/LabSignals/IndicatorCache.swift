@@ -16,9 +16,11 @@ import LabCore
 /// A reference type; use one per series per run and do not share it between threads (the runner
 /// gives each job its own).
 public final class IndicatorCache {
+    /// The series every indicator is computed on.
     public let bars: BarSeries
     private var columns: [String: [Double]] = [:]
 
+    /// An empty cache over `bars`; columns are computed on first use.
     public init(_ bars: BarSeries) { self.bars = bars }
 
     /// The column under `key`, made by `make` the first time.

@@ -495,12 +495,14 @@ public enum Indicators {
 /// window and every `window` bars after, and slid (`+ new − old`) in between, so rounding cannot
 /// build up beyond one window's worth (about window × 1e-16 relative) at one extra addition per bar.
 public struct SlidingMean: Sendable {
+    /// Values averaged, ≥ 1.
     public let window: Int
     private let scale: Double
     private var sum = 0.0
     private var clean = 0
     private var sinceExact = 0
 
+    /// A mean over `window` values (≥ 1).
     public init(window: Int) {
         precondition(window >= 1, "sma: window must be ≥ 1")
         self.window = window
@@ -529,13 +531,17 @@ public struct SlidingMean: Sendable {
 
 /// Wilder's RSI one value at a time: what ``Indicators/rsi(_:window:into:)`` runs.
 public struct WilderRSI: Sendable {
+    /// Wilder smoothing window, in changes (α = 1/window).
     public let window: Int
     private let inv: Double, keep: Double
+    /// Wilder average of the gains so far (price units).
     public private(set) var averageGain = 0.0
+    /// Wilder average of the losses so far, positive (price units).
     public private(set) var averageLoss = 0.0
     private var changes = 0
     private var previous = Double.nan  // the last finite value
 
+    /// An RSI over `window` (≥ 2) price changes.
     public init(window: Int) {
         precondition(window >= 1, "rsi: window must be ≥ 1")
         self.window = window
@@ -576,11 +582,13 @@ public struct WilderRSI: Sendable {
 /// `var ← var + α(r² − var)`, α = 2/(span + 1), seeded with the first squared return, mean taken
 /// as 0; the value is NaN for the first `span` returns and at missing ones.
 public struct EWMAVolatility: Sendable {
+    /// Span in returns (α = 2/(span + 1)).
     public let span: Int
     private let alpha: Double
     private var variance = Double.nan
     private var seen = 0
 
+    /// A volatility estimate with `span` ≥ 1.
     public init(span: Int) {
         precondition(span >= 1, "ewma volatility: span must be ≥ 1")
         self.span = span
@@ -599,7 +607,9 @@ public struct EWMAVolatility: Sendable {
 
 /// The exponential moving average one value at a time: what ``Indicators/ema(_:span:into:)`` runs.
 public struct ExponentialMean: Sendable {
+    /// Weight of the newest value, in (0, 1].
     public let alpha: Double
+    /// Finite values needed before the mean is defined.
     public let minPeriods: Int
     private var y = Double.nan
     private var seen = 0

@@ -50,12 +50,16 @@ public enum SignalOutcomes {
 /// (weights `n + m`). The signal's confidence becomes `p` of its raw confidence's bin. Until
 /// `minimumOutcomes` outcomes have resolved the raw confidence is kept. Exits are not calibrated.
 public struct ConfidenceCalibrator: Sendable, Equatable {
+    /// Confidence bins over [0, 1].
     public var buckets = 10
+    /// Prior weight m, in pseudo-outcomes, pulling a bin toward its raw confidence.
     public var priorStrength = 10.0
+    /// Resolved outcomes needed before any confidence is adjusted.
     public var minimumOutcomes = 20
     /// Horizon in bars of the outcome that counts as a hit (the forward return's sign).
     public var horizon = 5
 
+    /// A calibrator at `horizon` bars with 10 bins, prior 10 and 20 outcomes before it acts.
     public init(horizon: Int = 5) { self.horizon = horizon }
 
     func validate() throws {

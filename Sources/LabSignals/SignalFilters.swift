@@ -64,6 +64,7 @@ public enum SignalFilterRule: Sendable, Equatable {
 ///   held from its close at its size, close-to-close simple returns, before costs) is more than
 ///   `drawdownLimit` below its peak, else 1.
 public struct RiskAdjuster: Sendable, Equatable {
+    /// Log returns in the realised-volatility window, ≥ 2.
     public var volatilityWindow = 20
     /// Annualised volatility above which sizes shrink (fraction, e.g. 0.4 = 40 %/yr).
     public var volatilityCeiling = 0.4
@@ -76,6 +77,7 @@ public struct RiskAdjuster: Sendable, Equatable {
     /// Entries scaled below this are rejected, in [0, 1].
     public var minimumScale = 0.0
 
+    /// Defaults: 20 returns, 40 %/yr ceiling, 10 % drawdown limit, factor 0.5, full exposure, no minimum.
     public init() {}
 
     func validate() throws {
@@ -91,9 +93,13 @@ public struct RiskAdjuster: Sendable, Equatable {
 
 /// What one rule did: signals it saw, rejected (by reason) and adjusted.
 public struct FilterRuleStats: Sendable, Equatable, Codable {
+    /// The rule's name as in the scenario (`confidence`, `market_hours`, `volume`, `risk`, `cool_down`).
     public var rule: String
+    /// Signals the rule saw.
     public var evaluated = 0
+    /// Signals it let through.
     public var passed = 0
+    /// Signals it rejected.
     public var rejected = 0
     /// Rejections by reason (`below_threshold`, `closed_day`, `outside_session`, `below_absolute`,
     /// `below_relative`, `below_minimum_scale`, `cool_down`).
@@ -101,13 +107,17 @@ public struct FilterRuleStats: Sendable, Equatable, Codable {
     /// Signals whose confidence or size the rule changed (the risk adjuster).
     public var adjusted = 0
 
+    /// Zero counts for `rule`.
     public init(rule: String) { self.rule = rule }
 }
 
 /// The filter chain: applies its rules in order to each signal and counts what each did.
 public struct SignalFilterChain: Sendable {
+    /// The rules, applied in this order.
     public let rules: [SignalFilterRule]
 
+    /// A chain of `rules`.
+    /// - Throws: ``LabSignalsError/invalidParameter(owner:field:reason:)`` for the first bad rule setting.
     public init(_ rules: [SignalFilterRule]) throws {
         for r in rules { try r.validate() }
         self.rules = rules

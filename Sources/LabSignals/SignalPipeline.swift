@@ -10,13 +10,19 @@ import LabCore
 /// bars `0...signal.bar` only, so truncating the series after bar t leaves every signal,
 /// confidence and filter decision at or before t unchanged.
 public struct SignalPipeline: Sendable {
+    /// Makes the raw signals.
     public var strategy: any SignalStrategy
+    /// Rules a signal must pass to be traded.
     public var filters: SignalFilterChain
+    /// Weights of the quality score's components.
     public var qualityWeights: SignalQualityModel.Weights
+    /// The feedback loop; nil keeps the strategies' raw confidence.
     public var calibrator: ConfidenceCalibrator?
     /// Forward-return horizons (bars) at which outcomes are monitored.
     public var horizons: [Int]
 
+    /// An engine; horizons are de-duplicated and sorted.
+    /// - Throws: ``LabSignalsError/invalidParameter(owner:field:reason:)`` for a bad calibrator or an empty or non-positive horizon list.
     public init(
         strategy: any SignalStrategy, filters: SignalFilterChain, qualityWeights: SignalQualityModel.Weights = .init(),
         calibrator: ConfidenceCalibrator? = ConfidenceCalibrator(), horizons: [Int] = [1, 5, 20]
@@ -49,7 +55,9 @@ public struct SignalPipeline: Sendable {
 
 /// What the signal engine produced for one series.
 public struct SignalRun: Sendable {
+    /// Symbol of the series.
     public var symbol: String
+    /// Bars in the series.
     public var barCount: Int
     /// Every signal the strategy emitted, scored and calibrated, in bar order.
     public var signals: [Signal]
@@ -78,23 +86,32 @@ public struct SignalRun: Sendable {
 public struct SignalQualityMetrics: Sendable, Equatable, Codable {
     /// Figures for one strategy (or `all`).
     public struct Group: Sendable, Equatable, Codable {
+        /// Signals the strategy emitted.
         public var generated = 0
+        /// Signals that passed every filter.
         public var passed = 0
+        /// Generated long or short signals.
         public var entries = 0
+        /// Generated flat signals (exits).
         public var exits = 0
         /// passed / generated (NaN with no signals).
         public var passRate = Double.nan
         /// Mean confidence (after calibration) and quality of the generated signals.
         public var meanConfidence = Double.nan
+        /// Mean confidence before calibration.
         public var meanRawConfidence = Double.nan
+        /// Mean quality score in [0, 1].
         public var meanQuality = Double.nan
     }
 
+    /// Figures over every strategy.
     public var all: Group
+    /// Figures per the signals' strategy name.
     public var byStrategy: [String: Group]
     /// Each rule's pass rate (passed / evaluated) in chain order, with its counts.
     public var filters: [FilterRuleStats]
 
+    /// Metrics of `signals` (generated), `passed` and the chain's counts.
     public init(signals: [Signal], passed: [Signal], filterStats: [FilterRuleStats]) {
         func group(_ s: [Signal], _ p: [Signal]) -> Group {
             var g = Group()

@@ -24,23 +24,35 @@ import LabCore
 public struct SignalQualityModel {
     /// Weights of the components (≥ 0, not all 0).
     public struct Weights: Sendable, Equatable, Codable {
+        /// Weight of indicator agreement.
         public var agreement = 0.3
+        /// Weight of trend strength.
         public var trend = 0.2
+        /// Weight of the volatility regime.
         public var volatility = 0.15
+        /// Weight of data quality.
         public var dataQuality = 0.15
+        /// Weight of volume support.
         public var volume = 0.2
+        /// The default weights 0.3, 0.2, 0.15, 0.15, 0.2.
         public init() {}
     }
 
     /// The five components of one signal's score.
     public struct Components: Sendable, Equatable, Codable {
+        /// Indicator agreement in [0, 1].
         public var agreement: Double
+        /// Trend strength in [0, 1].
         public var trend: Double
+        /// Volatility regime in [0, 1] (1 calm).
         public var volatility: Double
+        /// Data quality of the look-back in [0, 1].
         public var dataQuality: Double
+        /// Volume support in [0, 1].
         public var volume: Double
     }
 
+    /// The weights the score uses.
     public let weights: Weights
     private let indicators: IndicatorCache
     private let close: [Double]

@@ -69,10 +69,12 @@ public enum LabSignalsError: LabError, Equatable {
 /// read into typed fields with one-line errors naming the owner and the field. Unknown keys are
 /// errors with a did-you-mean suggestion.
 public struct ParameterReader {
+    /// What the parameters belong to, named in every error (`sma_cross`, `filters.volume`).
     public let owner: String
     private let values: [String: String]
     private var used: Set<String> = []
 
+    /// A reader of `values` (key → text) for `owner`.
     public init(owner: String, values: [String: String]) {
         self.owner = owner
         self.values = values

@@ -39,11 +39,17 @@ struct SignalEmitter {
 public struct MovingAverageCross: SignalStrategy {
     /// Which average: simple (`sma_cross`) or exponential (`ema_cross`, pandas `ewm(adjust=False)`).
     public enum Average: String, Sendable { case sma, ema }
+    /// Fast average window, bars (≥ 1; the EMA's span).
     public let fast: Int
+    /// Slow average window, bars (> fast).
     public let slow: Int
+    /// Simple or exponential averages.
     public let average: Average
+    /// Short on a cross down; false goes flat instead.
     public let allowShort: Bool
 
+    /// A crossover.
+    /// - Throws: ``LabSignalsError/invalidParameter(owner:field:reason:)`` unless 1 ≤ fast < slow.
     public init(fast: Int, slow: Int, average: Average = .sma, allowShort: Bool = true) throws {
         let owner = "\(average.rawValue)_cross"
         guard fast >= 1 else { throw LabSignalsError.invalidParameter(owner: owner, field: "fast", reason: "must be ≥ 1, got \(fast)") }
@@ -149,13 +155,19 @@ public struct MovingAverageCross: SignalStrategy {
 /// exits carry confidence 1. Reasons: `rsi_oversold(14,30)`, `rsi_overbought(14,70)`,
 /// `rsi_exit(14,50)`.
 public struct RSIReversion: SignalStrategy {
+    /// RSI window, bars (≥ 2).
     public let window: Int
+    /// RSI level (0–100) whose downward crossing opens a long.
     public let oversold: Double
+    /// RSI level (0–100) whose upward crossing opens a short.
     public let overbought: Double
     /// RSI level that closes a position; nil: positions flip only at the opposite extreme.
     public let exitLevel: Double?
+    /// Trade the overbought side short; false ignores it.
     public let allowShort: Bool
 
+    /// An RSI reversion.
+    /// - Throws: ``LabSignalsError/invalidParameter(owner:field:reason:)`` unless window ≥ 2, 0 < oversold < overbought < 100 and the exit level lies between them.
     public init(window: Int = 14, oversold: Double = 30, overbought: Double = 70, exitLevel: Double? = 50, allowShort: Bool = true) throws {
         let owner = "rsi_reversion"
         guard window >= 2 else { throw LabSignalsError.invalidParameter(owner: owner, field: "window", reason: "must be ≥ 2, got \(window)") }
@@ -209,12 +221,19 @@ public struct RSIReversion: SignalStrategy {
 /// exits carry confidence 1. Reasons: `bollinger_breakout_up(20,2)`, `bollinger_reversion_down(20,2)`,
 /// `bollinger_exit(20,2)`.
 public struct BollingerStrategy: SignalStrategy {
+    /// Trade with the break of a band or against it.
     public enum Mode: String, Sendable { case breakout, reversion }
+    /// Bollinger window, bars (≥ 2).
     public let window: Int
+    /// Band width in population standard deviations (> 0).
     public let k: Double
+    /// Breakout or reversion.
     public let mode: Mode
+    /// Take short entries; false takes longs only.
     public let allowShort: Bool
 
+    /// A Bollinger strategy.
+    /// - Throws: ``LabSignalsError/invalidParameter(owner:field:reason:)`` unless window ≥ 2 and k > 0.
     public init(window: Int = 20, k: Double = 2, mode: Mode = .reversion, allowShort: Bool = true) throws {
         guard window >= 2 else { throw LabSignalsError.invalidParameter(owner: "bollinger", field: "window", reason: "must be ≥ 2, got \(window)") }
         guard k > 0, k.isFinite else { throw LabSignalsError.invalidParameter(owner: "bollinger", field: "k", reason: "must be > 0, got \(k)") }
@@ -266,11 +285,17 @@ public struct BollingerStrategy: SignalStrategy {
 /// Confidence: `1 − exp(−|Δhistogram| / noise)` with the price noise (σ of 20 log returns × close).
 /// Reasons: `macd_up(12,26,9)`, `macd_down(12,26,9)`.
 public struct MACDMomentum: SignalStrategy {
+    /// Fast EMA span, bars.
     public let fast: Int
+    /// Slow EMA span, bars (> fast).
     public let slow: Int
+    /// Span of the signal line (EMA of the MACD line), bars.
     public let signalSpan: Int
+    /// Short on a cross down; false goes flat instead.
     public let allowShort: Bool
 
+    /// A MACD momentum strategy.
+    /// - Throws: ``LabSignalsError/invalidParameter(owner:field:reason:)`` unless 1 ≤ fast < slow and signal ≥ 1.
     public init(fast: Int = 12, slow: Int = 26, signal: Int = 9, allowShort: Bool = true) throws {
         guard fast >= 1 else { throw LabSignalsError.invalidParameter(owner: "macd", field: "fast", reason: "must be ≥ 1, got \(fast)") }
         guard slow > fast else { throw LabSignalsError.invalidParameter(owner: "macd", field: "slow", reason: "must be > fast (\(fast)), got \(slow)") }
@@ -312,10 +337,15 @@ public struct MACDMomentum: SignalStrategy {
 /// channel in units of the price noise (σ of 20 log returns × close); exits carry confidence 1.
 /// Reasons: `donchian_up(20)`, `donchian_down(20)`, `donchian_exit(10)`.
 public struct DonchianBreakout: SignalStrategy {
+    /// Entry channel, bars before the signal bar (≥ 2).
     public let window: Int
+    /// Exit channel, bars before the signal bar (1...window).
     public let exitWindow: Int
+    /// Take short breakouts; false takes longs only.
     public let allowShort: Bool
 
+    /// A Donchian breakout.
+    /// - Throws: ``LabSignalsError/invalidParameter(owner:field:reason:)`` for a window below its minimum.
     public init(window: Int = 20, exitWindow: Int = 10, allowShort: Bool = true) throws {
         guard window >= 2 else { throw LabSignalsError.invalidParameter(owner: "donchian", field: "window", reason: "must be ≥ 2, got \(window)") }
         guard exitWindow >= 1, exitWindow <= window else {
@@ -366,11 +396,17 @@ public struct DonchianBreakout: SignalStrategy {
 /// the agreement while the composite holds a position, it goes flat (confidence 1).
 /// Reason: `composite(long:2/3:sma_cross+macd)` naming the agreeing members.
 public struct CompositeStrategy: SignalStrategy {
+    /// The voting strategies.
     public let members: [any SignalStrategy]
+    /// Vote weight per member (≥ 0, not all 0).
     public let weights: [Double]
+    /// Share of the total weight (0–1] a direction needs to be emitted.
     public let minAgreement: Double
+    /// Bars a member's stance lasts after its signal; nil: until its next signal.
     public let memory: Int?
 
+    /// A composite; weights default to 1 each.
+    /// - Throws: ``LabSignalsError/invalidParameter(owner:field:reason:)`` for no members, bad weights, an agreement outside (0, 1] or a memory below 1.
     public init(members: [any SignalStrategy], weights: [Double]? = nil, minAgreement: Double = 0.5, memory: Int? = nil) throws {
         guard !members.isEmpty else {
             throw LabSignalsError.invalidParameter(owner: "composite", field: "members", reason: "needs at least one member strategy")

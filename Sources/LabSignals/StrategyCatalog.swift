@@ -5,11 +5,14 @@ import LabCore
 /// text, and (for `composite`) its members with their vote weights.
 public struct StrategySpec: Sendable, Equatable {
     public var name: String
+    /// Parameters as text (`fast` → `"10"`), read by the strategy's ``ParameterReader``.
     public var parameters: [String: String]
+    /// Members of a composite (empty otherwise).
     public var members: [StrategySpec]
     /// Vote weight inside a composite (≥ 0).
     public var weight: Double
 
+    /// A spec; parameters and members empty and weight 1 unless given.
     public init(name: String, parameters: [String: String] = [:], members: [StrategySpec] = [], weight: Double = 1) {
         self.name = name
         self.parameters = parameters
