@@ -10,6 +10,7 @@ public struct BarFrequency: Sendable, Hashable, Codable, CustomStringConvertible
     /// Short label in the usual market-data notation: `1s`, `1min`, `5min`, `1h`, `1d`, `1w`, `1mo`.
     public let label: String
 
+    /// A frequency of `nanoseconds` between bars, shown as `label`.
     public init(nanoseconds: Int64, label: String) {
         self.nanoseconds = nanoseconds
         self.label = label
@@ -20,14 +21,23 @@ public struct BarFrequency: Sendable, Hashable, Codable, CustomStringConvertible
     /// True for bars shorter than a day.
     public var isIntraday: Bool { nanoseconds < CivilTime.nanosPerDay * 9 / 10 }
 
+    /// One-second bars.
     public static let second = BarFrequency(nanoseconds: CivilTime.nanosPerSecond, label: "1s")
+    /// One-minute bars.
     public static let minute = BarFrequency(nanoseconds: CivilTime.nanosPerMinute, label: "1min")
+    /// Five-minute bars.
     public static let fiveMinutes = BarFrequency(nanoseconds: 5 * CivilTime.nanosPerMinute, label: "5min")
+    /// Fifteen-minute bars.
     public static let fifteenMinutes = BarFrequency(nanoseconds: 15 * CivilTime.nanosPerMinute, label: "15min")
+    /// Thirty-minute bars.
     public static let thirtyMinutes = BarFrequency(nanoseconds: 30 * CivilTime.nanosPerMinute, label: "30min")
+    /// Hourly bars.
     public static let hour = BarFrequency(nanoseconds: CivilTime.nanosPerHour, label: "1h")
+    /// Four-hour bars.
     public static let fourHours = BarFrequency(nanoseconds: 4 * CivilTime.nanosPerHour, label: "4h")
+    /// Daily bars (one per trading day; weekends and holidays are gaps).
     public static let day = BarFrequency(nanoseconds: CivilTime.nanosPerDay, label: "1d")
+    /// Weekly bars.
     public static let week = BarFrequency(nanoseconds: 7 * CivilTime.nanosPerDay, label: "1w")
     /// A calendar month, nominally 30.4375 days.
     public static let month = BarFrequency(nanoseconds: 2_629_800 * CivilTime.nanosPerSecond, label: "1mo")

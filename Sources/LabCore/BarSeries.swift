@@ -196,18 +196,27 @@ public struct BarSlice: Sendable {
     /// Indices of the parent series covered by the slice.
     public let range: Range<Int>
 
+    /// A view of `range` (within `0..<series.count`) of `series`.
     public init(series: BarSeries, range: Range<Int>) {
         self.series = series
         self.range = range
     }
 
+    /// Bars in the slice.
+    /// Bar times of the slice, ns since the epoch (UTC).
     @inlinable public var count: Int { range.count }
     public var timestamps: ArraySlice<Int64> { series.timestamps[range] }
+    /// Opens of the slice (price units).
     public var open: ArraySlice<Double> { series.open[range] }
+    /// Highs of the slice (price units).
     public var high: ArraySlice<Double> { series.high[range] }
+    /// Lows of the slice (price units).
     public var low: ArraySlice<Double> { series.low[range] }
+    /// Closes of the slice (price units).
     public var close: ArraySlice<Double> { series.close[range] }
+    /// Volumes of the slice (units traded).
     public var volume: ArraySlice<Double> { series.volume[range] }
+    /// Quoted spreads of the slice (price units), when the series has them.
     public var spread: ArraySlice<Double>? { series.spread?[range] }
 
     /// Copies the slice into a standalone series (the only operation here that copies).

@@ -28,6 +28,7 @@ public protocol LabError: Error, CustomStringConvertible, Sendable {
 }
 
 extension LabError {
+    /// Invalid input (exit status 2) unless the error says otherwise.
     public var category: LabErrorCategory { .invalidInput }
 }
 

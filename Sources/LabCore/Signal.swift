@@ -49,6 +49,7 @@ public struct Signal: Sendable, Equatable, Hashable, Codable {
     /// Fraction of the normal position size allowed, in [0, 1].
     public var sizeScale: Double
 
+    /// A signal whose raw confidence is `confidence`; quality unscored and full size unless given.
     public init(
         bar: Int, timestamp: Int64, symbol: String, direction: TargetDirection, confidence: Double,
         strategy: String, reason: String, quality: Double = .nan, sizeScale: Double = 1
@@ -90,18 +91,26 @@ public struct Signal: Sendable, Equatable, Hashable, Codable {
 /// it by the direction (+1 long, −1 short); a hit is `signedReturn > 0`. The outcome is known at
 /// the close of `resolvedBar = bar + horizon` and may be used from then on, never before.
 public struct SignalOutcome: Sendable, Equatable, Codable {
+    /// Bar of the signal (its close decided it).
     public var bar: Int
+    /// bar + horizon: the close at which the outcome becomes known.
     public var resolvedBar: Int
+    /// Strategy that emitted the signal.
     public var strategy: String
+    /// Long or short (flat signals have no outcome).
     public var direction: TargetDirection
     /// Confidence the signal carried when it was emitted (after calibration).
     public var confidence: Double
+    /// Simple return from the signal's close to the close `horizon` bars later (fraction).
     public var forwardReturn: Double
+    /// forwardReturn × direction (+1 long, −1 short).
     public var signedReturn: Double
+    /// signedReturn > 0.
     public var hit: Bool
     /// Net P&L (account currency) of the trade the signal opened, when it was traded.
     public var realisedPnL: Double?
 
+    /// The outcome of one signal; `signedReturn` and `hit` follow from `direction` and `forwardReturn`.
     public init(
         bar: Int, resolvedBar: Int, strategy: String, direction: TargetDirection, confidence: Double,
         forwardReturn: Double, realisedPnL: Double? = nil

@@ -4,14 +4,23 @@
 /// both legs' commissions; `returnPct` is a fraction, `sign(size)·(exit/entry − 1) − commission/(|size|·entry)`
 /// (backtesting.py's `ReturnPct`); bars are indices into the equity curve, times ns since the epoch.
 public struct TradeRecord: Sendable, Equatable, Codable {
+    /// Bar of the entry fill.
     public var entryBar: Int
+    /// Bar of the exit fill.
     public var exitBar: Int
+    /// Time of the entry bar, ns since the epoch (UTC).
     public var entryTime: Int64
+    /// Time of the exit bar, ns since the epoch (UTC).
     public var exitTime: Int64
+    /// Signed units (negative for a short).
     public var size: Double
+    /// Entry fill price, slippage included.
     public var entryPrice: Double
+    /// Exit fill price, slippage included.
     public var exitPrice: Double
+    /// Net P&L, account currency (both legs' commissions deducted).
     public var pnl: Double
+    /// Return as a fraction net of commission (the formula above).
     public var returnPct: Double
     /// Commission paid on both legs, account currency.
     public var commission: Double
@@ -23,6 +32,7 @@ public struct TradeRecord: Sendable, Equatable, Codable {
     /// Why the trade ended: `signal`, `stop_loss`, `take_profit`, `trailing_stop` or `bankruptcy`.
     public var exitReason: String
 
+    /// A trade; excursions 0 and exit reason `signal` unless given.
     public init(
         entryBar: Int, exitBar: Int, entryTime: Int64, exitTime: Int64, size: Double, entryPrice: Double, exitPrice: Double,
         pnl: Double, returnPct: Double, commission: Double, maxAdverseExcursion: Double = 0, maxFavorableExcursion: Double = 0,

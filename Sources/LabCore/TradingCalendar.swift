@@ -105,6 +105,7 @@ public enum TimeZoneOffsets {
         private var until = Int64.min
         private var seconds = 0
 
+        /// A cursor with nothing cached yet.
         public init() {}
 
         /// ``TimeZoneOffsets/secondsFromUTC(_:at:)``, cached.
