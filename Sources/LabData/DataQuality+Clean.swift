@@ -44,11 +44,17 @@ public struct CleaningPolicy: Sendable, Equatable {
         case drop
     }
 
+    /// What to do with NaN, infinite or non-positive prices.
     public var badPrice: BadPrice
+    /// What to do with NaN, infinite or negative volumes.
     public var badVolume: BadVolume
+    /// What to do with a high or low that does not bracket open and close.
     public var inconsistent: Inconsistent
+    /// Which of several bars with one timestamp to keep.
     public var duplicates: Duplicates
+    /// Whether rows out of time order are sorted or dropped.
     public var unordered: Unordered
+    /// What to do with price spikes.
     public var spikes: Spikes
 
     /// Defaults: forward-fill prices, zero volume, clip OHLC, keep the last duplicate (a later
@@ -86,6 +92,7 @@ public struct CleaningChange: Sendable, Codable, Equatable {
 
 /// The cleaned series and the log of everything changed.
 public struct CleaningResult: Sendable {
+    /// The series after cleaning.
     public let series: BarSeries
     /// Every change, in the order applied: ordering, duplicates, bad values, OHLC, spikes.
     public let changes: [CleaningChange]

@@ -48,13 +48,16 @@ public struct DataQualityFinding: Sendable, Codable, Equatable {
     public let timestamp: Int64
     /// Column concerned: `open`, `high`, `low`, `close`, `volume`, `timestamp` or `ohlc`.
     public let column: String
+    /// What is wrong.
     public let kind: FindingKind
+    /// Error (unfit to trade on until cleaned) or warning (reported only).
     public let severity: Severity
     /// Human-readable specifics (the bad value, the number of missing sessions, …).
     public let detail: String
 
     enum CodingKeys: String, CodingKey { case row, timestamp, time, column, kind, severity, detail }
 
+    /// A finding at `row` (0-based) and `timestamp` (ns, UTC).
     public init(row: Int, timestamp: Int64, column: String, kind: FindingKind, severity: Severity, detail: String) {
         self.row = row
         self.timestamp = timestamp
@@ -89,7 +92,9 @@ public struct DataQualityFinding: Sendable, Codable, Equatable {
 
 /// The outcome of ``DataQuality/validate(_:options:)`` for one series.
 public struct DataQualityReport: Sendable, Codable, Equatable {
+    /// Symbol of the series.
     public let symbol: String
+    /// Rows validated.
     public let rows: Int
     /// Findings in row order, at most ``ValidationOptions/maxFindings`` of them (counts stay exact).
     public let findings: [DataQualityFinding]
@@ -176,6 +181,7 @@ public struct ValidationOptions: Sendable {
     /// Findings kept in the report (counts stay exact).
     public var maxFindings: Int
 
+    /// Validation options with the defaults the lab uses (calendar inferred when nil, see above).
     public init(
         calendar: TradingCalendar? = nil, gapTolerance: Double = 1.5, staleRunLength: Int = 5, spikeThreshold: Double = 8,
         maxFindings: Int = 10_000

@@ -3,14 +3,19 @@ import LabCore
 
 /// A summary of one symbol of a dataset file, as `gslab dataset inspect` prints it.
 public struct SymbolSummary: Sendable, Codable, Equatable {
+    /// Symbol (the group in the file).
     public let symbol: String
+    /// Layout the file was read as: plain, pandas fixed or pandas table.
     public let layout: DatasetLayout
+    /// Bars in the file.
     public let rows: Int
     /// First and last bar time, ISO 8601 UTC.
     public let first: String
+    /// Last bar time, ISO 8601 UTC.
     public let last: String
     /// Inferred (or stored) bar frequency label.
     public let frequency: String?
+    /// IANA time zone of the exchange.
     public let timezone: String
     /// Columns in the file, in file order.
     public let columns: [String]
@@ -18,6 +23,7 @@ public struct SymbolSummary: Sendable, Codable, Equatable {
     public let columnSources: [String: String]
     /// First and last close.
     public let firstClose: Double
+    /// Last close (price units).
     public let lastClose: Double
 
     enum CodingKeys: String, CodingKey {
@@ -25,6 +31,7 @@ public struct SymbolSummary: Sendable, Codable, Equatable {
         case columnSources = "column_sources", firstClose = "first_close", lastClose = "last_close"
     }
 
+    /// The summary of a loaded symbol.
     public init(_ loaded: LoadedSymbol) {
         let s = loaded.series
         symbol = s.symbol
@@ -44,6 +51,8 @@ public struct SymbolSummary: Sendable, Codable, Equatable {
 /// JSON encoding used by every machine-readable output: sorted keys, pretty-printed, so the
 /// same input always gives the same bytes.
 public enum LabJSON {
+    /// `value` as sorted-key, pretty-printed JSON bytes.
+    /// - Throws: the encoder's error for a value JSON cannot hold.
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -5,6 +5,7 @@ import LabCore
 public struct DatasetSource: Sendable, Equatable, Codable {
     /// Path of an HDF5 file (plain layout or written by pandas).
     public var path: String
+    /// A source read from `path`.
     public init(path: String) { self.path = path }
 }
 
@@ -13,13 +14,16 @@ public struct DatasetSource: Sendable, Equatable, Codable {
 /// Attempt `k` (1-based) that fails transiently is followed by a wait of
 /// `min(maxDelay, initialDelay · multiplier^(k−1))` seconds, up to `maxAttempts` attempts per source.
 public struct RetryPolicy: Sendable, Equatable {
+    /// Tries per source, ≥ 1.
     public var maxAttempts: Int
     /// Seconds before the second attempt.
     public var initialDelay: Double
+    /// Growth of the wait from one attempt to the next (≥ 1).
     public var multiplier: Double
     /// Upper bound on any single wait, seconds.
     public var maxDelay: Double
 
+    /// 4 tries per source, waits 0.1 s, 0.2 s, 0.4 s (capped at 2 s).
     public init(maxAttempts: Int = 4, initialDelay: Double = 0.1, multiplier: Double = 2, maxDelay: Double = 2) {
         self.maxAttempts = maxAttempts
         self.initialDelay = initialDelay
@@ -35,6 +39,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
 /// What happened with one source of a fallback chain.
 public struct SourceAttempt: Sendable, Equatable, Codable {
+    /// Path of the source.
     public let source: String
     /// True for the source that served the data.
     public let served: Bool
@@ -46,6 +51,7 @@ public struct SourceAttempt: Sendable, Equatable, Codable {
 
 /// Symbols loaded from the first source that could serve them.
 public struct LoadedDataset: Sendable {
+    /// The symbols read (those asked for, or every symbol in the file).
     public let symbols: [LoadedSymbol]
     /// The source that served.
     public let source: DatasetSource
@@ -60,10 +66,12 @@ public struct LoadedDataset: Sendable {
 /// a permanent one (missing file, not HDF5, symbol or column missing) moves on to the next
 /// source at once. When every source fails, the error lists each source and its reason.
 public struct DatasetLoader: Sendable {
+    /// Backoff for transient failures.
     public var retry: RetryPolicy
     /// Sleeps for the given number of seconds (injected so tests need not wait).
     public var sleep: @Sendable (Double) -> Void
 
+    /// A loader; `sleep` waits for real unless a test injects one.
     public init(retry: RetryPolicy = RetryPolicy(), sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
         self.retry = retry
         self.sleep = sleep

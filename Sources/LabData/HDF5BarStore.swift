@@ -44,6 +44,7 @@ public struct HDF5WriteOptions: Sendable {
     /// Deflate level 1…9, 0 for none. Compression implies chunking.
     public var gzipLevel: Int
 
+    /// Contiguous and uncompressed unless given.
     public init(chunkRows: Int = 0, gzipLevel: Int = 0) {
         self.chunkRows = chunkRows
         self.gzipLevel = gzipLevel

@@ -38,14 +38,18 @@ public enum LabDataError: LabError, Equatable {
 
     /// One failed source of a fallback chain.
     public struct SourceFailure: Sendable, Equatable, Codable {
+        /// Path of the source.
         public let source: String
+        /// Why it failed, one line.
         public let reason: String
+        /// A failure of `source` for `reason`.
         public init(source: String, reason: String) {
             self.source = source
             self.reason = reason
         }
     }
 
+    /// HDF5 and write failures are internal errors (exit status 3); the rest is invalid input (2).
     public var category: LabErrorCategory {
         switch self {
         case .hdf5, .writeFailed: .internal

@@ -20,6 +20,7 @@ public enum SyntheticBars {
         /// Mean volume per bar (daily) or per day (intraday, spread over the session's bars); must be > 0.
         public var meanVolume: Double
 
+        /// Defaults: 5 %/yr drift, 25 %/yr volatility, price 100, volume 1 000 000.
         public init(drift: Double = 0.05, volatility: Double = 0.25, initialPrice: Double = 100, meanVolume: Double = 1_000_000) {
             self.drift = drift
             self.volatility = volatility
