@@ -14,6 +14,7 @@ import LabCore
 /// (open to previous close and high/low to max/min(open, close) ratios unchanged). Requires at least two symbols on one clock and more bars than symbols; a target
 /// that is not a positive-definite correlation matrix is an error.
 public struct CorrelationBreakdown: StressTransform, Equatable {
+    /// The correlation the window's returns are given.
     public enum Target: Sendable, Equatable {
         /// Every pairwise correlation equal to ρ (−1/(N−1) < ρ < 1).
         case uniform(Double)
@@ -22,9 +23,12 @@ public struct CorrelationBreakdown: StressTransform, Equatable {
     }
 
     public var name: String { "correlation_breakdown" }
+    /// The target correlation.
     public var target: Target
+    /// Bars whose returns are re-correlated.
     public var window: BarWindow
 
+    /// A breakdown to `target` over `window` (all bars by default); checked when applied.
     public init(target: Target, window: BarWindow = .all) {
         self.target = target
         self.window = window

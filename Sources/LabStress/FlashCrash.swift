@@ -36,11 +36,15 @@ public struct FlashCrash: StressTransform, Equatable {
     public var name: String { "flash_crash" }
     /// Fall from the pre-crash level, as a fraction in (0, 1): 0.09 is a 9 % crash.
     public var depth: Double
+    /// Bars of the fall, ≥ 1.
     public var dropBars: Int
+    /// Bars spent at the trough, ≥ 0.
     public var troughBars: Int
+    /// Bars of the recovery, ≥ 0.
     public var recoveryBars: Int
     /// Fraction of the fall regained by the end of the recovery, in [0, 1].
     public var recovery: Double
+    /// Where the crash starts: a bar index, a time or a seeded random bar.
     public var placement: Placement
     /// Volume multiplier during fall and trough, ≥ 1.
     public var volumeMultiplier: Double
@@ -49,6 +53,7 @@ public struct FlashCrash: StressTransform, Equatable {
     /// Spread (fraction of mid) assumed where the series has none, ≥ 0.
     public var baseSpread: Double
 
+    /// A crash; parameters are checked when applied, errors name the field.
     public init(
         depth: Double, dropBars: Int, troughBars: Int, recoveryBars: Int, recovery: Double, placement: Placement = .random,
         volumeMultiplier: Double = 3, spreadMultiplier: Double = 5, baseSpread: Double = 0.0005

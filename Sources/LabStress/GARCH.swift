@@ -4,12 +4,16 @@ import LabCore
 /// GARCH(1,1) parameters for log returns `r_t = μ + ε_t`, `ε_t = √h_t · z_t`,
 /// `h_t = ω + α·ε²_{t−1} + β·h_{t−1}` (Bollerslev 1986). Units: per bar (ω in squared log return).
 public struct GARCHParameters: Sendable, Equatable, Codable {
+    /// Constant of the variance equation, > 0 (squared log return per bar).
     public var omega: Double
+    /// Weight of the last squared shock, ≥ 0.
     public var alpha: Double
+    /// Weight of the last variance, ≥ 0 (α + β < 1).
     public var beta: Double
     /// Mean log return per bar.
     public var mu: Double
 
+    /// Parameters per bar; `check` runs when they are used.
     public init(omega: Double, alpha: Double, beta: Double, mu: Double = 0) {
         self.omega = omega
         self.alpha = alpha
@@ -31,6 +35,7 @@ public struct GARCHParameters: Sendable, Equatable, Codable {
 
 /// A GARCH(1,1) fitted by maximum likelihood.
 public struct GARCHFit: Sendable {
+    /// The fitted ω, α, β and μ (per bar).
     public let parameters: GARCHParameters
     /// Gaussian log-likelihood at the optimum (constant terms included).
     public let logLikelihood: Double
@@ -38,6 +43,7 @@ public struct GARCHFit: Sendable {
     public let standardizedResiduals: [Double]
 }
 
+/// Fitting and simulating GARCH(1,1) on log returns.
 public enum GARCH {
     /// Fits GARCH(1,1) to log returns by Gaussian (quasi-)maximum likelihood with variance targeting
     /// (Engle & Mezrich 1996): μ is the sample mean, ω = s²·(1 − α − β) with s² the sample variance
@@ -173,11 +179,14 @@ public struct GARCHRegime: StressTransform, Equatable {
     public var name: String { "garch" }
     /// Fixed parameters (per bar); nil fits them to each symbol.
     public var parameters: GARCHParameters?
+    /// How the simulation draws its shocks.
     public var innovations: GARCH.Innovations
     /// Long-run volatility multiplier, > 0.
     public var volatilityMultiplier: Double
+    /// Bars whose returns are replaced.
     public var window: BarWindow
 
+    /// A GARCH regime; by default fitted, filtered historical shocks, long-run volatility doubled over all bars.
     public init(
         parameters: GARCHParameters? = nil, innovations: GARCH.Innovations = .filteredHistorical, volatilityMultiplier: Double = 2, window: BarWindow = .all
     ) {

@@ -11,9 +11,12 @@ public struct LiquidityDrought: StressTransform, Equatable {
     public var volumeFactor: Double
     /// ≥ 1.
     public var spreadMultiplier: Double
+    /// Spread (fraction of mid) given to a series without one, ≥ 0.
     public var baseSpread: Double
+    /// Bars of the drought.
     public var window: BarWindow
 
+    /// A drought over `window`; parameters are checked when applied.
     public init(volumeFactor: Double, spreadMultiplier: Double, baseSpread: Double = 0.0005, window: BarWindow) {
         self.volumeFactor = volumeFactor
         self.spreadMultiplier = spreadMultiplier
@@ -52,6 +55,7 @@ public struct LiquidityDrought: StressTransform, Equatable {
 /// whole bar and everything after it move by the gap (a level shift of all four prices), so the
 /// jump appears between the previous close and this open, and OHLC stays consistent.
 public struct SessionGaps: StressTransform, Equatable {
+    /// Which way the gaps go (`random`: up or down with equal odds).
     public enum Direction: String, Sendable, Equatable, Codable { case down, up, random }
 
     public var name: String { "gaps" }
@@ -59,9 +63,12 @@ public struct SessionGaps: StressTransform, Equatable {
     public var size: Double
     /// Per-session probability of a gap, in (0, 1].
     public var probability: Double
+    /// Which way the gaps go.
     public var direction: Direction
+    /// Bars whose session opens may gap.
     public var window: BarWindow
 
+    /// Gaps over `window`; parameters are checked when applied.
     public init(size: Double, probability: Double, direction: Direction = .random, window: BarWindow = .all) {
         self.size = size
         self.probability = probability

@@ -8,12 +8,18 @@ import LabCore
 /// (P = `BarSeries.periodsPerYear`); `maxDrawdown` is the largest fall of the close from its
 /// running peak, as a positive fraction; `worstBar` the most negative simple close-to-close return.
 public struct PathSummary: Sendable, Equatable, Codable {
+    /// Symbol of the series.
     public let symbol: String
+    /// last close / first close − 1 (fraction).
     public let totalReturn: Double
+    /// Annualised volatility of log returns (fraction).
     public let annualVolatility: Double
+    /// Largest fall of the close from its peak, positive fraction.
     public let maxDrawdown: Double
+    /// Most negative close-to-close simple return (fraction).
     public let worstBar: Double
 
+    /// The summary of `s`'s closes.
     public init(_ s: BarSeries) {
         symbol = s.symbol
         let c = s.close

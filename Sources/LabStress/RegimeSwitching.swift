@@ -11,6 +11,7 @@ import LabCore
 /// regime's per-bar volatility over the window's original volatility (`BarSeries.replaceReturns`). The regime path is recorded in the
 /// annotation (`regimes`) so reports can shade it. All symbols share one regime path.
 public struct RegimeSwitching: StressTransform, Equatable {
+    /// One regime: a name and its annual drift and volatility.
     public struct Regime: Sendable, Equatable, Codable {
         public var name: String
         /// Annual drift of log prices (e.g. 0.08).
@@ -18,6 +19,7 @@ public struct RegimeSwitching: StressTransform, Equatable {
         /// Annual volatility (e.g. 0.15), ≥ 0.
         public var annualVolatility: Double
 
+        /// A regime with annual drift and volatility as fractions.
         public init(name: String, annualDrift: Double, annualVolatility: Double) {
             self.name = name
             self.annualDrift = annualDrift
@@ -26,13 +28,16 @@ public struct RegimeSwitching: StressTransform, Equatable {
     }
 
     public var name: String { "regime_switch" }
+    /// The regimes, indexed by the transition matrix's rows.
     public var regimes: [Regime]
     /// Row-stochastic: `transition[i][j]` is the per-bar probability of moving from i to j.
     public var transition: [[Double]]
     /// Starting regime index; nil draws it from the stationary distribution.
     public var initialRegime: Int?
+    /// Bars whose returns follow the regimes.
     public var window: BarWindow
 
+    /// A regime model; checked when applied (square row-stochastic matrix, valid start).
     public init(regimes: [Regime], transition: [[Double]], initialRegime: Int? = nil, window: BarWindow = .all) {
         self.regimes = regimes
         self.transition = transition

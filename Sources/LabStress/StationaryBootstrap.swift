@@ -16,6 +16,7 @@ public struct StationaryBootstrap: StressTransform, Equatable {
     /// Mean block length in bars, ≥ 1.
     public var meanBlock: Double
 
+    /// A bootstrap with mean block `meanBlock` bars.
     public init(meanBlock: Double) { self.meanBlock = meanBlock }
 
     /// The bar ratios a path is assembled from (computed once per series).
@@ -25,6 +26,7 @@ public struct StationaryBootstrap: StressTransform, Equatable {
         /// open / previous close, high / previous close, … (bar 0 relative to its own open).
         let ro, rh, rl, rc: [Double]
 
+        /// The ratios of `s`.
         public init(_ s: BarSeries) {
             symbol = s.symbol
             series = s
@@ -159,6 +161,7 @@ public struct HistoricalReplay: StressTransform {
     /// Multiplier of the replayed log offsets, > 0 (1 replays the same percentage moves).
     public var volatilityScale: Double
 
+    /// A replay of `sourceWindow` of `source` from `targetStart`, at the original size of moves unless scaled.
     public init(source: BarSeries, sourceWindow: BarWindow, targetStart: FlashCrash.Placement, volatilityScale: Double = 1) {
         self.source = source
         self.sourceWindow = sourceWindow

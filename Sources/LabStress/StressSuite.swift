@@ -3,8 +3,10 @@ import LabCore
 /// A named list of transforms, one scenario of a stress suite.
 public struct StressScenario: Sendable {
     public let name: String
+    /// The transforms, in order.
     public let pipeline: StressPipeline
 
+    /// A scenario `name` applying `steps` in order.
     public init(name: String, _ steps: [any StressTransform]) {
         self.name = name
         self.pipeline = StressPipeline(steps)
@@ -14,6 +16,7 @@ public struct StressScenario: Sendable {
 /// The result of one scenario: stressed bars and what was done to them.
 public struct StressScenarioResult: Sendable {
     public let name: String
+    /// The stressed bars and the annotations.
     public let data: StressedData
 }
 

@@ -10,6 +10,7 @@ public struct StressedData: Sendable {
     /// What each transform did and where (windows, regime paths), in the order applied.
     public var annotations: [StressAnnotation]
 
+    /// Bars (one series per symbol) and notes so far.
     public init(series: [BarSeries], annotations: [StressAnnotation] = []) {
         self.series = series
         self.annotations = annotations
@@ -22,12 +23,14 @@ public struct StressAnnotation: Sendable, Equatable, Codable {
     public let transform: String
     /// Bars touched (indices into the series), half-open.
     public let start: Int
+    /// First bar after the touched range.
     public let end: Int
     /// Short description, e.g. `depth 9.0% over 5 bars, trough 3 bars, recovery 60% over 20 bars`.
     public let detail: String
     /// Per-bar regime ids over `start..<end` (regime models only).
     public let regimes: [Int]?
 
+    /// A note on `start..<end`.
     public init(transform: String, start: Int, end: Int, detail: String, regimes: [Int]? = nil) {
         self.transform = transform
         self.start = start
@@ -93,8 +96,10 @@ public enum BarWindow: Sendable, Equatable {
 /// Transforms applied in order. Step `k` draws from stream `k` of the seed, so adding a step
 /// never changes the random numbers of the steps before it.
 public struct StressPipeline: Sendable {
+    /// The transforms, in order.
     public let steps: [any StressTransform]
 
+    /// A pipeline of `steps`.
     public init(_ steps: [any StressTransform]) { self.steps = steps }
 
     /// Runs every step on `series` with `seed`.

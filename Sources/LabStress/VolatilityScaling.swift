@@ -13,8 +13,10 @@ public struct VolatilityScaling: StressTransform, Equatable {
     public var name: String { "vol_scale" }
     /// Multiplier of realised volatility, > 0 (2 doubles it, 0.5 halves it).
     public var factor: Double
+    /// Bars whose volatility is scaled.
     public var window: BarWindow
 
+    /// A scaling by `factor` over `window`; checked when applied.
     public init(factor: Double, window: BarWindow = .all) {
         self.factor = factor
         self.window = window
@@ -57,6 +59,7 @@ public struct VolatilityScaling: StressTransform, Equatable {
 /// cumulative return is negated (a +20 % trend becomes −16.7 %, the same log distance down).
 /// Both are shifts of all four offsets, so OHLC stays consistent and volatility is unchanged.
 public struct DriftShift: StressTransform, Equatable {
+    /// Add a drift or reverse the trend.
     public enum Mode: Sendable, Equatable {
         /// Add this annual drift (log-return units per year, e.g. −0.5).
         case add(annualDrift: Double)
@@ -65,9 +68,12 @@ public struct DriftShift: StressTransform, Equatable {
     }
 
     public var name: String { "drift_shift" }
+    /// What the shift does.
     public var mode: Mode
+    /// Bars whose drift is shifted.
     public var window: BarWindow
 
+    /// A drift shift over `window`.
     public init(mode: Mode, window: BarWindow = .all) {
         self.mode = mode
         self.window = window
