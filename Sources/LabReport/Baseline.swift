@@ -8,14 +8,18 @@ public struct Baseline: Sendable, Codable, Equatable {
     /// Version of the baseline file format.
     public static let formatVersion = 1
 
+    /// Format version of this file (``formatVersion`` when written).
     public var baseline_version = Baseline.formatVersion
     /// `schema_version` of the report it was taken from; a report of another schema cannot be checked against it.
     public var report_schema_version: Int
+    /// Name of the scenario the report ran.
     public var scenario: String
+    /// Run id of the report the baseline was taken from.
     public var run_id: String
     /// Job key (`variant fast=10,slow=30`) → metric → value.
     public var metrics: [String: [String: Double]]
 
+    /// The baseline metrics of every job of `report`.
     public init(report: RunReport) {
         report_schema_version = report.schema_version
         scenario = report.scenario.name
@@ -63,9 +67,12 @@ public struct Baseline: Sendable, Codable, Equatable {
 
 /// How far a metric may move before it counts: `max(absolute, relative · |baseline|)`.
 public struct Tolerance: Sendable, Equatable {
+    /// Smallest allowed move, in the metric's own units.
     public var absolute: Double
+    /// Allowed move as a fraction of |baseline| (0.01 = 1 %).
     public var relative: Double
 
+    /// A tolerance; by default 1 % of the baseline, at least 1e-9.
     public init(absolute: Double = 1e-9, relative: Double = 0.01) {
         self.absolute = absolute
         self.relative = relative
@@ -91,22 +98,30 @@ public struct Tolerance: Sendable, Equatable {
 
 /// A report held against a baseline.
 public struct BaselineComparison: Sendable {
+    /// What happened to a metric: worse, better or moved with no better direction beyond tolerance, gone from the report, or new in it.
     public enum Status: String, Sendable {
         case regression, improvement, changed, missing, new
     }
 
     /// One metric of one job that moved (or went missing).
     public struct Row: Sendable {
+        /// Job key (`variant fast=10,slow=30`).
         public var job: String
+        /// Metric name, as in the baseline file.
         public var metric: String
+        /// Value in the baseline (NaN for a whole job that is new).
         public var baseline: Double
+        /// Value in the report (NaN when the metric or job is missing).
         public var current: Double
+        /// The tolerance's allowed move for this baseline value.
         public var allowed: Double
+        /// The verdict.
         public var status: Status
     }
 
     /// What moved beyond its tolerance, in job then metric order.
     public var rows: [Row]
+    /// Rows that fail the gate: regressions and missing metrics.
     public var regressions: Int { rows.filter { $0.status == .regression || $0.status == .missing }.count }
     /// Metrics compared.
     public var compared: Int

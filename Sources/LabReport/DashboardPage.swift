@@ -6,9 +6,13 @@ import Foundation
 public enum DashboardPage {
     /// One scenario's history: a row per run, oldest first.
     public struct ScenarioTrend: Sendable {
+        /// Scenario name.
         public var scenario: String
+        /// The job followed (the baseline job's key).
         public var job: String
+        /// Runs, oldest first.
         public var runs: [RunPoint]
+        /// A scenario's trend over `runs`.
         public init(scenario: String, job: String, runs: [RunPoint]) {
             self.scenario = scenario
             self.job = job
@@ -18,9 +22,13 @@ public enum DashboardPage {
 
     /// One run's figures (nil where not recorded).
     public struct RunPoint: Sendable {
+        /// The run's id.
         public var runID: String
+        /// When it was recorded, ISO 8601 UTC.
         public var recordedAt: String
+        /// Metric name (as in ``shown``) → value, nil where not recorded.
         public var metrics: [String: Double?]
+        /// One run's figures.
         public init(runID: String, recordedAt: String, metrics: [String: Double?]) {
             self.runID = runID
             self.recordedAt = recordedAt
@@ -31,6 +39,7 @@ public enum DashboardPage {
     /// The metrics shown, in order.
     public static let shown = ["Sharpe Ratio", "Return [%]", "Max. Drawdown [%]", "signal.hit_rate", "signal.calibration_error", "anomalies"]
 
+    /// The dashboard page: self-contained HTML, every string escaped; `history` names the database in the page.
     public static func render(_ trends: [ScenarioTrend], generatedFrom history: String) -> String {
         let e = HTMLText.escape
         var body =

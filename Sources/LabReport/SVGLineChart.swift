@@ -29,13 +29,16 @@ public struct SVGLineChart: Sendable {
     /// One polyline.
     public struct Line: Sendable {
         public var name: String
+        /// Values in plot order (NaN leaves a gap).
         public var values: [Double]
         /// CSS colour, e.g. `#1f77b4`.
         public var color: String
+        /// Stroke width, px.
         public var width: Double
         /// x position (bar index) of each value, when the values are a downsampled curve; nil: 0, 1, 2, …
         public var positions: [Int]?
 
+        /// A line; drawn at x = 0, 1, 2, … unless `positions` are given.
         public init(name: String, values: [Double], color: String, width: Double = 1, positions: [Int]? = nil) {
             self.positions = positions
             self.name = name
@@ -47,10 +50,14 @@ public struct SVGLineChart: Sendable {
 
     /// A shaded band over an index range of the x axis (a stress window, a regime).
     public struct Band: Sendable {
+        /// Bar indices covered.
         public var range: Range<Int>
+        /// CSS fill colour.
         public var color: String
+        /// Tooltip and legend text (escaped when drawn).
         public var label: String
 
+        /// A band over `range`.
         public init(range: Range<Int>, color: String, label: String) {
             self.range = range
             self.color = color
@@ -58,10 +65,15 @@ public struct SVGLineChart: Sendable {
         }
     }
 
+    /// Chart title (escaped when drawn).
     public var title: String
+    /// Width, px.
     public var width: Int
+    /// Height, px.
     public var height: Int
+    /// Lines, drawn in order (the last on top).
     public var lines: [Line]
+    /// Shaded bands, drawn under the lines.
     public var bands: [Band]
     /// Labels at the left and right ends of the x axis (e.g. first and last date).
     public var xLabels: (String, String)
@@ -72,6 +84,7 @@ public struct SVGLineChart: Sendable {
     /// Small ticks under the plot at bar positions (trade entries), with a colour and a tooltip.
     public var markers: [(position: Int, color: String, label: String)] = []
 
+    /// A chart 960 × 420 px with a log y axis unless given.
     public init(
         title: String, width: Int = 960, height: Int = 420, lines: [Line], bands: [Band] = [], xLabels: (String, String) = ("", ""), logScale: Bool = true
     ) {

@@ -9,6 +9,7 @@ import Yams
 /// else `gslab.yaml` in the working directory when present); `GSLAB_*` environment variables;
 /// command-line flags (applied by each command). ``sources`` says where each value came from.
 public struct LabConfig: Sendable, Equatable {
+    /// Folder reports are written under.
     public var reports = "reports"
     /// Empty: `<reports>/history.sqlite`.
     public var history = ""
@@ -16,7 +17,9 @@ public struct LabConfig: Sendable, Equatable {
     public var workers = 0
     /// Largest estimated memory of a run's bars (dataset × variants), in MB; 0: no cap.
     public var memoryCapMB = 0
+    /// Default relative tolerance of the regression gate (fraction of |baseline|).
     public var toleranceRelative = 0.01
+    /// Default absolute tolerance of the regression gate (metric units).
     public var toleranceAbsolute = 1e-9
     /// Empty: no metrics file (`gslab run --metrics-file`).
     public var metricsFile = ""
@@ -26,6 +29,7 @@ public struct LabConfig: Sendable, Equatable {
     /// The keys, as written in the file; the variable is `GSLAB_` + the key upper-cased.
     public static let keys = ["reports", "history", "workers", "memory_cap_mb", "tolerance_relative", "tolerance_absolute", "metrics_file"]
 
+    /// The built-in defaults, each sourced `default`.
     public init() {
         for k in Self.keys { sources[k] = "default" }
     }

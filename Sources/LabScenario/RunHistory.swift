@@ -19,6 +19,7 @@ import LabReport
 /// across processes by a lock on `<path>.lock`.
 public final class RunHistory: @unchecked Sendable {
     private let pool: DatabasePool
+    /// Path of the SQLite file.
     public let path: String
 
     /// Opens (creating and migrating when needed) the history at `path`.
@@ -80,12 +81,19 @@ public final class RunHistory: @unchecked Sendable {
     /// One recorded run.
     public struct Run: Sendable, Equatable {
         public var id: Int64
+        /// The run id (report folder name).
         public var runID: String
+        /// Scenario name.
         public var scenario: String
+        /// Seed of the run.
         public var seed: Int64
+        /// Lab version that ran it.
         public var version: String
+        /// When it was recorded, ISO 8601 UTC.
         public var recordedAt: String
+        /// Path of its report.json.
         public var reportPath: String
+        /// Wall-clock seconds of the run, when known.
         public var seconds: Double?
     }
 

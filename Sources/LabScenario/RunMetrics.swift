@@ -14,10 +14,13 @@ import Prometheus
 public enum RunMetrics {
     /// One scenario's figures.
     public struct Entry: Sendable {
+        /// The scenario's report.
         public var report: RunReport
+        /// Wall-clock seconds of its run.
         public var seconds: Double
         /// Regressions found by `--check` (nil without a check).
         public var regressions: Int?
+        /// One scenario's figures.
         public init(report: RunReport, seconds: Double, regressions: Int?) {
             self.report = report
             self.seconds = seconds
@@ -25,6 +28,7 @@ public enum RunMetrics {
         }
     }
 
+    /// The exposition text of `entries` and the invocation's `failures`.
     public static func exposition(_ entries: [Entry], failures: Int) -> String {
         let registry = PrometheusCollectorRegistry()
         for e in entries {

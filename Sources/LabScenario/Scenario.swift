@@ -10,20 +10,29 @@ public struct Scenario: Sendable {
     /// Scenario name (letters, digits, `_`, `-`): the report folder's name.
     public var name: String
     public var description: String
+    /// Seed of every random draw (stress variants, random search), overridable by `--seed`.
     public var seed: UInt64
     /// The file it came from (for messages) and its text (hashed into the run id).
     public var file: String
+    /// The file's text (hashed into the run id).
     public var text: String
+    /// The dataset and which part of it to use.
     public var dataset: DatasetSpec
+    /// What is done with data-quality findings before the run.
     public var dataQuality: DataQualityPolicy
     /// Stress variants run next to the baseline, in order.
     public var stress: StressPlan
+    /// The strategy and its parameters.
     public var strategy: StrategySpec
+    /// Signal filters, applied in order.
     public var filters: [SignalFilterRule]
+    /// The confidence feedback loop; nil keeps raw confidence.
     public var calibration: ConfidenceCalibrator?
+    /// Fills, slippage, costs, liquidity and sizing.
     public var execution: ExecutionSimulator.Config
     /// Parameter sets: the strategy's own parameters overlaid with each grid point (one set without a sweep).
     public var parameterSets: [[String: String]]
+    /// What the report contains.
     public var report: ReportOptions
     /// Baseline file to check the run against (`gslab run --check`), resolved against the scenario's folder.
     public var baseline: String?
@@ -34,15 +43,20 @@ public struct Scenario: Sendable {
 
     /// `portfolio:` — the weight rule and the rebalancing schedule.
     public struct PortfolioSpec: Sendable {
+        /// How target weights are set.
         public var rule: WeightRule
+        /// When the portfolio is rebalanced.
         public var schedule: RebalanceSchedule
+        /// Fractional units instead of whole units.
         public var fractionalUnits: Bool
     }
 
     /// Rolling in-sample / out-of-sample windows (bars): in each window the parameter set with the
     /// best in-sample objective is chosen, then run on the following out-of-sample bars.
     public struct WalkForward: Sendable, Equatable {
+        /// Bars of each in-sample window.
         public var inSample: Int
+        /// Bars of each out-of-sample window.
         public var outOfSample: Int
         /// Bars between window starts (default: `outOfSample`, so the out-of-sample periods tile).
         public var step: Int
@@ -56,12 +70,15 @@ public struct Scenario: Sendable {
         public var path: String
         /// As written in the scenario (reported; keeps reports independent of where the repo lives).
         public var pathAsWritten: String
+        /// The symbol (nil: the file's only symbol).
         public var symbol: String?
         /// Several symbols of the file, for a portfolio (`symbols:`).
         public var symbols: [String]
         /// Files tried in order when `path` cannot serve the data (absolute), with their paths as written.
         public var fallbacks: [(path: String, written: String)] = []
+        /// First time kept (a date at 00:00 UTC), ns since the epoch; nil: from the start.
         public var start: Int64?
+        /// Last date kept (its whole day: bars before end + 24 h), ns since the epoch; nil: to the end.
         public var end: Int64?
     }
 

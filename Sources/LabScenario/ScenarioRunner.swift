@@ -12,6 +12,7 @@ import LabStress
 /// on a worker pool. Jobs are dealt by stride and reported in job order, so the report does not
 /// depend on the number of workers.
 public struct ScenarioRunner: Sendable {
+    /// Worker threads, ≥ 1.
     public var workers: Int
     /// Run only the jobs whose id ≡ index (mod count), for `gslab merge` to combine (walk-forward
     /// windows run in shard 0).
@@ -21,6 +22,7 @@ public struct ScenarioRunner: Sendable {
     /// Set (from a signal handler) to stop between jobs; the run then fails with "interrupted".
     public let cancellation: Cancellation
 
+    /// A runner on `workers` threads (the core count by default).
     public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, cancellation: Cancellation = Cancellation()) {
         self.workers = max(1, workers)
         self.cancellation = cancellation
@@ -30,18 +32,23 @@ public struct ScenarioRunner: Sendable {
     public final class Cancellation: @unchecked Sendable {
         private let lock = NSLock()
         private var flag = false
+        /// A flag not yet set.
         public init() {}
+        /// Sets the flag (safe from any thread).
         public func cancel() { lock.lock(); flag = true; lock.unlock() }
+        /// Whether the flag is set.
         public var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return flag }
     }
 
     /// What a run produced: the deterministic report and the wall-clock timings.
     public struct Outcome: Sendable {
+        /// The deterministic report.
         public var report: RunReport
         /// Seconds: load, quality, stress, jobs (wall clock of the job phase), job_compute (the jobs'
         /// own time summed over workers), total.
         public var timings: [String: Double]
 
+        /// An outcome of `report` with `timings`.
         public init(report: RunReport, timings: [String: Double]) {
             self.report = report
             self.timings = timings
@@ -434,6 +441,7 @@ public struct ScenarioRunner: Sendable {
 
 /// The lab's version, reported in every run.
 public enum Version {
+    /// Semantic version of the lab.
     public static let current = "0.2.0"
 
     /// The report's environment: this version and, when the caller knows it, the source commit

@@ -25,12 +25,15 @@ public enum StressPlan: Sendable {
 /// A named variant: steps applied in order.
 public struct StressVariantSpec: Sendable {
     public var name: String
+    /// Transforms, in order.
     public var steps: [StressStepSpec]
 }
 
 /// One transform step as written: its name and parameters (text), built against the series at run time.
 public struct StressStepSpec: Sendable {
+    /// Transform name (`flash_crash`, `vol_scale`, …).
     public var transform: String
+    /// Parameters as written (key → text).
     public var parameters: [String: String]
 
     /// Names the runner knows.
