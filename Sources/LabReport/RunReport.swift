@@ -5,16 +5,21 @@ import LabSignals
 import LabStress
 
 /// report.json: everything a run produced, deterministic for the same scenario, data and seed
-/// (no wall-clock values: timings go to timings.json). Schema: `reports/report.schema.json`,
+/// (no wall-clock values: timings go to timings.json). Schema: `docs/report.schema.json`,
 /// versioned by `schema_version`.
 public struct RunReport: Sendable, Codable {
+    /// The schema version this build writes; bumped on any incompatible change.
     public static let schemaVersion = 1
 
+    /// Schema version of this report.
     public var schema_version = RunReport.schemaVersion
     /// Content hash of scenario text, data and seed (the run folder's name).
     public var run_id: String
+    /// The scenario as run (echoed for the reader).
     public var scenario: ScenarioEcho
+    /// Lab version, schema version and source commit.
     public var environment: Environment
+    /// Data-quality findings of the dataset before the run.
     public var data_quality: DataQualitySummary
     /// One entry per (stress variant × parameter set), variant-major in scenario order.
     public var jobs: [JobReport]
@@ -29,8 +34,11 @@ public struct RunReport: Sendable, Codable {
 
     /// Which slice of the jobs a partial result holds: jobs whose id ≡ index (mod count).
     public struct Shard: Sendable, Codable, Equatable {
+        /// This shard's index, 0-based.
         public var index: Int
+        /// Number of shards.
         public var count: Int
+        /// Shard `index` of `count`.
         public init(index: Int, count: Int) {
             self.index = index
             self.count = count
@@ -68,17 +76,26 @@ public struct RunReport: Sendable, Codable {
 
     /// One walk-forward window: the parameter set chosen in sample and how it did out of sample.
     public struct WalkForwardRow: Sendable, Codable {
+        /// Window number, from 0.
         public var window: Int
+        /// First and last in-sample bar times, ISO 8601 UTC.
         public var in_sample: [String]
+        /// First and last out-of-sample bar times, ISO 8601 UTC.
         public var out_of_sample: [String]
+        /// The chosen parameter set (name → value as text).
         public var chosen: [String: String]
         /// The in-sample objective of the chosen set (Sharpe, or return in percent).
         public var in_sample_objective: Double
+        /// Out-of-sample return, percent.
         public var out_of_sample_return_pct: Double
+        /// Out-of-sample Sharpe ratio.
         public var out_of_sample_sharpe: Double
+        /// Out-of-sample maximum drawdown, percent (negative).
         public var out_of_sample_max_drawdown_pct: Double
+        /// Trades closed out of sample.
         public var out_of_sample_trades: Int
 
+        /// A window's row.
         public init(
             window: Int, in_sample: [String], out_of_sample: [String], chosen: [String: String], in_sample_objective: Double,
             out_of_sample_return_pct: Double, out_of_sample_sharpe: Double, out_of_sample_max_drawdown_pct: Double, out_of_sample_trades: Int
@@ -95,6 +112,7 @@ public struct RunReport: Sendable, Codable {
         }
     }
 
+    /// A whole (unsharded) report; the sweep and stress tables as given, no walk-forward.
     public init(
         run_id: String, scenario: ScenarioEcho, environment: Environment, data_quality: DataQualitySummary, jobs: [JobReport],
         sweep: [SweepRow], stress_comparison: [SweepRow]
@@ -108,23 +126,40 @@ public struct RunReport: Sendable, Codable {
         self.stress_comparison = stress_comparison
     }
 
+    /// The scenario as run: what a reviewer needs to reproduce the report.
     public struct ScenarioEcho: Sendable, Codable {
+        /// Scenario name.
         public var name: String
+        /// Scenario description.
         public var description: String
+        /// Scenario file as given on the command line.
         public var file: String
+        /// Seed of the run.
         public var seed: UInt64
+        /// Dataset path as written in the scenario.
         public var dataset: String
+        /// Symbol run (comma-separated for a portfolio).
         public var symbol: String
+        /// First date of the range, ISO 8601, when the scenario sets one.
         public var start: String?
+        /// Last date of the range, ISO 8601, when the scenario sets one.
         public var end: String?
+        /// What was done with data-quality findings (`clean`, `strict`, `ignore`).
         public var data_quality_policy: String
+        /// Strategy name (`portfolio` for a portfolio scenario).
         public var strategy: String
+        /// The strategy's own parameters as text.
         public var parameters: [String: String]
+        /// Filter rules, in chain order.
         public var filters: [String]
+        /// Horizon of the confidence calibration in bars; nil when off.
         public var calibration_horizon: Int?
+        /// Variant names: `baseline`, then the stress variants in order.
         public var variants: [String]
+        /// Parameter sets per variant (1 without a sweep).
         public var parameter_sets: Int
 
+        /// An echo of every field.
         public init(
             name: String, description: String, file: String, seed: UInt64, dataset: String, symbol: String, start: String?, end: String?,
             data_quality_policy: String, strategy: String, parameters: [String: String], filters: [String], calibration_horizon: Int?, variants: [String],
@@ -148,12 +183,16 @@ public struct RunReport: Sendable, Codable {
         }
     }
 
+    /// Where the report came from.
     public struct Environment: Sendable, Codable {
+        /// Version of the lab that wrote it.
         public var gslab_version: String
+        /// Schema version (as `schema_version`).
         public var schema_version: Int
         /// The source commit when known (`GSLAB_GIT_COMMIT`, which `scripts/run` sets from git).
         public var git_commit: String?
 
+        /// An environment; no commit unless known.
         public init(gslab_version: String, schema_version: Int, git_commit: String? = nil) {
             self.gslab_version = gslab_version
             self.schema_version = schema_version
@@ -161,21 +200,32 @@ public struct RunReport: Sendable, Codable {
         }
     }
 
+    /// Data-quality figures of the dataset.
     public struct DataQualitySummary: Sendable, Codable {
+        /// Symbol validated.
         public var symbol: String
+        /// Rows in the file, before the date range.
         public var rows: Int
+        /// Rows the jobs ran on, after cleaning.
         public var rows_used: Int
+        /// Rows with at least one error finding.
         public var error_rows: Int
+        /// Warning findings.
         public var warnings: Int
+        /// Quality score in [0, 100] (see `DataQualityReport.score`).
         public var score: Double
+        /// Findings by kind.
         public var counts: [String: Int]
+        /// Changes cleaning made (0 unless the policy cleans).
         public var repaired: Int
+        /// The data-quality policy applied.
         public var policy: String
         /// The dataset path (as written in the scenario) that served the data: the path or a fallback.
         public var source: String
         /// FNV-1a hash of the bars run on (after the date range and cleaning), 16 hex digits.
         public var data_hash: String
 
+        /// A summary; every count as found.
         public init(
             symbol: String, rows: Int, rows_used: Int, error_rows: Int, warnings: Int, score: Double, counts: [String: Int], repaired: Int, policy: String,
             source: String, data_hash: String
@@ -204,15 +254,24 @@ public struct RunReport: Sendable, Codable {
                 max_drawdown_pct: number("Max. Drawdown [%]"), trades: j.trades.count, win_rate_pct: number("Win Rate [%]"))
         }
 
+        /// Id of the job it comes from.
         public var job: Int
+        /// Stress variant of that job.
         public var variant: String
+        /// Parameter set of that job.
         public var parameters: [String: String]
+        /// Return, percent.
         public var return_pct: Double
+        /// Sharpe ratio.
         public var sharpe: Double
+        /// Maximum drawdown, percent (negative).
         public var max_drawdown_pct: Double
+        /// Closed trades.
         public var trades: Int
+        /// Share of winning trades, percent.
         public var win_rate_pct: Double
 
+        /// A row of the given figures.
         public init(
             job: Int, variant: String, parameters: [String: String], return_pct: Double, sharpe: Double, max_drawdown_pct: Double, trades: Int,
             win_rate_pct: Double
@@ -231,13 +290,19 @@ public struct RunReport: Sendable, Codable {
 
 /// The results of one job.
 public struct JobReport: Sendable, Codable {
+    /// Job id: variant index × parameter sets + parameter set index.
     public var id: Int
+    /// Stress variant name.
     public var variant: String
+    /// Parameter set, name → value as text.
     public var parameters: [String: String]
+    /// Bars the job ran on.
     public var bars: Int
     /// Every statistic in backtesting.py's names and units (see `StatsTable`).
     public var stats: [String: StatValue]
+    /// Signal quality, monitoring and anomalies.
     public var signals: SignalsSection
+    /// The closed trades (count and the first `trades_cap`).
     public var trades: TradesSection
     /// The equity curve downsampled by largest-triangle-three-buckets (times ISO 8601).
     public var equity: CurveSection
@@ -246,16 +311,24 @@ public struct JobReport: Sendable, Codable {
     /// For a portfolio scenario: its symbols, fills and the weights after each rebalance.
     public var portfolio: PortfolioSection?
 
+    /// A portfolio job's symbols and rebalances.
     public struct PortfolioSection: Sendable, Codable {
+        /// Symbols, in the order of each weights array.
         public var symbols: [String]
+        /// Number of fills.
         public var fills: Int
         /// Bar of each executed rebalance and the weights held right after it (fractions of equity, `symbols` order).
         public var rebalances: [Rebalance]
 
+        /// One executed rebalance.
         public struct Rebalance: Sendable, Codable {
+            /// Bar of the rebalance (filled at its open).
             public var bar: Int
+            /// Time of that bar, ISO 8601 UTC.
             public var time: String
+            /// Weights held right after it, fractions of equity.
             public var weights: [Double]
+            /// A rebalance row.
             public init(bar: Int, time: String, weights: [Double]) {
                 self.bar = bar
                 self.time = time
@@ -263,6 +336,7 @@ public struct JobReport: Sendable, Codable {
             }
         }
 
+        /// A portfolio section.
         public init(symbols: [String], fills: Int, rebalances: [Rebalance]) {
             self.symbols = symbols
             self.fills = fills
@@ -270,11 +344,16 @@ public struct JobReport: Sendable, Codable {
         }
     }
 
+    /// What the signal engine produced and how it forecast.
     public struct SignalsSection: Sendable, Codable {
+        /// Counts, pass rates per filter rule, mean confidence and quality.
         public var quality: SignalQualityMetrics
+        /// Monitoring at the calibration horizon (5 bars without calibration), rolling series thinned.
         public var monitoring: SignalMonitoring
+        /// Anomalies found, in bar order.
         public var anomalies: [Anomaly]
 
+        /// A signals section.
         public init(quality: SignalQualityMetrics, monitoring: SignalMonitoring, anomalies: [Anomaly]) {
             self.quality = quality
             self.monitoring = monitoring
@@ -282,22 +361,30 @@ public struct JobReport: Sendable, Codable {
         }
     }
 
+    /// The closed trades.
     public struct TradesSection: Sendable, Codable {
+        /// Closed trades in the job (also those left out of `items`).
         public var count: Int
         /// The first `trades_cap` closed trades.
         public var items: [TradeRecord]
 
+        /// A trades section.
         public init(count: Int, items: [TradeRecord]) {
             self.count = count
             self.items = items
         }
     }
 
+    /// A downsampled curve as three parallel arrays.
     public struct CurveSection: Sendable, Codable {
+        /// Bar index of each kept point.
         public var bar: [Int]
+        /// Its time, ISO 8601 UTC.
         public var time: [String]
+        /// Its value (equity, account currency).
         public var value: [Double]
 
+        /// A curve of kept points.
         public init(bar: [Int], time: [String], value: [Double]) {
             self.bar = bar
             self.time = time
@@ -305,6 +392,7 @@ public struct JobReport: Sendable, Codable {
         }
     }
 
+    /// A job's results.
     public init(
         id: Int, variant: String, parameters: [String: String], bars: Int, stats: [String: StatValue], signals: SignalsSection, trades: TradesSection,
         equity: CurveSection, annotations: [StressAnnotation], portfolio: PortfolioSection? = nil
