@@ -3,8 +3,11 @@
 /// The execution simulator reads a `[TargetDirection?]` per bar (nil: leave the position as it is)
 /// and trades to it with all the margin its sizing rule allows.
 public enum TargetDirection: Int8, Sendable, Equatable, Hashable, Codable {
+    /// Hold a short position (sign −1).
     case short = -1
+    /// Hold nothing (sign 0).
     case flat = 0
+    /// Hold a long position (sign +1).
     case long = 1
 
     /// `long`, `short` or `flat`, as written in reports.

@@ -1,5 +1,6 @@
 /// A bar field: the timestamp or one of the OHLCV columns.
 public enum BarField: String, CaseIterable, Sendable, Codable {
+    /// Bar time, then the price and volume columns.
     case timestamp, open, high, low, close, volume
 
     /// Accepted column names after normalisation (lower case, without spaces, `_`, `-`, `.`),

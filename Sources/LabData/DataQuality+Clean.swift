@@ -13,20 +13,25 @@ public struct CleaningPolicy: Sendable, Equatable {
     }
     /// Repair of a bad volume (NaN, ±inf or < 0).
     public enum BadVolume: String, Sendable, Codable {
+        /// Remove the row.
         case drop
         /// Set the volume to 0 (no trading assumed).
         case zero
     }
     /// Repair of `high`/`low` that do not bracket `open` and `close`.
     public enum Inconsistent: String, Sendable, Codable {
+        /// Remove the row.
         case drop
         /// `high = max(open, high, low, close)`, `low = min(open, high, low, close)`.
         case clip
     }
     /// Which of several rows with the same timestamp survives.
     public enum Duplicates: String, Sendable, Codable {
+        /// Keep the first row of the timestamp.
         case keepFirst = "keep_first"
+        /// Keep the last row of the timestamp (a later correction wins).
         case keepLast = "keep_last"
+        /// Remove every row of the timestamp.
         case dropAll = "drop_all"
     }
     /// Treatment of rows out of time order.
@@ -38,9 +43,11 @@ public struct CleaningPolicy: Sendable, Equatable {
     }
     /// Treatment of price spikes (``FindingKind/outlier``).
     public enum Spikes: String, Sendable, Codable {
+        /// Leave the spike (reported only).
         case keep
         /// Replace the spike bar's open, high, low and close by interpolation of its neighbours' closes.
         case interpolate
+        /// Remove the spike bar.
         case drop
     }
 

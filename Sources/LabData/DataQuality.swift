@@ -37,6 +37,7 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable, Comparable {
 
 /// How serious a finding is. `gslab dataset validate` exits 1 when any finding is an error.
 public enum Severity: String, Sendable, Codable {
+    /// Reported only / unfit to trade on until cleaned.
     case warning, error
 }
 

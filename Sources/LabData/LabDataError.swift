@@ -5,31 +5,53 @@ import LabCore
 /// Every case prints as one line that starts with the file and names the symbol and the
 /// field (column) involved, e.g. `datasets/x.h5: GOOG: column close is missing (columns: Open, High)`.
 public enum LabDataError: LabError, Equatable {
+    /// No file at the path.
     case fileNotFound(path: String)
+    /// The path is a folder.
     case isDirectory(path: String)
+    /// The file cannot be read by this user.
     case permissionDenied(path: String)
+    /// The file is not HDF5.
     case notHDF5(path: String)
+    /// The file ends early (a partial copy or an interrupted write).
     case truncated(path: String)
     /// Another process holds a lock on the file (retryable).
     case fileLocked(path: String, detail: String)
     /// A transient input/output failure (retryable).
     case ioFailure(path: String, detail: String)
+    /// The file holds no group in a layout the lab reads.
     case noBarData(path: String)
+    /// The symbol asked for is not in the file.
     case symbolNotFound(path: String, symbol: String, present: [String])
+    /// A bar field has no column (after aliases and overrides).
     case columnMissing(path: String, symbol: String, field: String, present: [String])
+    /// A column is not of a numeric (or time) type.
     case columnType(path: String, symbol: String, column: String, found: String)
+    /// A column's length differs from the index's.
     case columnLengthMismatch(path: String, symbol: String, column: String, expected: Int, actual: Int)
+    /// A column is not one-dimensional.
     case columnShape(path: String, symbol: String, column: String, detail: String)
+    /// The symbol has no rows.
     case emptyDataset(path: String, symbol: String)
+    /// Fewer rows than the operation needs.
     case tooFewRows(path: String, symbol: String, rows: Int)
+    /// The time index cannot be read (unit, type or time zone).
     case badIndex(path: String, symbol: String, detail: String)
+    /// A pandas/PyTables layout the reader does not handle.
     case unsupportedLayout(path: String, symbol: String, detail: String)
+    /// The CSV file has no header or no rows.
     case csvEmpty(path: String)
+    /// The CSV header lacks a bar field.
     case csvMissingColumn(path: String, field: String, header: [String])
+    /// A CSV date cannot be parsed (1-based line).
     case csvBadDate(path: String, line: Int, text: String)
+    /// A CSV number cannot be parsed (1-based line).
     case csvBadNumber(path: String, line: Int, column: String, text: String)
+    /// A CSV row has the wrong number of fields (1-based line).
     case csvRowLength(path: String, line: Int, expected: Int, actual: Int)
+    /// A parameter out of its range, naming the owner and the field.
     case invalidParameter(owner: String, field: String, reason: String)
+    /// A file could not be written (internal error).
     case writeFailed(path: String, detail: String)
     /// Every source of a dataset reference failed; one `(source, reason)` pair per source, in order.
     case allSourcesFailed(attempts: [SourceFailure])

@@ -59,6 +59,7 @@ public struct CommissionModel: Sendable, Equatable {
 /// How far a fill lands from the reference price (open, close or typical), against the trader:
 /// buys fill at `reference·(1 + s)`, sells at `reference·(1 − s)`, s a fraction.
 public enum SlippageModel: Sendable, Equatable {
+    /// No slippage: fills at the reference price.
     case none
     /// A fixed cost in basis points (10 = 0.1 %).
     case fixedBasisPoints(Double)

@@ -79,9 +79,11 @@ public enum PositionSizing: Sendable, Equatable {
 
 /// Errors of the execution simulator: bad parameters and bars it cannot fill on.
 public enum LabExecutionError: LabError, Equatable {
+    /// A setting out of its range, naming the field.
     case invalidParameter(field: String, reason: String)
     /// A fill would use a price that is not a positive finite number.
     case badFillPrice(symbol: String, bar: Int, field: String, value: Double)
+    /// An input column's length differs from the bars'.
     case lengthMismatch(field: String, expected: Int, actual: Int)
     /// Orders or weights name a symbol the portfolio does not hold.
     case unknownSymbol(String, known: [String])

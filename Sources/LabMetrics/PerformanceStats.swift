@@ -237,7 +237,9 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
 
 /// Errors of the metrics module.
 public enum LabMetricsError: LabError, Equatable {
+    /// Input data that cannot give the metric (too short, mismatched, negative costs).
     case invalidInput(field: String, reason: String)
+    /// A parameter out of its range, naming the metric and the field.
     case invalidParameter(metric: String, field: String, reason: String)
 
     public var description: String {

@@ -3,7 +3,9 @@ import LabCore
 
 /// One statistic's value: a number or a text (dates).
 public enum StatValue: Sendable, Equatable, Codable {
+    /// A number in the unit the statistic's name states.
     case number(Double)
+    /// A text (an ISO 8601 date).
     case text(String)
 
     public func encode(to encoder: Encoder) throws {

@@ -36,6 +36,7 @@ public struct Baseline: Sendable, Codable, Equatable {
 
     /// Which way a metric is better.
     public enum Direction: String, Sendable, Codable {
+        /// Higher is better / lower is better.
         case higher, lower
         /// Neither: a move beyond the tolerance is reported as a change, not a regression.
         case either
@@ -100,6 +101,7 @@ public struct Tolerance: Sendable, Equatable {
 public struct BaselineComparison: Sendable {
     /// What happened to a metric: worse, better or moved with no better direction beyond tolerance, gone from the report, or new in it.
     public enum Status: String, Sendable {
+        /// Worse beyond tolerance; better beyond it; moved with no better direction; gone from the report; new in it.
         case regression, improvement, changed, missing, new
     }
 
@@ -194,6 +196,7 @@ public struct BaselineComparison: Sendable {
 
 /// Errors of baselines: one line each.
 public enum BaselineError: LabError, Equatable {
+    /// The report and the baseline (or the shards) cannot be compared; the reason.
     case incompatible(String)
 
     public var description: String {

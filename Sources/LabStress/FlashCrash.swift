@@ -17,6 +17,7 @@ import LabCore
 public struct FlashCrash: StressTransform, Equatable {
     /// Where the crash starts.
     public enum Placement: Sendable, Equatable {
+        /// Start at this bar index.
         case index(Int)
         /// The first bar at or after this time (ns since the epoch, UTC).
         case time(Int64)

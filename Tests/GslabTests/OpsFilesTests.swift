@@ -26,6 +26,53 @@ import Yams
         let format = "swift format lint --strict --recursive Sources Tests benchmarks/Sources"
         #expect(runs.contains(format) && entries.contains(format))
         #expect(entries.contains { $0.contains("scenario validate") })
+        // The doc-comment check runs in the README's test command and as a hook.
+        let testCommand = try String(contentsOfFile: Run.repository + "/scripts/test", encoding: .utf8)
+        #expect(testCommand.contains("\nscripts/undocumented") && entries.contains("scripts/undocumented"))
+    }
+
+    /// scripts/undocumented lists a public declaration or a public enum's case without a doc
+    /// comment (exit 1) and passes documented ones, witnesses and internal declarations (exit 0).
+    @Test func docCommentCheckFindsWhatIsMissing() throws {
+        let dir = scratch()
+        let script = Run.repository + "/scripts/undocumented"
+        let documented = """
+            /// A fill.
+            public struct Fill {
+                /// Price, account currency.
+                @inlinable public var price: Double { 1 }
+                public var description: String { "fill" }
+                var internalOnly = 0
+            }
+            /// Sides.
+            public enum Side {
+                /// Buy.
+                case buy
+            }
+            enum Hidden {
+                case any
+            }
+            """
+        try documented.write(toFile: dir + "/Fill.swift", atomically: true, encoding: .utf8)
+        let clean = try Run(executable: script, arguments: [dir])
+        #expect(clean.status == 0)
+        #expect(clean.stdout.isEmpty)
+        #expect(clean.stderr.contains("0 public declarations without a doc comment"))
+
+        let missing = """
+            /// Sides.
+            public enum Side {
+                case buy
+                /// Sell.
+                case sell
+            }
+            public func slippage(bps: Double) -> Double { bps / 10_000 }
+            """
+        try missing.write(toFile: dir + "/Side.swift", atomically: true, encoding: .utf8)
+        let run = try Run(executable: script, arguments: [dir])
+        #expect(run.status == 1)
+        #expect(run.stdout == "\(dir)/Side.swift:3: case buy\n\(dir)/Side.swift:7: public func slippage(bps: Double) -> Double { bps / 10_000 }\n")
+        #expect(run.stderr.contains("2 public declarations without a doc comment"))
     }
 }
 
