@@ -94,7 +94,7 @@ import Yams
 }
 
 /// The Grafana dashboard and the Prometheus alerts use only the metrics `gslab run --metrics-file`
-/// writes (names read from a real exposition), and parse.
+/// writes (names read from a real exposition), and parse; promtool accepts the rules and the file.
 @Suite struct MonitoringFilesTests {
     func writtenMetricNames() throws -> Set<String> {
         let dir = scratch()
@@ -103,6 +103,25 @@ import Yams
         let text = try String(contentsOfFile: dir + "/m.prom", encoding: .utf8)
         return Set(text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
             .union(["gslab_regression_check"])  // written only with --check
+    }
+
+    static func promtool() throws -> String {
+        let path = "/usr/bin/promtool"
+        try #require(FileManager.default.isExecutableFile(atPath: path), "promtool is not installed: run scripts/setup --test-tools")
+        return path
+    }
+
+    /// promtool's linter accepts the exposition gslab writes, and rejects a broken one (so the
+    /// check can fail).
+    @Test func promtoolAcceptsTheMetricsFile() throws {
+        let dir = scratch()
+        let run = try Run("run", Run.repository + "/scenarios/default.yaml", "--out", dir, "--no-history", "--metrics-file", dir + "/m.prom")
+        #expect(run.status == 0)
+        let good = try Run(executable: "/bin/sh", arguments: ["-c", "\(try Self.promtool()) check metrics < \(dir)/m.prom"])
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        try "# TYPE gslab_jobs gauge\ngslab_jobs{scenario=\"x\" 1\n".write(toFile: dir + "/bad.prom", atomically: true, encoding: .utf8)
+        let bad = try Run(executable: "/bin/sh", arguments: ["-c", "\(try Self.promtool()) check metrics < \(dir)/bad.prom"])
+        #expect(bad.status != 0)
     }
 
     func metricNames(in expression: String) -> Set<String> {
@@ -130,10 +149,9 @@ import Yams
             let names = metricNames(in: rule["expr"] as? String ?? "")
             #expect(!names.isEmpty && names.isSubset(of: written), "\(rule["alert"] ?? ""): \(names.subtracting(written))")
         }
-        // promtool, when the machine has it (Debian's prometheus package).
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") {
-            let check = try Run(executable: "/usr/bin/promtool", arguments: ["check", "rules", Run.repository + "/ops/prometheus/alerts.yml"])
-            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        }
+        // promtool (Debian's prometheus package, from scripts/setup --test-tools) checks the rules' PromQL.
+        let check = try Run(executable: try Self.promtool(), arguments: ["check", "rules", Run.repository + "/ops/prometheus/alerts.yml"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("SUCCESS: 4 rules found"))
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `gslab run` on the default scenario, then report.html loaded in Debian's headless chromium
-/// (installed by `scripts/setup --browser`, which `scripts/test` runs): the page loads without a
+/// (installed by `scripts/setup --test-tools`, which `scripts/test` runs): the page loads without a
 /// console error and the charts are in the rendered DOM. The screenshot is kept as a test artifact
 /// in `.build/test-artifacts/report-default.png`.
 @Suite struct ReportBrowserTests {
@@ -15,7 +15,7 @@ import Testing
         let html = try #require(run.stdout.split(separator: "\n").first { $0.contains("report.html") }.map { String($0.split(separator: " ").last!) })
         let size = try #require(try FileManager.default.attributesOfItem(atPath: html)[.size] as? Int)
         #expect(size < 3_000_000)
-        let browser = try #require(Self.chromium, "chromium is not installed: run scripts/setup --browser")
+        let browser = try #require(Self.chromium, "chromium is not installed: run scripts/setup --test-tools")
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
         let dom = try Run(executable: "/usr/bin/timeout", arguments: ["120", browser] + common + ["--dump-dom", "file://" + html])
         #expect(dom.status == 0)
