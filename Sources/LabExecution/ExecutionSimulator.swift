@@ -4,18 +4,22 @@ import LabCore
 /// Where the simulator reads the order decided after each bar.
 protocol OrderSource {
     func order(at bar: Int) -> EntryOrder?
+    /// Whether an order was decided after bar `bar` (what `order(at:) != nil` says, without building it).
+    func hasOrder(at bar: Int) -> Bool
 }
 
 /// Market orders from target directions.
 struct TargetOrders: OrderSource {
     let targets: UnsafeBufferPointer<TargetDirection?>
     @inline(__always) func order(at bar: Int) -> EntryOrder? { targets[bar].map { EntryOrder($0) } }
+    @inline(__always) func hasOrder(at bar: Int) -> Bool { targets[bar] != nil }
 }
 
 /// Orders given one per bar.
 struct ListedOrders: OrderSource {
     let orders: UnsafeBufferPointer<EntryOrder?>
     @inline(__always) func order(at bar: Int) -> EntryOrder? { orders[bar] }
+    @inline(__always) func hasOrder(at bar: Int) -> Bool { orders[bar] != nil }
 }
 
 /// How an entry order's price is set. Prices are in the quote currency.
@@ -267,6 +271,9 @@ public struct ExecutionSimulator: Sendable {
 
     /// The settings every run of this simulator uses.
     public let config: Config
+    /// Whether quiet stretches take the tight loop (always, but for the test that holds it to the
+    /// general loop).
+    var quietStretches = true
 
     /// A simulator for `config`.
     /// - Throws: ``LabExecutionError/invalidParameter(field:reason:)`` naming the first bad field.
@@ -361,7 +368,18 @@ public struct ExecutionSimulator: Sendable {
             return value
         }
 
-        for i in max(start, 0)..<n {
+        // Quiet stretches (nothing to fill, no exits, no per-bar fees) take the tight loop of
+        // `quietStretch`, which does exactly what the general body below does on such bars.
+        let quietAllowed = quietStretches && !hasExits
+        var i = max(start, 0) - 1
+        while i + 1 < n {
+            i += 1
+            if quietAllowed && working == nil && head == queue.count
+                && (book.units == 0 || (book.units > 0 ? financingPerBar == 0 : borrowPerBar == 0))
+            {
+                i = book.quietStretch(from: i, orders: orders, equity: &equity, last: &last)
+                if i == n { break }
+            }
             // A newly due order replaces the one being worked (exclusive orders).
             while head < queue.count && queue[head].due == i {
                 working = WorkingOrder(order: queue[head].order, decided: queue[head].decided, firstBar: i)
@@ -678,6 +696,62 @@ public struct ExecutionSimulator: Sendable {
             let adverse = units > 0 ? bars.low[bar] * inverse - 1 : 1 - bars.high[bar] * inverse
             best = max(best, favourable)
             worst = min(worst, adverse)
+        }
+
+        /// Runs bars `from…` while they are quiet — a valid close, equity above 0 after it and no order
+        /// decided after it — with the position unchanged: marks the open trade's excursions, records
+        /// equity, and returns the first bar that is not quiet (or `bars.count`), left for the general
+        /// loop. The caller guarantees no order is pending or being worked, no protective exits and
+        /// no per-bar fee on the position held. Each bar computes what `mark` and `equity(at:)` do,
+        /// in the same order, so results are bit for bit those of the general loop (a test holds them
+        /// to it).
+        mutating func quietStretch<Orders: OrderSource>(from start: Int, orders: Orders, equity: inout [Double], last: inout Double) -> Int {
+            let n = bars.count
+            let u = units, entry = entryPrice, inverse = inverseEntry, cash = cash
+            var best = best, worst = worst, e = last
+            let record = !equity.isEmpty
+            var i = start
+            bars.close.withUnsafeBufferPointer { close in
+                bars.high.withUnsafeBufferPointer { high in
+                    bars.low.withUnsafeBufferPointer { low in
+                        equity.withUnsafeMutableBufferPointer { curve in
+                            if u == 0 {
+                                while i < n && !orders.hasOrder(at: i) && close[i] > 0 && close[i].isFinite && cash > 0 {
+                                    if record { curve[i] = cash }
+                                    e = cash
+                                    i += 1
+                                }
+                            } else if u > 0 {
+                                while i < n && !orders.hasOrder(at: i) {
+                                    let c = close[i]
+                                    let value = cash + u * (c - entry)
+                                    guard c > 0, c.isFinite, value > 0 else { break }
+                                    best = max(best, high[i] * inverse - 1)
+                                    worst = min(worst, low[i] * inverse - 1)
+                                    if record { curve[i] = value }
+                                    e = value
+                                    i += 1
+                                }
+                            } else {
+                                while i < n && !orders.hasOrder(at: i) {
+                                    let c = close[i]
+                                    let value = cash + u * (c - entry)
+                                    guard c > 0, c.isFinite, value > 0 else { break }
+                                    best = max(best, 1 - low[i] * inverse)
+                                    worst = min(worst, 1 - high[i] * inverse)
+                                    if record { curve[i] = value }
+                                    e = value
+                                    i += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            self.best = best
+            self.worst = worst
+            last = e
+            return i
         }
 
         func result(equity: [Double], finalEquity: Double, bankruptAt: Int?) -> Result {
