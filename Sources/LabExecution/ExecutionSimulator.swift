@@ -138,7 +138,8 @@ public enum LabExecutionError: LabError, Equatable {
 ///   whole or fractional units; maximum leverage (position value at entry up to `maxLeverage` ×
 ///   cash; a long's value above equity is financed at `financingRate`) and a position limit in units.
 ///
-/// Portfolios of several symbols and parameter sweeps are not part of this core yet.
+/// One symbol; several symbols sharing one cash account are ``PortfolioSimulator``, many parameter
+/// sets over one series ``ParameterSweep``.
 public struct ExecutionSimulator: Sendable {
     /// Settings of a run; ``ExecutionSimulator/init(config:)`` checks them.
     public struct Config: Sendable, Equatable {
