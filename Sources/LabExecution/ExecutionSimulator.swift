@@ -386,10 +386,6 @@ public struct ExecutionSimulator: Sendable {
                 working = WorkingOrder(order: queue[head].order, decided: queue[head].decided, firstBar: i)
                 head += 1
             }
-            if head > 0 && head == queue.count {
-                queue.removeAll(keepingCapacity: true)  // all consumed: reuse the storage instead of growing it
-                head = 0
-            }
             if let current = working {
                 switch config.fillTiming {
                 case .nextOpen:
@@ -441,7 +437,12 @@ public struct ExecutionSimulator: Sendable {
                 book.work(&working, at: i, reference: try checked(bars.close[i], i, "close"))
             case let .nextOpen(latency), let .nextTypical(latency):
                 let due = i + 1 + latency
-                if due < n { queue.append((order, i, due)) }  // an order due after the last bar never fills
+                guard due < n else { continue }  // an order due after the last bar never fills
+                if head == queue.count {
+                    queue.removeAll(keepingCapacity: true)  // all consumed: reuse the storage instead of growing it
+                    head = 0
+                }
+                queue.append((order, i, due))
             }
         }
         return book.result(equity: equity, finalEquity: last, bankruptAt: nil)

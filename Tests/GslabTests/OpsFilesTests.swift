@@ -31,6 +31,14 @@ import Yams
         #expect(testCommand.contains("\nscripts/undocumented") && entries.contains("scripts/undocumented"))
     }
 
+    /// scripts/setup refuses an option it does not know (the old `--browser` among them) with one
+    /// line naming it, before installing anything.
+    @Test func setupRefusesAnUnknownOption() throws {
+        let run = try Run(executable: Run.repository + "/scripts/setup", arguments: ["--browser"])
+        #expect(run.status == 2)
+        #expect(run.stderr == "scripts/setup: unknown option '--browser' (known: --test-tools)\n")
+    }
+
     /// scripts/undocumented lists a public declaration or a public enum's case without a doc
     /// comment (exit 1) and passes documented ones, witnesses and internal declarations (exit 0).
     @Test func docCommentCheckFindsWhatIsMissing() throws {
