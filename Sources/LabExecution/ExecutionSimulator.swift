@@ -350,8 +350,16 @@ public struct ExecutionSimulator: Sendable {
     private func simulate<Orders: OrderSource>(
         _ bars: BarSeries, start: Int, recordEquity: Bool, orders: Orders
     ) throws -> Result {
+        try BarColumns.with(bars) { columns in
+            try simulate(bars, columns: columns, start: start, recordEquity: recordEquity, orders: orders)
+        }
+    }
+
+    private func simulate<Orders: OrderSource>(
+        _ bars: BarSeries, columns: BarColumns, start: Int, recordEquity: Bool, orders: Orders
+    ) throws -> Result {
         let n = bars.count
-        var book = Book(config: config, bars: bars, periodsPerYear: bars.periodsPerYear)
+        var book = Book(config: config, bars: bars, columns: columns, periodsPerYear: bars.periodsPerYear)
         var equity = recordEquity ? [Double](repeating: config.cash, count: n) : []
         var last = config.cash
         // Orders waiting for their first fill bar, in decision order, and the one being worked.
@@ -389,26 +397,28 @@ public struct ExecutionSimulator: Sendable {
             if let current = working {
                 switch config.fillTiming {
                 case .nextOpen:
-                    _ = try checked(bars.open[i], i, "open")
-                    if case .day = current.order.validity, current.order.type != .market,
-                        bars.localDayNumber(at: i) != bars.localDayNumber(at: current.firstBar)
-                    {
+                    let open = try checked(columns.open[i], i, "open")
+                    if case .market = current.order.type {
+                        book.work(&working, at: i, reference: open)
+                        break
+                    }
+                    if case .day = current.order.validity, bars.localDayNumber(at: i) != bars.localDayNumber(at: current.firstBar) {
                         working = nil  // a day order expires with its first trading day
                         break
                     }
-                    if let reference = working!.reference(bars: bars, bar: i) {
+                    if let reference = working!.reference(columns, bar: i) {
                         book.work(&working, at: i, reference: reference)
                     } else if current.order.validity == .day && !(bars.frequency?.isIntraday ?? false) {
                         working = nil  // daily bars: a day order lives one bar
                     }
                 case .nextTypical:
-                    book.work(&working, at: i, reference: try checked((bars.high[i] + bars.low[i] + bars.close[i]) / 3, i, "typical price"))
-                case .thisClose: book.work(&working, at: i, reference: try checked(bars.close[i], i, "close"))
+                    book.work(&working, at: i, reference: try checked((columns.high[i] + columns.low[i] + columns.close[i]) / 3, i, "typical price"))
+                case .thisClose: book.work(&working, at: i, reference: try checked(columns.close[i], i, "close"))
                 }
             }
             if hasExits && book.units != 0 { book.checkExits(bar: i) }
             if book.units != 0 {
-                let c = try checked(bars.close[i], i, "close")
+                let c = try checked(columns.close[i], i, "close")
                 book.mark(bar: i)
                 if book.units < 0 && borrowPerBar > 0 {
                     let fee = -book.units * c * borrowPerBar
@@ -423,10 +433,10 @@ public struct ExecutionSimulator: Sendable {
                     book.costs.financing += interest
                 }
             }
-            last = book.equity(at: bars.close[i])
+            last = book.equity(at: columns.close[i])
             if recordEquity { equity[i] = last }
             if last <= 0 {
-                if book.units != 0 { book.fill(units: -book.units, at: i, reference: bars.close[i], reason: "bankruptcy") }
+                if book.units != 0 { book.fill(units: -book.units, at: i, reference: columns.close[i], reason: "bankruptcy") }
                 if recordEquity { for k in i..<n { equity[k] = 0 } }
                 return book.result(equity: equity, finalEquity: 0, bankruptAt: i)
             }
@@ -434,7 +444,7 @@ public struct ExecutionSimulator: Sendable {
             switch config.fillTiming {
             case .thisClose:
                 working = WorkingOrder(order: order, decided: i, firstBar: i)
-                book.work(&working, at: i, reference: try checked(bars.close[i], i, "close"))
+                book.work(&working, at: i, reference: try checked(columns.close[i], i, "close"))
             case let .nextOpen(latency), let .nextTypical(latency):
                 let due = i + 1 + latency
                 guard due < n else { continue }  // an order due after the last bar never fills
@@ -468,8 +478,8 @@ public struct ExecutionSimulator: Sendable {
         var target: TargetDirection { order.target }
 
         /// The price this order fills at on `bar`, or nil when the bar does not reach it (see ``OrderType``).
-        mutating func reference(bars: BarSeries, bar: Int) -> Double? {
-            let o = bars.open[bar], h = bars.high[bar], l = bars.low[bar]
+        mutating func reference(_ columns: BarColumns, bar: Int) -> Double? {
+            let o = columns.open[bar], h = columns.high[bar], l = columns.low[bar]
             let buying = order.target == .long
             func limitFill(_ limit: Double) -> Double? {
                 buying ? (o <= limit ? o : (l <= limit ? limit : nil)) : (o >= limit ? o : (h >= limit ? limit : nil))
@@ -497,6 +507,10 @@ public struct ExecutionSimulator: Sendable {
     struct Book {
         let config: Config
         let bars: BarSeries
+        /// The bars' price and volume columns (read on every bar, without reference counting).
+        let columns: BarColumns
+        /// No slippage model: a fill's price is its reference price, whatever the size.
+        let frictionless: Bool
         var cash: Double
         /// Signed units held.
         var units = 0.0
@@ -520,9 +534,11 @@ public struct ExecutionSimulator: Sendable {
         let sizeFraction = 1 - Double.ulpOfOne  // backtesting.py's default order size
         let periodsPerYear: Double
 
-        init(config: Config, bars: BarSeries, periodsPerYear: Double) {
+        init(config: Config, bars: BarSeries, columns: BarColumns, periodsPerYear: Double) {
             self.config = config
             self.bars = bars
+            self.columns = columns
+            self.frictionless = config.slippage == .none
             self.cash = config.cash
             self.periodsPerYear = periodsPerYear
         }
@@ -532,7 +548,7 @@ public struct ExecutionSimulator: Sendable {
 
         /// Units the participation cap allows on `bar` (∞ without a cap; 0 on a zero-volume bar).
         func capacity(_ bar: Int) -> Double {
-            let volume = bars.volume[bar]
+            let volume = columns.volume[bar]
             guard volume > 0 else { return 0 }
             return config.participationCap.map { ($0 * volume).rounded(.down) } ?? .infinity
         }
@@ -570,7 +586,9 @@ public struct ExecutionSimulator: Sendable {
         /// more than the margin; sized on the slippage of a one-unit order, re-priced with the sized
         /// order's slippage, rounded down to whole units unless fractional, capped by `maxUnits`, then
         /// reduced until the entry cost plus the fee fits the margin.
-        func size(_ target: TargetDirection, at bar: Int, reference: Double, scale: Double = 1) -> Double {
+        /// (`mutating` only so that the book is passed by reference: called from `work`, a
+        /// non-mutating method would get a copy of the whole book on every order.)
+        mutating func size(_ target: TargetDirection, at bar: Int, reference: Double, scale: Double = 1) -> Double {
             let margin = max(0, cash) * config.maxLeverage
             var budget: Double
             switch config.sizing {
@@ -586,11 +604,14 @@ public struct ExecutionSimulator: Sendable {
             if scale < 1 { budget *= max(0, scale) }
             let buying = target == .long
             let whole = !config.fractionalUnits
+            // Not one whole unit affordable: a unit's price alone exceeds the margin (a buy's slippage
+            // and the fee only add to it), which the reduction below would also conclude.
+            if whole && (buying || frictionless) && reference > margin { return 0 }
             var price = reference
             var affordable = 0.0
             // Without slippage the price does not depend on the size: one pass.
-            for _ in 0..<(config.slippage == .none ? 1 : 2) {
-                let slip = config.slippage.fraction(bars: bars, bar: bar, units: max(affordable, 1))
+            for _ in 0..<(frictionless ? 1 : 2) {
+                let slip = frictionless ? 0 : config.slippage.fraction(bars: bars, bar: bar, units: max(affordable, 1))
                 price = buying ? reference * (1 + slip) : reference * (1 - slip)
                 let perUnitFee = (sizeFraction * price * config.commission.rate) / sizeFraction + config.commission.perShare
                 affordable = (budget * sizeFraction) / (price + perUnitFee)
@@ -609,7 +630,7 @@ public struct ExecutionSimulator: Sendable {
         /// One fill of `q` signed units on `bar` at `reference` moved by slippage; opens, adds to,
         /// reduces or closes the position, and records the trade when it is closed.
         mutating func fill(units q: Double, at bar: Int, reference: Double, reason: String = "signal") {
-            let slip = config.slippage.fraction(bars: bars, bar: bar, units: q)
+            let slip = frictionless ? 0 : config.slippage.fraction(bars: bars, bar: bar, units: q)
             let price = q > 0 ? reference * (1 + slip) : reference * (1 - slip)
             let fee = config.commission.fee(units: q, price: price)
             costs.commission += fee
@@ -664,7 +685,7 @@ public struct ExecutionSimulator: Sendable {
         mutating func checkExits(bar: Int) {
             let exits = config.exits
             guard units != 0, exits.stopLoss != nil || exits.takeProfit != nil || exits.trailingStop != nil else { return }
-            let o = bars.open[bar], h = bars.high[bar], l = bars.low[bar]
+            let o = columns.open[bar], h = columns.high[bar], l = columns.low[bar]
             let long = units > 0
             var stop: (level: Double, reason: String)?
             if let sl = exits.stopLoss { stop = (long ? entryPrice * (1 - sl) : entryPrice * (1 + sl), "stop_loss") }
@@ -695,11 +716,12 @@ public struct ExecutionSimulator: Sendable {
         /// Updates the open trade's excursions and trailing reference with bar `bar`'s high and low.
         mutating func mark(bar: Int) {
             if config.exits.trailingStop != nil {
-                trailPeak = units > 0 ? max(trailPeak, bars.high[bar]) : min(trailPeak, bars.low[bar])
+                trailPeak = units > 0 ? max(trailPeak, columns.high[bar]) : min(trailPeak, columns.low[bar])
             }
             let inverse = inverseEntry
-            let favourable = units > 0 ? bars.high[bar] * inverse - 1 : 1 - bars.low[bar] * inverse
-            let adverse = units > 0 ? bars.low[bar] * inverse - 1 : 1 - bars.high[bar] * inverse
+            let high = columns.high[bar], low = columns.low[bar]
+            let favourable = units > 0 ? high * inverse - 1 : 1 - low * inverse
+            let adverse = units > 0 ? low * inverse - 1 : 1 - high * inverse
             best = max(best, favourable)
             worst = min(worst, adverse)
         }
@@ -714,16 +736,10 @@ public struct ExecutionSimulator: Sendable {
         mutating func quietStretch<Orders: OrderSource>(from start: Int, orders: Orders, equity: inout [Double], last: inout Double) -> Int {
             let record = !equity.isEmpty
             var stretch = (end: start, best: best, worst: worst, last: last)
-            bars.close.withUnsafeBufferPointer { close in
-                bars.high.withUnsafeBufferPointer { high in
-                    bars.low.withUnsafeBufferPointer { low in
-                        equity.withUnsafeMutableBufferPointer { curve in
-                            stretch = Self.quietBars(
-                                from: start, units: units, entry: entryPrice, inverse: inverseEntry, cash: cash, best: best, worst: worst,
-                                last: last, close: close, high: high, low: low, curve: record ? curve : nil, orders: orders)
-                        }
-                    }
-                }
+            equity.withUnsafeMutableBufferPointer { curve in
+                stretch = Self.quietBars(
+                    from: start, units: units, entry: entryPrice, inverse: inverseEntry, cash: cash, best: best, worst: worst,
+                    last: last, close: columns.close, high: columns.high, low: columns.low, curve: record ? curve : nil, orders: orders)
             }
             best = stretch.best
             worst = stretch.worst
@@ -803,6 +819,26 @@ public struct ExecutionSimulator: Sendable {
             return Result(
                 equity: equity, finalEquity: finalEquity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
                 costs: costs, tradedValue: tradedValue)
+        }
+    }
+}
+
+/// A series' price and volume columns as buffers, for the bar loops (valid inside ``with(_:_:)``).
+struct BarColumns {
+    let open, high, low, close, volume: UnsafeBufferPointer<Double>
+
+    /// Calls `body` with `bars`' columns.
+    static func with<R>(_ bars: BarSeries, _ body: (BarColumns) throws -> R) rethrows -> R {
+        try bars.open.withUnsafeBufferPointer { open in
+            try bars.high.withUnsafeBufferPointer { high in
+                try bars.low.withUnsafeBufferPointer { low in
+                    try bars.close.withUnsafeBufferPointer { close in
+                        try bars.volume.withUnsafeBufferPointer { volume in
+                            try body(BarColumns(open: open, high: high, low: low, close: close, volume: volume))
+                        }
+                    }
+                }
+            }
         }
     }
 }
