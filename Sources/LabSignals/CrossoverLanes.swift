@@ -1,0 +1,161 @@
+import LabCore
+
+/// The simple-moving-average crossover over a series without missing values, four stretches of
+/// bars at once, bit for bit what the one-pass ``SlidingMean`` pair gives.
+///
+/// One pass is bound by the latency of its running sums (each bar's sum waits for the previous
+/// one). On a series without missing values a ``SlidingMean`` of window w does the same thing at
+/// every bar: an exact left-to-right re-summation of the window at bars w − 1 + k·w, one slide
+/// `sum += x[i] − x[i − w]` elsewhere, the mean `sum · (1/w)`. So the state at any bar can be
+/// rebuilt from the last re-summation point, and four stretches of the series whose starts are a
+/// multiple of lcm(fast, slow) bars apart re-sum at the same steps. Their sums then advance in
+/// one four-lane vector, each lane with the same operations in the same order as the one pass.
+enum CrossoverLanes {
+    /// Stretches run at once.
+    static let lanes = 4
+
+    /// Writes `table[crossing code]` for every bar, as ``MovingAverageCross/crossTargets`` does
+    /// with simple averages, and returns true; returns false, writing nothing, when the series
+    /// holds a non-finite value or is too short for four stretches (the caller runs the one pass).
+    static func fill(
+        _ x: UnsafeBufferPointer<Double>, fast: Int, slow: Int, table: UnsafeBufferPointer<TargetDirection?>,
+        into targets: UnsafeMutableBufferPointer<TargetDirection?>
+    ) -> Bool {
+        let n = x.count
+        let head = max(fast, slow)  // both means are defined at head − 1
+        let period = leastCommonMultiple(fast, slow)
+        guard n > head, period <= (n - head) / (4 * lanes) else { return false }
+        let stride = (n - head) / lanes / period * period
+        guard allFinite(x) else { return false }
+
+        // The head, one pass: warm-ups and the first crossings.
+        var f = SlidingMean(window: fast), s = SlidingMean(window: slow)
+        var previousFast = Double.nan, previousSlow = Double.nan
+        for i in 0..<head {
+            let a = f.next(x, i), b = s.next(x, i)
+            targets[i] = table[crossing(previousFast, previousSlow, a, b)]
+            previousFast = a
+            previousSlow = b
+        }
+
+        // Four stretches of `stride` bars from `head`, lane k starting at head + k·stride.
+        var fastSums = LaneSums(x, window: fast, lastBar: head - 1, stride: stride)
+        var slowSums = LaneSums(x, window: slow, lastBar: head - 1, stride: stride)
+        var pf = fastSums.means, ps = slowSums.means
+        for j in 0..<stride {
+            let i = head + j
+            let a = fastSums.advance(x, bar: i, stride: stride)
+            let b = slowSums.advance(x, bar: i, stride: stride)
+            // crossing() for four lanes: bit 0 a cross up, bit 1 a cross down.
+            let up = (pf .< ps) .& (a .> b)
+            let down = (ps .< pf) .& (b .> a)
+            for k in 0..<lanes {
+                targets[i + k * stride] = table[(up[k] ? 1 : 0) | (down[k] ? 2 : 0)]
+            }
+            pf = a
+            ps = b
+        }
+
+        // The tail after the last stretch continues the last lane's sums.
+        var fastSum = fastSums.sums[lanes - 1], slowSum = slowSums.sums[lanes - 1]
+        var fastSince = fastSums.since, slowSince = slowSums.since
+        previousFast = pf[lanes - 1]
+        previousSlow = ps[lanes - 1]
+        for i in (head + lanes * stride)..<n {
+            let a = LaneSums.step(x, bar: i, window: fast, sum: &fastSum, since: &fastSince) * fastSums.scale
+            let b = LaneSums.step(x, bar: i, window: slow, sum: &slowSum, since: &slowSince) * slowSums.scale
+            targets[i] = table[crossing(previousFast, previousSlow, a, b)]
+            previousFast = a
+            previousSlow = b
+        }
+        return true
+    }
+
+    /// Whether every value is finite (x − x is 0 for finite x and NaN otherwise; four sums in lanes).
+    static func allFinite(_ x: UnsafeBufferPointer<Double>) -> Bool {
+        var acc = SIMD4<Double>(repeating: 0)
+        var i = 0
+        while i + 4 <= x.count {
+            let v = SIMD4(x[i], x[i + 1], x[i + 2], x[i + 3])
+            acc += v - v
+            i += 4
+        }
+        var tail = 0.0
+        while i < x.count {
+            tail += x[i] - x[i]
+            i += 1
+        }
+        return (acc.sum() + tail) == 0
+    }
+
+    static func leastCommonMultiple(_ a: Int, _ b: Int) -> Int {
+        var (p, q) = (a, b)
+        while q != 0 { (p, q) = (q, p % q) }
+        return a / p * b
+    }
+}
+
+/// The running window sums of four lanes, lane k at bar `bar + k·stride`, in the same phase of
+/// their re-summation schedule (`stride` is a multiple of the window).
+struct LaneSums {
+    let window: Int
+    let scale: Double
+    var sums: SIMD4<Double>
+    /// Bars since the last exact re-summation, counting it (the schedule of ``SlidingMean``).
+    var since: Int
+
+    /// The sums at bar `lastBar + k·stride` (lastBar ≥ window − 1), as the one pass has them.
+    init(_ x: UnsafeBufferPointer<Double>, window: Int, lastBar: Int, stride: Int) {
+        self.window = window
+        scale = 1 / Double(window)
+        since = (lastBar - (window - 1)) % window + 1
+        let exactBar = lastBar - (since - 1)
+        sums = Self.exact(x, bar: exactBar, window: window, stride: stride)
+        for i in (exactBar + 1)..<(lastBar + 1) {
+            sums += Self.gather(x, i, stride) - Self.gather(x, i - window, stride)
+        }
+    }
+
+    /// The means at the current bar.
+    var means: SIMD4<Double> { sums * scale }
+
+    /// Moves every lane one bar on (lane 0 to `bar`) and returns the means there.
+    @inline(__always)
+    mutating func advance(_ x: UnsafeBufferPointer<Double>, bar: Int, stride: Int) -> SIMD4<Double> {
+        if since == window {
+            sums = Self.exact(x, bar: bar, window: window, stride: stride)
+            since = 1
+        } else {
+            sums += Self.gather(x, bar, stride) - Self.gather(x, bar - window, stride)
+            since += 1
+        }
+        return sums * scale
+    }
+
+    /// One lane's step, for the bars after the last stretch.
+    @inline(__always)
+    static func step(_ x: UnsafeBufferPointer<Double>, bar: Int, window: Int, sum: inout Double, since: inout Int) -> Double {
+        if since == window {
+            sum = 0
+            for j in (bar - window + 1)...bar { sum += x[j] }
+            since = 1
+        } else {
+            sum += x[bar] - x[bar - window]
+            since += 1
+        }
+        return sum
+    }
+
+    /// Each lane's window ending at its bar, summed left to right from 0 (as the one pass does).
+    @inline(__always)
+    static func exact(_ x: UnsafeBufferPointer<Double>, bar: Int, window: Int, stride: Int) -> SIMD4<Double> {
+        var sum = SIMD4<Double>(repeating: 0)
+        for j in (bar - window + 1)...bar { sum += gather(x, j, stride) }
+        return sum
+    }
+
+    @inline(__always)
+    static func gather(_ x: UnsafeBufferPointer<Double>, _ i: Int, _ stride: Int) -> SIMD4<Double> {
+        SIMD4(x[i], x[i + stride], x[i + 2 * stride], x[i + 3 * stride])
+    }
+}
