@@ -19,7 +19,9 @@ import LabStress
 /// Keeps the optimiser from discarding results.
 @inline(never) func blackHole<T>(_ x: T) { withExtendedLifetime(x) {} }
 
+/// Best of `runs` timings (GSLAB_BENCH_RUNS overrides the count, e.g. to profile one case under perf).
 func best(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    let runs = ProcessInfo.processInfo.environment["GSLAB_BENCH_RUNS"].flatMap { Int($0) } ?? runs
     var best = Double.infinity
     let clock = ContinuousClock()
     for _ in 0..<runs {
