@@ -604,9 +604,9 @@ public struct ExecutionSimulator: Sendable {
             if scale < 1 { budget *= max(0, scale) }
             let buying = target == .long
             let whole = !config.fractionalUnits
-            // Not one whole unit affordable: a unit's price alone exceeds the margin (a buy's slippage
-            // and the fee only add to it), which the reduction below would also conclude.
-            if whole && (buying || frictionless) && reference > margin { return 0 }
+            // Not one whole unit affordable: without slippage a unit's price alone exceeds the margin
+            // (the fee only adds to it), which the reduction below would also conclude.
+            if whole && frictionless && reference > margin { return 0 }
             var price = reference
             var affordable = 0.0
             // Without slippage the price does not depend on the size: one pass.
