@@ -350,21 +350,34 @@ public struct ExecutionSimulator: Sendable {
     private func simulate<Orders: OrderSource>(
         _ bars: BarSeries, start: Int, recordEquity: Bool, orders: Orders
     ) throws -> Result {
-        try BarColumns.with(bars) { columns in
-            try simulate(bars, columns: columns, start: start, recordEquity: recordEquity, orders: orders)
+        let n = bars.count
+        var result: Result?
+        // The loop writes every bar of the curve from `start` on exactly once (bars before it hold
+        // the starting cash), so the curve is not filled beforehand.
+        let curve = try [Double](unsafeUninitializedCapacity: recordEquity ? n : 0) { buffer, count in
+            let first = min(max(start, 0), buffer.count)
+            buffer[0..<first].initialize(repeating: config.cash)
+            result = try BarColumns.with(bars) { columns in
+                try simulate(bars, columns: columns, start: start, curve: recordEquity ? buffer : nil, orders: orders)
+            }
+            count = buffer.count
         }
+        result!.equity = curve
+        return result!
     }
 
+    /// The loop of ``simulate(_:start:recordEquity:orders:)``, writing equity into `curve` (nil: not
+    /// recorded); the result's `equity` is left empty for the caller.
     private func simulate<Orders: OrderSource>(
-        _ bars: BarSeries, columns: BarColumns, start: Int, recordEquity: Bool, orders: Orders
+        _ bars: BarSeries, columns: BarColumns, start: Int, curve: UnsafeMutableBufferPointer<Double>?, orders: Orders
     ) throws -> Result {
         let n = bars.count
         var book = Book(config: config, bars: bars, columns: columns, periodsPerYear: bars.periodsPerYear)
-        var equity = recordEquity ? [Double](repeating: config.cash, count: n) : []
         var last = config.cash
-        // Orders waiting for their first fill bar, in decision order, and the one being worked.
+        // Orders waiting for their first fill bar, in decision order (queue[head..<tail]; the storage is
+        // reused once all are consumed), and the one being worked.
         var queue: [(order: EntryOrder, decided: Int, due: Int)] = []
-        var head = 0
+        var head = 0, tail = 0
         var working: WorkingOrder?
         let hasExits = config.exits.stopLoss != nil || config.exits.takeProfit != nil || config.exits.trailingStop != nil
         let borrowPerBar = config.borrowRate / bars.periodsPerYear
@@ -383,14 +396,14 @@ public struct ExecutionSimulator: Sendable {
         var i = max(start, 0) - 1
         while i + 1 < n {
             i += 1
-            if quietAllowed && working == nil && head == queue.count
+            if quietAllowed && working == nil && head == tail
                 && (book.units == 0 || (book.units > 0 ? financingPerBar == 0 : borrowPerBar == 0))
             {
-                i = book.quietStretch(from: i, orders: orders, equity: &equity, last: &last)
+                i = book.quietStretch(from: i, orders: orders, curve: curve, last: &last)
                 if i == n { break }
             }
             // A newly due order replaces the one being worked (exclusive orders).
-            while head < queue.count && queue[head].due == i {
+            while head < tail && queue[head].due == i {
                 working = WorkingOrder(order: queue[head].order, decided: queue[head].decided, firstBar: i)
                 head += 1
             }
@@ -434,11 +447,11 @@ public struct ExecutionSimulator: Sendable {
                 }
             }
             last = book.equity(at: columns.close[i])
-            if recordEquity { equity[i] = last }
+            curve?[i] = last
             if last <= 0 {
                 if book.units != 0 { book.fill(units: -book.units, at: i, reference: columns.close[i], reason: "bankruptcy") }
-                if recordEquity { for k in i..<n { equity[k] = 0 } }
-                return book.result(equity: equity, finalEquity: 0, bankruptAt: i)
+                curve?[i..<n].update(repeating: 0)
+                return book.result(finalEquity: 0, bankruptAt: i)
             }
             guard let order = orders.order(at: i) else { continue }
             switch config.fillTiming {
@@ -448,14 +461,12 @@ public struct ExecutionSimulator: Sendable {
             case let .nextOpen(latency), let .nextTypical(latency):
                 let due = i + 1 + latency
                 guard due < n else { continue }  // an order due after the last bar never fills
-                if head == queue.count {
-                    queue.removeAll(keepingCapacity: true)  // all consumed: reuse the storage instead of growing it
-                    head = 0
-                }
-                queue.append((order, i, due))
+                if head == tail { (head, tail) = (0, 0) }  // all consumed: reuse the storage
+                if tail < queue.count { queue[tail] = (order, i, due) } else { queue.append((order, i, due)) }
+                tail += 1
             }
         }
-        return book.result(equity: equity, finalEquity: last, bankruptAt: nil)
+        return book.result(finalEquity: last, bankruptAt: nil)
     }
 
     /// An order being worked: close what is open, then open the target (sized at its first fill).
@@ -733,21 +744,19 @@ public struct ExecutionSimulator: Sendable {
         /// no per-bar fee on the position held. Equity is computed as `equity(at:)` does and the
         /// excursions come out as `mark` would leave them, so results are bit for bit those of the
         /// general loop (a property test holds them to it).
-        mutating func quietStretch<Orders: OrderSource>(from start: Int, orders: Orders, equity: inout [Double], last: inout Double) -> Int {
-            let record = !equity.isEmpty
-            var stretch = (end: start, best: best, worst: worst, last: last)
-            equity.withUnsafeMutableBufferPointer { curve in
-                stretch = Self.quietBars(
-                    from: start, units: units, entry: entryPrice, inverse: inverseEntry, cash: cash, best: best, worst: worst,
-                    last: last, close: columns.close, high: columns.high, low: columns.low, curve: record ? curve : nil, orders: orders)
-            }
+        mutating func quietStretch<Orders: OrderSource>(
+            from start: Int, orders: Orders, curve: UnsafeMutableBufferPointer<Double>?, last: inout Double
+        ) -> Int {
+            let stretch = Self.quietBars(
+                from: start, units: units, entry: entryPrice, inverse: inverseEntry, cash: cash, best: best, worst: worst,
+                last: last, close: columns.close, high: columns.high, low: columns.low, curve: curve, orders: orders)
             best = stretch.best
             worst = stretch.worst
             last = stretch.last
             return stretch.end
         }
 
-        /// The loop of ``quietStretch(from:orders:equity:last:)`` on plain buffers, its running values in
+        /// The loop of ``quietStretch(from:orders:curve:last:)`` on plain buffers, its running values in
         /// locals (captured variables would live in memory and put a store and a load in every bar).
         @inline(__always)
         static func quietBars<Orders: OrderSource>(
@@ -814,10 +823,10 @@ public struct ExecutionSimulator: Sendable {
             return (max(max(h0, h1), max(h2, h3)), min(min(l0, l1), min(l2, l3)))
         }
 
-        func result(equity: [Double], finalEquity: Double, bankruptAt: Int?) -> Result {
+        func result(finalEquity: Double, bankruptAt: Int?) -> Result {
             let open = units != 0 ? (units: units, entryBar: entryBar, entryPrice: entryPrice) : nil
             return Result(
-                equity: equity, finalEquity: finalEquity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
+                equity: [], finalEquity: finalEquity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
                 costs: costs, tradedValue: tradedValue)
         }
     }

@@ -93,9 +93,13 @@ import Testing
         let fast = try ExecutionSimulator(config: .init(cash: 10_000, maxLeverage: 3))
         var general = fast
         general.quietStretches = false
-        let a = try fast.run(series, targets: targets)
-        let b = try general.run(series, targets: targets)
+        let a = try fast.run(series, targets: targets, start: 2)
+        let b = try general.run(series, targets: targets, start: 2)
         #expect(a.bankruptAt == 11)  // 299 units from 100: 10 000 − 299·60 < 0 at the close of 40
         #expect(same(a, b))
+        // The curve is written once per bar, not filled beforehand: the bars before `start` hold the
+        // starting cash, the bars from the bankruptcy on hold 0.
+        #expect(a.equity.count == n && a.equity[0..<2].allSatisfy { $0 == 10_000 } && a.equity[11...].allSatisfy { $0 == 0 })
+        #expect(a.equity[2..<11].allSatisfy { $0 > 0 })
     }
 }
