@@ -162,7 +162,12 @@ do {
             let tTargets = best(5) { bars.close.withUnsafeBufferPointer { c in targets.withUnsafeMutableBufferPointer { strategy.fillTargets(c, into: $0) } } }
             let tSim = try best(5) { blackHole(try simulator.run(bars, targets: targets, start: 20)) }
             let tBare = try best(5) { blackHole(try simulator.run(bars, targets: targets, start: 20, recordEquity: false)) }
-            print("split targets \(tTargets) simulate \(tSim) simulate_without_equity \(tBare)")
+            // The bar loop alone: no order at all, and one long position held from the start.
+            var none = [TargetDirection?](repeating: nil, count: bars.count)
+            let tFlat = try best(5) { blackHole(try simulator.run(bars, targets: none, start: 20)) }
+            none[20] = .long
+            let tHeld = try best(5) { blackHole(try simulator.run(bars, targets: none, start: 20)) }
+            print("split targets \(tTargets) simulate \(tSim) simulate_without_equity \(tBare) no_orders \(tFlat) one_held \(tHeld)")
         }
     case "runner":
         try RunnerBenchmark.run(path: args[2], symbol: args[3])
