@@ -47,11 +47,12 @@ enum CrossoverLanes {
             let a = fastSums.advance(x, bar: i, stride: stride)
             let b = slowSums.advance(x, bar: i, stride: stride)
             // crossing() for four lanes: bit 0 a cross up, bit 1 a cross down.
-            let up = (pf .< ps) .& (a .> b)
-            let down = (ps .< pf) .& (b .> a)
-            for k in 0..<lanes {
-                targets[i + k * stride] = table[(up[k] ? 1 : 0) | (down[k] ? 2 : 0)]
-            }
+            let zero = SIMD4<Int64>(repeating: 0)
+            let code = zero.replacing(with: 1, where: (pf .< ps) .& (a .> b)) | zero.replacing(with: 2, where: (ps .< pf) .& (b .> a))
+            targets[i] = table[Int(code[0])]
+            targets[i &+ stride] = table[Int(code[1])]
+            targets[i &+ 2 &* stride] = table[Int(code[2])]
+            targets[i &+ 3 &* stride] = table[Int(code[3])]
             pf = a
             ps = b
         }
@@ -156,6 +157,6 @@ struct LaneSums {
 
     @inline(__always)
     static func gather(_ x: UnsafeBufferPointer<Double>, _ i: Int, _ stride: Int) -> SIMD4<Double> {
-        SIMD4(x[i], x[i + stride], x[i + 2 * stride], x[i + 3 * stride])
+        SIMD4(x[i], x[i &+ stride], x[i &+ 2 &* stride], x[i &+ 3 &* stride])
     }
 }
