@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(name: "LabStress", dependencies: ["LabCore", "COpenBLAS"]),
         .target(name: "LabSignals", dependencies: ["LabCore"]),
-        .target(name: "LabExecution", dependencies: ["LabCore", "COpenBLAS"]),
+        .target(name: "LabExecution", dependencies: ["LabCore", "COpenBLAS", "CVectorMath"]),
         .target(name: "LabMetrics", dependencies: ["LabCore"]),
         .target(name: "LabReport", dependencies: ["LabCore", "LabStress", "LabSignals", "LabMetrics"]),
         .target(

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import LabCore
 
@@ -6,6 +7,16 @@ protocol OrderSource {
     func order(at bar: Int) -> EntryOrder?
     /// Whether an order was decided after bar `bar` (what `order(at:) != nil` says, without building it).
     func hasOrder(at bar: Int) -> Bool
+    /// The first bar in `start..<end` with an order decided after it, or `end`.
+    func nextOrder(from start: Int, before end: Int) -> Int
+}
+
+extension OrderSource {
+    func nextOrder(from start: Int, before end: Int) -> Int {
+        var i = start
+        while i < end && !hasOrder(at: i) { i += 1 }
+        return i
+    }
 }
 
 /// Market orders from target directions.
@@ -13,6 +24,18 @@ struct TargetOrders: OrderSource {
     let targets: UnsafeBufferPointer<TargetDirection?>
     @inline(__always) func order(at bar: Int) -> EntryOrder? { targets[bar].map { EntryOrder($0) } }
     @inline(__always) func hasOrder(at bar: Int) -> Bool { targets[bar] != nil }
+
+    /// Eight targets per step while all are nil (a target is one byte, nil one bit pattern).
+    func nextOrder(from start: Int, before end: Int) -> Int {
+        var i = start
+        if MemoryLayout<TargetDirection?>.size == 1, let base = targets.baseAddress {
+            let none = UInt64(withUnsafeBytes(of: TargetDirection?.none) { $0[0] }) &* 0x0101_0101_0101_0101
+            let bytes = UnsafeRawPointer(base)
+            while i + 8 <= end && bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) == none { i += 8 }
+        }
+        while i < end && targets[i] == nil { i += 1 }
+        return i
+    }
 }
 
 /// Orders given one per bar.
@@ -393,12 +416,22 @@ public struct ExecutionSimulator: Sendable {
         // Quiet stretches (nothing to fill, no exits, no per-bar fees) take the tight loop of
         // `quietStretch`, which does exactly what the general body below does on such bars.
         let quietAllowed = quietStretches && !hasExits
+        let prefetching = n >= 1 << 19  // bars: each column 4 MB or more
+        var prefetched = -1  // the decision bar of the last order whose fill bar was prefetched
         var i = max(start, 0) - 1
         while i + 1 < n {
             i += 1
             if quietAllowed && working == nil && head == tail
                 && (book.units == 0 || (book.units > 0 ? financingPerBar == 0 : borrowPerBar == 0))
             {
+                // On a series larger than the caches, the bars the next two orders fill on are
+                // fetched from memory while the stretches before them run (the loop reads those bars'
+                // open, volume and time nowhere else, their high and low only while a position is
+                // held; orders are tens of bars apart). On a smaller series the search costs more.
+                if prefetching {
+                    if prefetched < i { prefetched = columns.prefetchFillBar(after: orders.nextOrder(from: i, before: n)) }
+                    if prefetched < n { prefetched = columns.prefetchFillBar(after: orders.nextOrder(from: prefetched + 1, before: n)) }
+                }
                 i = book.quietStretch(from: i, orders: orders, curve: curve, last: &last)
                 if i == n { break }
             }
@@ -684,7 +717,7 @@ public struct ExecutionSimulator: Sendable {
                 let exitPrice = exitValue / exitUnits
                 trades.append(
                     TradeRecord(
-                        entryBar: entryBar, exitBar: bar, entryTime: bars.timestamps[entryBar], exitTime: bars.timestamps[bar],
+                        entryBar: entryBar, exitBar: bar, entryTime: columns.timestamps[entryBar], exitTime: columns.timestamps[bar],
                         size: peakUnits, entryPrice: entryPrice, exitPrice: exitPrice, pnl: realized - fees,
                         returnPct: direction * (exitPrice / entryPrice - 1) - fees / (abs(peakUnits) * entryPrice),
                         commission: fees, maxAdverseExcursion: worst, maxFavorableExcursion: best, exitReason: reason))
@@ -832,9 +865,25 @@ public struct ExecutionSimulator: Sendable {
     }
 }
 
-/// A series' price and volume columns as buffers, for the bar loops (valid inside ``with(_:_:)``).
+/// A series' price and volume columns and its timestamps as buffers, for the bar loops (valid
+/// inside ``with(_:_:)``).
 struct BarColumns {
     let open, high, low, close, volume: UnsafeBufferPointer<Double>
+    let timestamps: UnsafeBufferPointer<Int64>
+
+    /// Prefetches what filling an order decided at `bar` reads of bar `bar + 1` (open, high, low,
+    /// volume, time) and returns `bar`; nothing past the last bar.
+    @inline(__always)
+    func prefetchFillBar(after bar: Int) -> Int {
+        let fill = bar + 1
+        guard fill < open.count else { return bar }
+        gslab_prefetch(open.baseAddress! + fill)
+        gslab_prefetch(high.baseAddress! + fill)
+        gslab_prefetch(low.baseAddress! + fill)
+        gslab_prefetch(volume.baseAddress! + fill)
+        gslab_prefetch(timestamps.baseAddress! + fill)
+        return bar
+    }
 
     /// Calls `body` with `bars`' columns.
     static func with<R>(_ bars: BarSeries, _ body: (BarColumns) throws -> R) rethrows -> R {
@@ -843,7 +892,9 @@ struct BarColumns {
                 try bars.low.withUnsafeBufferPointer { low in
                     try bars.close.withUnsafeBufferPointer { close in
                         try bars.volume.withUnsafeBufferPointer { volume in
-                            try body(BarColumns(open: open, high: high, low: low, close: close, volume: volume))
+                            try bars.timestamps.withUnsafeBufferPointer { timestamps in
+                                try body(BarColumns(open: open, high: high, low: low, close: close, volume: volume, timestamps: timestamps))
+                            }
                         }
                     }
                 }

@@ -8,8 +8,9 @@ import Testing
 /// general bar loop gives: equity curve, trades, costs, cancellations, bankruptcy — over random bars,
 /// random orders and random settings, with the tight loop on and off.
 @Suite struct QuietStretchTests {
-    /// Daily bars with gaps and wicks: open = previous close · e^(gap), high/low beyond both.
-    func bars(_ rng: inout SeededRNG, count: Int) throws -> BarSeries {
+    /// Bars `step` ns apart (daily by default) with gaps and wicks: open = previous close · e^(gap),
+    /// high/low beyond both.
+    func bars(_ rng: inout SeededRNG, count: Int, step: Int64 = CivilTime.nanosPerDay) throws -> BarSeries {
         var open: [Double] = [], high: [Double] = [], low: [Double] = [], close: [Double] = []
         var previous = 100.0
         let volatility = 0.005 + 0.04 * rng.nextUniform()
@@ -24,7 +25,7 @@ import Testing
         }
         let volume = (0..<count).map { _ in rng.nextUniform() < 0.05 ? 0 : Double(100 + rng.nextInt(below: 10_000)) }
         return try BarSeries(
-            symbol: "Q", timestamps: (0..<count).map { Int64($0) * CivilTime.nanosPerDay }, open: open, high: high, low: low, close: close,
+            symbol: "Q", timestamps: (0..<count).map { Int64($0) * step }, open: open, high: high, low: low, close: close,
             volume: volume)
     }
 
@@ -78,6 +79,42 @@ import Testing
             quietBars += series.count
         }
         #expect(quietBars > 50_000)
+    }
+
+    /// On a series larger than the caches the loop prefetches the bars orders fill on (no effect on
+    /// results): a 600 000-bar run equals the general loop's, which prefetches nothing.
+    @Test func largeSeriesWithPrefetchingEqualsGeneralLoop() throws {
+        var rng = SeededRNG(seed: 42)
+        let series = try bars(&rng, count: 600_000, step: 60_000_000_000)  // minute bars (600 000 days would pass 2262)
+        let directions: [TargetDirection] = [.long, .short, .flat]
+        let targets: [TargetDirection?] = (0..<series.count).map { _ in rng.nextUniform() < 0.03 ? directions[rng.nextInt(below: 3)] : nil }
+        let fast = try ExecutionSimulator(config: .init(cash: 10_000, commission: CommissionModel(rate: 0.001), fractionalUnits: true))
+        var general = fast
+        general.quietStretches = false
+        for record in [true, false] {
+            let a = try fast.run(series, targets: targets, recordEquity: record)
+            #expect(a.trades.count > 10_000)
+            #expect(same(a, try general.run(series, targets: targets, recordEquity: record)))
+        }
+    }
+
+    /// `nextOrder` of market targets (eight at a time while all are nil) finds what a bar-by-bar
+    /// search finds, from every start, near the ends too.
+    @Test func nextOrderFindsTheFirstOrder() {
+        var rng = SeededRNG(seed: 9)
+        for density in [0.0, 0.02, 0.3, 1.0] {
+            let n = 1 + rng.nextInt(below: 300)
+            let targets: [TargetDirection?] = (0..<n).map { _ in rng.nextUniform() < density ? .long : nil }
+            targets.withUnsafeBufferPointer { t in
+                let orders = TargetOrders(targets: t)
+                for start in 0...n {
+                    for end in [n, max(start, n - 5)] {
+                        let expected = (start..<end).first { t[$0] != nil } ?? end
+                        #expect(orders.nextOrder(from: start, before: end) == expected, "density \(density), start \(start), end \(end)")
+                    }
+                }
+            }
+        }
     }
 
     /// A position that loses everything inside a quiet stretch: the tight loop hands the bar to the
