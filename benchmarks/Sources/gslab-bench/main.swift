@@ -125,15 +125,18 @@ do {
         let config = ExecutionSimulator.Config(cash: 10_000, commission: CommissionModel(rate: 0.001), fractionalUnits: true)
         let simulator = try ExecutionSimulator(config: config)
         var finals = [Double](repeating: 0, count: combos.count)
+        var trades = 0
         func sweep(workers: Int) -> Double {
             best(3) {
                 // The whole grid, fast ≥ slow included (as vectorbt runs it): the unchecked kernel,
                 // one shared read-only series, one targets buffer per worker.
-                finals = try! ParameterSweep.run(bars, simulator: simulator, count: combos.count, workers: workers, start: { _ in 0 }) { k, t in
+                let outcomes = try! ParameterSweep.run(bars, simulator: simulator, count: combos.count, workers: workers, start: { _ in 0 }) { k, t in
                     bars.close.withUnsafeBufferPointer { c in
                         MovingAverageCross.crossTargets(c, fast: combos[k].0, slow: combos[k].1, down: .flat, into: t)
                     }
-                }.map(\.finalEquity)
+                }
+                finals = outcomes.map(\.finalEquity)
+                trades = outcomes.reduce(0) { $0 + $1.trades }
             }
         }
         let one = sweep(workers: 1)
@@ -142,6 +145,7 @@ do {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print("sweep \(one) \(two) \(bars.count) \(combos.count) \(Double(usage.ru_maxrss) / 1024)")
         print("final " + finals.map { "\($0)" }.joined(separator: " "))
+        print("trades \(trades)")
     case "backtest":
         let all = try HDF5BarStore.read(args[2], symbol: args[3]).series
         let bars = all[bars: 0..<min(all.count, Int(args[4]) ?? 100_000)].materialize()
