@@ -243,6 +243,52 @@ public struct ExecutionSimulator: Sendable {
         public var costs: CostBreakdown
         /// Sum of |units × fill price| over all fills (entries and exits), account currency.
         public var tradedValue: Double
+        /// Every fill in the order it happened (entries, exits, protective exits, bankruptcy); empty
+        /// when the equity curve was not recorded.
+        public var fills: [Fill]
+        /// The closes the run marked equity at (for ``positions`` and ``cash``).
+        let closes: [Double]
+
+        /// Units held after each bar (signed; 0 flat), replayed from ``fills``; empty when the equity
+        /// curve was not recorded. Computed on each access.
+        public var positions: [Double] {
+            guard !equity.isEmpty else { return [] }
+            var held = [Double](repeating: 0, count: equity.count)
+            var units = 0.0, k = 0
+            for i in held.indices {
+                while k < fills.count && fills[k].bar == i {
+                    units += fills[k].units
+                    k += 1
+                }
+                held[i] = units
+            }
+            return held
+        }
+
+        /// Cash after each bar, account currency: equity − units × close (what is left once the
+        /// position's market value is set aside; negative when a long is financed, above equity when
+        /// short); empty when the equity curve was not recorded. Computed on each access.
+        public var cash: [Double] {
+            zip(zip(equity, positions), closes).map { held, close in held.1 == 0 ? held.0 : held.0 - held.1 * close }
+        }
+    }
+
+    /// One fill: a part of an order (or a protective exit, or the bankruptcy close) executed on a bar.
+    public struct Fill: Sendable, Equatable, Codable {
+        /// Bar of the fill.
+        public var bar: Int
+        /// Time of that bar, ns since the epoch (UTC).
+        public var time: Int64
+        /// Signed units: positive bought, negative sold (the side is the sign, the quantity its size).
+        public var units: Double
+        /// Fill price including slippage, quote currency.
+        public var price: Double
+        /// Commission of this fill, account currency.
+        public var commission: Double
+        /// |units| × |price − reference price|, account currency.
+        public var slippage: Double
+        /// Why it filled: `signal`, `stop_loss`, `take_profit`, `trailing_stop` or `bankruptcy`.
+        public var reason: String
     }
 
     /// Exits attached to every position, as fractions of its entry price (or of its best price so far
@@ -332,7 +378,8 @@ public struct ExecutionSimulator: Sendable {
         self.config = config
     }
 
-    /// Runs market orders for the targets (one per bar; nil = no decision) from decision bar `start`.
+    /// Runs market orders for the targets (one per bar; nil = no decision) from decision bar `start`;
+    /// `recordEquity` as for ``run(_:orders:start:recordEquity:)``.
     public func run(_ bars: BarSeries, targets: [TargetDirection?], start: Int = 0, recordEquity: Bool = true) throws -> Result {
         guard targets.count == bars.count else {
             throw LabExecutionError.lengthMismatch(field: "targets", expected: bars.count, actual: targets.count)
@@ -344,8 +391,9 @@ public struct ExecutionSimulator: Sendable {
 
     /// Runs the orders (one per bar at most, decided after that bar's close; nil = none) over `bars`
     /// from decision bar `start`. Limit, stop and stop-limit orders need `fillTiming` `.nextOpen`.
-    /// With `recordEquity` false the equity curve is not kept (`equity` is empty; `finalEquity` is
-    /// set): what a parameter sweep wants, in constant memory per run.
+    /// With `recordEquity` false neither the equity curve nor the fills are kept (`equity`, `fills`,
+    /// `positions` and `cash` are empty; `finalEquity` and the trades are set): what a parameter
+    /// sweep wants, in memory that does not grow with the bars.
     public func run(_ bars: BarSeries, orders: [EntryOrder?], start: Int = 0, recordEquity: Bool = true) throws -> Result {
         let n = bars.count
         guard orders.count == n else { throw LabExecutionError.lengthMismatch(field: "orders", expected: n, actual: orders.count) }
@@ -395,7 +443,7 @@ public struct ExecutionSimulator: Sendable {
         _ bars: BarSeries, columns: BarColumns, start: Int, curve: UnsafeMutableBufferPointer<Double>?, orders: Orders
     ) throws -> Result {
         let n = bars.count
-        var book = Book(config: config, bars: bars, columns: columns, periodsPerYear: bars.periodsPerYear)
+        var book = Book(config: config, bars: bars, columns: columns, periodsPerYear: bars.periodsPerYear, recordFills: curve != nil)
         var last = config.cash
         // Orders waiting for their first fill bar, in decision order (queue[head..<tail]; the storage is
         // reused once all are consumed), and the one being worked.
@@ -573,13 +621,17 @@ public struct ExecutionSimulator: Sendable {
         var trailPeak = 0.0
         var trades: [TradeRecord] = []
         var cancelled: [Int] = []
+        var fills: [Fill] = []
+        /// Whether `fills` is kept (with the equity curve; a sweep run keeps neither).
+        let recordFills: Bool
         var costs = CostBreakdown()
         var tradedValue = 0.0
         let sizeFraction = 1 - Double.ulpOfOne  // backtesting.py's default order size
         let periodsPerYear: Double
 
-        init(config: Config, bars: BarSeries, columns: BarColumns, periodsPerYear: Double) {
+        init(config: Config, bars: BarSeries, columns: BarColumns, periodsPerYear: Double, recordFills: Bool) {
             self.config = config
+            self.recordFills = recordFills
             self.bars = bars
             self.columns = columns
             self.frictionless = config.slippage == .none
@@ -677,9 +729,13 @@ public struct ExecutionSimulator: Sendable {
             let slip = frictionless ? 0 : config.slippage.fraction(bars: bars, bar: bar, units: q)
             let price = q > 0 ? reference * (1 + slip) : reference * (1 - slip)
             let fee = config.commission.fee(units: q, price: price)
+            let slippage = abs(q) * abs(price - reference)
             costs.commission += fee
-            costs.slippage += abs(q) * abs(price - reference)
+            costs.slippage += slippage
             tradedValue += abs(q) * price
+            if recordFills {
+                fills.append(Fill(bar: bar, time: columns.timestamps[bar], units: q, price: price, commission: fee, slippage: slippage, reason: reason))
+            }
             if units == 0 || (units > 0) == (q > 0) {
                 // Opening or adding: average the entry price.
                 if units == 0 {
@@ -860,7 +916,7 @@ public struct ExecutionSimulator: Sendable {
             let open = units != 0 ? (units: units, entryBar: entryBar, entryPrice: entryPrice) : nil
             return Result(
                 equity: [], finalEquity: finalEquity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
-                costs: costs, tradedValue: tradedValue)
+                costs: costs, tradedValue: tradedValue, fills: fills, closes: bars.close)
         }
     }
 }

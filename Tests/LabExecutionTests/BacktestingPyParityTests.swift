@@ -99,8 +99,67 @@ import Testing
         #expect(abs(t.returnPct - (0.2 - 21.78 / 990)) < 1e-15)
         let expected: [Double] = [1000, 1089.1, 1188.1, 1176.22, 1176.22]
         #expect(zip(result.equity, expected).allSatisfy { abs($0 - $1) < 1e-9 })
+        // The fills: 99 bought at 10 (fee 9.9) on bar 1, 99 sold at 12 (fee 11.88) on bar 3.
+        #expect(result.fills.map(\.bar) == [1, 3] && result.fills.map(\.units) == [99, -99] && result.fills.map(\.price) == [10, 12])
+        #expect(abs(result.fills[0].commission - 9.9) < 1e-12 && abs(result.fills[1].commission - 11.88) < 1e-12)
+        #expect(result.fills.allSatisfy { $0.slippage == 0 && $0.reason == "signal" } && result.fills[1].time == 3 * day)
+        // Units after each bar, and cash: 1000 − 990 − 9.9 = 0.1 while 99 units are held.
+        #expect(result.positions == [0, 99, 99, 0, 0])
+        let cash: [Double] = [1000, 0.1, 0.1, 1176.22, 1176.22]
+        #expect(zip(result.cash, cash).allSatisfy { abs($0 - $1) < 1e-9 })
         // Held through bars 1 and 2 (it leaves at bar 3's open): low 9 → −10 %, high 12 → +20 %.
         #expect(abs(t.maxAdverseExcursion - (-0.1)) < 1e-15 && abs(t.maxFavorableExcursion - 0.2) < 1e-15)
+    }
+
+    /// The fills are the ledger: cash replayed from them (−units × price − commission each) plus the
+    /// units held × close is the equity at every bar; their commissions, slippage and traded value
+    /// add up to the run's; without slippage every fill price lies in its bar's [low, high] (a gap
+    /// fills at the open, which is inside the bar) — over random series, orders, costs and exits.
+    @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
+    func fillsAreTheLedger(seed: UInt64) throws {
+        var rng = SeededRNG(seed: seed)
+        let n = 400
+        var price = 100.0
+        var o: [Double] = [], h: [Double] = [], l: [Double] = [], c: [Double] = []
+        for _ in 0..<n {
+            let open = price * exp(0.01 * rng.nextGaussian())
+            price = open * exp(0.02 * rng.nextGaussian())
+            o.append(open); c.append(price); h.append(max(open, price) * 1.01); l.append(min(open, price) * 0.99)
+        }
+        let bars = try BarSeries(
+            symbol: "L", timestamps: (0..<n).map { Int64($0) * CivilTime.nanosPerDay }, open: o, high: h, low: l, close: c,
+            volume: (0..<n).map { _ in 1_000 + 1e4 * rng.nextUniform() })
+        let targets: [TargetDirection?] = (0..<n).map { _ in rng.nextInt(below: 12) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
+        for slipped in [false, true] {
+            let config = ExecutionSimulator.Config(
+                cash: 10_000, commission: CommissionModel(rate: 0.001, perShare: 0.01, minimum: 1),
+                slippage: slipped ? .fixedBasisPoints(8) : .none, participationCap: seed % 2 == 0 ? 0.05 : nil,
+                exits: .init(stopLoss: seed % 3 == 0 ? 0.03 : nil, takeProfit: seed % 3 == 1 ? 0.04 : nil),
+                fractionalUnits: seed % 2 == 1)
+            let r = try ExecutionSimulator(config: config).run(bars, targets: targets)
+            #expect(r.fills.count >= 2 * r.trades.count && r.trades.count > 5)
+            var cash = config.cash, units = 0.0, k = 0
+            let positions = r.positions
+            for i in 0..<n {
+                while k < r.fills.count && r.fills[k].bar == i {
+                    let f = r.fills[k]
+                    cash -= f.units * f.price + f.commission
+                    units += f.units
+                    if !slipped { #expect(f.price >= l[i] && f.price <= h[i], "fill \(k) at \(f.price) outside [\(l[i]), \(h[i])]") }
+                    k += 1
+                }
+                #expect(abs(cash + units * c[i] - r.equity[i]) <= 1e-9 * r.equity[i], "bar \(i)")
+                #expect(positions[i] == units)
+            }
+            #expect(k == r.fills.count && units == (r.openPosition?.units ?? 0))
+            #expect(abs(r.fills.reduce(0) { $0 + $1.commission } - r.costs.commission) <= 1e-9 * r.costs.commission)
+            #expect(abs(r.fills.reduce(0) { $0 + $1.slippage } - r.costs.slippage) <= 1e-9 * max(1, r.costs.slippage))
+            #expect(abs(r.fills.reduce(0) { $0 + abs($1.units * $1.price) } - r.tradedValue) <= 1e-9 * r.tradedValue)
+            #expect(slipped == (r.costs.slippage > 0))
+            // Without the equity curve the fills are not kept either.
+            let light = try ExecutionSimulator(config: config).run(bars, targets: targets, recordEquity: false)
+            #expect(light.fills.isEmpty && light.positions.isEmpty && light.cash.isEmpty && light.trades == r.trades)
+        }
     }
 
     @Test func costsNeverMakeAResultBetter() throws {

@@ -49,7 +49,7 @@ import Testing
 
     func same(_ a: ExecutionSimulator.Result, _ b: ExecutionSimulator.Result) -> Bool {
         a.equity.map(\.bitPattern) == b.equity.map(\.bitPattern) && a.finalEquity.bitPattern == b.finalEquity.bitPattern
-            && a.trades == b.trades && a.costs == b.costs && a.tradedValue.bitPattern == b.tradedValue.bitPattern
+            && a.trades == b.trades && a.fills == b.fills && a.costs == b.costs && a.tradedValue.bitPattern == b.tradedValue.bitPattern
             && a.cancelledOrders == b.cancelledOrders && a.bankruptAt == b.bankruptAt
             && a.openPosition.map { [$0.units, Double($0.entryBar), $0.entryPrice] } == b.openPosition.map { [$0.units, Double($0.entryBar), $0.entryPrice] }
     }
