@@ -150,8 +150,10 @@ public enum LabExecutionError: LabError, Equatable {
 /// - Borrow: shorts pay `borrowRate` per year on their value at each close.
 /// - Costs are reported split (commission, slippage, borrow, financing) with the traded value.
 /// - Liquidity: an optional participation cap (fraction of each bar's volume per order); zero-volume
-///   bars fill nothing; the unfilled part carries over to the next bars or is cancelled. A trade
-///   built from several fills has the average entry and exit prices and the sum of their fees.
+///   bars fill nothing; the unfilled part carries over to the next bars or is cancelled. A part
+///   carried over takes no more than the margin the sizing saw less what the earlier parts cost
+///   (the rest is dropped), so cash never goes below what the margin rules allow. A trade built
+///   from several fills has the average entry and exit prices and the sum of their fees.
 /// - Protective exits (``ProtectiveExits``): stop-loss, take-profit and trailing stop with
 ///   gap-through fills at the open.
 /// - Entry orders (``EntryOrder``): market, limit, stop (gap-through at the open), stop-limit;
@@ -558,6 +560,11 @@ public struct ExecutionSimulator: Sendable {
         let firstBar: Int
         /// Signed units still to open, once sized.
         var toOpen: Double?
+        /// Margin left for the opening fills once sized (account currency): the margin the sizing saw
+        /// less the cost (units × price + fee) of the opening fills so far.
+        var budget = 0.0
+        /// Whether an opening fill has been made (later ones are parts split off by the cap).
+        var opened = false
         /// A stop-limit order whose stop has been hit.
         var triggered = false
 
@@ -662,13 +669,23 @@ public struct ExecutionSimulator: Sendable {
             // Opening phase: once the old position is gone, and on later bars until the size is filled.
             if current.target != .flat && (units == 0 || current.toOpen != nil) {
                 if current.toOpen == nil {
+                    current.budget = max(0, cash) * config.maxLeverage
                     current.toOpen = size(current.target, at: bar, reference: reference, scale: current.order.sizeScale)
                     if current.toOpen == 0 { cancelled.append(current.decided) }
                 }
                 if let remaining = current.toOpen, remaining != 0, room > 0 {
-                    let q = min(abs(remaining), room)
-                    fill(units: remaining > 0 ? q : -q, at: bar, reference: reference)
-                    current.toOpen = remaining > 0 ? remaining - q : remaining + q
+                    var q = min(abs(remaining), room)
+                    // A later part of an order the cap split is priced on its own bar: it takes no more
+                    // than the margin left (the rest of the order is dropped), so cash never goes below
+                    // what the margin rules allow. The first part is within the sizing by construction.
+                    let within = current.opened ? unitsWithin(current.budget, buying: remaining > 0, at: bar, reference: reference, upTo: q) : q
+                    let rest = within < q ? 0 : (remaining > 0 ? remaining - q : remaining + q)
+                    q = within
+                    if q > 0 {
+                        current.budget -= fill(units: remaining > 0 ? q : -q, at: bar, reference: reference)
+                        current.opened = true
+                    }
+                    current.toOpen = rest
                 }
             }
             let done =
@@ -723,9 +740,31 @@ public struct ExecutionSimulator: Sendable {
             return buying ? affordable : -affordable
         }
 
+        /// The most units, up to `limit`, whose cost on `bar` — units × price with slippage + the fee —
+        /// fits `budget` (whole units unless fractional; the cost grows with the units). By bisection:
+        /// only parts of an order split by the participation cap need it.
+        func unitsWithin(_ budget: Double, buying: Bool, at bar: Int, reference: Double, upTo limit: Double) -> Double {
+            let whole = !config.fractionalUnits
+            func cost(_ u: Double) -> Double {
+                let slip = frictionless ? 0 : config.slippage.fraction(bars: bars, bar: bar, units: buying ? u : -u)
+                let price = buying ? reference * (1 + slip) : reference * (1 - slip)
+                return u * price + config.commission.fee(units: u, price: price)
+            }
+            var low = 0.0, high = whole ? limit.rounded(.down) : limit
+            if cost(high) <= budget { return high }
+            for _ in 0..<80 {
+                let middle = whole ? ((low + high) / 2).rounded(.down) : (low + high) / 2
+                guard middle > low && middle < high else { break }
+                if cost(middle) <= budget { low = middle } else { high = middle }
+            }
+            return low
+        }
+
         /// One fill of `q` signed units on `bar` at `reference` moved by slippage; opens, adds to,
-        /// reduces or closes the position, and records the trade when it is closed.
-        mutating func fill(units q: Double, at bar: Int, reference: Double, reason: String = "signal") {
+        /// reduces or closes the position, and records the trade when it is closed. Returns what the
+        /// fill cost against the margin: |q| × price + fee.
+        @discardableResult
+        mutating func fill(units q: Double, at bar: Int, reference: Double, reason: String = "signal") -> Double {
             let slip = frictionless ? 0 : config.slippage.fraction(bars: bars, bar: bar, units: q)
             let price = q > 0 ? reference * (1 + slip) : reference * (1 - slip)
             let fee = config.commission.fee(units: q, price: price)
@@ -756,7 +795,7 @@ public struct ExecutionSimulator: Sendable {
                 peakUnits = abs(units) > abs(peakUnits) ? units : peakUnits
                 entryFees += fee
                 cash -= fee
-                return
+                return abs(q) * price + fee
             }
             // Reducing or closing (never flipping: the caller closes before opening).
             let closed = min(abs(q), abs(units))
@@ -779,6 +818,7 @@ public struct ExecutionSimulator: Sendable {
                         commission: fees, maxAdverseExcursion: worst, maxFavorableExcursion: best, exitReason: reason))
                 peakUnits = 0
             }
+            return abs(q) * price + fee
         }
 
         /// Closes the position when bar `bar` reaches a protective exit (see ``ProtectiveExits``).

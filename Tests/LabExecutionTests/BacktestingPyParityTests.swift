@@ -135,7 +135,7 @@ import Testing
                 cash: 10_000, commission: CommissionModel(rate: 0.001, perShare: 0.01, minimum: 1),
                 slippage: slipped ? .fixedBasisPoints(8) : .none, participationCap: seed % 2 == 0 ? 0.05 : nil,
                 exits: .init(stopLoss: seed % 3 == 0 ? 0.03 : nil, takeProfit: seed % 3 == 1 ? 0.04 : nil),
-                fractionalUnits: seed % 2 == 1)
+                fractionalUnits: seed % 3 == 0)
             let r = try ExecutionSimulator(config: config).run(bars, targets: targets)
             #expect(r.fills.count >= 2 * r.trades.count && r.trades.count > 5)
             var cash = config.cash, units = 0.0, k = 0
@@ -156,6 +156,9 @@ import Testing
             #expect(abs(r.fills.reduce(0) { $0 + $1.slippage } - r.costs.slippage) <= 1e-9 * max(1, r.costs.slippage))
             #expect(abs(r.fills.reduce(0) { $0 + abs($1.units * $1.price) } - r.tradedValue) <= 1e-9 * r.tradedValue)
             #expect(slipped == (r.costs.slippage > 0))
+            // No margin (maxLeverage 1): cash never goes below 0.
+            let lowest = r.cash.min()!
+            #expect(lowest >= -1e-9, "cash fell to \(lowest)")
             // Without the equity curve the fills are not kept either.
             let light = try ExecutionSimulator(config: config).run(bars, targets: targets, recordEquity: false)
             #expect(light.fills.isEmpty && light.positions.isEmpty && light.cash.isEmpty && light.trades == r.trades)

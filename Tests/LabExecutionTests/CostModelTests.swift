@@ -162,25 +162,30 @@ import Testing
         // Long after bar 0 with 1000 cash: floor(1000·f/11) = 90 units; 40 % of 1000 = 400 per bar → fills in one bar.
         let easy = try ExecutionSimulator(config: .init(cash: 1000, participationCap: 0.4)).run(bars, targets: [.long] + Array(repeating: nil, count: 7))
         #expect(easy.openPosition?.units == 90)
-        // 3 % of 1000 = 30 units per bar: 30 at 11, 30 at 12, 30 at 13.
+        // 3 % of 1000 = 30 units per bar: 30 at 11 (330 of the 1000 margin), 30 at 12 (360), then the
+        // 310 left buys 23 at 13 (299), not 30 (390: that overspent the cash, the bug this pins down);
+        // the rest of the order is dropped. 83 units at (330 + 360 + 299)/83 = 989/83.
         var targets: [TargetDirection?] = Array(repeating: nil, count: 8)
         targets[0] = .long
         targets[5] = .flat
         let capped = try ExecutionSimulator(config: .init(cash: 1000, participationCap: 0.03)).run(bars, targets: targets)
-        // Exit after bar 5: 30 at 16 (bar 6), 30 at 17 (bar 7); 30 still held at the end, so no closed trade.
+        #expect(capped.fills.prefix(3).map(\.units) == [30, 30, 23] && capped.cash.allSatisfy { $0 >= 0 })
+        // Exit after bar 5: 30 at 16 (bar 6), 30 at 17 (bar 7); 23 still held at the end, so no closed trade.
         let open = try #require(capped.openPosition)
         #expect(capped.trades.isEmpty)
-        #expect(open.units == 30 && open.entryBar == 1 && abs(open.entryPrice - 12) < 1e-12)  // (11 + 12 + 13)/3
-        // Cash: 1000 − 90·12 + 30·(16 − 12) + 30·(17 − 12) … equity marks the 30 left at bar 7's close 17.25.
-        #expect(abs(capped.equity[7] - (1000 + 30 * 4 + 30 * 5 + 30 * 5.25)) < 1e-9)
+        #expect(open.units == 23 && open.entryBar == 1 && abs(open.entryPrice - 989 / 83) < 1e-12)
+        // Cash 1000 − 989 + 30·16 + 30·17 = 1001, plus the 23 left at bar 7's close 17.25.
+        #expect(abs(capped.equity[7] - (1001 + 23 * 17.25)) < 1e-9)
+        #expect(abs(capped.cash[7] - 1001) < 1e-9)
         // With a later exit that completes, the trade is one record with the average prices.
         var longer = targets
         longer[5] = nil
         longer[3] = .flat
         let closed = try ExecutionSimulator(config: .init(cash: 1000, participationCap: 0.03)).run(bars, targets: longer)
         let t = try #require(closed.trades.first)
-        #expect(t.size == 90 && t.entryBar == 1 && t.exitBar == 6 && abs(t.entryPrice - 12) < 1e-12 && abs(t.exitPrice - 15) < 1e-12)
-        #expect(abs(t.pnl - 90 * 3) < 1e-9)
+        // Out at the opens of bars 4, 5, 6: 30 at 14, 30 at 15, 23 at 16.
+        #expect(t.size == 83 && t.entryBar == 1 && t.exitBar == 6 && abs(t.entryPrice - 989 / 83) < 1e-12 && abs(t.exitPrice - 1238 / 83) < 1e-12)
+        #expect(abs(t.pnl - (1238 - 989)) < 1e-9)
         let cancelled = try ExecutionSimulator(config: .init(cash: 1000, participationCap: 0.03, unfilled: .cancel)).run(
             bars, targets: [.long] + Array(repeating: nil, count: 7))
         #expect(cancelled.openPosition?.units == 30 && abs(cancelled.openPosition!.entryPrice - 11) < 1e-12)
