@@ -42,10 +42,13 @@ enum CrossoverLanes {
         var fastSums = LaneSums(x, window: fast, lastBar: head - 1, stride: stride)
         var slowSums = LaneSums(x, window: slow, lastBar: head - 1, stride: stride)
         var pf = fastSums.means, ps = slowSums.means
+        let history = LaneHistory(x, window: head, lastBar: head - 1, stride: stride)
+        defer { history.release() }
         for j in 0..<stride {
             let i = head + j
-            let a = fastSums.advance(x, bar: i, stride: stride)
-            let b = slowSums.advance(x, bar: i, stride: stride)
+            let newest = history.push(x, bar: i, stride: stride)
+            let a = fastSums.advance(history, bar: i, newest: newest)
+            let b = slowSums.advance(history, bar: i, newest: newest)
             // crossing() for four lanes: bit 0 a cross up, bit 1 a cross down.
             let zero = SIMD4<Int64>(repeating: 0)
             let code = zero.replacing(with: 1, where: (pf .< ps) .& (a .> b)) | zero.replacing(with: 2, where: (ps .< pf) .& (b .> a))
@@ -120,14 +123,17 @@ struct LaneSums {
     /// The means at the current bar.
     var means: SIMD4<Double> { sums * scale }
 
-    /// Moves every lane one bar on (lane 0 to `bar`) and returns the means there.
+    /// Moves every lane one bar on (lane 0 to `bar`, whose four values `newest` are already in
+    /// `history`) and returns the means there.
     @inline(__always)
-    mutating func advance(_ x: UnsafeBufferPointer<Double>, bar: Int, stride: Int) -> SIMD4<Double> {
+    mutating func advance(_ history: LaneHistory, bar: Int, newest: SIMD4<Double>) -> SIMD4<Double> {
         if since == window {
-            sums = Self.exact(x, bar: bar, window: window, stride: stride)
+            var sum = SIMD4<Double>(repeating: 0)
+            for b in (bar - window + 1)...bar { sum += history[b] }
+            sums = sum
             since = 1
         } else {
-            sums += Self.gather(x, bar, stride) - Self.gather(x, bar - window, stride)
+            sums += newest - history[bar - window]
             since += 1
         }
         return sums * scale
@@ -159,4 +165,37 @@ struct LaneSums {
     static func gather(_ x: UnsafeBufferPointer<Double>, _ i: Int, _ stride: Int) -> SIMD4<Double> {
         SIMD4(x[i], x[i &+ stride], x[i &+ 2 &* stride], x[i &+ 3 &* stride])
     }
+}
+
+/// The four lanes' values of the last bars (a ring of a power-of-two size above the longest
+/// window), so that a bar's values are gathered from the four stretches once, not again when they
+/// leave a window or are re-summed. Owns its storage: ``release()`` frees it.
+struct LaneHistory {
+    private let ring: UnsafeMutablePointer<SIMD4<Double>>
+    private let mask: Int
+
+    /// Holds bars up to `lastBar` (lane 0's numbering), the `window` latest of them filled in.
+    init(_ x: UnsafeBufferPointer<Double>, window: Int, lastBar: Int, stride: Int) {
+        var size = 1
+        while size <= window { size <<= 1 }
+        ring = .allocate(capacity: size)
+        ring.initialize(repeating: .zero, count: size)
+        mask = size - 1
+        for b in max(0, lastBar - window + 1)...lastBar { ring[b & mask] = LaneSums.gather(x, b, stride) }
+    }
+
+    /// Frees the ring.
+    func release() { ring.deallocate() }
+
+    /// Gathers bar `bar`'s four values, keeps them and returns them.
+    @inline(__always)
+    func push(_ x: UnsafeBufferPointer<Double>, bar: Int, stride: Int) -> SIMD4<Double> {
+        let v = LaneSums.gather(x, bar, stride)
+        ring[bar & mask] = v
+        return v
+    }
+
+    /// The four values of a bar among the last ring-size ones.
+    @inline(__always)
+    subscript(bar: Int) -> SIMD4<Double> { ring[bar & mask] }
 }

@@ -37,10 +37,12 @@ import Testing
             let means = x.withUnsafeBufferPointer { c in c.indices.map { reference.next(c, $0) } }
             x.withUnsafeBufferPointer { c in
                 var lanes = LaneSums(c, window: window, lastBar: lastBar, stride: stride)
+                let history = LaneHistory(c, window: window, lastBar: lastBar, stride: stride)
+                defer { history.release() }
                 for k in 0..<4 { #expect(lanes.means[k].bitPattern == means[lastBar + k * stride].bitPattern) }
                 var differing = 0
                 for bar in (lastBar + 1)..<(lastBar + stride) {
-                    let m = lanes.advance(c, bar: bar, stride: stride)
+                    let m = lanes.advance(history, bar: bar, newest: history.push(c, bar: bar, stride: stride))
                     differing += (0..<4).filter { m[$0].bitPattern != means[bar + $0 * stride].bitPattern }.count
                 }
                 #expect(differing == 0, "window \(window), stride \(stride): means differing from the one pass")
