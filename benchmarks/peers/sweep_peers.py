@@ -82,9 +82,11 @@ def backtesting_py(path, symbol, bars):
 
     warnings.simplefilter("ignore")
     bt = Backtest(df, SmaCross, cash=10_000, commission=0.002, exclusive_orders=True)
-    start = time.perf_counter()
-    stats = bt.run()
-    elapsed = time.perf_counter() - start
+    elapsed = float("inf")
+    for _ in range(3):  # best of 3, as gslab-bench takes the best of its runs
+        start = time.perf_counter()
+        stats = bt.run()
+        elapsed = min(elapsed, time.perf_counter() - start)
     print("backtesting_py", elapsed, len(df), repr(float(stats["Equity Final [$]"])), int(stats["# Trades"]))
 
 
