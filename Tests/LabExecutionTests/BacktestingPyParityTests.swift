@@ -119,16 +119,8 @@ import Testing
     func fillsAreTheLedger(seed: UInt64) throws {
         var rng = SeededRNG(seed: seed)
         let n = 400
-        var price = 100.0
-        var o: [Double] = [], h: [Double] = [], l: [Double] = [], c: [Double] = []
-        for _ in 0..<n {
-            let open = price * exp(0.01 * rng.nextGaussian())
-            price = open * exp(0.02 * rng.nextGaussian())
-            o.append(open); c.append(price); h.append(max(open, price) * 1.01); l.append(min(open, price) * 0.99)
-        }
-        let bars = try BarSeries(
-            symbol: "L", timestamps: (0..<n).map { Int64($0) * CivilTime.nanosPerDay }, open: o, high: h, low: l, close: c,
-            volume: (0..<n).map { _ in 1_000 + 1e4 * rng.nextUniform() })
+        let bars = try gappedWalk(symbol: "L", count: n, gap: 0.01, move: 0.02, wick: 0.01, rng: &rng) { 1_000 + 1e4 * $0.nextUniform() }
+        let (h, l, c) = (bars.high, bars.low, bars.close)
         let targets: [TargetDirection?] = (0..<n).map { _ in rng.nextInt(below: 12) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
         for slipped in [false, true] {
             let config = ExecutionSimulator.Config(

@@ -79,16 +79,8 @@ import Testing
     @Test func costsNeverHelpWhateverTheModel() throws {
         var rng = SeededRNG(seed: 21)
         let n = 300
-        var price = 50.0
-        var o: [Double] = [], h: [Double] = [], l: [Double] = [], c: [Double] = []
-        for _ in 0..<n {
-            let open = price * exp(0.003 * rng.nextGaussian())
-            price = open * exp(0.015 * rng.nextGaussian())
-            o.append(open); c.append(price); h.append(max(open, price) * 1.008); l.append(min(open, price) * 0.992)
-        }
-        let bars = try BarSeries(
-            symbol: "C", timestamps: (0..<n).map { Int64($0) * day }, open: o, high: h, low: l, close: c,
-            volume: (0..<n).map { _ in 1e5 * (0.5 + rng.nextUniform()) })
+        let bars = try gappedWalk(symbol: "C", count: n, start: 50, gap: 0.003, move: 0.015, wick: 0.008, rng: &rng) { 1e5 * (0.5 + $0.nextUniform()) }
+        let (h, l) = (bars.high, bars.low)
         let models: [SlippageModel] = [.fixedBasisPoints(5), .halfSpread(fallback: 0.001), .corwinSchultz, .squareRootImpact(k: 1, window: 20)]
         for _ in 0..<10 {
             let targets: [TargetDirection?] = (0..<n).map { _ in rng.nextInt(below: 8) == 0 ? [.long, .short, .flat][rng.nextInt(below: 3)] : nil }
