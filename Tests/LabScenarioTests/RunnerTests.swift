@@ -48,6 +48,22 @@ import Testing
         #expect(moved.run_id != one.report.run_id)
     }
 
+    /// The run id follows the scenario text, the bars (through their hash), the seed: one changed
+    /// close, one changed character or another seed gives another id; the same inputs the same one.
+    @Test func runIDFollowsEveryInput() throws {
+        let bars = try BarSeries(
+            symbol: "R", timestamps: [0, 86_400_000_000_000], open: [1, 2], high: [1, 2], low: [1, 2], close: [1, 2], volume: [5, 5])
+        var moved = bars
+        moved.close[1] = 2.000_000_000_1
+        let hash = RunID.hash(series: [bars])
+        #expect(hash.count == 16 && hash == RunID.hash(series: [bars]) && hash != RunID.hash(series: [moved]))
+        let id = RunID.make(scenario: "name: a", dataHash: hash, seed: 1)
+        #expect(id == RunID.make(scenario: "name: a", dataHash: hash, seed: 1))
+        #expect(id != RunID.make(scenario: "name: a", dataHash: RunID.hash(series: [moved]), seed: 1))
+        #expect(id != RunID.make(scenario: "name: b", dataHash: hash, seed: 1))
+        #expect(id != RunID.make(scenario: "name: a", dataHash: hash, seed: 2))
+    }
+
     @Test func writesTheReportAtomicallyUnderScenarioAndRunID() throws {
         let s = try parse(scenarioText())
         let outcome = try ScenarioRunner(workers: 2).run(s)
