@@ -60,14 +60,13 @@ enum CrossoverLanes {
             ps = b
         }
 
-        // The tail after the last stretch continues the last lane's sums.
-        var fastSum = fastSums.sums[lanes - 1], slowSum = slowSums.sums[lanes - 1]
-        var fastSince = fastSums.since, slowSince = slowSums.since
+        // The tail after the last stretch: the one pass, continuing the last lane's sums.
+        f = SlidingMean(window: fast, continuing: fastSums.sums[lanes - 1], sinceExact: fastSums.since)
+        s = SlidingMean(window: slow, continuing: slowSums.sums[lanes - 1], sinceExact: slowSums.since)
         previousFast = pf[lanes - 1]
         previousSlow = ps[lanes - 1]
         for i in (head + lanes * stride)..<n {
-            let a = LaneSums.step(x, bar: i, window: fast, sum: &fastSum, since: &fastSince) * fastSums.scale
-            let b = LaneSums.step(x, bar: i, window: slow, sum: &slowSum, since: &slowSince) * slowSums.scale
+            let a = f.next(x, i), b = s.next(x, i)
             targets[i] = table[crossing(previousFast, previousSlow, a, b)]
             previousFast = a
             previousSlow = b
@@ -137,20 +136,6 @@ struct LaneSums {
             since += 1
         }
         return sums * scale
-    }
-
-    /// One lane's step, for the bars after the last stretch.
-    @inline(__always)
-    static func step(_ x: UnsafeBufferPointer<Double>, bar: Int, window: Int, sum: inout Double, since: inout Int) -> Double {
-        if since == window {
-            sum = 0
-            for j in (bar - window + 1)...bar { sum += x[j] }
-            since = 1
-        } else {
-            sum += x[bar] - x[bar - window]
-            since += 1
-        }
-        return sum
     }
 
     /// Each lane's window ending at its bar, summed left to right from 0 (as the one pass does).

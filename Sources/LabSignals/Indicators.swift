@@ -509,6 +509,16 @@ public struct SlidingMean: Sendable {
         self.scale = 1 / Double(window)
     }
 
+    /// A mean past its warm-up over values without missing ones, holding `sum` (the running sum of
+    /// the last window) and `sinceExact` (bars since its last exact re-summation, counting it) — the
+    /// state ``CrossoverLanes`` hands back for the bars after its lanes.
+    init(window: Int, continuing sum: Double, sinceExact: Int) {
+        self.init(window: window)
+        self.sum = sum
+        self.clean = window
+        self.sinceExact = sinceExact
+    }
+
     /// The mean ending at `x[i]` (NaN during the warm-up or when the window holds a non-finite
     /// value); call for i = 0, 1, 2, … in order.
     @inline(__always)

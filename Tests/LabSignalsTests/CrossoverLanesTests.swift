@@ -46,6 +46,10 @@ import Testing
                     differing += (0..<4).filter { m[$0].bitPattern != means[bar + $0 * stride].bitPattern }.count
                 }
                 #expect(differing == 0, "window \(window), stride \(stride): means differing from the one pass")
+                // The one pass continued from the last lane's state (what the bars after the lanes run).
+                var tail = SlidingMean(window: window, continuing: lanes.sums[3], sinceExact: lanes.since)
+                let after = (lastBar + 4 * stride)..<c.count
+                #expect(after.count > 100 && after.allSatisfy { tail.next(c, $0).bitPattern == means[$0].bitPattern })
             }
         }
     }
