@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LabSignals", targets: ["LabSignals"]),
         .library(name: "LabExecution", targets: ["LabExecution"]),
         .library(name: "LabMetrics", targets: ["LabMetrics"]),
+        .library(name: "LabBacktest", targets: ["LabBacktest"]),
         .library(name: "LabScenario", targets: ["LabScenario"]),
     ],
     dependencies: [
@@ -45,11 +46,12 @@ let package = Package(
         .target(name: "LabSignals", dependencies: ["LabCore"]),
         .target(name: "LabExecution", dependencies: ["LabCore", "COpenBLAS", "CVectorMath"]),
         .target(name: "LabMetrics", dependencies: ["LabCore"]),
+        .target(name: "LabBacktest", dependencies: ["LabCore", "LabSignals", "LabExecution", "LabMetrics"]),
         .target(name: "LabReport", dependencies: ["LabCore", "LabStress", "LabSignals", "LabMetrics"]),
         .target(
             name: "LabScenario",
             dependencies: [
-                "LabCore", "LabData", "LabStress", "LabSignals", "LabExecution", "LabMetrics", "LabReport",
+                "LabCore", "LabData", "LabStress", "LabSignals", "LabExecution", "LabMetrics", "LabBacktest", "LabReport",
                 .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -59,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "gslab",
             dependencies: [
-                "LabCore", "LabData", "LabStress", "LabSignals", "LabExecution", "LabMetrics", "LabReport", "LabScenario",
+                "LabCore", "LabData", "LabStress", "LabSignals", "LabExecution", "LabMetrics", "LabBacktest", "LabReport", "LabScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(
             name: "LabExecutionTests", dependencies: ["LabExecution", "LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LabBacktestTests", dependencies: ["LabBacktest", "LabSignals", "LabExecution", "LabMetrics", "LabCore", "LabData"]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabMetrics", "LabSignals", "LabCore"]),
         .testTarget(name: "LabScenarioTests", dependencies: ["LabScenario", "LabReport", "LabSignals", "LabExecution", "LabCore", "LabData"]),
         .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore", .product(name: "Yams", package: "Yams")]),

@@ -397,6 +397,32 @@ public struct ExecutionSimulator: Sendable {
     /// `positions` and `cash` are empty; `finalEquity` and the trades are set): what a parameter
     /// sweep wants, in memory that does not grow with the bars.
     public func run(_ bars: BarSeries, orders: [EntryOrder?], start: Int = 0, recordEquity: Bool = true) throws -> Result {
+        try orders.withUnsafeBufferPointer { o in
+            try validate(o, bars: bars)
+            return try simulate(bars, start: start, recordEquity: recordEquity, orders: ListedOrders(orders: o))
+        }
+    }
+
+    /// Runs market orders for `targets` (one per bar; nil = no decision) from decision bar `start`,
+    /// writing the equity after every bar into `curve` — the caller's buffer of `bars.count` values,
+    /// reused across runs (a sweep's worker keeps one; bars before `start` get the starting cash).
+    /// No fills are recorded; the result's `equity` is empty. The same bar loop as
+    /// ``run(_:targets:start:recordEquity:)``, so the same bits.
+    public func run(
+        _ bars: BarSeries, targets: UnsafeBufferPointer<TargetDirection?>, start: Int, curve: UnsafeMutableBufferPointer<Double>
+    ) throws -> Result {
+        guard targets.count == bars.count else { throw LabExecutionError.lengthMismatch(field: "targets", expected: bars.count, actual: targets.count) }
+        return try simulate(bars, start: start, curve: curve, orders: TargetOrders(targets: targets))
+    }
+
+    /// ``run(_:targets:start:curve:)`` for orders (as ``run(_:orders:start:recordEquity:)`` takes them).
+    public func run(_ bars: BarSeries, orders: UnsafeBufferPointer<EntryOrder?>, start: Int, curve: UnsafeMutableBufferPointer<Double>) throws -> Result {
+        try validate(orders, bars: bars)
+        return try simulate(bars, start: start, curve: curve, orders: ListedOrders(orders: orders))
+    }
+
+    /// Checks the orders' count, types and prices against `bars` and the fill timing.
+    private func validate(_ orders: UnsafeBufferPointer<EntryOrder?>, bars: BarSeries) throws {
         let n = bars.count
         guard orders.count == n else { throw LabExecutionError.lengthMismatch(field: "orders", expected: n, actual: orders.count) }
         if case .nextOpen = config.fillTiming {
@@ -413,8 +439,17 @@ public struct ExecutionSimulator: Sendable {
                 try need(stop > 0 && stop.isFinite && limit > 0 && limit.isFinite, "order.price", "bar \(i): stop and limit must be > 0, got \(stop), \(limit)")
             }
         }
-        return try orders.withUnsafeBufferPointer { o in
-            try simulate(bars, start: start, recordEquity: recordEquity, orders: ListedOrders(orders: o))
+    }
+
+    /// The bar loop into the caller's `curve` (see ``run(_:targets:start:curve:)``).
+    private func simulate<Orders: OrderSource>(
+        _ bars: BarSeries, start: Int, curve: UnsafeMutableBufferPointer<Double>, orders: Orders
+    ) throws -> Result {
+        guard curve.count == bars.count else { throw LabExecutionError.lengthMismatch(field: "curve", expected: bars.count, actual: curve.count) }
+        let first = min(max(start, 0), curve.count)
+        for i in 0..<first { curve[i] = config.cash }
+        return try BarColumns.with(bars) { columns in
+            try simulate(bars, columns: columns, start: start, curve: curve, recordFills: false, orders: orders)
         }
     }
 
@@ -431,7 +466,7 @@ public struct ExecutionSimulator: Sendable {
             let first = min(max(start, 0), buffer.count)
             buffer[0..<first].initialize(repeating: config.cash)
             result = try BarColumns.with(bars) { columns in
-                try simulate(bars, columns: columns, start: start, curve: recordEquity ? buffer : nil, orders: orders)
+                try simulate(bars, columns: columns, start: start, curve: recordEquity ? buffer : nil, recordFills: recordEquity, orders: orders)
             }
             count = buffer.count
         }
@@ -442,10 +477,10 @@ public struct ExecutionSimulator: Sendable {
     /// The loop of ``simulate(_:start:recordEquity:orders:)``, writing equity into `curve` (nil: not
     /// recorded); the result's `equity` is left empty for the caller.
     private func simulate<Orders: OrderSource>(
-        _ bars: BarSeries, columns: BarColumns, start: Int, curve: UnsafeMutableBufferPointer<Double>?, orders: Orders
+        _ bars: BarSeries, columns: BarColumns, start: Int, curve: UnsafeMutableBufferPointer<Double>?, recordFills: Bool, orders: Orders
     ) throws -> Result {
         let n = bars.count
-        var book = Book(config: config, bars: bars, columns: columns, periodsPerYear: bars.periodsPerYear, recordFills: curve != nil)
+        var book = Book(config: config, bars: bars, columns: columns, periodsPerYear: bars.periodsPerYear, recordFills: recordFills)
         var last = config.cash
         // Orders waiting for their first fill bar, in decision order (queue[head..<tail]; the storage is
         // reused once all are consumed), and the one being worked.

@@ -90,6 +90,16 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
     /// Periods per year used for annualisation.
     public var periodsPerYear: Double
 
+    /// How much ``compute(_:)`` computes.
+    public enum Scope: Sendable, Equatable {
+        /// Every statistic.
+        case full
+        /// What one pass over the equity needs and the trade statistics (``Statistic/key``):
+        /// average drawdown, drawdown durations, alpha and beta are NaN. Every value it computes is
+        /// the same bits as with `.full`.
+        case key
+    }
+
     /// Inputs of ``compute(_:)``.
     public struct Inputs: Sendable {
         /// Equity after each bar (account currency), one value per bar.
@@ -108,12 +118,18 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         public var periodsPerYear: Double?
         /// IANA zone of the exchange: calendar days of intraday bars are taken there.
         public var timezone: String
+        /// The period grid of `timestamps` when the caller made it already (a sweep shares one).
+        public var grid: PeriodGrid?
+        /// Which statistics to compute.
+        public var scope: Scope
 
         /// Inputs for ``compute(_:)``; see each field for units.
         public init(
             equity: [Double], timestamps: [Int64], close: [Double], trades: [TradeRecord], buyAndHoldStart: Int = 0,
-            riskFreeRate: Double = 0, periodsPerYear: Double? = nil, timezone: String = "UTC"
+            riskFreeRate: Double = 0, periodsPerYear: Double? = nil, timezone: String = "UTC", grid: PeriodGrid? = nil, scope: Scope = .full
         ) {
+            self.grid = grid
+            self.scope = scope
             self.equity = equity
             self.timestamps = timestamps
             self.close = close
@@ -138,26 +154,22 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
             throw LabMetricsError.invalidInput(field: "buyAndHoldStart", reason: "bar \(input.buyAndHoldStart) outside 0..<\(n)")
         }
         let eq = input.equity, ts = input.timestamps
+        let grid = input.grid.flatMap { $0.bars == n ? $0 : nil } ?? PeriodGrid(timestamps: ts, timezone: input.timezone)
         var s = PerformanceStats.empty
         s.start = ts[0]
         s.end = ts[n - 1]
         s.duration = Double(ts[n - 1] - ts[0]) / 1e9
-        let resolution = Calendarisation.resolution(ts)
+        let resolution = grid.resolution
 
-        var held = [Bool](repeating: false, count: n)
-        for t in input.trades where t.entryBar <= t.exitBar {
-            for i in max(0, t.entryBar)...min(n - 1, t.exitBar) { held[i] = true }
-        }
-        s.exposureTime = Double(held.filter { $0 }.count) / Double(n)
+        s.exposureTime = Double(Self.barsHeld(input.trades, bars: n)) / Double(n)
         s.equityFinal = eq[n - 1]
-        s.equityPeak = eq.max() ?? eq[n - 1]
         s.commissions = input.trades.reduce(0) { $0 + $1.commission }
         s.totalReturn = eq[n - 1] / eq[0] - 1
         let c0 = input.close[input.buyAndHoldStart]
         s.buyAndHoldReturn = (input.close[n - 1] - c0) / c0
 
-        let (returns, periods) = Calendarisation.periodReturns(equity: eq, timestamps: ts, timezone: input.timezone)
-        let p = input.periodsPerYear ?? periods
+        let returns = eq.withUnsafeBufferPointer { grid.returns($0) }
+        let p = input.periodsPerYear ?? grid.periodsPerYear
         s.periodsPerYear = p
         let g = Stats.geometricMean(returns)
         s.annualReturn = pow(1 + g, p) - 1
@@ -168,15 +180,25 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         let downside = returns.isEmpty ? Double.nan : (returns.reduce(0) { $0 + min($1, 0) * min($1, 0) } / Double(returns.count)).squareRoot()
         s.sortino = (s.annualReturn - input.riskFreeRate) / (downside * p.squareRoot())
 
-        var peak = -Double.infinity
-        var dd = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            peak = max(peak, eq[i])
-            dd[i] = 1 - eq[i] / peak
-        }
-        let maxDD = dd.max() ?? 0
+        // Drawdown dd = 1 − equity / running max. Within a stretch of one running max the deepest
+        // point is the lowest equity (division is monotone), so one division per new peak gives
+        // the maximum with the same bits as the bar-by-bar maximum.
+        let (peak, maxDD) = eq.withUnsafeBufferPointer(Self.peakAndMaxDrawdown)
+        s.equityPeak = peak
         s.maxDrawdown = -maxDD
         s.calmar = s.annualReturn / (maxDD != 0 ? maxDD : .nan)
+        if input.scope == .key {
+            for path in [\PerformanceStats.averageDrawdown, \.maxDrawdownDuration, \.averageDrawdownDuration, \.alpha, \.beta] {
+                s[keyPath: path] = .nan
+            }
+            return tradeStatistics(s, trades: input.trades, resolution: resolution)
+        }
+        var running = -Double.infinity
+        var dd = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            running = max(running, eq[i])
+            dd[i] = 1 - eq[i] / running
+        }
         let episodes = Stats.drawdownEpisodes(dd, timestamps: ts)
         if episodes.isEmpty {
             s.averageDrawdown = .nan
@@ -184,8 +206,8 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
             s.averageDrawdownDuration = .nan
         } else {
             s.averageDrawdown = -episodes.map(\.peak).reduce(0, +) / Double(episodes.count)
-            s.maxDrawdownDuration = Calendarisation.ceil(episodes.map(\.duration).max()!, to: resolution)
-            s.averageDrawdownDuration = Calendarisation.ceil(episodes.map(\.duration).reduce(0, +) / Double(episodes.count), to: resolution)
+            s.maxDrawdownDuration = PeriodGrid.ceil(episodes.map(\.duration).max()!, to: resolution)
+            s.averageDrawdownDuration = PeriodGrid.ceil(episodes.map(\.duration).reduce(0, +) / Double(episodes.count), to: resolution)
         }
 
         // Beta on log returns over all bars.
@@ -197,7 +219,13 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         }
         s.alpha = s.totalReturn - input.riskFreeRate - s.beta * (s.buyAndHoldReturn - input.riskFreeRate)
 
-        let trades = input.trades
+        return tradeStatistics(s, trades: input.trades, resolution: resolution)
+    }
+
+    /// The trade statistics of `trades` (closed, in exit order) written into `stats`; durations
+    /// rounded up to `resolution` seconds.
+    static func tradeStatistics(_ stats: PerformanceStats, trades: [TradeRecord], resolution: Double) -> PerformanceStats {
+        var s = stats
         s.trades = trades.count
         let pnl = trades.map(\.pnl), rets = trades.map(\.returnPct)
         if trades.isEmpty {
@@ -215,8 +243,8 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         s.worstTrade = rets.min()!
         s.averageTrade = Stats.geometricMean(rets)
         let durations = trades.map { Double($0.exitTime - $0.entryTime) / 1e9 }
-        s.maxTradeDuration = Calendarisation.ceil(durations.max()!, to: resolution)
-        s.averageTradeDuration = Calendarisation.ceil(durations.reduce(0, +) / Double(durations.count), to: resolution)
+        s.maxTradeDuration = PeriodGrid.ceil(durations.max()!, to: resolution)
+        s.averageTradeDuration = PeriodGrid.ceil(durations.reduce(0, +) / Double(durations.count), to: resolution)
         let gains = rets.filter { $0 > 0 }.reduce(0, +), losses = rets.filter { $0 < 0 }.reduce(0, +)
         s.profitFactor = gains / abs(losses)
         s.expectancy = rets.reduce(0, +) / Double(rets.count)
@@ -225,6 +253,47 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         let averageWin = wins.reduce(0, +) / Double(wins.count), averageLoss = -lossesPnl.reduce(0, +) / Double(lossesPnl.count)
         s.kelly = winRate - (1 - winRate) / (averageWin / averageLoss)
         return s
+    }
+
+    /// Bars inside any of `trades`' [entry, exit] bar ranges, clipped to 0..<bars (the union: a
+    /// reversal's bar belongs to both trades and counts once).
+    static func barsHeld(_ trades: [TradeRecord], bars n: Int) -> Int {
+        var ranges = trades.compactMap { t -> (Int, Int)? in
+            let a = max(0, t.entryBar), b = min(n - 1, t.exitBar)
+            return t.entryBar <= t.exitBar && a <= b ? (a, b) : nil
+        }
+        ranges.sort { $0.0 < $1.0 }
+        var held = 0, end = -1
+        for (a, b) in ranges where b > end {
+            held += b - max(a, end + 1) + 1
+            end = b
+        }
+        return held
+    }
+
+    /// The highest equity and the maximum drawdown `max(1 − equity / running max)` (a fraction ≥ 0).
+    static func peakAndMaxDrawdown(_ eq: UnsafeBufferPointer<Double>) -> (peak: Double, maxDrawdown: Double) {
+        guard !eq.isEmpty else { return (.nan, 0) }
+        var peak = -Double.infinity, low = Double.infinity, worst = 0.0
+        for i in eq.indices {
+            let e = eq[i]
+            if e > peak {
+                if peak > -.infinity { worst = max(worst, 1 - low / peak) }
+                peak = e
+                low = e
+            } else if e < low {
+                low = e
+            }
+        }
+        worst = max(worst, 1 - low / peak)
+        if !worst.isNaN && !peak.isNaN && !low.isNaN { return (peak, worst) }
+        // NaN equity: the bar-by-bar definition, whatever max makes of it.
+        var running = -Double.infinity
+        let dd = eq.map { e -> Double in
+            running = max(running, e)
+            return 1 - e / running
+        }
+        return (eq.max()!, dd.max()!)
     }
 
     static let empty = PerformanceStats(
@@ -241,11 +310,16 @@ public enum LabMetricsError: LabError, Equatable {
     case invalidInput(field: String, reason: String)
     /// A parameter out of its range, naming the metric and the field.
     case invalidParameter(metric: String, field: String, reason: String)
+    /// A statistic named where the lab has none (`--tolerance`, `sweep.objective`), with the nearest id.
+    case unknownStatistic(field: String, name: String, suggestion: String?)
 
     public var description: String {
         switch self {
         case let .invalidInput(field, reason): "metrics: \(field): \(reason)"
         case let .invalidParameter(metric, field, reason): "\(metric): \(field): \(reason)"
+        case let .unknownStatistic(field, name, suggestion):
+            "\(field): unknown statistic \"\(name)\""
+                + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? "; known: \(Statistic.allCases.map(\.id).joined(separator: ", "))")
         }
     }
 }

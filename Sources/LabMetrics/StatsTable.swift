@@ -8,6 +8,12 @@ public enum StatValue: Sendable, Equatable, Codable {
     /// A text (an ISO 8601 date).
     case text(String)
 
+    /// The number, or NaN for a text.
+    public var number: Double {
+        if case let .number(v) = self { return v }
+        return .nan
+    }
+
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
@@ -22,100 +28,95 @@ public enum StatValue: Sendable, Equatable, Codable {
     }
 }
 
-/// The statistics of one backtest as named rows, in backtesting.py's names and units so a reviewer
+/// The statistics of one backtest as typed rows, in backtesting.py's names and units so a reviewer
 /// can hold them against its `stats` output line by line: percentages in percent (`[%]`), money in
 /// account currency (`[$]`), durations in days (`[days]`, backtesting.py prints Timedeltas), dates
 /// ISO 8601. Rows the lab adds to backtesting.py's keep the same style: costs split, turnover
 /// (`[x/yr]`, traded value per year over mean equity), cost drag (`[bp/yr]`) and tail risk of the
 /// per-bar simple returns of equity (`VaR 95% (hist.) [%]`, a loss as a positive percent).
+/// Every row is a ``Statistic``; its label is the JSON key.
 public struct StatsTable: Sendable, Equatable {
-    /// (name with unit, value) in display order.
-    public var rows: [(name: String, value: StatValue)]
+    /// (statistic, value) in display order (the order ``Statistic`` declares).
+    public var rows: [(statistic: Statistic, value: StatValue)]
 
     public static func == (a: StatsTable, b: StatsTable) -> Bool {
-        a.rows.map(\.name) == b.rows.map(\.name) && a.rows.map(\.value) == b.rows.map(\.value)
+        a.rows.map(\.statistic) == b.rows.map(\.statistic) && a.rows.map(\.value) == b.rows.map(\.value)
     }
 
     /// Rows from the performance statistics, the cost figures and the equity curve's bar returns.
-    public init(performance p: PerformanceStats, costs: CostMetrics, equity: [Double]) {
+    /// With a performance of ``PerformanceStats/Scope/key`` scope only the ``Statistic/key`` rows
+    /// are kept (tail risk is not computed).
+    public init(performance p: PerformanceStats, costs: CostMetrics, equity: [Double], scope: PerformanceStats.Scope = .full) {
         let day = 86_400.0
         func pct(_ x: Double) -> StatValue { .number(x * 100) }
-        var rows: [(String, StatValue)] = [
-            ("Start", .text(CivilTime.iso8601(p.start))),
-            ("End", .text(CivilTime.iso8601(p.end))),
-            ("Duration [days]", .number(p.duration / day)),
-            ("Exposure Time [%]", pct(p.exposureTime)),
-            ("Equity Final [$]", .number(p.equityFinal)),
-            ("Equity Peak [$]", .number(p.equityPeak)),
-            ("Commissions [$]", .number(p.commissions)),
-            ("Return [%]", pct(p.totalReturn)),
-            ("Buy & Hold Return [%]", pct(p.buyAndHoldReturn)),
-            ("Return (Ann.) [%]", pct(p.annualReturn)),
-            ("Volatility (Ann.) [%]", pct(p.annualVolatility)),
-            ("CAGR [%]", pct(p.cagr)),
-            ("Sharpe Ratio", .number(p.sharpe)),
-            ("Sortino Ratio", .number(p.sortino)),
-            ("Calmar Ratio", .number(p.calmar)),
-            ("Alpha [%]", pct(p.alpha)),
-            ("Beta", .number(p.beta)),
-            ("Max. Drawdown [%]", pct(p.maxDrawdown)),
-            ("Avg. Drawdown [%]", pct(p.averageDrawdown)),
-            ("Max. Drawdown Duration [days]", .number(p.maxDrawdownDuration / day)),
-            ("Avg. Drawdown Duration [days]", .number(p.averageDrawdownDuration / day)),
-            ("# Trades", .number(Double(p.trades))),
-            ("Win Rate [%]", pct(p.winRate)),
-            ("Best Trade [%]", pct(p.bestTrade)),
-            ("Worst Trade [%]", pct(p.worstTrade)),
-            ("Avg. Trade [%]", pct(p.averageTrade)),
-            ("Max. Trade Duration [days]", .number(p.maxTradeDuration / day)),
-            ("Avg. Trade Duration [days]", .number(p.averageTradeDuration / day)),
-            ("Profit Factor", .number(p.profitFactor)),
-            ("Expectancy [%]", pct(p.expectancy)),
-            ("SQN", .number(p.sqn)),
-            ("Kelly Criterion", .number(p.kelly)),
-            ("Turnover [x/yr]", .number(costs.turnover)),
-            ("Commission (all fills) [$]", .number(costs.commission)),
-            ("Slippage [$]", .number(costs.slippage)),
-            ("Borrow [$]", .number(costs.borrow)),
-            ("Total Costs [$]", .number(costs.totalCosts)),
-            ("Cost Drag [bp/yr]", .number(costs.costDragBps)),
+        var rows: [(Statistic, StatValue)] = [
+            (.start, .text(CivilTime.iso8601(p.start))),
+            (.end, .text(CivilTime.iso8601(p.end))),
+            (.duration_days, .number(p.duration / day)),
+            (.exposure_time_pct, pct(p.exposureTime)),
+            (.equity_final, .number(p.equityFinal)),
+            (.equity_peak, .number(p.equityPeak)),
+            (.commissions, .number(p.commissions)),
+            (.return_pct, pct(p.totalReturn)),
+            (.buy_and_hold_return_pct, pct(p.buyAndHoldReturn)),
+            (.annual_return_pct, pct(p.annualReturn)),
+            (.annual_volatility_pct, pct(p.annualVolatility)),
+            (.cagr_pct, pct(p.cagr)),
+            (.sharpe_ratio, .number(p.sharpe)),
+            (.sortino_ratio, .number(p.sortino)),
+            (.calmar_ratio, .number(p.calmar)),
+            (.alpha_pct, pct(p.alpha)),
+            (.beta, .number(p.beta)),
+            (.max_drawdown_pct, pct(p.maxDrawdown)),
+            (.avg_drawdown_pct, pct(p.averageDrawdown)),
+            (.max_drawdown_duration_days, .number(p.maxDrawdownDuration / day)),
+            (.avg_drawdown_duration_days, .number(p.averageDrawdownDuration / day)),
+            (.trades, .number(Double(p.trades))),
+            (.win_rate_pct, pct(p.winRate)),
+            (.best_trade_pct, pct(p.bestTrade)),
+            (.worst_trade_pct, pct(p.worstTrade)),
+            (.avg_trade_pct, pct(p.averageTrade)),
+            (.max_trade_duration_days, .number(p.maxTradeDuration / day)),
+            (.avg_trade_duration_days, .number(p.averageTradeDuration / day)),
+            (.profit_factor, .number(p.profitFactor)),
+            (.expectancy_pct, pct(p.expectancy)),
+            (.sqn, .number(p.sqn)),
+            (.kelly_criterion, .number(p.kelly)),
+            (.turnover, .number(costs.turnover)),
+            (.commission_all_fills, .number(costs.commission)),
+            (.slippage, .number(costs.slippage)),
+            (.borrow, .number(costs.borrow)),
+            (.total_costs, .number(costs.totalCosts)),
+            (.cost_drag_bps, .number(costs.costDragBps)),
         ]
+        if scope == .key {
+            self.rows = rows.filter { $0.0.isKey }
+            return
+        }
         var returns: [Double] = []
         returns.reserveCapacity(max(0, equity.count - 1))
         for i in 1..<max(1, equity.count) where equity[i - 1] > 0 { returns.append(equity[i] / equity[i - 1] - 1) }
-        for level in [0.95, 0.99] {
-            let tag = level == 0.95 ? "95%" : "99%"
-            let measures: [(String, ([Double], Double) throws -> Double)] = [
-                ("VaR \(tag) (hist.) [%]", TailRisk.historicalVaR), ("CVaR \(tag) (hist.) [%]", TailRisk.historicalCVaR),
-                ("VaR \(tag) (Cornish-Fisher) [%]", TailRisk.cornishFisherVaR), ("CVaR \(tag) (Cornish-Fisher) [%]", TailRisk.cornishFisherCVaR),
-            ]
-            for (name, measure) in measures { rows.append((name, (try? measure(returns, level)).map(pct) ?? .number(.nan))) }
-        }
+        let measures: [(Statistic, Double, ([Double], Double) throws -> Double)] = [
+            (.var_95_hist_pct, 0.95, TailRisk.historicalVaR), (.cvar_95_hist_pct, 0.95, TailRisk.historicalCVaR),
+            (.var_95_cornish_fisher_pct, 0.95, TailRisk.cornishFisherVaR), (.cvar_95_cornish_fisher_pct, 0.95, TailRisk.cornishFisherCVaR),
+            (.var_99_hist_pct, 0.99, TailRisk.historicalVaR), (.cvar_99_hist_pct, 0.99, TailRisk.historicalCVaR),
+            (.var_99_cornish_fisher_pct, 0.99, TailRisk.cornishFisherVaR), (.cvar_99_cornish_fisher_pct, 0.99, TailRisk.cornishFisherCVaR),
+        ]
+        for (statistic, level, measure) in measures { rows.append((statistic, (try? measure(returns, level)).map(pct) ?? .number(.nan))) }
         self.rows = rows
     }
 
-    /// The rows as a dictionary (for JSON; keys sort deterministically).
-    public var dictionary: [String: StatValue] { Dictionary(rows.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }) }
+    /// The value of `statistic`, nil when the table does not hold it.
+    public subscript(_ statistic: Statistic) -> StatValue? { rows.first { $0.statistic == statistic }?.value }
+
+    /// The rows as a dictionary keyed by label (for JSON; keys sort deterministically).
+    public var dictionary: [String: StatValue] { Dictionary(rows.map { ($0.statistic.label, $0.value) }, uniquingKeysWith: { a, _ in a }) }
 
     /// The rows as an aligned two-column text table.
     public func rendered() -> String {
-        let width = rows.map(\.name.count).max() ?? 0
+        let width = rows.map(\.statistic.label.count).max() ?? 0
         return rows.map { row in
-            let value: String
-            switch row.value {
-            case let .text(t): value = t
-            case let .number(v):
-                if !v.isFinite {
-                    value = "\(v)"
-                } else if row.name.hasSuffix("[$]") {
-                    value = String(format: "%.2f", v)
-                } else if v == v.rounded() && abs(v) < 1e15 && (row.name.hasPrefix("#") || row.name.hasSuffix("[days]")) {
-                    value = String(Int(v))
-                } else {
-                    value = String(format: "%.6g", v)
-                }
-            }
-            return row.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value
+            row.statistic.label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + row.statistic.formatted(row.value)
         }.joined(separator: "\n") + "\n"
     }
 }

@@ -15,6 +15,11 @@ public protocol SignalStrategy: Sendable {
     /// The raw signals over `indicators.bars` (confidence = the strategy's own, quality not yet
     /// scored), reading shared indicator columns from `indicators`.
     func signals(in indicators: IndicatorCache) -> [Signal]
+    /// Writes every bar's target into `targets` (`bars.count` long): the direction of the signal
+    /// at that bar, nil on bars without one — what ``targets(for:)`` returns. A strategy with a
+    /// kernel that needs no ``Signal`` values (no confidence, no reason texts) implements it; the
+    /// default goes through ``signals(in:)``. What a sweep runs for every combination.
+    func fillTargets(_ bars: BarSeries, into targets: UnsafeMutableBufferPointer<TargetDirection?>)
 }
 
 extension SignalStrategy {
@@ -24,6 +29,13 @@ extension SignalStrategy {
     /// Targets for the execution simulator: the signal's direction at its bar, nil elsewhere.
     public func targets(for bars: BarSeries) -> [TargetDirection?] {
         SignalTargets.targets(signals(for: bars), count: bars.count)
+    }
+
+    /// The targets of ``signals(for:)`` written into `targets` (the default of the requirement).
+    public func fillTargets(_ bars: BarSeries, into targets: UnsafeMutableBufferPointer<TargetDirection?>) {
+        precondition(targets.count == bars.count, "fillTargets: need \(bars.count) targets")
+        for i in targets.indices { targets[i] = nil }
+        for s in signals(for: bars) where s.bar < bars.count { targets[s.bar] = s.direction }
     }
 }
 
@@ -150,33 +162,5 @@ public struct ParameterReader {
 
     private func format(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
-    }
-}
-
-/// Did-you-mean suggestions by edit distance.
-public enum NameSuggestion {
-    /// The candidate within edit distance 2 (or a third of the name's length) of `name`, if any.
-    public static func closest(to name: String, in candidates: [String]) -> String? {
-        let limit = max(2, name.count / 3)
-        return candidates.map { ($0, distance(name.lowercased(), $0.lowercased())) }
-            .filter { $0.1 <= limit }
-            .min { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }?.0
-    }
-
-    /// Levenshtein distance.
-    public static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }

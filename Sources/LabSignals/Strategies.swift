@@ -95,6 +95,11 @@ public struct MovingAverageCross: SignalStrategy {
         return emitter.out
     }
 
+    /// The crossover targets of `bars`' closes (see ``fillTargets(_:into:)-(UnsafeBufferPointer<Double>,_)``).
+    public func fillTargets(_ bars: BarSeries, into targets: UnsafeMutableBufferPointer<TargetDirection?>) {
+        bars.close.withUnsafeBufferPointer { fillTargets($0, into: targets) }
+    }
+
     /// The crossover targets alone, in one pass with no per-bar arrays (what a parameter sweep
     /// runs): the same crosses as ``signals(for:)``, written into `targets` (nil on bars without one).
     public func fillTargets(_ close: UnsafeBufferPointer<Double>, into targets: UnsafeMutableBufferPointer<TargetDirection?>) {

@@ -1,0 +1,126 @@
+import Foundation
+import LabCore
+import LabExecution
+import LabMetrics
+import LabSignals
+
+/// One backtest of one instrument — the single path every run takes (a scenario's jobs, a
+/// walk-forward window, `gslab backtest`, each combination of a sweep): a signal source decides
+/// after each bar's close, ``ExecutionSimulator`` fills, and the statistics (``PerformanceStats``,
+/// ``CostMetrics``, ``StatsTable``) are computed over the statistics window.
+///
+/// Conventions: the simulation starts at the strategy's warm-up (the first bar it can decide on,
+/// capped at the last bar); orders fill as the execution config says (next open by default);
+/// buy and hold is measured from the close before the first decision bar, as backtesting.py does.
+public struct Backtest: Sendable {
+    /// Where the orders come from.
+    public enum SignalSource: Sendable {
+        /// Every signal of the strategy is traded as a market order (no quality score, calibration
+        /// or filters), through its ``SignalStrategy/fillTargets(_:into:)`` kernel.
+        case strategy(any SignalStrategy)
+        /// The signal engine: quality, calibration and filters; the signals that pass are traded
+        /// with their size scale. `flagged` marks bars data cleaning repaired.
+        case pipeline(SignalPipeline, flagged: [Bool]?)
+
+        /// The strategy behind the source.
+        public var strategy: any SignalStrategy {
+            switch self {
+            case let .strategy(s): s
+            case let .pipeline(p, _): p.strategy
+            }
+        }
+    }
+
+    /// Fills, costs and sizing.
+    public var simulator: ExecutionSimulator
+    /// The orders.
+    public var source: SignalSource
+
+    /// A backtest of `source` through `simulator`.
+    public init(simulator: ExecutionSimulator, source: SignalSource) {
+        self.simulator = simulator
+        self.source = source
+    }
+
+    /// The first decision bar on `bars`: the strategy's warm-up, at most the last bar.
+    public func decisionStart(_ bars: BarSeries) -> Int { min(source.strategy.warmUp, max(0, bars.count - 1)) }
+
+    /// Runs over `bars`. `statisticsFrom`: the statistics cover the bars from there on (a
+    /// walk-forward window after its warm-up history), with trades re-indexed from there; the
+    /// execution result keeps the series' own bar indices. `grid`: the period grid of `bars`
+    /// from `statisticsFrom` on, when the caller has it.
+    public func run(
+        _ bars: BarSeries, statisticsFrom: Int = 0, scope: PerformanceStats.Scope = .full, grid: PeriodGrid? = nil
+    ) throws -> BacktestResult {
+        let start = decisionStart(bars)
+        var signals: SignalRun?
+        let execution: ExecutionSimulator.Result
+        switch source {
+        case let .strategy(strategy):
+            var targets = [TargetDirection?](repeating: nil, count: bars.count)
+            targets.withUnsafeMutableBufferPointer { strategy.fillTargets(bars, into: $0) }
+            execution = try simulator.run(bars, targets: targets, start: start)
+        case let .pipeline(pipeline, flagged):
+            let run = try pipeline.run(bars, flagged: flagged)
+            signals = run
+            execution = try simulator.run(bars, orders: run.orders, start: start)
+        }
+        let (performance, table) = try Self.statistics(
+            bars, equity: execution.equity, execution: execution, decisionStart: start, from: statisticsFrom, scope: scope, grid: grid)
+        return BacktestResult(execution: execution, signals: signals, performance: performance, statistics: table, decisionStart: start)
+    }
+
+    /// The statistics of a run over `bars` whose equity after every bar is `equity` (the
+    /// simulator's curve, or a sweep worker's buffer), from bar `from` on; buy and hold from the
+    /// close before `decisionStart`. The one place a single run's and a sweep combination's
+    /// statistics are computed.
+    public static func statistics(
+        _ bars: BarSeries, equity: [Double], execution: ExecutionSimulator.Result, decisionStart: Int, from: Int = 0,
+        scope: PerformanceStats.Scope = .full, grid: PeriodGrid? = nil
+    ) throws -> (PerformanceStats, StatsTable) {
+        let from = min(max(0, from), bars.count - 1)
+        let window = from == 0 ? equity : Array(equity[from...])
+        let trades =
+            from == 0
+            ? execution.trades
+            : execution.trades.map { t -> TradeRecord in
+                var t = t
+                t.entryBar -= from
+                t.exitBar -= from
+                return t
+            }
+        let performance = try PerformanceStats.compute(
+            .init(
+                equity: window, timestamps: from == 0 ? bars.timestamps : Array(bars.timestamps[from...]),
+                close: from == 0 ? bars.close : Array(bars.close[from...]), trades: trades,
+                buyAndHoldStart: max(0, decisionStart - 1 - from), timezone: bars.timezone, grid: grid, scope: scope))
+        let seconds = Double(bars.timestamps.last! - bars.timestamps[from]) / 1e9
+        let costs = try CostMetrics.compute(
+            tradedValue: execution.tradedValue, commission: execution.costs.commission, slippage: execution.costs.slippage,
+            borrow: execution.costs.borrow, equity: window, seconds: max(seconds, 1))
+        return (performance, StatsTable(performance: performance, costs: costs, equity: window, scope: scope))
+    }
+}
+
+/// What one backtest produced.
+public struct BacktestResult: Sendable {
+    /// Fills, trades, costs and the equity after every bar (series bar indices).
+    public var execution: ExecutionSimulator.Result
+    /// The signal engine's run, for a ``Backtest/SignalSource/pipeline(_:flagged:)`` source.
+    public var signals: SignalRun?
+    /// The performance statistics over the statistics window.
+    public var performance: PerformanceStats
+    /// Every statistic as typed rows (the report's `stats`).
+    public var statistics: StatsTable
+    /// The first decision bar.
+    public var decisionStart: Int
+}
+
+extension SignalRun {
+    /// Market orders for the passed signals at their bars, with their size scales (nil elsewhere).
+    public var orders: [EntryOrder?] {
+        var out = [EntryOrder?](repeating: nil, count: barCount)
+        for s in passed where s.bar < barCount { out[s.bar] = EntryOrder(s.direction, sizeScale: s.sizeScale) }
+        return out
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import LabCore
+import LabExecution
+import LabMetrics
+import LabSignals
+
+/// Many backtests of one instrument over one shared, read-only series — a parameter sweep — at
+/// the engine's speed: each worker keeps one targets buffer and one equity buffer and reuses them
+/// for every combination (no per-bar allocation), the period grid of the statistics is made once,
+/// and each combination's statistics come from ``Backtest/statistics(_:equity:execution:decisionStart:from:scope:grid:)``,
+/// the same definitions as a single run (one Sharpe). With the `.key` scope a combination costs a
+/// kernel pass, the bar loop and one pass over its equity; its key statistics have the same bits
+/// as the full report of the same combination (tested).
+public enum SweepEngine {
+    /// The statistics of one combination.
+    public struct Outcome: Sendable {
+        /// The combination index given to `source` (outcomes come in this order).
+        public var combination: Int
+        /// Its statistics (``Statistic/key`` rows with the `.key` scope).
+        public var statistics: StatsTable
+    }
+
+    /// Runs `count` combinations over `bars`: combination k trades `source(k)` through
+    /// `simulator`. Workers take the next combination when free; outcomes are in combination
+    /// order, so they do not depend on `workers`. The first error in combination order is
+    /// rethrown. Returns nil when `isCancelled` stopped it.
+    public static func run(
+        _ bars: BarSeries, simulator: ExecutionSimulator, count: Int, workers: Int, scope: PerformanceStats.Scope = .key,
+        isCancelled: @escaping @Sendable () -> Bool = { false }, source: @escaping @Sendable (Int) throws -> Backtest.SignalSource
+    ) throws -> [Outcome]? {
+        guard !bars.isEmpty else { return [] }
+        let grid = PeriodGrid(timestamps: bars.timestamps, timezone: bars.timezone)
+        return try WorkerPool.map(count, workers: workers, isCancelled: isCancelled, state: { Buffers(bars: bars.count) }) { buffers, k in
+            let signals = try source(k)
+            let start = Backtest(simulator: simulator, source: signals).decisionStart(bars)
+            let execution = try buffers.run(bars, signals, simulator: simulator, start: start)
+            let (_, table) = try Backtest.statistics(
+                bars, equity: buffers.curve, execution: execution, decisionStart: start, scope: scope, grid: grid)
+            return Outcome(combination: k, statistics: table)
+        }
+    }
+}
+
+/// One worker's targets and equity buffers, reused for every combination it runs.
+private final class Buffers {
+    var targets: [TargetDirection?]
+    var curve: [Double]
+
+    init(bars: Int) {
+        targets = Array(repeating: nil, count: bars)
+        curve = Array(repeating: 0, count: bars)
+    }
+
+    /// The execution of `signals` with the equity written into `curve`.
+    func run(_ bars: BarSeries, _ signals: Backtest.SignalSource, simulator: ExecutionSimulator, start: Int) throws -> ExecutionSimulator.Result {
+        switch signals {
+        case let .strategy(strategy):
+            targets.withUnsafeMutableBufferPointer { strategy.fillTargets(bars, into: $0) }
+        case let .pipeline(pipeline, flagged):
+            let run = try pipeline.run(bars, flagged: flagged)
+            if run.passed.contains(where: { $0.sizeScale != 1 }) {
+                let orders = run.orders
+                return try orders.withUnsafeBufferPointer { o in
+                    try curve.withUnsafeMutableBufferPointer { try simulator.run(bars, orders: o, start: start, curve: $0) }
+                }
+            }
+            targets.withUnsafeMutableBufferPointer { t in
+                for i in t.indices { t[i] = nil }
+                for s in run.passed where s.bar < t.count { t[s.bar] = s.direction }
+            }
+        }
+        return try targets.withUnsafeBufferPointer { t in
+            try curve.withUnsafeMutableBufferPointer { try simulator.run(bars, targets: t, start: start, curve: $0) }
+        }
+    }
+}

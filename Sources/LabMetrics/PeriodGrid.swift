@@ -1,0 +1,102 @@
+import Foundation
+import LabCore
+
+/// The calendar periods of a series' bars that returns are taken over (see ``PerformanceStats``):
+/// the last bar of each period, the periods per year, and the data's time resolution. It depends
+/// on the timestamps alone, so a sweep makes it once and shares it across its combinations.
+///
+/// Periods: from the median spacing of the last 100 bars in whole days — 7 → weeks (Monday to
+/// Sunday, 52 a year), 31 → months (12), 365 → years (1), otherwise calendar days in the exchange's
+/// zone (365 a year when more than 2/7·0.6 of the bars fall on a weekend, else 252).
+public struct PeriodGrid: Sendable, Equatable {
+    /// Index of the last bar of each period, ascending (empty for fewer than two bars).
+    public let periodEnds: [Int]
+    /// Periods per year used for annualisation.
+    public let periodsPerYear: Double
+    /// The data's time resolution in seconds: the largest of day, hour, minute, second,
+    /// millisecond, microsecond, nanosecond that divides the median spacing of the last 100 bars.
+    public let resolution: Double
+    /// Number of bars the grid was made for.
+    public let bars: Int
+
+    /// The grid of `timestamps` (ns since the epoch, UTC), days taken in the IANA zone `timezone`.
+    public init(timestamps: [Int64], timezone: String) {
+        bars = timestamps.count
+        resolution = Self.resolution(timestamps)
+        let n = timestamps.count
+        guard n >= 2 else {
+            periodEnds = []
+            periodsPerYear = 252
+            return
+        }
+        let recent = Array(timestamps.suffix(100))
+        let spacings = zip(recent.dropFirst(), recent).map { $0 - $1 }.sorted()
+        let median =
+            spacings.count % 2 == 1
+            ? Double(spacings[spacings.count / 2])
+            : (Double(spacings[spacings.count / 2 - 1]) + Double(spacings[spacings.count / 2])) / 2
+        let freqDays = Int((median / 86_400e9).rounded(.down))
+        let intraday = median < 86_400e9
+        let days = BarSeries.localDayNumbers(timestamps, timezone: timezone, intraday: intraday)
+        let key: (Int) -> Int64
+        switch freqDays {
+        case 7:
+            periodsPerYear = 52
+            key = { i in Int64((Double(days[i] - 4) / 7).rounded(.down)) }  // weeks Monday…Sunday
+        case 31:
+            periodsPerYear = 12
+            key = { i in
+                let (y, m, _) = CivilTime.civilFromDays(days[i]); return Int64(y * 12 + m)
+            }
+        case 365:
+            periodsPerYear = 1
+            key = { i in Int64(CivilTime.civilFromDays(days[i]).year) }
+        default:
+            let weekend = days.filter { CivilTime.isoWeekday(dayNumber: $0) >= 6 }.count
+            periodsPerYear = Double(weekend) / Double(n) > 2.0 / 7.0 * 0.6 ? 365 : 252
+            key = { i in days[i] }
+        }
+        var ends: [Int] = []
+        var current = key(0)
+        for i in 1..<n {
+            let k = key(i)
+            if k != current {
+                ends.append(i - 1)
+                current = k
+            }
+        }
+        ends.append(n - 1)
+        periodEnds = ends
+    }
+
+    /// Simple returns of `equity` from one period's last bar to the next's (one value fewer than
+    /// periods; empty for fewer than two bars).
+    public func returns(_ equity: UnsafeBufferPointer<Double>) -> [Double] {
+        guard periodEnds.count >= 2 else { return [] }
+        var out = [Double](repeating: 0, count: periodEnds.count - 1)
+        var previous = equity[periodEnds[0]]
+        for k in 1..<periodEnds.count {
+            let e = equity[periodEnds[k]]
+            out[k - 1] = e / previous - 1
+            previous = e
+        }
+        return out
+    }
+
+    static func resolution(_ timestamps: [Int64]) -> Double {
+        let recent = Array(timestamps.suffix(100))
+        let spacings = zip(recent.dropFirst(), recent).map { $0 - $1 }.sorted()
+        guard !spacings.isEmpty else { return 86_400 }
+        let median = spacings[spacings.count / 2]
+        for unit: Int64 in [86_400_000_000_000, 3_600_000_000_000, 60_000_000_000, 1_000_000_000, 1_000_000, 1_000, 1]
+        where median % unit == 0 {
+            return Double(unit) / 1e9
+        }
+        return 1e-9
+    }
+
+    /// `seconds` rounded up to a multiple of `unit` seconds.
+    static func ceil(_ seconds: Double, to unit: Double) -> Double {
+        (seconds / unit).rounded(.up) * unit
+    }
+}
