@@ -63,7 +63,10 @@ public struct Backtest: Sendable {
         case let .pipeline(pipeline, flagged):
             let run = try pipeline.run(bars, flagged: flagged)
             signals = run
-            execution = try simulator.run(bars, orders: run.orders, start: start)
+            // Market orders at full size are targets (a byte a bar, not an order's 40).
+            execution =
+                run.passed.contains(where: { $0.sizeScale != 1 })
+                ? try simulator.run(bars, orders: run.orders, start: start) : try simulator.run(bars, targets: run.targets, start: start)
         }
         let (performance, table) = try Self.statistics(
             bars, equity: execution.equity, execution: execution, decisionStart: start, from: statisticsFrom, scope: scope, grid: grid)

@@ -164,7 +164,7 @@ public enum LabExecutionError: LabError, Equatable {
 ///   cash; a long's value above equity is financed at `financingRate`) and a position limit in units.
 ///
 /// One symbol; several symbols sharing one cash account are ``PortfolioSimulator``, many parameter
-/// sets over one series ``ParameterSweep``.
+/// sets over one series ``SweepEngine`` (LabBacktest).
 public struct ExecutionSimulator: Sendable {
     /// Settings of a run; ``ExecutionSimulator/init(config:)`` checks them.
     public struct Config: Sendable, Equatable {

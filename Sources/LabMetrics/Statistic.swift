@@ -233,6 +233,9 @@ public enum Statistic: String, CaseIterable, Sendable, Codable, Comparable {
     /// Short names kept from earlier scenario files: `sharpe`, `return`.
     static let aliases: [String: Statistic] = ["sharpe": .sharpe_ratio, "return": .return_pct]
 
+    /// Every name a user may type for a statistic: the ids and the short aliases (for did-you-mean).
+    public static var names: [String] { allCases.map(\.id) + aliases.keys.sorted() }
+
     /// The statistic a user named by its id (`sharpe_ratio`), its label (`Sharpe Ratio`) or an alias
     /// (`sharpe`, `return`), case-insensitively; nil for anything else.
     public init?(named name: String) {
@@ -250,8 +253,7 @@ public enum Statistic: String, CaseIterable, Sendable, Codable, Comparable {
     /// - Throws: ``LabMetricsError/unknownStatistic(field:name:suggestion:)``.
     public static func parse(_ name: String, field: String) throws -> Statistic {
         if let s = Statistic(named: name) { return s }
-        let ids = allCases.map(\.id)
-        let suggestion = NameSuggestion.closest(to: name.replacingOccurrences(of: " ", with: "_"), in: ids)
+        let suggestion = NameSuggestion.closest(to: name.replacingOccurrences(of: " ", with: "_"), in: names)
         throw LabMetricsError.unknownStatistic(field: field, name: name, suggestion: suggestion)
     }
 

@@ -42,20 +42,40 @@ public struct Baseline: Sendable, Codable, Equatable {
         case either
     }
 
+    /// The statistics a baseline keeps (their labels are the baseline's metric names; their
+    /// directions say what a regression is).
+    public static let watchedStatistics: [Statistic] = [
+        .return_pct, .equity_final, .sharpe_ratio, .sortino_ratio, .calmar_ratio, .max_drawdown_pct, .annual_volatility_pct, .win_rate_pct,
+        .profit_factor, .expectancy_pct, .sqn, .trades, .cost_drag_bps,
+    ]
+
+    /// The signal-monitoring figures a baseline keeps, with their direction.
+    public static let watchedSignals: [(name: String, direction: Direction)] = [
+        ("signal.hit_rate", .higher), ("signal.brier", .lower), ("signal.calibration_error", .lower), ("signal.information_coefficient", .higher),
+    ]
+
     /// The metrics a baseline keeps, with their direction: backtesting.py's statistics where a
     /// direction is clear, costs, and the signal-monitoring figures.
-    public static let watched: [(name: String, direction: Direction)] = [
-        ("Return [%]", .higher), ("Equity Final [$]", .higher), ("Sharpe Ratio", .higher), ("Sortino Ratio", .higher),
-        ("Calmar Ratio", .higher), ("Max. Drawdown [%]", .higher), ("Volatility (Ann.) [%]", .lower), ("Win Rate [%]", .higher),
-        ("Profit Factor", .higher), ("Expectancy [%]", .higher), ("SQN", .higher), ("# Trades", .either),
-        ("Cost Drag [bp/yr]", .lower), ("signal.hit_rate", .higher), ("signal.brier", .lower),
-        ("signal.calibration_error", .lower), ("signal.information_coefficient", .higher),
-    ]
+    public static let watched: [(name: String, direction: Direction)] =
+        watchedStatistics.map { s in
+            (s.label, s.direction == .higherIsBetter ? .higher : s.direction == .lowerIsBetter ? .lower : .either)
+        } + watchedSignals
+
+    /// The metric a user named in `--tolerance`: a statistic by id, label or alias (its label is
+    /// the baseline's name), or a signal figure (`signal.hit_rate`).
+    /// - Throws: ``LabMetricsError/unknownStatistic(field:name:suggestion:)`` for anything else.
+    public static func metric(named name: String, field: String) throws -> String {
+        if watchedSignals.contains(where: { $0.name == name }) { return name }
+        if let s = Statistic(named: name) { return s.label }
+        let ids = Statistic.names + watchedSignals.map(\.name)
+        throw LabMetricsError.unknownStatistic(
+            field: field, name: name, suggestion: NameSuggestion.closest(to: name.replacingOccurrences(of: " ", with: "_"), in: ids))
+    }
 
     static func values(_ job: JobReport) -> [String: Double] {
         var out: [String: Double] = [:]
-        for (name, _) in watched {
-            if case let .number(v)? = job.stats[name] { out[name] = v }
+        for s in watchedStatistics {
+            if case let .number(v)? = job.stats[s.label] { out[s.label] = v }
         }
         let m = job.signals.monitoring
         out["signal.hit_rate"] = m.hitRate

@@ -31,7 +31,10 @@ public enum HTMLReport {
                     ["symbol", e(s.symbol)], ["dataset", e(s.dataset) + (s.start.map { " from \(e($0))" } ?? "") + (s.end.map { " to \(e($0))" } ?? "")],
                     ["strategy", e(s.strategy) + " " + e(s.parameters.keys.sorted().map { "\($0)=\(s.parameters[$0]!)" }.joined(separator: ", "))],
                     ["filters", e(s.filters.joined(separator: " → "))], ["variants", e(s.variants.joined(separator: ", "))],
-                    ["parameter sets", "\(s.parameter_sets)"], ["seed", "\(s.seed)"], ["run id", e(r.run_id)],
+                    ["parameter sets", "\(s.parameter_sets)"],
+                    ["headline job", "\(base.id) " + e(base.parameters.keys.sorted().map { "\($0)=\(base.parameters[$0]!)" }.joined(separator: ", "))
+                        + " (" + e(r.headline_reason ?? "declared") + ")"],
+                    ["seed", "\(s.seed)"], ["run id", e(r.run_id)],
                     ["gslab", e(r.environment.gslab_version)],
                 ], header: false) + "</header>"
         let m = base.signals.monitoring
@@ -296,15 +299,9 @@ public enum HTMLReport {
     static func pct(_ v: Double) -> String { v.isFinite ? String(format: "%.2f %%", v) : "—" }
     static func money(_ v: Double) -> String { v.isFinite ? String(format: "%.2f", v) : "—" }
 
-    /// Statistics in backtesting.py's order, the lab's additions after.
+    /// Statistics in ``Statistic``'s order (backtesting.py's, the lab's additions after); other names after them.
     static func statOrder(_ name: String) -> (Int, String) {
-        let order = [
-            "Start", "End", "Duration [days]", "Exposure Time [%]", "Equity Final [$]", "Equity Peak [$]", "Commissions [$]", "Return [%]",
-            "Buy & Hold Return [%]", "Return (Ann.) [%]", "Volatility (Ann.) [%]", "CAGR [%]", "Sharpe Ratio", "Sortino Ratio",
-            "Calmar Ratio", "Alpha [%]", "Beta", "Max. Drawdown [%]", "Avg. Drawdown [%]", "Max. Drawdown Duration [days]",
-            "Avg. Drawdown Duration [days]", "# Trades", "Win Rate [%]", "Best Trade [%]", "Worst Trade [%]", "Avg. Trade [%]",
-            "Max. Trade Duration [days]", "Avg. Trade Duration [days]", "Profit Factor", "Expectancy [%]", "SQN", "Kelly Criterion",
-        ]
+        let order = Statistic.allCases.map(\.label)
         return (order.firstIndex(of: name) ?? order.count, name)
     }
 }

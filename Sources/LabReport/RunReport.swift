@@ -23,10 +23,18 @@ public struct RunReport: Sendable, Codable {
     public var data_quality: DataQualitySummary
     /// One entry per (stress variant × parameter set), variant-major in scenario order.
     public var jobs: [JobReport]
-    /// The baseline's parameter sets side by side (the sweep table).
+    /// The baseline's parameter sets side by side (the sweep table): one row per combination.
     public var sweep: [SweepRow]
-    /// The first parameter set under every stress variant (the stress comparison).
+    /// The headline job's parameter set under every stress variant (the stress comparison).
     public var stress_comparison: [SweepRow]
+    /// Id of the headline job: the baseline job the cards, the stress comparison, the metrics file,
+    /// the dashboard and the history's headline figures show.
+    public var headline_job: Int?
+    /// Why it is the headline: `declared` (no sweep, or the grid holds the declared parameters) or
+    /// `best_by_<statistic id>` (the best combination by the sweep's objective).
+    public var headline_reason: String?
+    /// What a sweep left out of its grid; nil without a sweep.
+    public var sweep_skipped: SweepSkipped?
     /// Walk-forward windows, when the scenario asks for them.
     public var walk_forward: [WalkForwardRow]?
     /// Set in a partial result of `gslab run --shard I/N` (absent from a whole or merged report).
@@ -45,12 +53,35 @@ public struct RunReport: Sendable, Codable {
         }
     }
 
-    /// The sweep table (baseline jobs) and the stress comparison (each variant's first parameter
-    /// set) from `jobs`, as a run and a merge both compute them.
+    /// The headline job (``headline_job``; reports without one: the first job).
+    public var headline: JobReport? { jobs.first { $0.id == headline_job } ?? jobs.first }
+
+    /// Combinations a sweep's grid had that it did not run.
+    public struct SweepSkipped: Sendable, Codable, Equatable {
+        /// Left out by `sweep.constraint`.
+        public var excluded_by_constraint: Int
+        /// Skipped because no strategy can be built from them (e.g. fast ≥ slow).
+        public var invalid: Int
+        /// Why the first skipped combination is invalid.
+        public var first_invalid: String?
+        /// The counts and the first reason.
+        public init(excluded_by_constraint: Int, invalid: Int, first_invalid: String?) {
+            self.excluded_by_constraint = excluded_by_constraint
+            self.invalid = invalid
+            self.first_invalid = first_invalid
+        }
+    }
+
+    /// The stress comparison (the headline's parameter set under every variant), the sweep table's
+    /// detail marks and, without a sweep, its one row, from `jobs` — as a run and a merge both
+    /// compute them.
     public mutating func tabulate() {
         let sets = max(1, scenario.parameter_sets)
-        sweep = scenario.strategy == "portfolio" ? [] : jobs.filter { $0.variant == "baseline" }.map(SweepRow.init(job:))
-        stress_comparison = jobs.filter { $0.id % sets == 0 }.map(SweepRow.init(job:))
+        let headline = (headline_job ?? 0) % sets
+        if sets == 1 { sweep = scenario.strategy == "portfolio" ? [] : jobs.filter { $0.variant == "baseline" }.map(SweepRow.init(job:)) }
+        let detailed = Set(jobs.filter { $0.id < sets }.map(\.id))
+        for k in sweep.indices { sweep[k].detail = detailed.contains(sweep[k].job) }
+        stress_comparison = jobs.filter { $0.id % sets == headline }.map(SweepRow.init(job:))
     }
 
     /// Combines the partial results of every shard into the report one machine would have written
@@ -244,21 +275,39 @@ public struct RunReport: Sendable, Codable {
         }
     }
 
-    /// One row of the sweep table or stress comparison.
+    /// One row of the sweep table or stress comparison. The fields of schema 1 (return, Sharpe,
+    /// drawdown, trades, win rate, parameters as text) are kept; `parameter_values`, `stats` and
+    /// `detail` are newer.
     public struct SweepRow: Sendable, Codable {
-        /// The row of `job`: return, Sharpe, drawdown and win rate from its statistics.
+        /// The row of `job`: its key statistics from its full statistics.
         public init(job j: JobReport) {
-            func number(_ key: String) -> Double { if case let .number(v)? = j.stats[key] { return v }; return .nan }
-            self.init(
-                job: j.id, variant: j.variant, parameters: j.parameters, return_pct: number("Return [%]"), sharpe: number("Sharpe Ratio"),
-                max_drawdown_pct: number("Max. Drawdown [%]"), trades: j.trades.count, win_rate_pct: number("Win Rate [%]"))
+            let key = Statistic.key.map { s -> (statistic: Statistic, value: StatValue) in (s, j.stats[s.label] ?? .number(.nan)) }
+            self.init(job: j.id, variant: j.variant, parameters: j.parameters, statistics: key, trades: j.trades.count)
         }
 
-        /// Id of the job it comes from.
+        /// A row from a combination's statistics (``Statistic/key`` rows at least).
+        public init(job: Int, variant: String, parameters: [String: String], statistics: [(statistic: Statistic, value: StatValue)], trades: Int) {
+            var stats: [String: Double] = [:]
+            for row in statistics where row.statistic.isKey { stats[row.statistic.label] = row.value.number }
+            func value(_ s: Statistic) -> Double { stats[s.label] ?? .nan }
+            self.job = job
+            self.variant = variant
+            self.parameters = parameters
+            return_pct = value(.return_pct)
+            sharpe = value(.sharpe_ratio)
+            max_drawdown_pct = value(.max_drawdown_pct)
+            self.trades = trades
+            win_rate_pct = value(.win_rate_pct)
+            parameter_values = parameters.compactMapValues { Double($0.trimmingCharacters(in: .whitespaces)) }
+            self.stats = stats
+        }
+
+        /// Id of the job the combination is (variant index × parameter sets + combination); the
+        /// report holds that job in full when `detail` is true.
         public var job: Int
         /// Stress variant of that job.
         public var variant: String
-        /// Parameter set of that job.
+        /// Parameter set, as text.
         public var parameters: [String: String]
         /// Return, percent.
         public var return_pct: Double
@@ -270,21 +319,12 @@ public struct RunReport: Sendable, Codable {
         public var trades: Int
         /// Share of winning trades, percent.
         public var win_rate_pct: Double
-
-        /// A row of the given figures.
-        public init(
-            job: Int, variant: String, parameters: [String: String], return_pct: Double, sharpe: Double, max_drawdown_pct: Double, trades: Int,
-            win_rate_pct: Double
-        ) {
-            self.job = job
-            self.variant = variant
-            self.parameters = parameters
-            self.return_pct = return_pct
-            self.sharpe = sharpe
-            self.max_drawdown_pct = max_drawdown_pct
-            self.trades = trades
-            self.win_rate_pct = win_rate_pct
-        }
+        /// The parameters that are numbers, as numbers.
+        public var parameter_values: [String: Double]?
+        /// The key statistics (``Statistic/key``) by label, in their units.
+        public var stats: [String: Double]?
+        /// Whether `jobs` holds this combination in full.
+        public var detail: Bool?
     }
 }
 

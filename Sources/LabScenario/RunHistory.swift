@@ -72,6 +72,9 @@ public final class RunHistory: @unchecked Sendable {
             migrator.registerMigration("v2: data hash") { db in
                 try db.alter(table: "run") { t in t.add(column: "data_hash", .text) }
             }
+            migrator.registerMigration("v3: headline job") { db in
+                try db.alter(table: "run") { t in t.add(column: "headline_job", .text) }
+            }
             try migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw ScenarioError.file(path, reason: "run history: \(error.message ?? "\(error.resultCode)")")
@@ -106,10 +109,10 @@ public final class RunHistory: @unchecked Sendable {
             return try pool.write { db in
                 try db.execute(
                     sql:
-                        "INSERT INTO run (run_id, scenario, scenario_hash, data_hash, seed, gslab_version, recorded_at, report_path, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO run (run_id, scenario, scenario_hash, data_hash, seed, gslab_version, recorded_at, report_path, seconds, headline_job) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     arguments: [
                         report.run_id, report.scenario.name, Self.hash(scenarioText), report.data_quality.data_hash,
-                        Int64(bitPattern: report.scenario.seed), report.environment.gslab_version, now, reportPath, seconds,
+                        Int64(bitPattern: report.scenario.seed), report.environment.gslab_version, now, reportPath, seconds, report.headline.map(Baseline.key),
                     ])
                 let run = db.lastInsertedRowID
                 for (job, metrics) in baseline.metrics.sorted(by: { $0.key < $1.key }) {
@@ -168,15 +171,16 @@ public final class RunHistory: @unchecked Sendable {
         }
     }
 
-    /// For each scenario, its baseline job (the first parameter set of the latest run) and every
-    /// run's figures for that job, oldest first: the dashboard's data.
+    /// For each scenario, the headline job of its latest run (runs recorded before headlines: its
+    /// first baseline job) and every run's figures for that job, oldest first: the dashboard's data.
     public func trends() throws -> [DashboardPage.ScenarioTrend] {
         try pool.read { db in
             let scenarios = try String.fetchAll(db, sql: "SELECT DISTINCT scenario FROM run ORDER BY scenario")
             return try scenarios.compactMap { scenario -> DashboardPage.ScenarioTrend? in
                 guard let latest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM run WHERE scenario = ?", arguments: [scenario]),
-                    let job = try String.fetchOne(
-                        db, sql: "SELECT job FROM job_metric WHERE run = ? AND job LIKE 'baseline %' ORDER BY rowid LIMIT 1", arguments: [latest])
+                    let job = try String.fetchOne(db, sql: "SELECT headline_job FROM run WHERE id = ?", arguments: [latest])
+                        ?? String.fetchOne(
+                            db, sql: "SELECT job FROM job_metric WHERE run = ? AND job LIKE 'baseline %' ORDER BY rowid LIMIT 1", arguments: [latest])
                 else { return nil }
                 let runs = try Row.fetchAll(db, sql: "SELECT id, run_id, recorded_at FROM run WHERE scenario = ? ORDER BY id", arguments: [scenario])
                 let points = try runs.map { run -> DashboardPage.RunPoint in

@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabMetrics
 import LabReport
 import Prometheus
 
@@ -8,7 +9,7 @@ import Prometheus
 ///
 /// Gauges, labelled by scenario: `gslab_run_duration_seconds`, `gslab_bars_processed` (bars ×
 /// jobs), `gslab_jobs`, `gslab_data_quality_findings{kind}` (with `kind="all"` always present), `gslab_strategy_metric{job, metric}`
-/// for the baseline job's Sharpe, return and maximum drawdown, `gslab_regression_check` (1 when
+/// for the headline job's Sharpe, return and maximum drawdown (metric ids of ``Statistic``), `gslab_regression_check` (1 when
 /// `--check` found a regression, 0 when it passed; absent without a check); and
 /// `gslab_run_failures` for the invocation.
 public enum RunMetrics {
@@ -44,12 +45,12 @@ public enum RunMetrics {
                 registry.makeGauge(name: "gslab_data_quality_findings", labels: [scenario, ("kind", kind)], help: "Data-quality findings by kind")
                     .set(to: Double(e.report.data_quality.counts[kind]!))
             }
-            if let base = e.report.jobs.first {
-                for (metric, key) in [("sharpe", "Sharpe Ratio"), ("return_pct", "Return [%]"), ("max_drawdown_pct", "Max. Drawdown [%]")] {
-                    guard case let .number(v)? = base.stats[key], v.isFinite else { continue }
+            if let base = e.report.headline {
+                for statistic in [Statistic.sharpe_ratio, .return_pct, .max_drawdown_pct] {
+                    guard let v = base.stats[statistic.label]?.number, v.isFinite else { continue }
                     registry.makeGauge(
-                        name: "gslab_strategy_metric", labels: [scenario, ("job", Baseline.key(base)), ("metric", metric)],
-                        help: "Key metrics of the scenario's baseline job"
+                        name: "gslab_strategy_metric", labels: [scenario, ("job", Baseline.key(base)), ("metric", statistic.id)],
+                        help: "Key metrics of the scenario's headline job"
                     ).set(to: v)
                 }
             }

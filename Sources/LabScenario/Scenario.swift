@@ -1,4 +1,5 @@
 import Foundation
+import LabMetrics
 import LabCore
 import LabExecution
 import LabReport
@@ -30,8 +31,11 @@ public struct Scenario: Sendable {
     public var calibration: ConfidenceCalibrator?
     /// Fills, slippage, costs, liquidity and sizing.
     public var execution: ExecutionSimulator.Config
-    /// Parameter sets: the strategy's own parameters overlaid with each grid point (one set without a sweep).
+    /// Parameter sets: the strategy's own parameters overlaid with each grid point (one set without
+    /// a sweep), those the constraint excludes and those no strategy can be built from left out.
     public var parameterSets: [[String: String]]
+    /// The sweep's objective, constraint and what it left out; nil without a sweep.
+    public var sweep: SweepPlan?
     /// What the report contains.
     public var report: ReportOptions
     /// Baseline file to check the run against (`gslab run --check`), resolved against the scenario's folder.
@@ -40,6 +44,21 @@ public struct Scenario: Sendable {
     public var walkForward: WalkForward?
     /// A portfolio of `dataset.symbols` rebalanced by a weight rule (instead of a signal strategy).
     public var portfolio: PortfolioSpec?
+
+    /// `sweep:` beyond its grid: how the best combination is chosen and what was left out.
+    public struct SweepPlan: Sendable {
+        /// The statistic that ranks combinations (`sweep.objective`, default Sharpe ratio); its
+        /// direction says whether higher or lower is better.
+        public var objective: Statistic
+        /// `sweep.constraint`, when given.
+        public var constraint: ParameterConstraint?
+        /// Combinations the constraint excluded.
+        public var excluded: Int
+        /// Combinations skipped because no strategy can be built from them (e.g. fast ≥ slow).
+        public var invalid: Int
+        /// Why the first skipped combination is invalid.
+        public var firstInvalid: String?
+    }
 
     /// `portfolio:` — the weight rule and the rebalancing schedule.
     public struct PortfolioSpec: Sendable {
@@ -60,8 +79,8 @@ public struct Scenario: Sendable {
         public var outOfSample: Int
         /// Bars between window starts (default: `outOfSample`, so the out-of-sample periods tile).
         public var step: Int
-        /// `sharpe` or `return`.
-        public var objective: String
+        /// The statistic that picks the in-sample parameter set (default Sharpe ratio).
+        public var objective: Statistic
     }
 
     /// Where a dataset comes from and which part of it to use.
@@ -98,6 +117,8 @@ public struct Scenario: Sendable {
         public var tradesCap = 200
         /// Points of each downsampled equity curve (largest-triangle-three-buckets).
         public var equityPoints = 400
+        /// Sweep combinations reported in full detail besides the headline job: the best by the objective.
+        public var sweepDetail = 5
     }
 }
 
@@ -150,18 +171,13 @@ extension Scenario {
         let filters = try root.optional("filters").map { try $0.list().map(parseFilter) } ?? []
         let calibration = try root.optional("calibration").map(parseCalibration) ?? ConfidenceCalibrator()
         let execution = try root.optional("execution").map(parseExecution) ?? ExecutionSimulator.Config()
-        let sets = try parseSweep(root.optional("sweep"), base: strategy.parameters, seed: seed)
-        // Every parameter set must build a valid strategy: report the first bad one at the strategy.
-        for set in sets {
-            var spec = strategy
-            spec.parameters = set
-            do { _ = try StrategyCatalog.make(spec) } catch { throw (strategyNode ?? nameNode).error("\(error)") }
-        }
+        let (sets, sweepPlan) = try parseSweep(root.optional("sweep"), strategy: strategy, at: strategyNode ?? nameNode, seed: seed)
         if let portfolioNode, sets.count > 1 { throw portfolioNode.error("a portfolio scenario takes no sweep (yet)") }
         var report = ReportOptions()
         if let r = try root.optional("report")?.mapping() {
             report.tradesCap = try r.optional("trades_cap")?.integer(minimum: 0, "a whole number ≥ 0") ?? report.tradesCap
             report.equityPoints = try r.optional("equity_points")?.integer(minimum: 3, "a whole number ≥ 3") ?? report.equityPoints
+            report.sweepDetail = try r.optional("sweep_detail")?.integer(minimum: 0, "a whole number ≥ 0") ?? report.sweepDetail
             try r.finish()
         }
         let baseline = try root.optional("baseline").map { node -> String in
@@ -173,11 +189,7 @@ extension Scenario {
             let inSample = try m.required("in_sample").integer(minimum: 20, "bars ≥ 20")
             let outOfSample = try m.required("out_of_sample").integer(minimum: 5, "bars ≥ 5")
             let step = try m.optional("step")?.integer(minimum: 1, "bars ≥ 1") ?? outOfSample
-            let objectiveNode = m.optional("objective")
-            let objective = try objectiveNode?.string() ?? "sharpe"
-            guard ["sharpe", "return"].contains(objective), let _ = Optional(objective) else {
-                throw objectiveNode!.error("expected sharpe or return, got \(objectiveNode!.described())")
-            }
+            let objective = try m.optional("objective").map(parseObjective) ?? .sharpe_ratio
             try m.finish()
             return WalkForward(inSample: inSample, outOfSample: outOfSample, step: step, objective: objective)
         }
@@ -185,7 +197,7 @@ extension Scenario {
         return Scenario(
             name: name, description: description, seed: seed, file: file, text: text, dataset: dataset, dataQuality: policy,
             stress: stress, strategy: strategy, filters: filters, calibration: calibration, execution: execution,
-            parameterSets: sets, report: report, baseline: baseline, walkForward: walkForward, portfolio: portfolio)
+            parameterSets: sets, sweep: sweepPlan, report: report, baseline: baseline, walkForward: walkForward, portfolio: portfolio)
     }
 
     static func parsePortfolio(_ node: YAMLNode, symbols: [String]) throws -> PortfolioSpec {
@@ -420,9 +432,56 @@ extension Scenario {
     /// The parameter sets: without a sweep, the strategy's own; with `sweep.grid`, the cartesian
     /// product of the listed values (keys in sorted order, values in the order written); with
     /// `sweep.random`, seeded draws.
-    static func parseSweep(_ node: YAMLNode?, base: [String: String], seed: UInt64) throws -> [[String: String]] {
-        guard let node else { return [base] }
+    static func parseSweep(_ node: YAMLNode?, strategy: StrategySpec, at strategyNode: YAMLNode, seed: UInt64) throws -> ([[String: String]], SweepPlan?) {
+        func build(_ set: [String: String]) throws {
+            var spec = strategy
+            spec.parameters = set
+            _ = try StrategyCatalog.make(spec)
+        }
+        guard let node else {
+            do { try build(strategy.parameters) } catch { throw strategyNode.error("\(error)") }
+            return ([strategy.parameters], nil)
+        }
         let m = try node.mapping()
+        let objective = try m.optional("objective").map(parseObjective) ?? .sharpe_ratio
+        let constraintNode = m.optional("constraint")
+        let all = try parseGrid(m, base: strategy.parameters, seed: seed)
+        let names = Set(all.flatMap(\.keys)).union(strategy.parameters.keys)
+        let constraint = try constraintNode.map { node -> ParameterConstraint in
+            do { return try ParameterConstraint(try node.string(), parameters: names) } catch let f as ParameterConstraint.Failure {
+                throw node.error(f.description)
+            }
+        }
+        let kept = constraint.map { c in all.filter(c.accepts) } ?? all
+        guard !kept.isEmpty else { throw constraintNode!.error("no combination of the grid satisfies \(constraint!.text)") }
+        var sets: [[String: String]] = [], firstInvalid: String?
+        for set in kept {
+            do {
+                try build(set)
+                sets.append(set)
+            } catch {
+                firstInvalid = firstInvalid ?? "\(error)"
+            }
+        }
+        guard !sets.isEmpty else { throw node.error("no combination builds a valid strategy: \(firstInvalid ?? "")") }
+        return (sets, SweepPlan(objective: objective, constraint: constraint, excluded: all.count - kept.count, invalid: kept.count - sets.count, firstInvalid: firstInvalid))
+    }
+
+    /// A statistic named at `node` (`sweep.objective`, `walk_forward.objective`) with a better
+    /// direction (one to maximise or minimise).
+    static func parseObjective(_ node: YAMLNode) throws -> Statistic {
+        let name = try node.string()
+        let s: Statistic
+        do { s = try Statistic.parse(name, field: node.path) } catch let error as LabMetricsError {
+            // The message without its field prefix: the node's error names file, line and key.
+            throw node.error(String("\(error)".dropFirst(node.path.count + 2)))
+        }
+        guard s.direction != .neither else { throw node.error("\(s.id) has no better direction to optimise (pick e.g. sharpe_ratio, return_pct, max_drawdown_pct)") }
+        return s
+    }
+
+    /// The grid's or the random search's parameter sets (before the constraint).
+    static func parseGrid(_ m: MappingReader, base: [String: String], seed: UInt64) throws -> [[String: String]] {
         let cap = try m.optional("max_combinations")?.integer(minimum: 1, "a whole number ≥ 1") ?? maximumCombinations
         if let randomNode = m.optional("random") {
             // Seeded random search: `samples` draws, each parameter uniform in its [low, high]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabBacktest
 import LabCore
 import LabData
 import LabExecution
@@ -77,16 +78,7 @@ struct BacktestCommand: ParsableCommand {
             ? ExecutionSimulator.Config(
                 cash: cash, commission: CommissionModel(rate: commission), slippage: slippageBps > 0 ? .fixedBasisPoints(slippageBps) : .none)
             : ExecutionSimulator.Config(cash: cash, commissionRate: commission)
-        let result = try ExecutionSimulator(config: config).run(bars, targets: strategy.targets(for: bars), start: warmUp)
-        let performance = try PerformanceStats.compute(
-            .init(
-                equity: result.equity, timestamps: bars.timestamps, close: bars.close, trades: result.trades,
-                buyAndHoldStart: warmUp - 1, timezone: bars.timezone))
-        let seconds = Double(bars.timestamps.last! - bars.timestamps.first!) / 1e9
-        let costs = try CostMetrics.compute(
-            tradedValue: result.tradedValue, commission: result.costs.commission, slippage: result.costs.slippage,
-            borrow: result.costs.borrow, equity: result.equity, seconds: max(seconds, 1))
-        let table = StatsTable(performance: performance, costs: costs, equity: result.equity)
+        let table = try Backtest(simulator: try ExecutionSimulator(config: config), source: .strategy(strategy)).run(bars).statistics
         if json {
             let document = BacktestDocument(
                 file: file, symbol: bars.symbol, strategy: strategy.name, parameters: values, preset: preset, cash: cash,

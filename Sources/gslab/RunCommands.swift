@@ -210,7 +210,7 @@ struct CheckCommand: ParsableCommand {
                 throw ValidationError("--tolerance: expected METRIC=rel:X[,abs:Y], got \"\(t)\"")
             }
             let metric = String(t[..<eq])
-            if metric == "default" { fallback = tol } else { byMetric[metric] = tol }
+            if metric == "default" { fallback = tol } else { byMetric[try Baseline.metric(named: metric, field: "--tolerance")] = tol }
         }
         let comparison = try BaselineComparison(
             report: try BaselineFile.report(report), baseline: try BaselineFile.read(baseline), tolerances: byMetric, default: fallback)

@@ -92,7 +92,7 @@ import Testing
         }
         #expect(value("gslab_jobs") == 3 && value("gslab_bars_processed") == 3 * 2148 && value("gslab_run_failures", [:]) == 0)
         #expect((value("gslab_run_duration_seconds") ?? -1) > 0)
-        let sharpe = value("gslab_strategy_metric", ["scenario": "default", "job": "baseline fast=10,slow=30", "metric": "sharpe"])
+        let sharpe = value("gslab_strategy_metric", ["scenario": "default", "job": "baseline fast=10,slow=30", "metric": "sharpe_ratio"])
         let report =
             try JSONSerialization.jsonObject(
                 with: Data(

@@ -140,31 +140,3 @@ func bars(_ symbol: String, open: [Double], close: [Double]) throws -> BarSeries
         #expect(message { _ = try sim.run([a, broken], weights: [0: [0.5, 0.5]]) } == "execution: C: bar 1: open nan cannot be filled at")
     }
 }
-
-@Suite struct ParameterSweepTests {
-    /// A sweep over long/flat targets: outcomes in combination order whatever the number of
-    /// workers, each equal to a run of the simulator on its own.
-    @Test func outcomesAreIndependentOfWorkers() throws {
-        var rng = SeededRNG(seed: 21)
-        let series = try randomWalk(symbol: "W", count: 3000, volatility: 0.01, volume: 1e6, rng: &rng)
-        let simulator = try ExecutionSimulator(config: .init(cash: 10_000, commission: CommissionModel(rate: 0.001), fractionalUnits: true))
-        // Combination k flips between long and flat every 10 + k bars.
-        @Sendable func fill(_ k: Int, _ t: UnsafeMutableBufferPointer<TargetDirection?>) {
-            for i in stride(from: 0, to: t.count, by: 10 + k) { t[i] = (i / (10 + k)) % 2 == 0 ? .long : .flat }
-        }
-        let one = try ParameterSweep.run(series, simulator: simulator, count: 7, workers: 1, statistics: .curve, start: { _ in 0 }, targets: fill)
-        let three = try ParameterSweep.run(series, simulator: simulator, count: 7, workers: 3, statistics: .curve, start: { _ in 0 }, targets: fill)
-        #expect(one == three)
-        #expect(one.map(\.index) == Array(0..<7))
-        for k in [0, 6] {
-            var t = [TargetDirection?](repeating: nil, count: series.count)
-            t.withUnsafeMutableBufferPointer { fill(k, $0) }
-            let alone = try simulator.run(series, targets: t)
-            #expect(one[k].finalEquity == alone.finalEquity && one[k].trades == alone.trades.count)
-            let worst = alone.equity.indices.map { i in alone.equity[i] / alone.equity[0...i].max()! - 1 }.min()!
-            #expect(abs(one[k].maxDrawdown - worst) < 1e-12)
-        }
-        let fast = try ParameterSweep.run(series, simulator: simulator, count: 7, workers: 2, start: { _ in 0 }, targets: fill)
-        #expect(fast.map(\.finalEquity) == one.map(\.finalEquity) && fast.allSatisfy { $0.maxDrawdown.isNaN })
-    }
-}

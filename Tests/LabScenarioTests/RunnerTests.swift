@@ -33,18 +33,31 @@ import Testing
         let one = try ScenarioRunner(workers: 1).run(s), three = try ScenarioRunner(workers: 3).run(s)
         let a = try LabJSON.encode(one.report), b = try LabJSON.encode(three.report)
         #expect(a == b)
-        #expect(one.report.jobs.count == 12 && one.report.jobs.map(\.id) == Array(0..<12))
-        #expect(
-            one.report.jobs.map(\.variant) == Array(repeating: "baseline", count: 4) + Array(repeating: "crash", count: 4) + Array(repeating: "boot", count: 4))
-        #expect(one.report.sweep.count == 4 && one.report.stress_comparison.map(\.variant) == ["baseline", "crash", "boot"])
+        // Every combination in the sweep table; in full the four (sweep_detail 5 ≥ 4) and the
+        // headline — the declared fast=10, slow=20, combination 2 — under each stress variant.
+        let r = one.report
+        #expect(r.headline_job == 2 && r.headline_reason == "declared" && r.headline?.parameters == ["fast": "10", "slow": "20"])
+        #expect(r.jobs.map(\.id) == [0, 1, 2, 3, 6, 10])
+        #expect(r.jobs.map(\.variant) == ["baseline", "baseline", "baseline", "baseline", "crash", "boot"])
+        #expect(r.sweep.count == 4 && r.sweep.allSatisfy { $0.detail == true } && r.stress_comparison.map(\.job) == [2, 6, 10])
+        #expect(r.stress_comparison.map(\.variant) == ["baseline", "crash", "boot"])
+        // A sweep row's statistics are its full job's.
+        for row in r.sweep {
+            let job = try #require(r.jobs.first { $0.id == row.job })
+            for (label, value) in try #require(row.stats) {
+                let full = job.stats[label]!.number
+                #expect(value == full || (value.isNaN && full.isNaN), "\(row.job) \(label)")
+            }
+            #expect(row.parameter_values == job.parameters.mapValues { Double($0)! })
+        }
         // The crash variant says where it struck.
-        #expect(one.report.jobs[4].annotations.first?.transform == "flash_crash")
+        #expect(r.jobs[4].annotations.first?.transform == "flash_crash")
         // A different seed moves the stressed jobs but not the baseline.
         var other = s
         other.seed = 7
         let moved = try ScenarioRunner(workers: 2).run(other).report
         #expect(moved.jobs[0].stats == one.report.jobs[0].stats)
-        #expect(moved.jobs[8].stats != one.report.jobs[8].stats)
+        #expect(moved.jobs[5].stats != one.report.jobs[5].stats)
         #expect(moved.run_id != one.report.run_id)
     }
 
@@ -158,10 +171,10 @@ import Testing
         let runner = ScenarioRunner(workers: 1)
         let bars = try HDF5BarStore.read(repository + "/datasets/GOOG.h5", symbol: "GOOG").series
         let sharpes = try s.parameterSets.map { set in
-            ScenarioRunner.objective(
-                try runner.runJob(
-                    id: 0, scenario: s, variant: "x", series: bars[bars: 0..<400].materialize(), flagged: nil,
-                    annotations: [], parameters: set, light: true), "sharpe")
+            try runner.runJob(
+                id: 0, scenario: s, variant: "x", series: bars[bars: 0..<400].materialize(), flagged: nil,
+                annotations: [], parameters: set, light: true
+            ).stats["Sharpe Ratio"]!.number
         }
         let best = sharpes.indices.max { sharpes[$0] < sharpes[$1] }!
         #expect(walk[0].chosen == s.parameterSets[best] && walk[0].in_sample_objective == sharpes[best])

@@ -1,0 +1,119 @@
+import Foundation
+import LabCore
+import LabData
+import LabReport
+import LabStress
+
+/// The data a single-instrument run works on: read once, cut to the date range, the quality
+/// policy applied, and the stress variants built from it.
+struct PreparedData {
+    /// The bars after the date range and cleaning.
+    var series: BarSeries
+    /// Rows in the file before the date range.
+    var rows: Int
+    /// The validation before cleaning.
+    var quality: DataQualityReport
+    /// Bars cleaning repaired (nil when none).
+    var flagged: [Bool]?
+    /// Changes cleaning made.
+    var repaired: Int
+    /// The dataset path (as written) that served the data.
+    var servedBy: String
+}
+
+/// One stress variant of the data: the baseline first, then the plan's.
+struct Variant: Sendable {
+    /// `baseline` or the variant's name.
+    var name: String
+    /// Its bars.
+    var series: BarSeries
+    /// What the transforms did.
+    var annotations: [StressAnnotation]
+    /// Repaired bars (the baseline only).
+    var flagged: [Bool]?
+}
+
+extension ScenarioRunner {
+    /// Reads the dataset once, cuts it to the date range and applies the data-quality policy.
+    func prepare(_ scenario: Scenario) throws -> PreparedData {
+        let spec = scenario.dataset
+        let (loaded, servedBy) = try Self.load(scenario, symbols: spec.symbol.map { [$0] })
+        guard loaded.count == 1 else {
+            throw ScenarioError.run(
+                "\(scenario.file): dataset.symbol: \(spec.pathAsWritten) holds \(loaded.count) symbols (\(loaded.map(\.series.symbol).joined(separator: ", "))); name one"
+            )
+        }
+        var series = loaded[0].series
+        let rows = series.count
+        if spec.start != nil || spec.end != nil {
+            series = series.slice(from: spec.start ?? .min, to: spec.end.map { $0 + CivilTime.nanosPerDay } ?? .max).materialize()
+            guard !series.isEmpty else {
+                throw ScenarioError.run("\(scenario.file): dataset.start/end: no \(series.symbol) bars in the date range in \(spec.pathAsWritten)")
+            }
+        }
+        let quality = try DataQuality.validate(series)
+        var flagged: [Bool]?
+        var repaired = 0
+        switch scenario.dataQuality {
+        case .strict:
+            guard quality.isClean else {
+                throw ScenarioError.run(
+                    "\(scenario.file): data_quality: \(spec.pathAsWritten) \(series.symbol) has \(quality.errorRows) rows with errors and the policy is strict")
+            }
+        case .ignore:
+            break
+        case .clean:
+            let cleaned = try DataQuality.clean(series, report: quality)
+            repaired = cleaned.changes.count
+            series = cleaned.series
+            if !cleaned.changes.isEmpty {
+                let touched = Set(cleaned.changes.map(\.timestamp))
+                flagged = series.timestamps.map { touched.contains($0) }
+            }
+        }
+        guard series.count > 2 else { throw ScenarioError.run("\(scenario.file): dataset: only \(series.count) bars left to run on") }
+        return PreparedData(series: series, rows: rows, quality: quality, flagged: flagged, repaired: repaired, servedBy: servedBy)
+    }
+
+    /// The baseline and the plan's stress variants, each transformed with its own seed stream.
+    func variants(_ scenario: Scenario, _ data: PreparedData) throws -> [Variant] {
+        let planned = try scenario.stress.variants(for: data.series)
+        try checkMemory(scenario, bars: data.series.count, copies: planned.count + 1)
+        let streams = SeededRNG(seed: scenario.seed).streams(planned.count + 1)
+        var out = [Variant(name: "baseline", series: data.series, annotations: [], flagged: data.flagged)]
+        for (k, v) in planned.enumerated() {
+            var rng = streams[k + 1]
+            let stressed = try StressPipeline(v.steps).apply([data.series], seed: rng.next())
+            out.append(Variant(name: v.name, series: stressed.series[0], annotations: stressed.annotations, flagged: nil))
+        }
+        return out
+    }
+
+    /// Refuses a run whose bars (dataset × variants, 48 bytes a bar) would exceed the memory cap.
+    func checkMemory(_ scenario: Scenario, bars: Int, copies: Int) throws {
+        guard memoryCapMB > 0 else { return }
+        let needed = Double(bars * 48 * copies) / 1_048_576
+        if needed > Double(memoryCapMB) {
+            throw ScenarioError.run(
+                "\(scenario.file): memory_cap_mb: the run holds about \(String(format: "%.1f", needed)) MB of bars (\(bars) bars × \(copies) variants), over the cap of \(memoryCapMB) MB"
+            )
+        }
+    }
+
+    /// The dataset from its path, or the first fallback that can serve it (transient failures
+    /// retried with backoff, `DatasetLoader`); returns the symbols and the path (as written) that served them.
+    static func load(_ scenario: Scenario, symbols: [String]?) throws -> ([LoadedSymbol], String) {
+        let spec = scenario.dataset
+        if spec.fallbacks.isEmpty {
+            guard FileManager.default.fileExists(atPath: spec.path) else {
+                throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
+            }
+            return (try HDF5BarStore.read(spec.path, symbols: symbols), spec.pathAsWritten)
+        }
+        let sources = [DatasetSource(path: spec.path)] + spec.fallbacks.map { DatasetSource(path: $0.path) }
+        let loaded = try DatasetLoader().load(from: sources, symbols: symbols)
+        let written = ([(spec.path, spec.pathAsWritten)] + spec.fallbacks).first { $0.0 == loaded.source.path }?.1 ?? loaded.source.path
+        return (loaded.symbols, written)
+    }
+
+}

@@ -1,0 +1,74 @@
+import Foundation
+import LabBacktest
+import LabCore
+import LabStress
+import LabExecution
+import LabMetrics
+import LabReport
+import LabSignals
+
+extension ScenarioRunner {
+    /// The strategy of `scenario` with `parameters`.
+    static func strategy(_ scenario: Scenario, _ parameters: [String: String]) throws -> any SignalStrategy {
+        var spec = scenario.strategy
+        spec.parameters = parameters
+        return try StrategyCatalog.make(spec)
+    }
+
+    /// The signal engine of `scenario` for `strategy`: quality, calibration, filters, outcomes at 1, 5 and 20 bars.
+    static func pipeline(_ scenario: Scenario, _ strategy: any SignalStrategy) throws -> SignalPipeline {
+        try SignalPipeline(strategy: strategy, filters: try SignalFilterChain(scenario.filters), calibrator: scenario.calibration, horizons: [1, 5, 20])
+    }
+
+    /// What a sweep combination trades: without filters every signal is traded, so the strategy's
+    /// kernel alone gives the same orders as the whole engine (quality and calibration change
+    /// confidences, which only filters read); with filters, the engine.
+    static func tradedSource(_ scenario: Scenario, _ parameters: [String: String], flagged: [Bool]?) throws -> Backtest.SignalSource {
+        let strategy = try strategy(scenario, parameters)
+        return scenario.filters.isEmpty ? .strategy(strategy) : .pipeline(try pipeline(scenario, strategy), flagged: flagged)
+    }
+
+    /// One job in full: signals → execution → statistics, monitoring and anomalies (``Backtest``).
+    /// `statsFrom`: the statistics cover bars from there on (walk-forward: after the warm-up
+    /// history); `light`: no monitoring, anomalies, trades or curve beyond what the statistics need.
+    func runJob(
+        id: Int, scenario: Scenario, variant: String, series: BarSeries, flagged: [Bool]?, annotations: [StressAnnotation],
+        parameters: [String: String], statsFrom: Int = 0, light: Bool = false
+    ) throws -> JobReport {
+        let strategy = try Self.strategy(scenario, parameters)
+        let backtest = Backtest(
+            simulator: try ExecutionSimulator(config: scenario.execution), source: .pipeline(try Self.pipeline(scenario, strategy), flagged: flagged))
+        let run = try backtest.run(series, statisticsFrom: statsFrom)
+        let signals = run.signals!, result = run.execution
+        if light {
+            return JobReport(
+                id: id, variant: variant, parameters: parameters, bars: series.count - min(max(0, statsFrom), series.count - 1),
+                stats: run.statistics.dictionary,
+                signals: .init(quality: signals.qualityMetrics, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
+                trades: .init(count: result.trades.count, items: []), equity: .init(bar: [], time: [], value: []), annotations: [])
+        }
+        let horizon = scenario.calibration?.horizon ?? 5
+        var outcomes = signals.outcomes[horizon] ?? SignalOutcomes.compute(signals.signals, close: series.close, horizon: horizon)
+        SignalOutcomes.attach(result.trades, traded: signals.passed, to: &outcomes)
+        let directional = signals.signals.filter { $0.direction != .flat }
+        var monitoring = SignalMonitoring(outcomes: outcomes, horizon: horizon)
+        // The rolling series have a point per outcome: downsample them like the equity curve so a
+        // long run's report stays small.
+        func thin(_ points: [SignalMonitoring.RollingPoint]) -> [SignalMonitoring.RollingPoint] {
+            LTTB.indices(points.map(\.value), threshold: scenario.report.equityPoints).map { points[$0] }
+        }
+        monitoring.rollingHitRate = thin(monitoring.rollingHitRate)
+        monitoring.rollingMeanReturn = thin(monitoring.rollingMeanReturn)
+        monitoring.rollingBrier = thin(monitoring.rollingBrier)
+        monitoring.blockInformationCoefficient = thin(monitoring.blockInformationCoefficient)
+        let anomalies = SignalAnomalyDetector().detect(
+            signalBars: directional.map(\.bar), confidences: directional.map(\.confidence), outcomes: outcomes)
+        let keep = LTTB.indices(result.equity, threshold: scenario.report.equityPoints)
+        return JobReport(
+            id: id, variant: variant, parameters: parameters, bars: series.count, stats: run.statistics.dictionary,
+            signals: .init(quality: signals.qualityMetrics, monitoring: monitoring, anomalies: anomalies),
+            trades: .init(count: result.trades.count, items: Array(result.trades.prefix(scenario.report.tradesCap))),
+            equity: .init(bar: keep, time: keep.map { CivilTime.iso8601(series.timestamps[$0]) }, value: keep.map { result.equity[$0] }),
+            annotations: annotations)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import LabBacktest
+import LabCore
+import LabExecution
+import LabMetrics
+import LabReport
+
+extension ScenarioRunner {
+    /// Walk-forward window starts: every `step` bars while in-sample and out-of-sample periods fit.
+    static func windows(_ wf: Scenario.WalkForward, bars: Int) -> [Int] {
+        Array(stride(from: 0, through: bars - wf.inSample - wf.outOfSample, by: wf.step))
+    }
+
+    /// Walk-forward on the baseline `series`: in each window every parameter set runs in sample
+    /// through the sweep engine, the best by the objective (ties: the first set) runs out of
+    /// sample after its warm-up history.
+    func walkForward(
+        _ scenario: Scenario, _ wf: Scenario.WalkForward, series: BarSeries, windows walk: [Int], tick: @escaping @Sendable () -> Void
+    ) throws -> [RunReport.WalkForwardRow] {
+        let sets = scenario.parameterSets
+        let simulator = try ExecutionSimulator(config: scenario.execution)
+        let chosen = try parallel(walk.count) { w in
+            let a = walk[w]
+            let slice = series[bars: a..<(a + wf.inSample)].materialize()
+            guard
+                let outcomes = try SweepEngine.run(
+                    slice, simulator: simulator, count: sets.count, workers: 1, scope: wf.objective.isKey ? .key : .full,
+                    source: { k in
+                        defer { tick() }
+                        return try Self.tradedSource(scenario, sets[k], flagged: nil)
+                    })
+            else { return (0, Double.nan) }
+            let values = outcomes.map { $0.statistics[wf.objective]?.number ?? .nan }
+            let best = Self.ranking(values.map { Self.score($0, wf.objective) })[0]
+            return (best, values[best])
+        }
+        let outOfSample = try parallel(walk.count) { w in
+            defer { tick() }
+            let a = walk[w], parameters = sets[chosen[w].0]
+            let warm = min(try Self.strategy(scenario, parameters).warmUp, a + wf.inSample)
+            let from = a + wf.inSample - warm
+            let slice = series[bars: from..<(a + wf.inSample + wf.outOfSample)].materialize()
+            return try runJob(
+                id: w, scenario: scenario, variant: "out_of_sample", series: slice, flagged: nil, annotations: [],
+                parameters: parameters, statsFrom: warm, light: true)
+        }
+        let ts = series.timestamps
+        return walk.indices.map { w in
+            let a = walk[w], oos = outOfSample[w]
+            func number(_ s: Statistic) -> Double { oos.stats[s.label]?.number ?? .nan }
+            return RunReport.WalkForwardRow(
+                window: w, in_sample: [CivilTime.iso8601(ts[a]), CivilTime.iso8601(ts[a + wf.inSample - 1])],
+                out_of_sample: [CivilTime.iso8601(ts[a + wf.inSample]), CivilTime.iso8601(ts[a + wf.inSample + wf.outOfSample - 1])],
+                chosen: sets[chosen[w].0], in_sample_objective: chosen[w].1,
+                out_of_sample_return_pct: number(.return_pct), out_of_sample_sharpe: number(.sharpe_ratio),
+                out_of_sample_max_drawdown_pct: number(.max_drawdown_pct), out_of_sample_trades: oos.trades.count)
+        }
+    }
+}
