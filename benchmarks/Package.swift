@@ -4,15 +4,15 @@ import PackageDescription
 
 let package = Package(
     name: "GoldenSignalsLabBenchmarks",
-    dependencies: [.package(path: "..")],
+    dependencies: [.package(name: "GoldenSignalsLab", path: "..")],
     targets: [
         .executableTarget(
             name: "gslab-bench",
             dependencies: [
-                .product(name: "LabData", package: "main"), .product(name: "LabCore", package: "main"),
-                .product(name: "LabStress", package: "main"), .product(name: "LabExecution", package: "main"),
-                .product(name: "LabSignals", package: "main"), .product(name: "LabMetrics", package: "main"),
-                .product(name: "LabScenario", package: "main"),
+                .product(name: "LabData", package: "GoldenSignalsLab"), .product(name: "LabCore", package: "GoldenSignalsLab"),
+                .product(name: "LabStress", package: "GoldenSignalsLab"), .product(name: "LabExecution", package: "GoldenSignalsLab"),
+                .product(name: "LabSignals", package: "GoldenSignalsLab"), .product(name: "LabMetrics", package: "GoldenSignalsLab"),
+                .product(name: "LabBacktest", package: "GoldenSignalsLab"), .product(name: "LabScenario", package: "GoldenSignalsLab"),
             ]
         )
     ]

@@ -100,7 +100,7 @@ public struct Backtest: Sendable {
         let seconds = Double(bars.timestamps.last! - bars.timestamps[from]) / 1e9
         let costs = try CostMetrics.compute(
             tradedValue: execution.tradedValue, commission: execution.costs.commission, slippage: execution.costs.slippage,
-            borrow: execution.costs.borrow, equity: window, seconds: max(seconds, 1))
+            borrow: execution.costs.borrow, meanEquity: performance.meanEquity, seconds: max(seconds, 1))
         return (performance, StatsTable(performance: performance, costs: costs, equity: window, scope: scope))
     }
 }

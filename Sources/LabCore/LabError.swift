@@ -41,6 +41,8 @@ public enum LabCoreError: LabError, Equatable {
     case invalidParameter(owner: String, field: String, reason: String)
     /// An operation that needs timestamps in strictly increasing order was given unordered ones.
     case timestampsNotIncreasing(symbol: String, row: Int)
+    /// No registry entry of `kind` has this name (with the nearest known one).
+    case unknownName(kind: String, name: String, suggestion: String?, known: [String])
 
     public var description: String {
         switch self {
@@ -50,6 +52,9 @@ public enum LabCoreError: LabError, Equatable {
             return "\(owner): \(field): \(reason)"
         case let .timestampsNotIncreasing(symbol, row):
             return "\(symbol): timestamp: not strictly increasing at row \(row)"
+        case let .unknownName(kind, name, suggestion, known):
+            let hint = suggestion.map { " (did you mean \"\($0)\"?)" } ?? " (known: \(known.joined(separator: ", ")))"
+            return "unknown \(kind) \"\(name)\"\(hint)"
         }
     }
 }

@@ -19,6 +19,8 @@ public enum FillTiming: Sendable, Equatable {
 /// total clamped to [`minimum`, `maximum`] when units are traded (a broker's per-share schedule);
 /// `fixed` is charged on every fill. Each leg (entry and exit) is an order.
 public struct CommissionModel: Sendable, Equatable {
+    /// A user's own schedule (``CommissionRule``) instead of the formula; nil for the formula.
+    public var custom: (any CommissionRule)?
     /// Commission as a fraction of traded value (0.002 = 20 bp), ≥ 0.
     public var rate: Double
     /// Commission per unit traded, account currency, ≥ 0.
@@ -39,10 +41,16 @@ public struct CommissionModel: Sendable, Equatable {
         self.fixed = fixed
     }
 
+    public static func == (a: CommissionModel, b: CommissionModel) -> Bool {
+        a.rate == b.rate && a.perShare == b.perShare && a.minimum == b.minimum && a.maximum == b.maximum && a.fixed == b.fixed
+            && a.custom?.description == b.custom?.description
+    }
+
     /// The fee for trading `units` at `price`.
     public func fee(units: Double, price: Double) -> Double {
         let q = abs(units)
         guard q > 0 else { return 0 }
+        if let custom { return custom.fee(units: q, price: price) }
         let perShareTotal = perShare > 0 ? min(maximum, max(minimum, perShare * q)) : 0
         return fixed + rate * q * price + perShareTotal
     }
@@ -59,6 +67,8 @@ public struct CommissionModel: Sendable, Equatable {
 /// How far a fill lands from the reference price (open, close or typical), against the trader:
 /// buys fill at `reference·(1 + s)`, sells at `reference·(1 − s)`, s a fraction.
 public enum SlippageModel: Sendable, Equatable {
+    /// A user's own model (``SlippageRule``), registered in ``SlippageRegistry``.
+    case custom(any SlippageRule)
     /// No slippage: fills at the reference price.
     case none
     /// A fixed cost in basis points (10 = 0.1 %).
@@ -74,9 +84,20 @@ public enum SlippageModel: Sendable, Equatable {
     /// `window` bars before the fill bar (no look-ahead); Q the order's units.
     case squareRootImpact(k: Double, window: Int)
 
+    public static func == (a: SlippageModel, b: SlippageModel) -> Bool {
+        switch (a, b) {
+        case (.none, .none), (.corwinSchultz, .corwinSchultz): return true
+        case let (.fixedBasisPoints(x), .fixedBasisPoints(y)): return x == y
+        case let (.halfSpread(x), .halfSpread(y)): return x == y
+        case let (.squareRootImpact(k1, w1), .squareRootImpact(k2, w2)): return k1 == k2 && w1 == w2
+        case let (.custom(x), .custom(y)): return x.description == y.description
+        default: return false
+        }
+    }
+
     func check() throws {
         switch self {
-        case .none, .corwinSchultz: break
+        case .none, .corwinSchultz, .custom: break
         case let .fixedBasisPoints(bps): try need(bps >= 0 && bps.isFinite, "slippage.bps", "must be ≥ 0, got \(bps)")
         case let .halfSpread(spread): try need(spread >= 0 && spread < 1, "slippage.spread", "must be in [0, 1), got \(spread)")
         case let .squareRootImpact(k, window):
@@ -89,6 +110,7 @@ public enum SlippageModel: Sendable, Equatable {
     func fraction(bars: BarSeries, bar: Int, units: Double) -> Double {
         switch self {
         case .none: return 0
+        case let .custom(rule): return max(0, rule.fraction(bars: bars, bar: bar, units: units))
         case let .fixedBasisPoints(bps): return bps / 10_000
         case let .halfSpread(fallback): return (bars.spread?[bar] ?? fallback) / 2
         case .corwinSchultz:
@@ -107,6 +129,29 @@ public enum SlippageModel: Sendable, Equatable {
             return k * sigmaDaily * (abs(units) / adv).squareRoot()
         }
     }
+}
+
+/// A slippage model of one's own: register it in ``SlippageRegistry`` and name it in a scenario's
+/// `execution.slippage.model`. Called at each fill (not per bar), off the simulator's hot loop.
+public protocol SlippageRule: Sendable, CustomStringConvertible {
+    /// The slippage for `units` (signed: buy > 0) filling at bar `bar` of `bars`, a fraction of the
+    /// reference price against the trader (negative values count as 0). Read only bars before
+    /// `bar` (the fill bar's own high, low, close and volume are not known at its open).
+    func fraction(bars: BarSeries, bar: Int, units: Double) -> Double
+}
+
+/// A commission schedule of one's own (``CommissionModel/custom``), registered in ``CommissionRegistry``.
+public protocol CommissionRule: Sendable, CustomStringConvertible {
+    /// The fee for one fill of `units` (> 0) at `price`, account currency, ≥ 0 and not falling as
+    /// units grow (sizing searches the largest affordable order by bisection on it).
+    func fee(units: Double, price: Double) -> Double
+}
+
+/// A sizing rule of one's own (``PositionSizing/custom(_:)``), registered in ``SizingRegistry``.
+public protocol SizingRule: Sendable, CustomStringConvertible {
+    /// The budget of a new position opened on `bar` (account currency, before the margin cap):
+    /// from the cash and what bars before `bar` show; `periodsPerYear` annualises per-bar figures.
+    func budget(cash: Double, bars: BarSeries, bar: Int, periodsPerYear: Double) -> Double
 }
 
 /// The Corwin–Schultz (2012) high–low spread estimator.

@@ -102,6 +102,18 @@ public enum PositionSizing: Sendable, Equatable {
     /// deviation of close-to-close log returns over the `window` bars before the fill bar (no
     /// look-ahead), at most maxLeverage.
     case volatilityTarget(annualVolatility: Double, window: Int)
+    /// A user's own rule (``SizingRule``), registered in ``SizingRegistry``.
+    case custom(any SizingRule)
+
+    public static func == (a: PositionSizing, b: PositionSizing) -> Bool {
+        switch (a, b) {
+        case (.allAvailable, .allAvailable): return true
+        case let (.fractionOfEquity(x), .fractionOfEquity(y)): return x == y
+        case let (.volatilityTarget(v1, w1), .volatilityTarget(v2, w2)): return v1 == v2 && w1 == w2
+        case let (.custom(x), .custom(y)): return x.description == y.description
+        default: return false
+        }
+    }
 }
 
 /// Errors of the execution simulator: bad parameters and bars it cannot fill on.
@@ -358,7 +370,7 @@ public struct ExecutionSimulator: Sendable {
         try need(config.financingRate >= 0 && config.financingRate < 1, "financingRate", "must be in [0, 1), got \(config.financingRate)")
         if let m = config.maxUnits { try need(m > 0, "maxUnits", "must be > 0, got \(m)") }
         switch config.sizing {
-        case .allAvailable: break
+        case .allAvailable, .custom: break
         case let .fractionOfEquity(f): try need(f > 0 && f <= config.maxLeverage, "sizing.fraction", "must be in (0, maxLeverage], got \(f)")
         case let .volatilityTarget(v, window):
             try need(v > 0 && v.isFinite, "sizing.annualVolatility", "must be > 0, got \(v)")
@@ -748,6 +760,9 @@ public struct ExecutionSimulator: Sendable {
                 let m = r.reduce(0, +) / Double(window)
                 let sd = (r.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(window - 1)).squareRoot() * periodsPerYear.squareRoot()
                 budget = sd > 0 ? min(margin, max(0, cash) * target / sd) : margin
+            case let .custom(rule):
+                let b = rule.budget(cash: max(0, cash), bars: bars, bar: bar, periodsPerYear: periodsPerYear)
+                budget = b.isFinite ? min(margin, max(0, b)) : 0
             }
             if scale < 1 { budget *= max(0, scale) }
             let buying = target == .long
@@ -755,6 +770,12 @@ public struct ExecutionSimulator: Sendable {
             // Not one whole unit affordable: without slippage a unit's price alone exceeds the margin
             // (the fee only adds to it), which the reduction below would also conclude.
             if whole && frictionless && reference > margin { return 0 }
+            // A user's commission schedule has no per-unit rate to solve for: search the units.
+            if config.commission.custom != nil {
+                let units = unitsWithin(min(budget, margin), buying: buying, at: bar, reference: reference, upTo: min(budget / reference * 2 + 1, config.maxUnits ?? .infinity))
+                guard whole ? units >= 1 : units > 0 else { return 0 }
+                return buying ? units : -units
+            }
             var price = reference
             var affordable = 0.0
             // Without slippage the price does not depend on the size: one pass.

@@ -29,9 +29,23 @@ public struct CostMetrics: Sendable, Equatable, Codable {
             }
         }
         guard !equity.isEmpty else { throw LabMetricsError.invalidInput(field: "equity", reason: "is empty") }
+        return try compute(
+            tradedValue: tradedValue, commission: commission, slippage: slippage, borrow: borrow, meanEquity: equity.reduce(0, +) / Double(equity.count),
+            seconds: seconds)
+    }
+
+    /// ``compute(tradedValue:commission:slippage:borrow:equity:seconds:)`` from the mean equity
+    /// (account currency) when the caller has it (``PerformanceStats/meanEquity``).
+    public static func compute(
+        tradedValue: Double, commission: Double, slippage: Double, borrow: Double, meanEquity: Double, seconds: Double
+    ) throws -> CostMetrics {
+        for (name, value) in [("tradedValue", tradedValue), ("commission", commission), ("slippage", slippage), ("borrow", borrow)] {
+            guard value >= 0 && value.isFinite else {
+                throw LabMetricsError.invalidInput(field: name, reason: "must be ≥ 0, got \(value)")
+            }
+        }
         guard seconds > 0 else { throw LabMetricsError.invalidInput(field: "duration", reason: "must be > 0 seconds, got \(seconds)") }
         let years = seconds / 86_400 / 365.25
-        let meanEquity = equity.reduce(0, +) / Double(equity.count)
         let total = commission + slippage + borrow
         return CostMetrics(
             turnover: tradedValue / meanEquity / years, commission: commission, slippage: slippage, borrow: borrow,

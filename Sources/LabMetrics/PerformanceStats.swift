@@ -89,6 +89,8 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
     public var kelly: Double
     /// Periods per year used for annualisation.
     public var periodsPerYear: Double
+    /// Mean equity over the bars (account currency; what turnover and cost drag divide by).
+    public var meanEquity: Double
 
     /// How much ``compute(_:)`` computes.
     public enum Scope: Sendable, Equatable {
@@ -183,8 +185,9 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         // Drawdown dd = 1 − equity / running max. Within a stretch of one running max the deepest
         // point is the lowest equity (division is monotone), so one division per new peak gives
         // the maximum with the same bits as the bar-by-bar maximum.
-        let (peak, maxDD) = eq.withUnsafeBufferPointer(Self.peakAndMaxDrawdown)
+        let (peak, maxDD, sum) = eq.withUnsafeBufferPointer(Self.peakAndMaxDrawdown)
         s.equityPeak = peak
+        s.meanEquity = sum / Double(n)
         s.maxDrawdown = -maxDD
         s.calmar = s.annualReturn / (maxDD != 0 ? maxDD : .nan)
         if input.scope == .key {
@@ -271,12 +274,14 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         return held
     }
 
-    /// The highest equity and the maximum drawdown `max(1 − equity / running max)` (a fraction ≥ 0).
-    static func peakAndMaxDrawdown(_ eq: UnsafeBufferPointer<Double>) -> (peak: Double, maxDrawdown: Double) {
-        guard !eq.isEmpty else { return (.nan, 0) }
-        var peak = -Double.infinity, low = Double.infinity, worst = 0.0
+    /// The highest equity, the maximum drawdown `max(1 − equity / running max)` (a fraction ≥ 0)
+    /// and the sum of equity (added in bar order: the bits of `reduce(0, +)`), in one pass.
+    static func peakAndMaxDrawdown(_ eq: UnsafeBufferPointer<Double>) -> (peak: Double, maxDrawdown: Double, sum: Double) {
+        guard !eq.isEmpty else { return (.nan, 0, 0) }
+        var peak = -Double.infinity, low = Double.infinity, worst = 0.0, sum = 0.0
         for i in eq.indices {
             let e = eq[i]
+            sum += e
             if e > peak {
                 if peak > -.infinity { worst = max(worst, 1 - low / peak) }
                 peak = e
@@ -286,14 +291,14 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
             }
         }
         worst = max(worst, 1 - low / peak)
-        if !worst.isNaN && !peak.isNaN && !low.isNaN { return (peak, worst) }
+        if !worst.isNaN && !peak.isNaN && !low.isNaN { return (peak, worst, sum) }
         // NaN equity: the bar-by-bar definition, whatever max makes of it.
         var running = -Double.infinity
         let dd = eq.map { e -> Double in
             running = max(running, e)
             return 1 - e / running
         }
-        return (eq.max()!, dd.max()!)
+        return (eq.max()!, dd.max()!, sum)
     }
 
     static let empty = PerformanceStats(
@@ -301,7 +306,7 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         buyAndHoldReturn: 0, annualReturn: 0, annualVolatility: 0, cagr: 0, sharpe: 0, sortino: 0, calmar: 0, alpha: 0, beta: 0,
         maxDrawdown: 0, averageDrawdown: 0, maxDrawdownDuration: 0, averageDrawdownDuration: 0, trades: 0, winRate: 0,
         bestTrade: 0, worstTrade: 0, averageTrade: 0, maxTradeDuration: 0, averageTradeDuration: 0, profitFactor: 0,
-        expectancy: 0, sqn: 0, kelly: 0, periodsPerYear: 0)
+        expectancy: 0, sqn: 0, kelly: 0, periodsPerYear: 0, meanEquity: 0)
 }
 
 /// Errors of the metrics module.

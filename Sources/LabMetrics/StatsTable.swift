@@ -96,13 +96,18 @@ public struct StatsTable: Sendable, Equatable {
         var returns: [Double] = []
         returns.reserveCapacity(max(0, equity.count - 1))
         for i in 1..<max(1, equity.count) where equity[i - 1] > 0 { returns.append(equity[i] / equity[i - 1] - 1) }
-        let measures: [(Statistic, Double, ([Double], Double) throws -> Double)] = [
-            (.var_95_hist_pct, 0.95, TailRisk.historicalVaR), (.cvar_95_hist_pct, 0.95, TailRisk.historicalCVaR),
-            (.var_95_cornish_fisher_pct, 0.95, TailRisk.cornishFisherVaR), (.cvar_95_cornish_fisher_pct, 0.95, TailRisk.cornishFisherCVaR),
-            (.var_99_hist_pct, 0.99, TailRisk.historicalVaR), (.cvar_99_hist_pct, 0.99, TailRisk.historicalCVaR),
-            (.var_99_cornish_fisher_pct, 0.99, TailRisk.cornishFisherVaR), (.cvar_99_cornish_fisher_pct, 0.99, TailRisk.cornishFisherCVaR),
+        let profile = try? TailRisk.Profile(returns)
+        let measures: [(Statistic, Double, (TailRisk.Profile) -> (Double) throws -> Double)] = [
+            (.var_95_hist_pct, 0.95, TailRisk.Profile.historicalVaR), (.cvar_95_hist_pct, 0.95, TailRisk.Profile.historicalCVaR),
+            (.var_95_cornish_fisher_pct, 0.95, TailRisk.Profile.cornishFisherVaR),
+            (.cvar_95_cornish_fisher_pct, 0.95, TailRisk.Profile.cornishFisherCVaR),
+            (.var_99_hist_pct, 0.99, TailRisk.Profile.historicalVaR), (.cvar_99_hist_pct, 0.99, TailRisk.Profile.historicalCVaR),
+            (.var_99_cornish_fisher_pct, 0.99, TailRisk.Profile.cornishFisherVaR),
+            (.cvar_99_cornish_fisher_pct, 0.99, TailRisk.Profile.cornishFisherCVaR),
         ]
-        for (statistic, level, measure) in measures { rows.append((statistic, (try? measure(returns, level)).map(pct) ?? .number(.nan))) }
+        for (statistic, level, measure) in measures {
+            rows.append((statistic, profile.flatMap { try? measure($0)(level) }.map(pct) ?? .number(.nan)))
+        }
         self.rows = rows
     }
 

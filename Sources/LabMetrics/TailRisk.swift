@@ -16,53 +16,87 @@ public enum TailRisk {
     /// Historical VaR at `confidence`: a loss as a positive fraction.
     /// - Throws: ``LabMetricsError`` for fewer than 2 finite returns or a confidence outside (0.5, 1).
     public static func historicalVaR(_ returns: [Double], confidence: Double) throws -> Double {
-        let sorted = try prepared(returns, confidence, "historical_var")
-        return -quantile(sorted, 1 - confidence)
+        try Profile(returns, metric: "historical_var").historicalVaR(confidence: confidence)
     }
 
     /// Historical CVaR (expected shortfall) at `confidence`: a loss as a positive fraction.
     /// - Throws: as ``historicalVaR(_:confidence:)``.
     public static func historicalCVaR(_ returns: [Double], confidence: Double) throws -> Double {
-        let sorted = try prepared(returns, confidence, "historical_cvar")
-        let cut = quantile(sorted, 1 - confidence)
-        let tail = sorted.prefix { $0 <= cut }
-        return -(tail.reduce(0, +) / Double(max(tail.count, 1)))
+        try Profile(returns, metric: "historical_cvar").historicalCVaR(confidence: confidence)
     }
 
     /// Cornish–Fisher VaR at `confidence`: a loss as a positive fraction.
     /// - Throws: as ``historicalVaR(_:confidence:)``.
     public static func cornishFisherVaR(_ returns: [Double], confidence: Double) throws -> Double {
-        let sorted = try prepared(returns, confidence, "cornish_fisher_var")
-        let m = moments(sorted)
-        return -(m.mean + m.sd * cornishFisherZ(inverseNormal(1 - confidence), skew: m.skew, kurtosis: m.kurtosis))
+        try Profile(returns, metric: "cornish_fisher_var").cornishFisherVaR(confidence: confidence)
     }
 
     /// Cornish–Fisher CVaR at `confidence`: a loss as a positive fraction.
     /// - Throws: as ``historicalVaR(_:confidence:)``.
     public static func cornishFisherCVaR(_ returns: [Double], confidence: Double) throws -> Double {
-        let sorted = try prepared(returns, confidence, "cornish_fisher_cvar")
-        let m = moments(sorted)
-        let steps = 1000
-        var total = 0.0
-        for k in 0..<steps {
-            let u = confidence + (1 - confidence) * (Double(k) + 0.5) / Double(steps)
-            total += -(m.mean + m.sd * cornishFisherZ(inverseNormal(1 - u), skew: m.skew, kurtosis: m.kurtosis))
-        }
-        return total / Double(steps)
+        try Profile(returns, metric: "cornish_fisher_cvar").cornishFisherCVaR(confidence: confidence)
     }
 
-    static func prepared(_ returns: [Double], _ confidence: Double, _ metric: String) throws -> [Double] {
-        guard confidence > 0.5 && confidence < 1 else {
-            throw LabMetricsError.invalidParameter(metric: metric, field: "confidence", reason: "must be in (0.5, 1), got \(confidence)")
+    /// The returns sorted once and their moments, for every measure at every confidence (a
+    /// report's eight tail figures sort a million returns once, not eight times).
+    public struct Profile: Sendable {
+        /// The finite returns, ascending.
+        let sorted: [Double]
+        /// Mean, standard deviation (ddof 1), skewness and kurtosis (not excess) of `sorted`.
+        let m: (mean: Double, sd: Double, skew: Double, kurtosis: Double)
+        let metric: String
+
+        /// The profile of `returns`; `metric` names the measure in errors.
+        /// - Throws: ``LabMetricsError`` for fewer than 2 finite returns.
+        public init(_ returns: [Double], metric: String = "tail_risk") throws {
+            let finite = returns.filter(\.isFinite)
+            guard finite.count >= 2 else {
+                throw LabMetricsError.invalidInput(field: "returns", reason: "\(metric) needs at least 2 finite returns, got \(finite.count)")
+            }
+            sorted = finite.sorted()
+            m = TailRisk.moments(sorted)
+            self.metric = metric
         }
-        let finite = returns.filter(\.isFinite)
-        guard finite.count >= 2 else {
-            throw LabMetricsError.invalidInput(field: "returns", reason: "\(metric) needs at least 2 finite returns, got \(finite.count)")
+
+        func check(_ confidence: Double) throws {
+            guard confidence > 0.5 && confidence < 1 else {
+                throw LabMetricsError.invalidParameter(metric: metric, field: "confidence", reason: "must be in (0.5, 1), got \(confidence)")
+            }
         }
-        return finite.sorted()
+
+        /// ``TailRisk/historicalVaR(_:confidence:)``.
+        public func historicalVaR(confidence: Double) throws -> Double {
+            try check(confidence)
+            return -quantile(sorted, 1 - confidence)
+        }
+
+        /// ``TailRisk/historicalCVaR(_:confidence:)``.
+        public func historicalCVaR(confidence: Double) throws -> Double {
+            try check(confidence)
+            let cut = quantile(sorted, 1 - confidence)
+            let tail = sorted.prefix { $0 <= cut }
+            return -(tail.reduce(0, +) / Double(max(tail.count, 1)))
+        }
+
+        /// ``TailRisk/cornishFisherVaR(_:confidence:)``.
+        public func cornishFisherVaR(confidence: Double) throws -> Double {
+            try check(confidence)
+            return -(m.mean + m.sd * cornishFisherZ(inverseNormal(1 - confidence), skew: m.skew, kurtosis: m.kurtosis))
+        }
+
+        /// ``TailRisk/cornishFisherCVaR(_:confidence:)``.
+        public func cornishFisherCVaR(confidence: Double) throws -> Double {
+            try check(confidence)
+            let steps = 1000
+            var total = 0.0
+            for k in 0..<steps {
+                let u = confidence + (1 - confidence) * (Double(k) + 0.5) / Double(steps)
+                total += -(m.mean + m.sd * cornishFisherZ(inverseNormal(1 - u), skew: m.skew, kurtosis: m.kurtosis))
+            }
+            return total / Double(steps)
+        }
     }
 
-    /// Linear-interpolation quantile of sorted values.
     static func quantile(_ sorted: [Double], _ q: Double) -> Double {
         let position = Double(sorted.count - 1) * q
         let lo = Int(position.rounded(.down)), hi = min(lo + 1, sorted.count - 1)

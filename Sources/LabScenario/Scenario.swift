@@ -297,43 +297,8 @@ extension Scenario {
 
     static func parseFilter(_ node: YAMLNode) throws -> SignalFilterRule {
         let m = try node.mapping()
-        let ruleNode = try m.required("rule")
-        let rule: SignalFilterRule
-        switch try ruleNode.string() {
-        case "confidence":
-            rule = .confidence(minimum: try m.required("minimum").number(0...1, "a number in [0, 1]"))
-        case "market_hours":
-            let calNode = try m.required("calendar")
-            guard let calendar = TradingCalendar.named(try calNode.string()) else {
-                throw calNode.error("expected NYSE, NASDAQ or 24/7, got \(calNode.described())")
-            }
-            rule = .marketHours(
-                calendar: calendar, preMarketMinutes: try m.optional("pre_market_minutes")?.integer(minimum: 0, "minutes ≥ 0") ?? 0,
-                postMarketMinutes: try m.optional("post_market_minutes")?.integer(minimum: 0, "minutes ≥ 0") ?? 0)
-        case "volume":
-            rule = .volume(
-                minimum: try m.optional("minimum")?.number(0...Double.greatestFiniteMagnitude, "a number ≥ 0") ?? 0,
-                relative: try m.optional("relative")?.number(0...1e6, "a number ≥ 0") ?? 0,
-                window: try m.optional("window")?.integer(minimum: 1, "a whole number ≥ 1") ?? 20)
-        case "risk":
-            var r = RiskAdjuster()
-            r.volatilityWindow = try m.optional("volatility_window")?.integer(minimum: 2, "a whole number ≥ 2") ?? r.volatilityWindow
-            r.volatilityCeiling = try m.optional("volatility_ceiling")?.number(1e-9...100, "a number > 0") ?? r.volatilityCeiling
-            r.drawdownLimit = try m.optional("drawdown_limit")?.number(1e-9...0.999999, "a number in (0, 1)") ?? r.drawdownLimit
-            r.drawdownFactor = try m.optional("drawdown_factor")?.number(0...1, "a number in [0, 1]") ?? r.drawdownFactor
-            r.maxExposure = try m.optional("max_exposure")?.number(1e-9...1, "a number in (0, 1]") ?? r.maxExposure
-            r.minimumScale = try m.optional("minimum_scale")?.number(0...1, "a number in [0, 1]") ?? r.minimumScale
-            rule = .risk(r)
-        case "cool_down":
-            rule = .coolDown(bars: try m.required("bars").integer(minimum: 0, "a whole number ≥ 0"))
-        default:
-            let names = ["confidence", "market_hours", "volume", "risk", "cool_down"]
-            let given = ruleNode.scalarText ?? ""
-            let hint = NameSuggestion.closest(to: given, in: names).map { " (did you mean \"\($0)\"?)" } ?? ""
-            throw ruleNode.error("unknown filter rule \"\(given)\"\(hint); known: \(names.joined(separator: ", "))")
-        }
-        try m.finish()
-        return rule
+        let rule = try m.required("rule")
+        return try m.build(FilterRegistry.shared, named: rule, skipping: ["rule"], owner: "filters.\(rule.scalarText ?? "")", context: ())
     }
 
     static func parseCalibration(_ node: YAMLNode) throws -> ConfidenceCalibrator? {
@@ -359,28 +324,15 @@ extension Scenario {
         } else {
             config = ExecutionSimulator.Config(cash: cash)
         }
-        if let c = try m.optional("commission")?.mapping() {
-            config.commission = CommissionModel(
-                rate: try c.optional("rate")?.number(0...0.999, "a fraction in [0, 1)") ?? 0,
-                perShare: try c.optional("per_share")?.number(0...1e9, "a number ≥ 0") ?? 0,
-                minimum: try c.optional("minimum")?.number(0...1e12, "a number ≥ 0") ?? 0,
-                maximum: try c.optional("maximum")?.number(0...Double.greatestFiniteMagnitude, "a number ≥ 0") ?? .infinity,
-                fixed: try c.optional("fixed")?.number(0...1e12, "a number ≥ 0") ?? 0)
-            try c.finish()
+        if let node = m.optional("commission") {
+            let c = try node.mapping()
+            let model = c.optional("model")
+            config.commission = try c.build(
+                CommissionRegistry.shared, named: model ?? YAMLNode.text("standard", at: node), skipping: ["model"], owner: "commission", context: ())
         }
-        if let s = try m.optional("slippage")?.mapping() {
-            let model = try s.required("model")
-            switch try model.string() {
-            case "none": config.slippage = .none
-            case "fixed_bps": config.slippage = .fixedBasisPoints(try s.required("bps").number(0...10_000, "a number ≥ 0"))
-            case "half_spread": config.slippage = .halfSpread(fallback: try s.optional("spread")?.number(0...0.999, "a fraction in [0, 1)") ?? 0)
-            case "corwin_schultz": config.slippage = .corwinSchultz
-            case "square_root":
-                config.slippage = .squareRootImpact(
-                    k: try s.optional("k")?.number(0...1e6, "a number ≥ 0") ?? 1, window: try s.optional("window")?.integer(minimum: 2, "bars ≥ 2") ?? 20)
-            default: throw model.error("expected none, fixed_bps, half_spread, corwin_schultz or square_root, got \(model.described())")
-            }
-            try s.finish()
+        if let node = m.optional("slippage") {
+            let s = try node.mapping()
+            config.slippage = try s.build(SlippageRegistry.shared, named: try s.required("model"), skipping: ["model"], owner: "slippage", context: ())
         }
         if let f = try m.optional("fill")?.mapping() {
             let latency = try f.optional("latency")?.integer(minimum: 0, "bars ≥ 0") ?? 0
@@ -404,18 +356,9 @@ extension Scenario {
         }
         config.fractionalUnits = try m.optional("fractional_units")?.bool() ?? config.fractionalUnits
         config.maxLeverage = try m.optional("max_leverage")?.number(1...100, "a number in [1, 100]") ?? config.maxLeverage
-        if let s = try m.optional("sizing")?.mapping() {
-            let mode = try s.required("mode")
-            switch try mode.string() {
-            case "all": config.sizing = .allAvailable
-            case "fraction": config.sizing = .fractionOfEquity(try s.required("fraction").number(1e-9...100, "a number > 0"))
-            case "volatility_target":
-                config.sizing = .volatilityTarget(
-                    annualVolatility: try s.required("annual_volatility").number(1e-9...100, "a number > 0"),
-                    window: try s.optional("window")?.integer(minimum: 2, "bars ≥ 2") ?? 20)
-            default: throw mode.error("expected all, fraction or volatility_target, got \(mode.described())")
-            }
-            try s.finish()
+        if let node = m.optional("sizing") {
+            let s = try node.mapping()
+            config.sizing = try s.build(SizingRegistry.shared, named: try s.required("mode"), skipping: ["mode"], owner: "sizing", context: ())
         }
         if let e = try m.optional("exits")?.mapping() {
             config.exits = ExecutionSimulator.ProtectiveExits(

@@ -36,61 +36,12 @@ public struct StressStepSpec: Sendable {
     /// Parameters as written (key → text).
     public var parameters: [String: String]
 
-    /// Names the runner knows.
-    public static let names = [
-        "bootstrap", "correlation_breakdown", "drift_shift", "flash_crash", "gaps", "garch", "liquidity_drought", "regime_switch", "vol_scale",
-    ]
+    /// Names the runner knows (``StressRegistry``).
+    public static var names: [String] { StressRegistry.shared.names }
 
     /// The transform for `series` (defaults that depend on the bar frequency are taken from it).
     public func build(for series: BarSeries) throws -> any StressTransform {
-        let intraday = series.frequency?.isIntraday ?? false
-        var p = ParameterReader(owner: "stress.\(transform)", values: parameters)
-        let transform: any StressTransform
-        switch self.transform {
-        case "flash_crash":
-            let preset = intraday ? FlashCrash.may2010Intraday() : FlashCrash.daily()
-            var crash = preset
-            crash.depth = try p.number("depth", default: preset.depth, in: 0.001...0.99)
-            crash.dropBars = try p.integer("drop_bars", default: preset.dropBars)
-            crash.troughBars = try p.integer("trough_bars", default: preset.troughBars, minimum: 0)
-            crash.recoveryBars = try p.integer("recovery_bars", default: preset.recoveryBars, minimum: 0)
-            crash.recovery = try p.number("recovery", default: preset.recovery, in: 0...1)
-            if let at = p.text("at") {
-                guard let t = CivilTime.parseISO8601(Substring(at)) else {
-                    throw LabSignalsError.invalidParameter(owner: "stress.flash_crash", field: "at", reason: "expected a date YYYY-MM-DD, got \"\(at)\"")
-                }
-                crash.placement = .time(t)
-            }
-            transform = crash
-        case "vol_scale":
-            transform = VolatilityScaling(factor: try p.number("factor", default: 2, in: 0.01...100))
-        case "drift_shift":
-            transform = DriftShift(mode: .add(annualDrift: try p.number("annual_drift", default: -0.5, in: -100...100)))
-        case "garch":
-            transform = GARCHRegime(volatilityMultiplier: try p.number("volatility_multiplier", default: 2, in: 0.01...100))
-        case "regime_switch":
-            _ = try p.choice("preset", default: "calm_and_stressed", in: ["calm_and_stressed"])
-            transform = RegimeSwitching.calmAndStressed
-        case "liquidity_drought":
-            let share = try p.number("share_of_bars", default: 0.1, in: 0.0001...1)
-            transform = LiquidityDrought(
-                volumeFactor: try p.number("volume_factor", default: 0.2, in: 0...1),
-                spreadMultiplier: try p.number("spread_multiplier", default: 5, in: 1...1000),
-                window: .random(count: max(1, Int(Double(series.count) * share))))
-        case "gaps":
-            transform = SessionGaps(
-                size: try p.number("size", default: 0.05, in: 0.0001...0.99), probability: try p.number("probability", default: 0.05, in: 0...1))
-        case "correlation_breakdown":
-            transform = CorrelationBreakdown(target: .uniform(try p.number("correlation", default: 0.9, in: -0.49...0.999)))
-        case "bootstrap":
-            transform = StationaryBootstrap(meanBlock: try p.number("mean_block", default: intraday ? 390 : 20, in: 1...1e9))
-        default:
-            let hint = NameSuggestion.closest(to: self.transform, in: Self.names).map { " (did you mean \"\($0)\"?)" } ?? ""
-            throw LabSignalsError.invalidParameter(
-                owner: "stress", field: "transform", reason: "unknown transform \"\(self.transform)\"\(hint); known: \(Self.names.joined(separator: ", "))")
-        }
-        try p.rejectUnknown()
-        return transform
+        try StressRegistry.shared.make(transform, parameters: parameters, owner: "stress.\(transform)", context: series)
     }
 }
 

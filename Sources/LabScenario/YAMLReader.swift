@@ -171,3 +171,35 @@ extension YAMLNode {
         }
     }
 }
+
+extension MappingReader {
+    /// Builds the registry entry named at `nameNode` from every other key of this mapping but
+    /// `skipping` (values as text). A parameter's error points at its key (file:line:column and
+    /// path); an unknown name at `nameNode`.
+    func build<Context, Product>(
+        _ registry: Registry<Context, Product>, named nameNode: YAMLNode, skipping: Set<String>, owner: String, context: Context
+    ) throws -> Product {
+        let name = try nameNode.string()
+        var parameters: [String: String] = [:]
+        for key in keys where !skipping.contains(key) { parameters[key] = try required(key).scalarOrList() }
+        do {
+            return try registry.make(name, parameters: parameters, owner: owner, context: context)
+        } catch let error as LabCoreError {
+            switch error {
+            case let .invalidParameter(_, field, reason) where keys.contains(field):
+                throw try required(field).error(reason)
+            case .unknownName:
+                throw nameNode.error("\(error)")
+            default:
+                throw self.owner.error("\(error)")
+            }
+        }
+    }
+}
+
+extension YAMLNode {
+    /// A scalar `value` standing for a key the file left out (a default), placed at `parent`.
+    static func text(_ value: String, at parent: YAMLNode) -> YAMLNode {
+        YAMLNode(node: Node(value), path: parent.path, file: parent.file)
+    }
+}

@@ -21,10 +21,25 @@ public enum SignalFilterRule: Sendable, Equatable {
     case risk(RiskAdjuster)
     /// Rejects an entry fewer than `bars` bars after the previous entry that passed.
     case coolDown(bars: Int)
+    /// A user's own rule (``SignalFilter``), registered in ``FilterRegistry``.
+    case custom(any SignalFilter)
+
+    public static func == (a: SignalFilterRule, b: SignalFilterRule) -> Bool {
+        switch (a, b) {
+        case let (.confidence(x), .confidence(y)): return x == y
+        case let (.marketHours(c1, a1, b1), .marketHours(c2, a2, b2)): return c1 == c2 && a1 == a2 && b1 == b2
+        case let (.volume(m1, r1, w1), .volume(m2, r2, w2)): return m1 == m2 && r1 == r2 && w1 == w2
+        case let (.risk(x), .risk(y)): return x == y
+        case let (.coolDown(x), .coolDown(y)): return x == y
+        case let (.custom(x), .custom(y)): return x.name == y.name && x.description == y.description
+        default: return false
+        }
+    }
 
     /// Rule name as in scenario files and reports.
     public var name: String {
         switch self {
+        case let .custom(f): f.name
         case .confidence: "confidence"
         case .marketHours: "market_hours"
         case .volume: "volume"
@@ -50,8 +65,19 @@ public enum SignalFilterRule: Sendable, Equatable {
             try r.validate()
         case let .coolDown(bars):
             guard bars >= 0 else { throw bad("bars", "must be ≥ 0, got \(bars)") }
+        case .custom: break
         }
     }
+}
+
+/// A filter rule of one's own: register it in ``FilterRegistry`` and name it in a scenario's
+/// `filters`. It sees signals in bar order and must decide from bars up to the signal's bar.
+public protocol SignalFilter: Sendable, CustomStringConvertible {
+    /// Rule name as in scenario files and reports.
+    var name: String { get }
+    /// Whether `signal` passes (an exit passes unless the rule says otherwise), reading only
+    /// `indicators.bars[0...signal.bar]`.
+    func passes(_ signal: Signal, indicators: IndicatorCache) -> Bool
 }
 
 /// The risk adjuster: scales an entry's confidence and size by
@@ -133,7 +159,7 @@ public struct SignalFilterChain: Sendable {
     enum Rejection: String, CaseIterable {
         case belowThreshold = "below_threshold", closedDay = "closed_day", outsideSession = "outside_session"
         case belowAbsolute = "below_absolute", belowRelative = "below_relative", belowMinimumScale = "below_minimum_scale"
-        case coolDown = "cool_down"
+        case coolDown = "cool_down", rejectedByRule = "rejected_by_rule"
     }
 
     /// A rule with what it reads resolved once per run (no strings or lookups in the signal loop).
@@ -143,6 +169,7 @@ public struct SignalFilterChain: Sendable {
         case volume(minimum: Double, relative: Double, window: Int)
         case risk(RiskAdjuster)
         case coolDown(Int)
+        case custom(any SignalFilter)
     }
 
     /// The same, reading (and filling) shared indicator columns.
@@ -160,6 +187,7 @@ public struct SignalFilterChain: Sendable {
             case let .risk(r):
                 return .risk(r)
             case let .coolDown(n): return .coolDown(n)
+            case let .custom(f): return .custom(f)
             }
         }
         let annualise = bars.periodsPerYear.squareRoot()
@@ -203,6 +231,8 @@ public struct SignalFilterChain: Sendable {
                     }
                 case let .coolDown(n):
                     if entry && lastEntryBar != Int.min && s.bar - lastEntryBar < n { reason = .coolDown }
+                case let .custom(f):
+                    if !f.passes(s, indicators: indicators) { reason = .rejectedByRule }
                 }
                 if let reason {
                     rejected[k][reasons.firstIndex(of: reason)!] += 1

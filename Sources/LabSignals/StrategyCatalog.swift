@@ -21,7 +21,63 @@ public struct StrategySpec: Sendable, Equatable {
     }
 }
 
-/// Builds strategies from ``StrategySpec``s, validating every parameter.
+/// The strategies a scenario file or `gslab backtest --strategy` can name: the lab's built-ins and
+/// any a Swift user registers (``Registry/register(_:)``). A builder reads its parameters through
+/// the ``ParameterReader`` (types, ranges and defaults declared there, so ``Registry/parameters(of:context:)``
+/// lists them) and gets the whole spec as context (a composite reads its members from it).
+public enum StrategyRegistry {
+    /// The registry (built-ins below).
+    public static let shared = Registry<StrategySpec, any SignalStrategy>(
+        kind: "strategy",
+        entries: [
+            .init("sma_cross", summary: "simple moving-average crossover: long on a cross up, short (or flat) on a cross down") { p, _ in
+                try MovingAverageCross(
+                    fast: try p.integer("fast", default: 10), slow: try p.integer("slow", default: 20), average: .sma,
+                    allowShort: try p.flag("allow_short", default: true))
+            },
+            .init("ema_cross", summary: "exponential moving-average crossover (pandas ewm, adjust=False)") { p, _ in
+                try MovingAverageCross(
+                    fast: try p.integer("fast", default: 10), slow: try p.integer("slow", default: 20), average: .ema,
+                    allowShort: try p.flag("allow_short", default: true))
+            },
+            .init("rsi_reversion", summary: "Wilder RSI mean reversion: long below oversold, short above overbought, out at the exit level") { p, _ in
+                let window = try p.integer("window", default: 14, minimum: 2)
+                let oversold = try p.number("oversold", default: 30, in: 0...100)
+                let overbought = try p.number("overbought", default: 70, in: 0...100)
+                let exit = try p.numberOrNone("exit", default: 50, in: 0...100)
+                return try RSIReversion(
+                    window: window, oversold: oversold, overbought: overbought, exitLevel: exit, allowShort: try p.flag("allow_short", default: true))
+            },
+            .init("bollinger", summary: "Bollinger bands: reversion from the bands or breakout through them") { p, _ in
+                let window = try p.integer("window", default: 20, minimum: 2)
+                let k = try p.number("k", default: 2, in: 0.01...10)
+                let mode = try p.choice("mode", default: "reversion", in: ["reversion", "breakout"])
+                return try BollingerStrategy(
+                    window: window, k: k, mode: mode == "breakout" ? .breakout : .reversion, allowShort: try p.flag("allow_short", default: true))
+            },
+            .init("macd", summary: "MACD momentum: the MACD line crossing its signal line") { p, _ in
+                try MACDMomentum(
+                    fast: try p.integer("fast", default: 12), slow: try p.integer("slow", default: 26), signal: try p.integer("signal", default: 9),
+                    allowShort: try p.flag("allow_short", default: true))
+            },
+            .init("donchian", summary: "Donchian channel breakout with a shorter exit channel") { p, _ in
+                try DonchianBreakout(
+                    window: try p.integer("window", default: 20, minimum: 2), exitWindow: try p.integer("exit_window", default: 10),
+                    allowShort: try p.flag("allow_short", default: true))
+            },
+            .init("composite", summary: "weighted vote of member strategies") { p, spec in
+                let agreement = try p.number("min_agreement", default: 0.5, in: 0...1)
+                let memory: Int? = spec.parameters["memory"] == nil ? nil : try p.integer("memory", default: 1)
+                guard !spec.members.isEmpty else {
+                    throw LabSignalsError.invalidParameter(owner: "composite", field: "members", reason: "needs at least one member strategy")
+                }
+                return try CompositeStrategy(
+                    members: try spec.members.map(StrategyCatalog.make), weights: spec.members.map(\.weight), minAgreement: agreement, memory: memory)
+            },
+        ])
+}
+
+/// Builds strategies from ``StrategySpec``s through ``StrategyRegistry``, validating every parameter.
 ///
 /// | name | parameters (defaults) |
 /// | --- | --- |
@@ -32,53 +88,11 @@ public struct StrategySpec: Sendable, Equatable {
 /// | `donchian` | `window` (20), `exit_window` (10), `allow_short` (true) |
 /// | `composite` | `min_agreement` (0.5), `memory` (bars, unset: none); members with weights |
 public enum StrategyCatalog {
-    /// The names `make` knows.
-    public static let names = ["bollinger", "composite", "donchian", "ema_cross", "macd", "rsi_reversion", "sma_cross"]
+    /// The names `make` knows (the built-ins and any registered since), sorted.
+    public static var names: [String] { StrategyRegistry.shared.names }
 
     /// The strategy `spec` describes; one-line errors name the strategy and the field.
     public static func make(_ spec: StrategySpec) throws -> any SignalStrategy {
-        var p = ParameterReader(owner: spec.name, values: spec.parameters)
-        let strategy: any SignalStrategy
-        switch spec.name {
-        case "sma_cross", "ema_cross":
-            let fast = try p.integer("fast", default: 10)
-            let slow = try p.integer("slow", default: 20)
-            strategy = try MovingAverageCross(
-                fast: fast, slow: slow, average: spec.name == "sma_cross" ? .sma : .ema, allowShort: try p.flag("allow_short", default: true))
-        case "rsi_reversion":
-            let window = try p.integer("window", default: 14, minimum: 2)
-            let oversold = try p.number("oversold", default: 30, in: 0...100)
-            let overbought = try p.number("overbought", default: 70, in: 0...100)
-            let exit = try p.numberOrNone("exit", default: 50, in: 0...100)
-            strategy = try RSIReversion(
-                window: window, oversold: oversold, overbought: overbought, exitLevel: exit, allowShort: try p.flag("allow_short", default: true))
-        case "bollinger":
-            let window = try p.integer("window", default: 20, minimum: 2)
-            let k = try p.number("k", default: 2, in: 0.01...10)
-            let mode = try p.choice("mode", default: "reversion", in: ["reversion", "breakout"])
-            strategy = try BollingerStrategy(
-                window: window, k: k, mode: mode == "breakout" ? .breakout : .reversion,
-                allowShort: try p.flag("allow_short", default: true))
-        case "macd":
-            strategy = try MACDMomentum(
-                fast: try p.integer("fast", default: 12), slow: try p.integer("slow", default: 26), signal: try p.integer("signal", default: 9),
-                allowShort: try p.flag("allow_short", default: true))
-        case "donchian":
-            strategy = try DonchianBreakout(
-                window: try p.integer("window", default: 20, minimum: 2), exitWindow: try p.integer("exit_window", default: 10),
-                allowShort: try p.flag("allow_short", default: true))
-        case "composite":
-            let agreement = try p.number("min_agreement", default: 0.5, in: 0...1)
-            let memory: Int? = spec.parameters["memory"] == nil ? nil : try p.integer("memory", default: 1)
-            guard !spec.members.isEmpty else {
-                throw LabSignalsError.invalidParameter(owner: "composite", field: "members", reason: "needs at least one member strategy")
-            }
-            strategy = try CompositeStrategy(
-                members: try spec.members.map(make), weights: spec.members.map(\.weight), minAgreement: agreement, memory: memory)
-        default:
-            throw LabSignalsError.unknownName(kind: "strategy", name: spec.name, suggestion: NameSuggestion.closest(to: spec.name, in: names), known: names)
-        }
-        try p.rejectUnknown()
-        return strategy
+        try StrategyRegistry.shared.make(spec.name, parameters: spec.parameters, context: spec)
     }
 }

@@ -161,7 +161,7 @@ func summary(_ s: [Signal]) -> [String] { s.map { "\($0.direction.label)@\($0.ba
         (StrategySpec(name: "macd", parameters: ["allow_short": "maybe"]), "macd: allow_short: expected true or false, got \"maybe\""),
     ])
     func badParametersAreOneLineErrors(spec: StrategySpec, message: String) {
-        #expect(throws: LabSignalsError.self) { try StrategyCatalog.make(spec) }
+        #expect(performing: { try StrategyCatalog.make(spec) }, throws: { $0 is any LabError })
         do { _ = try StrategyCatalog.make(spec) } catch { #expect("\(error)" == message) }
     }
 }

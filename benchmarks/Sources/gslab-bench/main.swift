@@ -3,12 +3,13 @@
 //
 // Usage: gslab-bench read FILE SYMBOL RUNS      (HDF5BarStore.read of one symbol)
 //        gslab-bench quality ROWS RUNS          (DataQuality.validate + clean, clean and damaged data)
-//        gslab-bench sweep FILE SYMBOL          (100 SMA-crossover combinations through ExecutionSimulator,
-//                                                1 and 2 workers; final equities for the vectorbt cross-check)
+//        gslab-bench sweep FILE SYMBOL          (100 SMA-crossover combinations through SweepEngine with key
+//                                                statistics, 1 and 2 workers; final equities for the vectorbt cross-check)
 //        gslab-bench backtest FILE SYMBOL BARS  (one SmaCross(10, 20) backtest, backtesting.py's settings)
 //        gslab-bench stress ROWS RUNS           (each stress transform on ROWS minute bars, one core;
 //                                                GARCH fit; bootstrap of 1000 paths × 10k bars)
 import Foundation
+import LabBacktest
 import LabCore
 import LabData
 import LabExecution
@@ -119,8 +120,11 @@ do {
         let boot = try best(runs) { blackHole(try StationaryBootstrap(meanBlock: 50).paths(one, count: 1000, length: 10_000, seed: 3)) }
         print("stress bootstrap_1000x10k \(boot) 10000000")
     case "sweep":
+        // What `gslab run` does for a sweep scenario's table: SweepEngine, each combination a
+        // long/flat SMA crossover (every pair valid: fast 5…50 × slow 60…240, as
+        // benchmarks/scenarios/sweep-1m.yaml and the vectorbt peer), key statistics per combination.
         let bars = try HDF5BarStore.read(args[2], symbol: args[3]).series
-        let fasts = Array(stride(from: 5, through: 50, by: 5)), slows = Array(stride(from: 20, through: 200, by: 20))
+        let fasts = Array(stride(from: 5, through: 50, by: 5)), slows = Array(stride(from: 60, through: 240, by: 20))
         let combos = fasts.flatMap { f in slows.map { (f, $0) } }
         let config = ExecutionSimulator.Config(cash: 10_000, commission: CommissionModel(rate: 0.001), fractionalUnits: true)
         let simulator = try ExecutionSimulator(config: config)
@@ -128,15 +132,11 @@ do {
         var trades = 0
         func sweep(workers: Int) -> Double {
             best(3) {
-                // The whole grid, fast ≥ slow included (as vectorbt runs it): the unchecked kernel,
-                // one shared read-only series, one targets buffer per worker.
-                let outcomes = try! ParameterSweep.run(bars, simulator: simulator, count: combos.count, workers: workers, start: { _ in 0 }) { k, t in
-                    bars.close.withUnsafeBufferPointer { c in
-                        MovingAverageCross.crossTargets(c, fast: combos[k].0, slow: combos[k].1, down: .flat, into: t)
-                    }
-                }
-                finals = outcomes.map(\.finalEquity)
-                trades = outcomes.reduce(0) { $0 + $1.trades }
+                let outcomes = try! SweepEngine.run(bars, simulator: simulator, count: combos.count, workers: workers) { k in
+                    .strategy(try MovingAverageCross(fast: combos[k].0, slow: combos[k].1, allowShort: false))
+                }!
+                finals = outcomes.map { $0.statistics[.equity_final]!.number }
+                trades = outcomes.reduce(0) { $0 + Int($1.statistics[.trades]!.number) }
             }
         }
         let one = sweep(workers: 1)
