@@ -30,14 +30,55 @@ public enum SweepEngine {
     ) throws -> [Outcome]? {
         guard !bars.isEmpty else { return [] }
         let grid = PeriodGrid(timestamps: bars.timestamps, timezone: bars.timezone)
+        // Every source first (errors surface in combination order); strategies of one batched
+        // type get their targets together, in one chunk per worker.
+        let sources: [Result<Backtest.SignalSource, any Error>] = (0..<count).map { k in Result { try source(k) } }
+        let events = try batchedEvents(bars, sources: sources, workers: workers, isCancelled: isCancelled)
         return try WorkerPool.map(count, workers: workers, isCancelled: isCancelled, state: { Buffers(bars: bars.count) }) { buffers, k in
-            let signals = try source(k)
+            let signals = try sources[k].get()
             let start = Backtest(simulator: simulator, source: signals).decisionStart(bars)
-            let execution = try buffers.run(bars, signals, simulator: simulator, start: start)
+            let execution = try buffers.run(bars, signals, events: events[k], simulator: simulator, start: start)
             let (_, table) = try Backtest.statistics(
                 bars, equity: buffers.curve, execution: execution, decisionStart: start, scope: scope, grid: grid)
             return Outcome(combination: k, statistics: table)
         }
+    }
+
+    /// The targets of the plain-strategy sources whose strategy type is ``BatchedTargets``, by
+    /// combination (nil for the others): each type's combinations cut into one contiguous chunk
+    /// per worker, each chunk computed together.
+    static func batchedEvents(
+        _ bars: BarSeries, sources: [Result<Backtest.SignalSource, any Error>], workers: Int, isCancelled: @escaping @Sendable () -> Bool
+    ) throws -> [TargetEvents?] {
+        var groups: [ObjectIdentifier: [Int]] = [:]
+        for (k, source) in sources.enumerated() {
+            if case let .success(.strategy(strategy)) = source, strategy is any BatchedTargets {
+                groups[ObjectIdentifier(type(of: strategy)), default: []].append(k)
+            }
+        }
+        var chunks: [[Int]] = []
+        for members in groups.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
+            let size = (members.count + max(1, workers) - 1) / max(1, workers)
+            chunks += stride(from: 0, to: members.count, by: size).map { Array(members[$0..<min($0 + size, members.count)]) }
+        }
+        let cut = chunks
+        let strategies: [Int: any SignalStrategy] = Dictionary(uniqueKeysWithValues: chunks.joined().map { k in
+            guard case let .success(.strategy(s)) = sources[k] else { preconditionFailure() }
+            return (k, s)
+        })
+        guard let computed = try WorkerPool.map(cut.count, workers: workers, isCancelled: isCancelled, { c in
+            let batch = cut[c].map { strategies[$0]! }
+            let first = batch[0] as! any BatchedTargets
+            return Self.events(first, batch, bars: bars)
+        }) else { return Array(repeating: nil, count: sources.count) }
+        var out = [TargetEvents?](repeating: nil, count: sources.count)
+        for (c, chunk) in chunks.enumerated() { for (j, k) in chunk.enumerated() { out[k] = computed[c][j] } }
+        return out
+    }
+
+    /// `S.batchTargets` of `batch` (every member an `S`, the type of `first`).
+    static func events<S: BatchedTargets>(_ first: S, _ batch: [any SignalStrategy], bars: BarSeries) -> [TargetEvents] {
+        S.batchTargets(batch.map { $0 as! S }, bars: bars)
     }
 }
 
@@ -52,10 +93,14 @@ private final class Buffers {
     }
 
     /// The execution of `signals` with the equity written into `curve`.
-    func run(_ bars: BarSeries, _ signals: Backtest.SignalSource, simulator: ExecutionSimulator, start: Int) throws -> ExecutionSimulator.Result {
+    func run(
+        _ bars: BarSeries, _ signals: Backtest.SignalSource, events: TargetEvents?, simulator: ExecutionSimulator, start: Int
+    ) throws -> ExecutionSimulator.Result {
         switch signals {
         case let .strategy(strategy):
-            targets.withUnsafeMutableBufferPointer { strategy.fillTargets(bars, into: $0) }
+            targets.withUnsafeMutableBufferPointer { t in
+                if let events { events.write(into: t) } else { strategy.fillTargets(bars, into: t) }
+            }
         case let .pipeline(pipeline, flagged):
             let run = try pipeline.run(bars, flagged: flagged)
             if run.passed.contains(where: { $0.sizeScale != 1 }) {

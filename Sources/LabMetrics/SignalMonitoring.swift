@@ -196,6 +196,37 @@ public struct SignalMonitoring: Sendable, Equatable, Codable {
 /// integer keys): O(n), no comparisons, so ranking tens of thousands of outcomes stays cheap.
 /// (NaN is not ordered: callers rank finite values.)
 enum RadixSort {
+    /// `x` in ascending order (finite values; the same array as `x.sorted()`, −0 before +0).
+    static func sorted(_ x: [Double]) -> [Double] {
+        let n = x.count
+        guard n > 2048 else { return x.sorted() }
+        var keys = x.map { v -> UInt64 in
+            let b = v.bitPattern
+            return b >> 63 == 1 ? ~b : b | (1 << 63)
+        }
+        var keys2 = keys
+        var counts = [Int](repeating: 0, count: 256)
+        for pass in 0..<8 {
+            let shift = UInt64(pass * 8)
+            for k in 0..<256 { counts[k] = 0 }
+            for key in keys { counts[Int((key >> shift) & 255)] += 1 }
+            if counts.contains(n) { continue }
+            var total = 0
+            for k in 0..<256 { let c = counts[k]; counts[k] = total; total += c }
+            keys.withUnsafeBufferPointer { from in
+                keys2.withUnsafeMutableBufferPointer { to in
+                    for j in 0..<n {
+                        let digit = Int((from[j] >> shift) & 255)
+                        to[counts[digit]] = from[j]
+                        counts[digit] += 1
+                    }
+                }
+            }
+            swap(&keys, &keys2)
+        }
+        return keys.map { k in Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k) }
+    }
+
     /// Indices of `x` in ascending order of value (ties in index order; −0 before +0).
     static func order(_ x: [Double]) -> [Int] {
         let n = x.count

@@ -53,7 +53,7 @@ public enum TailRisk {
             guard finite.count >= 2 else {
                 throw LabMetricsError.invalidInput(field: "returns", reason: "\(metric) needs at least 2 finite returns, got \(finite.count)")
             }
-            sorted = finite.sorted()
+            sorted = RadixSort.sorted(finite)
             m = TailRisk.moments(sorted)
             self.metric = metric
         }

@@ -63,6 +63,29 @@ enum Bars {
         }
     }
 
+    /// Crossovers computed together (each window once, block by block) give each strategy's own
+    /// kernel targets: shared windows, both down directions, a series longer than a block, and the
+    /// fallbacks (exponential averages, missing closes).
+    @Test func batchedTargetsEqualEachKernel() throws {
+        var gapped = Bars.intraday
+        gapped.close[5000] = .nan
+        for bars in [Bars.daily, Bars.intraday, gapped] {
+            for average in [MovingAverageCross.Average.sma, .ema] {
+                let batch = try [(2, 5), (5, 60), (10, 60), (5, 240), (60, 61)].enumerated().map { k, p in
+                    try MovingAverageCross(fast: p.0, slow: p.1, average: average, allowShort: k % 2 == 0)
+                }
+                let events = MovingAverageCross.batchTargets(batch, bars: bars)
+                for (s, e) in zip(batch, events) {
+                    var own = [TargetDirection?](repeating: nil, count: bars.count), fromEvents = own
+                    own.withUnsafeMutableBufferPointer { s.fillTargets(bars, into: $0) }
+                    fromEvents.withUnsafeMutableBufferPointer { e.write(into: $0) }
+                    #expect(own == fromEvents, "\(bars.symbol) \(average) \(s.fast)/\(s.slow)")
+                    #expect(!e.bars.isEmpty)
+                }
+            }
+        }
+    }
+
     /// Cancelled before the first task: nil, nothing run.
     @Test func cancelled() throws {
         let simulator = try ExecutionSimulator(config: .init())

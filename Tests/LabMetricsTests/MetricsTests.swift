@@ -104,3 +104,17 @@ import Testing
         }
     }
 }
+
+@Suite struct RadixSortValuesTests {
+    /// The radix sort of values gives `sorted()`'s array, bit for bit, on large and small inputs
+    /// with negatives, zeros and ties.
+    @Test func equalsTheComparisonSort() {
+        var rng = SeededRNG(seed: 8)
+        for n in [0, 1, 100, 5000, 100_000] {
+            var x = (0..<n).map { _ in rng.nextGaussian() * 0.01 }
+            for i in stride(from: 0, to: n, by: 7) { x[i] = 0 }
+            for i in stride(from: 3, to: n, by: 11) { x[i] = x[i / 2] }
+            #expect(RadixSort.sorted(x).map(\.bitPattern) == x.sorted().map(\.bitPattern), "n = \(n)")
+        }
+    }
+}

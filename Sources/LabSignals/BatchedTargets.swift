@@ -1,0 +1,81 @@
+import Foundation
+import LabCore
+
+/// A strategy's targets as events: the bars with a target, in bar order, and the target at each
+/// (the sparse form of ``SignalStrategy/fillTargets(_:into:)``'s array).
+public struct TargetEvents: Sendable, Equatable {
+    /// Bars with a target, ascending.
+    public var bars: [Int32] = []
+    /// The target at each of `bars`.
+    public var directions: [TargetDirection] = []
+
+    /// No events.
+    public init() {}
+
+    /// Writes the events into `targets` (every other bar nil).
+    public func write(into targets: UnsafeMutableBufferPointer<TargetDirection?>) {
+        for i in targets.indices { targets[i] = nil }
+        for k in bars.indices { targets[Int(bars[k])] = directions[k] }
+    }
+}
+
+/// Strategies of one type whose sweep combinations share work: a sweep of many parameter sets
+/// computes their targets together (each indicator column once, not once per combination), giving
+/// for each strategy exactly what its own ``SignalStrategy/fillTargets(_:into:)`` gives.
+public protocol BatchedTargets: SignalStrategy {
+    /// The targets of each strategy of `batch` over `bars`, in batch order.
+    static func batchTargets(_ batch: [Self], bars: BarSeries) -> [TargetEvents]
+}
+
+extension MovingAverageCross: BatchedTargets {
+    /// Simple averages over closes without missing values: each distinct window's mean is one
+    /// ``SlidingMean`` pass (the one pass's bits, as the crossover kernel's), advanced block by
+    /// block for every window at once so the block's means stay in cache while each strategy's
+    /// crossings are read from them. Otherwise each strategy's own kernel.
+    public static func batchTargets(_ batch: [MovingAverageCross], bars: BarSeries) -> [TargetEvents] {
+        let n = bars.count
+        let finite = bars.close.allSatisfy(\.isFinite)
+        guard finite, batch.allSatisfy({ $0.average == .sma }), n > 0 else {
+            var targets = [TargetDirection?](repeating: nil, count: n)
+            return batch.map { s in
+                targets.withUnsafeMutableBufferPointer { s.fillTargets(bars, into: $0) }
+                var e = TargetEvents()
+                for i in 0..<n { if let d = targets[i] { e.bars.append(Int32(i)); e.directions.append(d) } }
+                return e
+            }
+        }
+        let windows = Array(Set(batch.flatMap { [$0.fast, $0.slow] })).sorted()
+        let slot = Dictionary(uniqueKeysWithValues: windows.enumerated().map { ($1, $0) })
+        var means = windows.map { SlidingMean(window: $0) }
+        let block = 4096
+        // Row w holds window w's means for the block, after the previous block's last mean.
+        var rows = [Double](repeating: .nan, count: windows.count * (block + 1))
+        var out = [TargetEvents](repeating: TargetEvents(), count: batch.count)
+        let pairs = batch.map { (slot[$0.fast]!, slot[$0.slow]!, $0.allowShort ? TargetDirection.short : .flat) }
+        bars.close.withUnsafeBufferPointer { close in
+            rows.withUnsafeMutableBufferPointer { rows in
+                var start = 0
+                while start < n {
+                    let count = min(block, n - start)
+                    for w in windows.indices {
+                        let row = w * (block + 1)
+                        rows[row] = rows[row + block]  // the previous block's last mean (NaN at first)
+                        for j in 0..<count { rows[row + 1 + j] = means[w].next(close, start + j) }
+                        if count < block { rows[row + block] = rows[row + count] }
+                    }
+                    for (k, (f, s, down)) in pairs.enumerated() {
+                        let fr = f * (block + 1), sr = s * (block + 1)
+                        for j in 0..<count {
+                            let code = crossing(rows[fr + j], rows[sr + j], rows[fr + j + 1], rows[sr + j + 1])
+                            guard code != 0 else { continue }
+                            out[k].bars.append(Int32(start + j))
+                            out[k].directions.append(code == 1 ? .long : down)
+                        }
+                    }
+                    start += count
+                }
+            }
+        }
+        return out
+    }
+}
