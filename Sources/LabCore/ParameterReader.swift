@@ -23,9 +23,25 @@ public struct ParameterReader {
         self.values = values
     }
 
+    /// A date `YYYY-MM-DD` as ns since the epoch (midnight UTC), nil when absent (or, with
+    /// `required`, an error — a placeholder of 1970-01-01 while listing parameters).
+    public mutating func date(_ key: String, required: Bool = false) throws -> Int64? {
+        record(key, .date, nil)
+        if required, let last = specs.indices.last, specs[last].name == key { specs[last].isRequired = true }
+        guard let text = values[key] else {
+            if required && !listing { throw LabCoreError.invalidParameter(owner: owner, field: key, reason: "missing (required)") }
+            return required ? 0 : nil
+        }
+        guard let t = CivilTime.parseISO8601(Substring(text.trimmingCharacters(in: .whitespaces))) else {
+            throw LabCoreError.invalidParameter(owner: owner, field: key, reason: "expected a date YYYY-MM-DD, got \"\(text)\"")
+        }
+        return t
+    }
+
     /// Text that must be given (a placeholder `placeholder` while listing parameters).
     public mutating func requiredText(_ key: String, placeholder: String) throws -> String {
         record(key, .text, nil)
+        if let last = specs.indices.last, specs[last].name == key { specs[last].isRequired = true }
         if let v = values[key] { return v }
         if listing { return placeholder }
         throw LabCoreError.invalidParameter(owner: owner, field: key, reason: "missing (required)")
@@ -38,7 +54,10 @@ public struct ParameterReader {
             throw LabCoreError.invalidParameter(owner: owner, field: key, reason: "missing (required)")
         }
         let v = try integer(key, default: minimum, minimum: minimum)
-        if values[key] == nil, let last = specs.indices.last, specs[last].name == key { specs[last].defaultValue = nil }
+        if values[key] == nil, let last = specs.indices.last, specs[last].name == key {
+            specs[last].defaultValue = nil
+            specs[last].isRequired = true
+        }
         return v
     }
 
@@ -49,7 +68,10 @@ public struct ParameterReader {
             throw LabCoreError.invalidParameter(owner: owner, field: key, reason: "missing (required)")
         }
         let v = try number(key, default: range.lowerBound, in: range)
-        if values[key] == nil, let last = specs.indices.last, specs[last].name == key { specs[last].defaultValue = nil }
+        if values[key] == nil, let last = specs.indices.last, specs[last].name == key {
+            specs[last].defaultValue = nil
+            specs[last].isRequired = true
+        }
         return v
     }
 

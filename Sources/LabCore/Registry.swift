@@ -15,7 +15,9 @@ public struct ParameterSpec: Sendable, Equatable {
         case flag
         /// One of the words.
         case choice([String])
-        /// Text the entry parses itself (a date, a list).
+        /// A date `YYYY-MM-DD` (midnight UTC).
+        case date
+        /// Text the entry parses itself.
         case text
     }
 
@@ -25,12 +27,15 @@ public struct ParameterSpec: Sendable, Equatable {
     public var kind: Kind
     /// Default when absent, as text; nil when there is none (optional or required).
     public var defaultValue: String?
+    /// Whether a scenario must give it.
+    public var isRequired: Bool
 
     /// A parameter's description.
-    public init(name: String, kind: Kind, defaultValue: String?) {
+    public init(name: String, kind: Kind, defaultValue: String?, isRequired: Bool = false) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
+        self.isRequired = isRequired
     }
 
     /// The type and range as a scenario file's reader would say it (`integer ≥ 1`, `number in [0, 1]`).
@@ -42,6 +47,7 @@ public struct ParameterSpec: Sendable, Equatable {
         case let .numberOrNone(lo, hi): return "number in [\(f(lo)), \(f(hi))] or none"
         case .flag: return "true or false"
         case let .choice(words): return words.joined(separator: " | ")
+        case .date: return "date YYYY-MM-DD"
         case .text: return "text"
         }
     }

@@ -772,7 +772,9 @@ public struct ExecutionSimulator: Sendable {
             if whole && frictionless && reference > margin { return 0 }
             // A user's commission schedule has no per-unit rate to solve for: search the units.
             if config.commission.custom != nil {
-                let units = unitsWithin(min(budget, margin), buying: buying, at: bar, reference: reference, upTo: min(budget / reference * 2 + 1, config.maxUnits ?? .infinity))
+                let units = Self.unitsWithin(
+                    min(budget, margin), buying: buying, at: bar, reference: reference, upTo: min(budget / reference * 2 + 1, config.maxUnits ?? .infinity),
+                    config: config, bars: bars, frictionless: frictionless)
                 guard whole ? units >= 1 : units > 0 else { return 0 }
                 return buying ? units : -units
             }
@@ -800,6 +802,14 @@ public struct ExecutionSimulator: Sendable {
         /// fits `budget` (whole units unless fractional; the cost grows with the units). By bisection:
         /// only parts of an order split by the participation cap need it.
         func unitsWithin(_ budget: Double, buying: Bool, at bar: Int, reference: Double, upTo limit: Double) -> Double {
+            Self.unitsWithin(budget, buying: buying, at: bar, reference: reference, upTo: limit, config: config, bars: bars, frictionless: frictionless)
+        }
+
+        /// ``unitsWithin(_:buying:at:reference:upTo:)`` on the pieces it reads (static: a method
+        /// call on the book from its mutating methods, or a closure capturing it, copied the whole book).
+        static func unitsWithin(
+            _ budget: Double, buying: Bool, at bar: Int, reference: Double, upTo limit: Double, config: Config, bars: BarSeries, frictionless: Bool
+        ) -> Double {
             let whole = !config.fractionalUnits
             func cost(_ u: Double) -> Double {
                 let slip = frictionless ? 0 : config.slippage.fraction(bars: bars, bar: bar, units: buying ? u : -u)

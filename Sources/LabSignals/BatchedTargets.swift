@@ -46,35 +46,43 @@ extension MovingAverageCross: BatchedTargets {
         }
         let windows = Array(Set(batch.flatMap { [$0.fast, $0.slow] })).sorted()
         let slot = Dictionary(uniqueKeysWithValues: windows.enumerated().map { ($1, $0) })
+        let block = 4096, stride = block + 1
         var means = windows.map { SlidingMean(window: $0) }
-        let block = 4096
         // Row w holds window w's means for the block, after the previous block's last mean.
-        var rows = [Double](repeating: .nan, count: windows.count * (block + 1))
+        var rows = [Double](repeating: .nan, count: windows.count * stride)
         var out = [TargetEvents](repeating: TargetEvents(), count: batch.count)
-        let pairs = batch.map { (slot[$0.fast]!, slot[$0.slow]!, $0.allowShort ? TargetDirection.short : .flat) }
-        bars.close.withUnsafeBufferPointer { close in
+        let pairs = batch.map { (slot[$0.fast]! * stride, slot[$0.slow]! * stride, $0.allowShort ? TargetDirection.short : .flat) }
+        var start = 0
+        while start < n {
+            let count = min(block, n - start)
             rows.withUnsafeMutableBufferPointer { rows in
-                var start = 0
-                while start < n {
-                    let count = min(block, n - start)
+                bars.close.withUnsafeBufferPointer { close in
                     for w in windows.indices {
-                        let row = w * (block + 1)
+                        let row = w * stride
                         rows[row] = rows[row + block]  // the previous block's last mean (NaN at first)
-                        for j in 0..<count { rows[row + 1 + j] = means[w].next(close, start + j) }
+                        var mean = means[w]
+                        for j in 0..<count { rows[row + 1 + j] = mean.next(close, start + j) }
+                        means[w] = mean
                         if count < block { rows[row + block] = rows[row + count] }
                     }
-                    for (k, (f, s, down)) in pairs.enumerated() {
-                        let fr = f * (block + 1), sr = s * (block + 1)
-                        for j in 0..<count {
-                            let code = crossing(rows[fr + j], rows[sr + j], rows[fr + j + 1], rows[sr + j + 1])
-                            guard code != 0 else { continue }
-                            out[k].bars.append(Int32(start + j))
-                            out[k].directions.append(code == 1 ? .long : down)
-                        }
-                    }
-                    start += count
                 }
             }
+            rows.withUnsafeBufferPointer { rows in
+                for k in pairs.indices {
+                    let (f, s, down) = pairs[k]
+                    var events = TargetEvents()
+                    swap(&events, &out[k])
+                    for j in 0..<count {
+                        let code = crossing(rows[f + j], rows[s + j], rows[f + j + 1], rows[s + j + 1])
+                        if code != 0 {
+                            events.bars.append(Int32(start + j))
+                            events.directions.append(code == 1 ? .long : down)
+                        }
+                    }
+                    swap(&events, &out[k])
+                }
+            }
+            start += count
         }
         return out
     }

@@ -67,7 +67,8 @@ public enum StrategyRegistry {
             },
             .init("composite", summary: "weighted vote of member strategies") { p, spec in
                 let agreement = try p.number("min_agreement", default: 0.5, in: 0...1)
-                let memory: Int? = spec.parameters["memory"] == nil ? nil : try p.integer("memory", default: 1)
+                let memoryBars = try p.integer("memory", default: 0, minimum: 0)  // 0: no memory
+                let memory: Int? = memoryBars == 0 ? nil : memoryBars
                 guard !spec.members.isEmpty else {
                     throw LabSignalsError.invalidParameter(owner: "composite", field: "members", reason: "needs at least one member strategy")
                 }
@@ -86,7 +87,7 @@ public enum StrategyRegistry {
 /// | `bollinger` | `window` (20), `k` (2), `mode` (`reversion` or `breakout`), `allow_short` (true) |
 /// | `macd` | `fast` (12), `slow` (26), `signal` (9), `allow_short` (true) |
 /// | `donchian` | `window` (20), `exit_window` (10), `allow_short` (true) |
-/// | `composite` | `min_agreement` (0.5), `memory` (bars, unset: none); members with weights |
+/// | `composite` | `min_agreement` (0.5), `memory` (bars, 0: none); members with weights |
 public enum StrategyCatalog {
     /// The names `make` knows (the built-ins and any registered since), sorted.
     public static var names: [String] { StrategyRegistry.shared.names }

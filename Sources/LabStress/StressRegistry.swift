@@ -18,7 +18,7 @@ public enum StressRegistry {
                 crash.troughBars = try p.integer("trough_bars", default: preset.troughBars, minimum: 0)
                 crash.recoveryBars = try p.integer("recovery_bars", default: preset.recoveryBars, minimum: 0)
                 crash.recovery = try p.number("recovery", default: preset.recovery, in: 0...1)
-                if let at = p.text("at") { crash.placement = .time(try date(at, "at", "flash_crash")) }
+                if let at = try p.date("at") { crash.placement = .time(at) }
                 return crash
             },
             .init("vol_scale", summary: "returns scaled by a factor around their mean (volatility × factor)") { p, _ in
@@ -51,24 +51,13 @@ public enum StressRegistry {
                 StationaryBootstrap(meanBlock: try p.number("mean_block", default: (series.frequency?.isIntraday ?? false) ? 390 : 20, in: 1...1e9))
             },
             .init("historical_replay", summary: "the returns of a past period of the series replayed from a date (or a random start)") { p, series in
-                let from = try date(try p.requiredText("from", placeholder: "1970-01-01"), "from", "historical_replay")
-                let to = try date(try p.requiredText("to", placeholder: "1970-01-02"), "to", "historical_replay")
-                guard to > from else {
-                    throw LabCoreError.invalidParameter(owner: "historical_replay", field: "to", reason: "must be after from")
-                }
-                let at = p.text("at")
+                let from = try p.date("from", required: true)!, to = try p.date("to", required: true)!
+                let at = try p.date("at")
+                if to < from { throw LabCoreError.invalidParameter(owner: "historical_replay", field: "to", reason: "must not be before from") }
                 return HistoricalReplay(
                     source: series, sourceWindow: .timeRange(from: from, to: to + CivilTime.nanosPerDay),
-                    targetStart: try at.map { .time(try date($0, "at", "historical_replay")) } ?? .random,
+                    targetStart: at.map { .time($0) } ?? .random,
                     volatilityScale: try p.number("volatility_scale", default: 1, in: 0.01...100))
             },
         ])
-
-    /// A date `YYYY-MM-DD` within the years nanosecond timestamps hold, as ns since the epoch.
-    static func date(_ text: String, _ field: String, _ owner: String) throws -> Int64 {
-        guard let t = CivilTime.parseISO8601(Substring(text)) else {
-            throw LabCoreError.invalidParameter(owner: owner, field: field, reason: "expected a date YYYY-MM-DD, got \"\(text)\"")
-        }
-        return t
-    }
 }

@@ -128,7 +128,14 @@ struct RunCommand: ParsableCommand {
 /// `gslab scenario validate FILE…`.
 struct ScenarioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scenario", abstract: "Work with scenario files.", subcommands: [Validate.self])
+        commandName: "scenario", abstract: "Work with scenario files.", subcommands: [Validate.self, Models.self])
+
+    struct Models: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the strategies, stress transforms, filters and execution models a scenario can name, with their parameters (Markdown).")
+
+        func run() throws { emit(try ModelCatalog.markdown(builtIn: false)) }
+    }
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check scenario files without running them.")
