@@ -20,7 +20,14 @@ public enum FillTiming: Sendable, Equatable {
 /// `fixed` is charged on every fill. Each leg (entry and exit) is an order.
 public struct CommissionModel: Sendable, Equatable {
     /// A user's own schedule (``CommissionRule``) instead of the formula; nil for the formula.
-    public var custom: (any CommissionRule)?
+    public var custom: (any CommissionRule)? {
+        get { box?.rule }
+        set { box = newValue.map(UserModel.init) }
+    }
+    /// Whether a user's schedule replaces the formula.
+    public var isCustom: Bool { box != nil }
+    /// `custom` behind a reference: the fee's check is a pointer test, with no existential copy per fill.
+    private var box: UserModel<any CommissionRule>?
     /// Commission as a fraction of traded value (0.002 = 20 bp), ≥ 0.
     public var rate: Double
     /// Commission per unit traded, account currency, ≥ 0.
@@ -50,7 +57,7 @@ public struct CommissionModel: Sendable, Equatable {
     public func fee(units: Double, price: Double) -> Double {
         let q = abs(units)
         guard q > 0 else { return 0 }
-        if let custom { return custom.fee(units: q, price: price) }
+        if box != nil { return box!.rule.fee(units: q, price: price) }
         let perShareTotal = perShare > 0 ? min(maximum, max(minimum, perShare * q)) : 0
         return fixed + rate * q * price + perShareTotal
     }
@@ -67,8 +74,12 @@ public struct CommissionModel: Sendable, Equatable {
 /// How far a fill lands from the reference price (open, close or typical), against the trader:
 /// buys fill at `reference·(1 + s)`, sells at `reference·(1 − s)`, s a fraction.
 public enum SlippageModel: Sendable, Equatable {
-    /// A user's own model (``SlippageRule``), registered in ``SlippageRegistry``.
-    case custom(any SlippageRule)
+    /// A user's own model (``SlippageRule``), registered in ``SlippageRegistry``; made by
+    /// ``custom(_:)-swift.type.method``.
+    case custom(UserModel<any SlippageRule>)
+
+    /// A user's own model.
+    public static func custom(_ rule: any SlippageRule) -> SlippageModel { .custom(UserModel(rule)) }
     /// No slippage: fills at the reference price.
     case none
     /// A fixed cost in basis points (10 = 0.1 %).
@@ -90,7 +101,7 @@ public enum SlippageModel: Sendable, Equatable {
         case let (.fixedBasisPoints(x), .fixedBasisPoints(y)): return x == y
         case let (.halfSpread(x), .halfSpread(y)): return x == y
         case let (.squareRootImpact(k1, w1), .squareRootImpact(k2, w2)): return k1 == k2 && w1 == w2
-        case let (.custom(x), .custom(y)): return x.description == y.description
+        case let (.custom(x), .custom(y)): return x.rule.description == y.rule.description
         default: return false
         }
     }
@@ -110,7 +121,7 @@ public enum SlippageModel: Sendable, Equatable {
     func fraction(bars: BarSeries, bar: Int, units: Double) -> Double {
         switch self {
         case .none: return 0
-        case let .custom(rule): return max(0, rule.fraction(bars: bars, bar: bar, units: units))
+        case let .custom(model): return max(0, model.rule.fraction(bars: bars, bar: bar, units: units))
         case let .fixedBasisPoints(bps): return bps / 10_000
         case let .halfSpread(fallback): return (bars.spread?[bar] ?? fallback) / 2
         case .corwinSchultz:
@@ -129,6 +140,15 @@ public enum SlippageModel: Sendable, Equatable {
             return k * sigmaDaily * (abs(units) / adv).squareRoot()
         }
     }
+}
+
+/// A user's model held by reference, so that copying the configuration that holds it (per order,
+/// per fill) retains one object instead of copying an existential.
+public final class UserModel<Rule>: @unchecked Sendable {
+    /// The model.
+    public let rule: Rule
+    /// A holder of `rule`.
+    public init(_ rule: Rule) { self.rule = rule }
 }
 
 /// A slippage model of one's own: register it in ``SlippageRegistry`` and name it in a scenario's

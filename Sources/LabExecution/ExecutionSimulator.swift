@@ -102,15 +102,19 @@ public enum PositionSizing: Sendable, Equatable {
     /// deviation of close-to-close log returns over the `window` bars before the fill bar (no
     /// look-ahead), at most maxLeverage.
     case volatilityTarget(annualVolatility: Double, window: Int)
-    /// A user's own rule (``SizingRule``), registered in ``SizingRegistry``.
-    case custom(any SizingRule)
+    /// A user's own rule (``SizingRule``), registered in ``SizingRegistry``; made by
+    /// ``custom(_:)-swift.type.method``.
+    case custom(UserModel<any SizingRule>)
+
+    /// A user's own rule.
+    public static func custom(_ rule: any SizingRule) -> PositionSizing { .custom(UserModel(rule)) }
 
     public static func == (a: PositionSizing, b: PositionSizing) -> Bool {
         switch (a, b) {
         case (.allAvailable, .allAvailable): return true
         case let (.fractionOfEquity(x), .fractionOfEquity(y)): return x == y
         case let (.volatilityTarget(v1, w1), .volatilityTarget(v2, w2)): return v1 == v2 && w1 == w2
-        case let (.custom(x), .custom(y)): return x.description == y.description
+        case let (.custom(x), .custom(y)): return x.rule.description == y.rule.description
         default: return false
         }
     }
@@ -760,8 +764,8 @@ public struct ExecutionSimulator: Sendable {
                 let m = r.reduce(0, +) / Double(window)
                 let sd = (r.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(window - 1)).squareRoot() * periodsPerYear.squareRoot()
                 budget = sd > 0 ? min(margin, max(0, cash) * target / sd) : margin
-            case let .custom(rule):
-                let b = rule.budget(cash: max(0, cash), bars: bars, bar: bar, periodsPerYear: periodsPerYear)
+            case let .custom(model):
+                let b = model.rule.budget(cash: max(0, cash), bars: bars, bar: bar, periodsPerYear: periodsPerYear)
                 budget = b.isFinite ? min(margin, max(0, b)) : 0
             }
             if scale < 1 { budget *= max(0, scale) }
@@ -771,7 +775,7 @@ public struct ExecutionSimulator: Sendable {
             // (the fee only adds to it), which the reduction below would also conclude.
             if whole && frictionless && reference > margin { return 0 }
             // A user's commission schedule has no per-unit rate to solve for: search the units.
-            if config.commission.custom != nil {
+            if config.commission.isCustom {
                 let units = Self.unitsWithin(
                     min(budget, margin), buying: buying, at: bar, reference: reference, upTo: min(budget / reference * 2 + 1, config.maxUnits ?? .infinity),
                     config: config, bars: bars, frictionless: frictionless)

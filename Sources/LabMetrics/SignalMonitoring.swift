@@ -196,33 +196,45 @@ public struct SignalMonitoring: Sendable, Equatable, Codable {
 /// integer keys): O(n), no comparisons, so ranking tens of thousands of outcomes stays cheap.
 /// (NaN is not ordered: callers rank finite values.)
 enum RadixSort {
-    /// `x` in ascending order (finite values; the same array as `x.sorted()`, −0 before +0).
+    /// `x` in ascending order (finite values; the same array as `x.sorted()`, −0 before +0):
+    /// one pass counts all eight digits, then one scatter pass per digit that is not the same for
+    /// every value.
     static func sorted(_ x: [Double]) -> [Double] {
         let n = x.count
         guard n > 2048 else { return x.sorted() }
-        var keys = x.map { v -> UInt64 in
-            let b = v.bitPattern
-            return b >> 63 == 1 ? ~b : b | (1 << 63)
-        }
-        var keys2 = keys
-        var counts = [Int](repeating: 0, count: 256)
-        for pass in 0..<8 {
-            let shift = UInt64(pass * 8)
-            for k in 0..<256 { counts[k] = 0 }
-            for key in keys { counts[Int((key >> shift) & 255)] += 1 }
-            if counts.contains(n) { continue }
-            var total = 0
-            for k in 0..<256 { let c = counts[k]; counts[k] = total; total += c }
-            keys.withUnsafeBufferPointer { from in
-                keys2.withUnsafeMutableBufferPointer { to in
+        var keys = [UInt64](repeating: 0, count: n), spare = keys
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        keys.withUnsafeMutableBufferPointer { k in
+            counts.withUnsafeMutableBufferPointer { c in
+                x.withUnsafeBufferPointer { x in
                     for j in 0..<n {
-                        let digit = Int((from[j] >> shift) & 255)
-                        to[counts[digit]] = from[j]
-                        counts[digit] += 1
+                        let b = x[j].bitPattern
+                        let key = b >> 63 == 1 ? ~b : b | (1 << 63)
+                        k[j] = key
+                        for d in 0..<8 { c[d * 256 + Int((key >> UInt64(d * 8)) & 255)] += 1 }
                     }
                 }
             }
-            swap(&keys, &keys2)
+        }
+        for d in 0..<8 {
+            let row = d * 256
+            if counts[row..<(row + 256)].contains(n) { continue }  // one digit value: nothing moves
+            var total = 0
+            for v in 0..<256 { let c = counts[row + v]; counts[row + v] = total; total += c }
+            keys.withUnsafeBufferPointer { from in
+                spare.withUnsafeMutableBufferPointer { to in
+                    counts.withUnsafeMutableBufferPointer { c in
+                        let shift = UInt64(d * 8)
+                        for j in 0..<n {
+                            let key = from[j]
+                            let slot = row + Int((key >> shift) & 255)
+                            to[c[slot]] = key
+                            c[slot] += 1
+                        }
+                    }
+                }
+            }
+            swap(&keys, &spare)
         }
         return keys.map { k in Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k) }
     }

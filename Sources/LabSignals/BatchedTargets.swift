@@ -72,12 +72,29 @@ extension MovingAverageCross: BatchedTargets {
                     let (f, s, down) = pairs[k]
                     var events = TargetEvents()
                     swap(&events, &out[k])
-                    for j in 0..<count {
+                    // Four bars at a time: backtesting.py's crossover as lane masks (NaN compares
+                    // false), the rare bars with a cross then taken in order.
+                    let base = UnsafeRawPointer(rows.baseAddress!)
+                    func lanes(_ at: Int) -> SIMD4<Double> { base.loadUnaligned(fromByteOffset: at * 8, as: SIMD4<Double>.self) }
+                    var j = 0
+                    while j + 4 <= count {
+                        let fp = lanes(f + j), sp = lanes(s + j), fc = lanes(f + j + 1), sc = lanes(s + j + 1)
+                        let up = (fp .< sp) .& (fc .> sc), dn = (sp .< fp) .& (sc .> fc)
+                        if any(up .| dn) {
+                            for t in 0..<4 where up[t] || dn[t] {
+                                events.bars.append(Int32(start + j + t))
+                                events.directions.append(up[t] ? .long : down)
+                            }
+                        }
+                        j += 4
+                    }
+                    while j < count {
                         let code = crossing(rows[f + j], rows[s + j], rows[f + j + 1], rows[s + j + 1])
                         if code != 0 {
                             events.bars.append(Int32(start + j))
                             events.directions.append(code == 1 ? .long : down)
                         }
+                        j += 1
                     }
                     swap(&events, &out[k])
                 }

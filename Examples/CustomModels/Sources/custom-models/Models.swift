@@ -51,7 +51,7 @@ enum CustomModels {
             .init("linear_impact", summary: "bps per percent of the 20-bar average volume (user model)") { p, _ in
                 .custom(LinearImpactSlippage(basisPointsPerPercent: try p.number("bps_per_percent_adv", default: 2, in: 0...1000)))
             })
-        try StrategyCatalog.registry.register(
+        try StrategyRegistry.shared.register(
             .init("momentum", summary: "long while the close is above the close lookback bars earlier (user strategy)") { p, _ in
                 Momentum(lookback: try p.integer("lookback", default: 20, minimum: 2))
             })
