@@ -9,7 +9,12 @@ public enum ReportWriter {
     /// Writes the run and returns the report's path. A shard's partial result goes to
     /// `shard-I-of-N.json` in the same folder instead (for `gslab merge`).
     public static func write(_ outcome: ScenarioRunner.Outcome, to out: String) throws -> String {
-        let report = outcome.report
+        try write(outcome.report, timings: outcome.timings, to: out)
+    }
+
+    /// Writes `report` (and, when given, the wall-clock `timings` — a merge of shards has none of
+    /// its own) and returns the report's path.
+    public static func write(_ report: RunReport, timings: [String: Double]?, to out: String) throws -> String {
         let folder = URL(fileURLWithPath: out).appendingPathComponent(report.scenario.name).appendingPathComponent(report.run_id)
         // The scenario name is checked to be a plain file name, but refuse anything that would leave `out`.
         let root = URL(fileURLWithPath: out).standardized.path
@@ -30,7 +35,7 @@ public enum ReportWriter {
             return path
         }
         try AtomicFile.write(Data(HTMLReport.render(report).utf8), to: folder.appendingPathComponent("report.html").path)
-        try AtomicFile.write(try LabJSON.encode(outcome.timings), to: folder.appendingPathComponent("timings.json").path)
+        if let timings { try AtomicFile.write(try LabJSON.encode(timings), to: folder.appendingPathComponent("timings.json").path) }
         let path = folder.appendingPathComponent("report.json").path
         try AtomicFile.write(try LabJSON.encode(report), to: path)
         return path

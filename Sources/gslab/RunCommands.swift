@@ -378,7 +378,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let merged = try RunReport.merge(try partials.map { try BaselineFile.report($0) })
-        let path = try ReportWriter.write(ScenarioRunner.Outcome(report: merged, timings: [:]), to: out)
+        let path = try ReportWriter.write(merged, timings: nil, to: out)
         emit("\(merged.scenario.name): \(merged.jobs.count) jobs from \(partials.count) shards\n  report.json  \(path)\n")
     }
 }
