@@ -41,6 +41,12 @@ import Testing
         let report2 = try #require(checked.stdout.split(separator: "\n").first { $0.contains("report.json") }.map { String($0.split(separator: " ").last!) })
         let loose = try Run("check", report2, "--baseline", dir + "/base.json", "--tolerance", "default=rel:10,abs:100")
         #expect(loose.status == 0, "\(loose.stdout)")
+        // A statistic named by its id passes like its label; a misspelled one is refused, not ignored.
+        let byID = try Run("check", report2, "--baseline", dir + "/base.json", "--tolerance", "default=rel:10,abs:100", "--tolerance", "sharpe_ratio=rel:10,abs:100")
+        #expect(byID.status == 0, "\(byID.stderr)")
+        let typo = try Run("check", report2, "--baseline", dir + "/base.json", "--tolerance", "Sharpe Ration=rel:0.5")
+        #expect(typo.status == 2 && typo.stdout.isEmpty)
+        #expect(typo.stderr == "gslab: --tolerance: unknown statistic \"Sharpe Ration\" (did you mean \"sharpe_ratio\"?)\n", "\(typo.stderr)")
         // Both runs are in the history.
         let list = try Run("report", "list", "--history", dir + "/reports/history.sqlite")
         #expect(list.stdout.split(separator: "\n").count == 2)
