@@ -40,7 +40,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Starting cash (account currency).")
     var cash: Double = 10_000
 
-    @Option(help: "Commission per fill as a fraction of traded value (0.002 = 0.2 %).")
+    @Option(help: "Commission per fill as a fraction of traded value, in [0, 0.1) (0.002 = 0.2 %).")
     var commission: Double = 0
 
     @Option(name: .customLong("slippage-bps"), help: "Slippage per fill in basis points of the price (not with --preset backtesting_py).")
@@ -64,7 +64,7 @@ struct BacktestCommand: ParsableCommand {
             throw ValidationError("--preset: unknown preset \"\(preset)\" (known: backtesting_py)")
         }
         guard cash > 0, cash.isFinite else { throw ValidationError("--cash: must be > 0, got \(cash)") }
-        guard commission >= 0, commission < 1 else { throw ValidationError("--commission: must be in [0, 1), got \(commission)") }
+        guard commission >= 0, commission < 0.1 else { throw ValidationError("--commission: must be in [0, 0.1) (the commission model's range), got \(commission)") }
         guard slippageBps >= 0, slippageBps.isFinite else { throw ValidationError("--slippage-bps: must be ≥ 0, got \(slippageBps)") }
         if preset != nil && slippageBps > 0 { throw ValidationError("--slippage-bps: backtesting.py has no slippage; drop it or the preset") }
 

@@ -48,7 +48,7 @@ import Testing
         (["--strategy", "sma_cros"], "gslab: unknown strategy \"sma_cros\" (did you mean \"sma_cross\"?)"),
         (["--strategy", "sma_cross", "--param", "fast"], "gslab: --param: expected key=value, got \"fast\""),
         (["--strategy", "sma_cross", "--preset", "zipline"], "gslab: --preset: unknown preset \"zipline\" (known: backtesting_py)"),
-        (["--strategy", "sma_cross", "--commission=-0.1"], "gslab: --commission: must be in [0, 1), got -0.1"),
+        (["--strategy", "sma_cross", "--commission=-0.1"], "gslab: --commission: must be in [0, 0.1) (the commission model's range), got -0.1"),
         (["--strategy", "sma_cross", "--symbol", "MSFT"], "gslab: datasets/GOOG.h5: symbol \"MSFT\" not found (present: GOOG)"),
     ])
     func badInputIsOneLine(arguments: [String], message: String) throws {
