@@ -23,11 +23,6 @@ public struct CostMetrics: Sendable, Equatable, Codable {
     public static func compute(
         tradedValue: Double, commission: Double, slippage: Double, borrow: Double, equity: [Double], seconds: Double
     ) throws -> CostMetrics {
-        for (name, value) in [("tradedValue", tradedValue), ("commission", commission), ("slippage", slippage), ("borrow", borrow)] {
-            guard value >= 0 && value.isFinite else {
-                throw LabMetricsError.invalidInput(field: name, reason: "must be ≥ 0, got \(value)")
-            }
-        }
         guard !equity.isEmpty else { throw LabMetricsError.invalidInput(field: "equity", reason: "is empty") }
         return try compute(
             tradedValue: tradedValue, commission: commission, slippage: slippage, borrow: borrow, meanEquity: equity.reduce(0, +) / Double(equity.count),

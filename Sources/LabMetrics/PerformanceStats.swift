@@ -322,8 +322,16 @@ public enum LabMetricsError: LabError, Equatable {
         switch self {
         case let .invalidInput(field, reason): "metrics: \(field): \(reason)"
         case let .invalidParameter(metric, field, reason): "\(metric): \(field): \(reason)"
-        case let .unknownStatistic(field, name, suggestion):
-            "\(field): unknown statistic \"\(name)\""
+        case let .unknownStatistic(field, _, _): "\(field): \(reason)"
+        }
+    }
+
+    /// The message without its leading field (for callers that locate the field themselves).
+    public var reason: String {
+        switch self {
+        case let .invalidInput(_, reason), let .invalidParameter(_, _, reason): reason
+        case let .unknownStatistic(_, name, suggestion):
+            "unknown statistic \"\(name)\""
                 + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? "; known: \(Statistic.allCases.map(\.id).joined(separator: ", "))")
         }
     }

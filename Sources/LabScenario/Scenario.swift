@@ -415,10 +415,7 @@ extension Scenario {
     static func parseObjective(_ node: YAMLNode) throws -> Statistic {
         let name = try node.string()
         let s: Statistic
-        do { s = try Statistic.parse(name, field: node.path) } catch let error as LabMetricsError {
-            // The message without its field prefix: the node's error names file, line and key.
-            throw node.error(String("\(error)".dropFirst(node.path.count + 2)))
-        }
+        do { s = try Statistic.parse(name, field: node.path) } catch let error as LabMetricsError { throw node.error(error.reason) }
         guard s.direction != .neither else { throw node.error("\(s.id) has no better direction to optimise (pick e.g. sharpe_ratio, return_pct, max_drawdown_pct)") }
         return s
     }
