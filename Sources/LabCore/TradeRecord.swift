@@ -29,14 +29,14 @@ public struct TradeRecord: Sendable, Equatable, Codable {
     public var maxAdverseExcursion: Double
     /// Maximum favourable excursion: the best move for the position, as a fraction ≥ 0.
     public var maxFavorableExcursion: Double
-    /// Why the trade ended: `signal`, `stop_loss`, `take_profit`, `trailing_stop` or `bankruptcy`.
-    public var exitReason: String
+    /// Why the trade ended (the reason of its closing fill).
+    public var exitReason: FillReason
 
     /// A trade; excursions 0 and exit reason `signal` unless given.
     public init(
         entryBar: Int, exitBar: Int, entryTime: Int64, exitTime: Int64, size: Double, entryPrice: Double, exitPrice: Double,
         pnl: Double, returnPct: Double, commission: Double, maxAdverseExcursion: Double = 0, maxFavorableExcursion: Double = 0,
-        exitReason: String = "signal"
+        exitReason: FillReason = .signal
     ) {
         self.entryBar = entryBar
         self.exitBar = exitBar

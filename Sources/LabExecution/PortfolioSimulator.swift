@@ -50,24 +50,6 @@ public struct PortfolioSimulator: Sendable {
         }
     }
 
-    /// One fill of one symbol.
-    public struct Fill: Sendable, Equatable, Codable {
-        /// Bar of the fill (the rebalance bar, filled at its open).
-        public var bar: Int
-        /// Time of that bar, ns since the epoch (UTC).
-        public var time: Int64
-        /// The symbol traded.
-        public var symbol: String
-        /// Signed units (positive bought).
-        public var units: Double
-        /// Fill price including slippage.
-        public var price: Double
-        /// Commission of this fill, account currency.
-        public var commission: Double
-        /// |units| × |price − open|, account currency.
-        public var slippage: Double
-    }
-
     /// What a portfolio run produced.
     public struct Result: Sendable {
         /// The symbols, in the order of every per-symbol array.
@@ -78,12 +60,13 @@ public struct PortfolioSimulator: Sendable {
         public var cash: [Double]
         /// Units held after the last bar, per symbol.
         public var units: [Double]
-        /// Every fill in the order it happened: per rebalance bar, reductions first, then additions.
+        /// Every fill in the order it happened: per rebalance bar, reductions first, then additions
+        /// (each at the rebalance bar's open, reason ``FillReason/rebalance``).
         public var fills: [Fill]
         /// Weights held right after each executed rebalance (units × open / equity), by bar.
         public var rebalances: [(bar: Int, weights: [Double])]
         /// Costs paid over the run, account currency.
-        public var costs: ExecutionSimulator.CostBreakdown
+        public var costs: CostBreakdown
         /// Σ |units × price| over all fills.
         public var tradedValue: Double
     }
@@ -161,10 +144,9 @@ public struct PortfolioSimulator: Sendable {
         var cash = config.cash
         var units = [Double](repeating: 0, count: n)
         var equity = [Double](repeating: 0, count: count), cashCurve = equity
-        var fills: [Fill] = []
+        var ledger = FillLedger(recording: true)
+        let pricer = FillPricer(slippage: config.slippage, commission: config.commission)
         var rebalances: [(bar: Int, weights: [Double])] = []
-        var costs = ExecutionSimulator.CostBreakdown()
-        var traded = 0.0
 
         func price(_ s: Int, _ field: [Double], _ i: Int, _ name: String) throws -> Double {
             let v = field[i]
@@ -187,18 +169,10 @@ public struct PortfolioSimulator: Sendable {
                     }
                 func fill(_ s: Int, _ q: Double) {
                     guard q != 0 else { return }
-                    let slip = config.slippage.fraction(bars: bars[s], bar: i, units: q)
-                    let p = q > 0 ? open[s] * (1 + slip) : open[s] * (1 - slip)
-                    let fee = config.commission.fee(units: q, price: p)
-                    cash -= q * p + fee
+                    let priced = pricer.fill(units: q, bars: bars[s], bar: i, reference: open[s])
+                    cash -= q * priced.price + priced.fee
                     units[s] += q
-                    costs.commission += fee
-                    costs.slippage += abs(q) * abs(p - open[s])
-                    traded += abs(q) * p
-                    fills.append(
-                        Fill(
-                            bar: i, time: bars[s].timestamps[i], symbol: bars[s].symbol, units: q, price: p, commission: fee,
-                            slippage: abs(q) * abs(p - open[s])))
+                    ledger.book(priced, bar: i, time: bars[s].timestamps[i], symbol: bars[s].symbol, reason: .rebalance)
                 }
                 // Reductions first (they free cash): the part of a change that moves a position toward
                 // zero; what is left (adding, or opening the other side) is an addition.
@@ -216,10 +190,8 @@ public struct PortfolioSimulator: Sendable {
                     func cashAfter(_ scale: Double) -> Double {
                         var c = cash
                         for s in adding {
-                            let q = addition[s] * scale
-                            let slip = config.slippage.fraction(bars: bars[s], bar: i, units: q)
-                            let p = q > 0 ? open[s] * (1 + slip) : open[s] * (1 - slip)
-                            c -= q * p + config.commission.fee(units: q, price: p)
+                            let priced = pricer.fill(units: addition[s] * scale, bars: bars[s], bar: i, reference: open[s])
+                            c -= priced.units * priced.price + priced.fee
                         }
                         return c
                     }
@@ -246,20 +218,20 @@ public struct PortfolioSimulator: Sendable {
                 if units[s] < 0 && borrowPerBar > 0 {
                     let fee = -units[s] * c * borrowPerBar
                     cash -= fee
-                    costs.borrow += fee
+                    ledger.costs.borrow += fee
                 }
             }
             if cash < 0 && financingPerBar > 0 {
                 let interest = -cash * financingPerBar
                 cash -= interest
-                costs.financing += interest
+                ledger.costs.financing += interest
             }
             equity[i] = cash + value
             cashCurve[i] = cash
         }
         return Result(
-            symbols: bars.map(\.symbol), equity: equity, cash: cashCurve, units: units, fills: fills, rebalances: rebalances,
-            costs: costs, tradedValue: traded)
+            symbols: bars.map(\.symbol), equity: equity, cash: cashCurve, units: units, fills: ledger.fills, rebalances: rebalances,
+            costs: ledger.costs, tradedValue: ledger.tradedValue)
     }
 }
 

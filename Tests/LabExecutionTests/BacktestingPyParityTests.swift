@@ -102,7 +102,7 @@ import Testing
         // The fills: 99 bought at 10 (fee 9.9) on bar 1, 99 sold at 12 (fee 11.88) on bar 3.
         #expect(result.fills.map(\.bar) == [1, 3] && result.fills.map(\.units) == [99, -99] && result.fills.map(\.price) == [10, 12])
         #expect(abs(result.fills[0].commission - 9.9) < 1e-12 && abs(result.fills[1].commission - 11.88) < 1e-12)
-        #expect(result.fills.allSatisfy { $0.slippage == 0 && $0.reason == "signal" } && result.fills[1].time == 3 * day)
+        #expect(result.fills.allSatisfy { $0.slippage == 0 && $0.reason == .signal } && result.fills[1].time == 3 * day)
         // Units after each bar, and cash: 1000 − 990 − 9.9 = 0.1 while 99 units are held.
         #expect(result.positions == [0, 99, 99, 0, 0])
         let cash: [Double] = [1000, 0.1, 0.1, 1176.22, 1176.22]

@@ -227,18 +227,18 @@ import Testing
 
     @Test func stopLossInsideTheBarAndThroughAGap() throws {
         let inside = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (99, 100, 94, 96), (96, 97, 95, 96)]), .init(stopLoss: 0.05))
-        #expect(inside?.exitBar == 2 && inside?.exitPrice == 95 && inside?.exitReason == "stop_loss")
+        #expect(inside?.exitBar == 2 && inside?.exitPrice == 95 && inside?.exitReason == .stopLoss)
         let gap = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (90, 92, 88, 91), (91, 92, 90, 91)]), .init(stopLoss: 0.05))
         #expect(gap?.exitBar == 2 && gap?.exitPrice == 90)  // gapped through 95: filled at the open
     }
 
     @Test func takeProfitAndTheStopFirstRule() throws {
         let tp = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (105, 111, 104, 109), (109, 110, 108, 109)]), .init(takeProfit: 0.1))
-        #expect(abs((tp?.exitPrice ?? 0) - 110) < 1e-9 && tp?.exitReason == "take_profit")
+        #expect(abs((tp?.exitPrice ?? 0) - 110) < 1e-9 && tp?.exitReason == .takeProfit)
         let both = try run(
             bars([(100, 100, 100, 100), (100, 101, 99, 100), (100, 112, 94, 100), (100, 100, 100, 100)]),
             .init(stopLoss: 0.05, takeProfit: 0.1))
-        #expect(both?.exitPrice == 95 && both?.exitReason == "stop_loss")
+        #expect(both?.exitPrice == 95 && both?.exitReason == .stopLoss)
     }
 
     @Test func trailingStopFollowsCompletedHighs() throws {
@@ -246,12 +246,12 @@ import Testing
         let t = try run(
             bars([(100, 100, 100, 100), (100, 105, 99, 104), (104, 120, 103, 118), (117, 118, 105, 106), (106, 107, 105, 106)]),
             .init(trailingStop: 0.1))
-        #expect(t?.exitBar == 3 && abs(t!.exitPrice - 108) < 1e-12 && t?.exitReason == "trailing_stop")
+        #expect(t?.exitBar == 3 && abs(t!.exitPrice - 108) < 1e-12 && t?.exitReason == .trailingStop)
     }
 
     @Test func shortsAreMirrored() throws {
         let t = try run(bars([(100, 100, 100, 100), (100, 101, 99, 100), (101, 106, 100, 104), (104, 105, 103, 104)]), .init(stopLoss: 0.05), short: true)
-        #expect(t?.size ?? 0 < 0 && t?.exitPrice == 105 && t?.exitReason == "stop_loss")
+        #expect(t?.size ?? 0 < 0 && t?.exitPrice == 105 && t?.exitReason == .stopLoss)
     }
 
     @Test func badExitParameters() {
