@@ -129,13 +129,9 @@ public enum SlippageModel: Sendable, Equatable {
             return CorwinSchultz.spread(high: (bars.high[bar - 2], bars.high[bar - 1]), low: (bars.low[bar - 2], bars.low[bar - 1])) / 2
         case let .squareRootImpact(k, window):
             guard bar > window, units != 0 else { return 0 }
-            let range = (bar - window)..<bar
-            let returns = range.map { log(bars.close[$0] / bars.close[$0 - 1]) }
-            let mean = returns.reduce(0, +) / Double(returns.count)
-            let perBar = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count - 1)).squareRoot()
             let barsPerDay = bars.barsPerTradingDay
-            let sigmaDaily = perBar * barsPerDay.squareRoot()
-            let adv = range.reduce(0) { $0 + bars.volume[$1] } / Double(window) * barsPerDay
+            let sigmaDaily = TrailingWindow.logReturnVolatility(bars, window: window, before: bar) * barsPerDay.squareRoot()
+            let adv = TrailingWindow.meanVolume(bars, window: window, before: bar) * barsPerDay
             guard adv > 0 else { return k * sigmaDaily }  // no volume history: treat the order as a day's volume
             return k * sigmaDaily * (abs(units) / adv).squareRoot()
         }
@@ -156,7 +152,8 @@ public final class UserModel<Rule>: @unchecked Sendable {
 public protocol SlippageRule: Sendable, CustomStringConvertible {
     /// The slippage for `units` (signed: buy > 0) filling at bar `bar` of `bars`, a fraction of the
     /// reference price against the trader (negative values count as 0). Read only bars before
-    /// `bar` (the fill bar's own high, low, close and volume are not known at its open).
+    /// `bar` (the fill bar's own high, low, close and volume are not known at its open);
+    /// ``TrailingWindow`` gives the volatility and mean volume over the bars before it.
     func fraction(bars: BarSeries, bar: Int, units: Double) -> Double
 }
 

@@ -45,9 +45,7 @@ extension ExecutionSimulator.Book {
         case let .fractionOfEquity(f): budget = min(margin, max(0, cash) * f)
         case let .volatilityTarget(target, window):
             guard bar > window else { return 0 }
-            let r = ((bar - window)..<bar).map { log(bars.close[$0] / bars.close[$0 - 1]) }
-            let m = r.reduce(0, +) / Double(window)
-            let sd = (r.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(window - 1)).squareRoot() * periodsPerYear.squareRoot()
+            let sd = TrailingWindow.logReturnVolatility(bars, window: window, before: bar) * periodsPerYear.squareRoot()
             budget = sd > 0 ? min(margin, max(0, cash) * target / sd) : margin
         case let .custom(model):
             let b = model.rule.budget(cash: max(0, cash), bars: bars, bar: bar, periodsPerYear: periodsPerYear)

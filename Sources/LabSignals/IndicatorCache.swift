@@ -52,13 +52,7 @@ public final class IndicatorCache {
     public func volatility(_ window: Int, at i: Int) -> Double {
         precondition(window >= 2, "volatility: window must be ≥ 2")
         guard i >= window else { return .nan }
-        return logReturns.withUnsafeBufferPointer { r in
-            let sum = windowSum(r, from: i - window + 1, through: i) { $0 }
-            guard sum.isFinite else { return .nan }
-            let mean = sum / Double(window)
-            let squares = windowSum(r, from: i - window + 1, through: i) { ($0 - mean) * ($0 - mean) }
-            return (squares / Double(window - 1)).squareRoot()
-        }
+        return logReturns.withUnsafeBufferPointer { TrailingWindow.sampleDeviation($0, from: i - window + 1, through: i) }
     }
 
     /// Price noise at bar `i`: ``volatility(_:at:)`` over 20 bars times the close, in price
@@ -66,30 +60,8 @@ public final class IndicatorCache {
     public func noise(at i: Int) -> Double { volatility(20, at: i) * bars.close[i] }
 
     /// Mean close of the `window` bars ending at `i` (NaN during the warm-up or over a missing value).
-    public func closeMean(_ window: Int, at i: Int) -> Double { mean(bars.close, from: i - window + 1, through: i) }
+    public func closeMean(_ window: Int, at i: Int) -> Double { bars.close.withUnsafeBufferPointer { TrailingWindow.mean($0, from: i - window + 1, through: i) } }
 
     /// Mean volume of the `window` bars *before* bar `i` (NaN until there are `window` of them).
-    public func priorVolumeMean(_ window: Int, at i: Int) -> Double { mean(bars.volume, from: i - window, through: i - 1) }
-
-    private func mean(_ x: [Double], from a: Int, through b: Int) -> Double {
-        guard a >= 0, b >= a else { return .nan }
-        return x.withUnsafeBufferPointer { x in
-            let sum = windowSum(x, from: a, through: b) { $0 }
-            return sum.isFinite ? sum / Double(b - a + 1) : .nan
-        }
-    }
-}
-
-/// Σ f(x[j]) for j in a...b with four interleaved accumulators (a window of 20–100 values is
-/// otherwise one long chain of dependent additions).
-@inline(__always)
-func windowSum(_ x: UnsafeBufferPointer<Double>, from a: Int, through b: Int, _ f: (Double) -> Double) -> Double {
-    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-    var j = a
-    while j + 3 <= b {
-        s0 += f(x[j]); s1 += f(x[j + 1]); s2 += f(x[j + 2]); s3 += f(x[j + 3])
-        j += 4
-    }
-    while j <= b { s0 += f(x[j]); j += 1 }
-    return (s0 + s1) + (s2 + s3)
+    public func priorVolumeMean(_ window: Int, at i: Int) -> Double { TrailingWindow.meanVolume(bars, window: window, before: i) }
 }

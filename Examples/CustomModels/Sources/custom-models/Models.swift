@@ -11,8 +11,8 @@ struct LinearImpactSlippage: SlippageRule {
     var description: String { "linear_impact(\(basisPointsPerPercent))" }
 
     func fraction(bars: BarSeries, bar: Int, units: Double) -> Double {
-        guard bar > 20 else { return 0 }
-        let adv = bars.volume[(bar - 20)..<bar].reduce(0, +) / 20
+        // The lab's trailing-window statistics: NaN until 20 bars are known.
+        let adv = TrailingWindow.meanVolume(bars, window: 20, before: bar)
         guard adv > 0 else { return 0 }
         return basisPointsPerPercent / 10_000 * (abs(units) / adv * 100)
     }
