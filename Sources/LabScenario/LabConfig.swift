@@ -34,8 +34,15 @@ public struct LabConfig: Sendable, Equatable {
         for k in Self.keys { sources[k] = "default" }
     }
 
-    /// The history path in effect.
-    public var historyPath: String { history.isEmpty ? (reports.hasSuffix("/") ? reports : reports + "/") + "history.sqlite" : history }
+    /// Where the run history lives — the one rule every command follows: `explicit` (a command's
+    /// `--history`), else the config's `history`, else `history.sqlite` in `reports` (a command's
+    /// `--out` folder), else in the config's reports folder.
+    public func historyPath(explicit: String? = nil, reports folder: String? = nil) -> String {
+        if let explicit { return explicit }
+        if !history.isEmpty { return history }
+        let base = folder ?? reports
+        return (base.hasSuffix("/") ? base : base + "/") + "history.sqlite"
+    }
 
     /// Loads the layers. `file` is `--config` (an error when missing); without it `gslab.yaml` is read when present.
     public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LabConfig {
@@ -87,7 +94,7 @@ public struct LabConfig: Sendable, Equatable {
     /// `key = value  (source)` lines, in key order.
     public func rendered() -> String {
         let values: [String: String] = [
-            "reports": reports, "history": historyPath, "workers": workers == 0 ? "\(ProcessInfo.processInfo.activeProcessorCount) (cores)" : "\(workers)",
+            "reports": reports, "history": historyPath(), "workers": workers == 0 ? "\(ProcessInfo.processInfo.activeProcessorCount) (cores)" : "\(workers)",
             "memory_cap_mb": memoryCapMB == 0 ? "none" : "\(memoryCapMB)", "tolerance_relative": "\(toleranceRelative)",
             "tolerance_absolute": "\(toleranceAbsolute)", "metrics_file": metricsFile.isEmpty ? "none" : metricsFile,
         ]

@@ -32,7 +32,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seed overriding the scenarios' own.")
     var seed: UInt64?
 
-    @Option(help: "Run history database (SQLite); default the config's, else OUT/history.sqlite.")
+    @Option(help: "Run history database (SQLite); default the config's history, else OUT/history.sqlite.")
     var history: String?
 
     @Flag(name: .customLong("no-history"), help: "Do not record the runs in the history.")
@@ -64,8 +64,7 @@ struct RunCommand: ParsableCommand {
                 baselines[s.file] = try BaselineFile.read(path)
             }
         }
-        // --history, else the config's history, else OUT/history.sqlite.
-        let historyPath = history ?? (settings.history.isEmpty ? URL(fileURLWithPath: out).appendingPathComponent("history.sqlite").path : settings.history)
+        let historyPath = settings.historyPath(explicit: history, reports: out)
         let store = noHistory ? nil : try RunHistory(path: historyPath)
         var regressions = 0
         let cancellation = ScenarioRunner.Cancellation()
@@ -247,17 +246,32 @@ struct BaselineCommand: ParsableCommand {
     }
 }
 
-/// `gslab report list|diff|open`.
+/// Which run history a `gslab report` command reads: `--history`, else the config's rule
+/// (``LabConfig/historyPath(explicit:reports:)``), the same as `gslab run` records into.
+struct HistoryOptions: ParsableArguments {
+    @Option(help: "Run history database (default: the config's history, else history.sqlite in its reports folder).") var history: String?
+    @Option(help: "Config file (default: gslab.yaml when present); GSLAB_* variables override it.") var config: String?
+
+    /// The history path and the settings it came from.
+    func resolve() throws -> (path: String, settings: LabConfig) {
+        let settings = try LabConfig.load(file: config)
+        return (settings.historyPath(explicit: history), settings)
+    }
+}
+
+/// `gslab report list|diff|open|dashboard`.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Past runs.", subcommands: [List.self, Diff.self, Open.self, Dashboard.self])
 
     struct Dashboard: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the monitoring dashboard across runs (one HTML page) from the history.")
-        @Option(help: "Run history database.") var history = "reports/history.sqlite"
-        @Option(help: "Page to write.") var out = "reports/dashboard.html"
+        @OptionGroup var store: HistoryOptions
+        @Option(help: "Page to write (default: dashboard.html in the config's reports folder).") var out: String?
 
         func run() throws {
+            let (history, settings) = try store.resolve()
+            let out = self.out ?? URL(fileURLWithPath: settings.reports).appendingPathComponent("dashboard.html").path
             guard FileManager.default.fileExists(atPath: history) else {
                 throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)")
             }
@@ -269,11 +283,12 @@ struct ReportCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List recorded runs, newest first.")
-        @Option(help: "Run history database.") var history = "reports/history.sqlite"
+        @OptionGroup var store: HistoryOptions
         @Option(help: "Only this scenario.") var scenario: String?
         @Option(help: "How many.") var limit = 20
 
         func run() throws {
+            let history = try store.resolve().path
             guard FileManager.default.fileExists(atPath: history) else {
                 throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)")
             }
@@ -302,9 +317,10 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the report.html of a run (the latest of a scenario) and open it when a desktop is there.")
         @Argument(help: "Scenario name or run id.") var which: String
-        @Option(help: "Run history database.") var history = "reports/history.sqlite"
+        @OptionGroup var store: HistoryOptions
 
         func run() throws {
+            let history = try store.resolve().path
             guard FileManager.default.fileExists(atPath: history) else {
                 throw ScenarioError.file(history, reason: "no run history yet (gslab run records one)")
             }

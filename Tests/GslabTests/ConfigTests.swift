@@ -24,6 +24,12 @@ import Testing
         let capped = try run(["run", scenario], environment: ["GSLAB_MEMORY_CAP_MB": "0"], in: dir)
         #expect(capped.status == 0, "\(capped.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir + "/out/r/history.sqlite"))
+        // One rule for the history: `gslab report` reads where `gslab run` recorded (was a fixed
+        // reports/history.sqlite that ignored the config).
+        let listed = try run(["report", "list"], in: dir)
+        #expect(listed.status == 0 && listed.stdout.contains("default"), "\(listed.stderr)")
+        let dashboard = try run(["report", "dashboard"], in: dir)
+        #expect(dashboard.status == 0 && FileManager.default.fileExists(atPath: dir + "/out/r/dashboard.html"), "\(dashboard.stderr)")
         try "memory_cap_mb: 1\n".write(toFile: dir + "/tiny.yaml", atomically: true, encoding: .utf8)
         let suite = Run.repository + "/scenarios/stress-suite.yaml"  // 11 variants of 2148 bars ≈ 1.1 MB
         let refused = try run(["run", suite, "--config", dir + "/tiny.yaml", "--out", dir + "/x"], in: dir)
