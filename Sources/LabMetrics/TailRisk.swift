@@ -37,24 +37,34 @@ public enum TailRisk {
         try Profile(returns, metric: "cornish_fisher_cvar").cornishFisherCVaR(confidence: confidence)
     }
 
-    /// The returns sorted once and their moments, for every measure at every confidence (a
-    /// report's eight tail figures sort a million returns once, not eight times).
+    /// The lower tail of the returns ordered once and their moments, for every measure at every
+    /// confidence (a report's eight tail figures select from a million returns once, not eight
+    /// times). Only the lowest returns are ordered — enough for quantiles down to `depth` — by a
+    /// radix selection (one histogram pass, one pass keeping the values at or below the bucket of
+    /// the needed rank): the same order statistics as a full sort, in a tenth of its time.
     public struct Profile: Sendable {
-        /// The finite returns, ascending.
-        let sorted: [Double]
-        /// Mean, standard deviation (ddof 1), skewness and kurtosis (not excess) of `sorted`.
+        /// The finite returns, in their order.
+        let finite: [Double]
+        /// The lowest finite returns ascending: every order statistic a quantile at or above
+        /// `depth` interpolates between.
+        let lowest: [Double]
+        /// The deepest quantile `lowest` serves (0.05: confidences ≥ 0.95).
+        let depth: Double
+        /// Mean, standard deviation (ddof 1), skewness and kurtosis (not excess) of the finite returns.
         let m: (mean: Double, sd: Double, skew: Double, kurtosis: Double)
         let metric: String
 
-        /// The profile of `returns`; `metric` names the measure in errors.
+        /// The profile of `returns`, ordering the lower tail down to quantile `depth` (deeper
+        /// requests order more on the fly); `metric` names the measure in errors.
         /// - Throws: ``LabMetricsError`` for fewer than 2 finite returns.
-        public init(_ returns: [Double], metric: String = "tail_risk") throws {
-            let finite = returns.filter(\.isFinite)
+        public init(_ returns: [Double], metric: String = "tail_risk", depth: Double = 0.05) throws {
+            finite = returns.filter(\.isFinite)
             guard finite.count >= 2 else {
                 throw LabMetricsError.invalidInput(field: "returns", reason: "\(metric) needs at least 2 finite returns, got \(finite.count)")
             }
-            sorted = RadixSort.sorted(finite)
-            m = TailRisk.moments(sorted)
+            self.depth = min(max(depth, 0), 0.5)
+            lowest = TailRisk.smallest(finite, count: TailRisk.orderStatistics(finite.count, self.depth))
+            m = TailRisk.moments(finite)
             self.metric = metric
         }
 
@@ -64,18 +74,36 @@ public enum TailRisk {
             }
         }
 
+        /// The lowest returns ascending, enough for quantile `q`.
+        func ordered(for q: Double) -> [Double] {
+            let needed = TailRisk.orderStatistics(finite.count, q)
+            return needed <= lowest.count ? lowest : TailRisk.smallest(finite, count: needed)
+        }
+
         /// ``TailRisk/historicalVaR(_:confidence:)``.
         public func historicalVaR(confidence: Double) throws -> Double {
             try check(confidence)
-            return -quantile(sorted, 1 - confidence)
+            return -quantile(ordered(for: 1 - confidence), count: finite.count, 1 - confidence)
         }
 
         /// ``TailRisk/historicalCVaR(_:confidence:)``.
         public func historicalCVaR(confidence: Double) throws -> Double {
             try check(confidence)
-            let cut = quantile(sorted, 1 - confidence)
-            let tail = sorted.prefix { $0 <= cut }
-            return -(tail.reduce(0, +) / Double(max(tail.count, 1)))
+            let low = ordered(for: 1 - confidence)
+            let cut = quantile(low, count: finite.count, 1 - confidence)
+            // The returns at or below the cut, summed in ascending order. `low` ends at or above the
+            // cut; when it ends exactly at it, the returns beyond `low` that equal it belong too.
+            var total = 0.0, count = 0
+            for v in low where v <= cut {
+                total += v
+                count += 1
+            }
+            if count == low.count && low.count < finite.count {
+                let extra = finite.reduce(0) { $0 + ($1 <= cut ? 1 : 0) } - count
+                for _ in 0..<extra { total += cut }
+                count += extra
+            }
+            return -(total / Double(max(count, 1)))
         }
 
         /// ``TailRisk/cornishFisherVaR(_:confidence:)``.
@@ -97,9 +125,44 @@ public enum TailRisk {
         }
     }
 
-    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
-        let position = Double(sorted.count - 1) * q
-        let lo = Int(position.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+    /// How many of the lowest of `n` values the quantile `q` interpolates between: positions
+    /// `⌊(n − 1)·q⌋` and the next (see ``quantile(_:count:_:)``), plus one beyond for the CVaR's cut.
+    static func orderStatistics(_ n: Int, _ q: Double) -> Int {
+        min(n, Int((Double(n - 1) * q).rounded(.down)) + 2)
+    }
+
+    /// The `k` smallest values of `x` (finite), ascending — `x.sorted().prefix(k)`. A histogram of
+    /// the top 16 bits of the order-preserving keys finds the bucket of the k-th smallest; the
+    /// values in that bucket and below are kept and sorted.
+    static func smallest(_ x: [Double], count k: Int) -> [Double] {
+        let n = x.count
+        guard n > 4096, k < n / 2 else { return Array(RadixSort.sorted(x).prefix(k)) }
+        @inline(__always) func bucket(_ v: Double) -> Int {
+            let b = v.bitPattern
+            return Int((b >> 63 == 1 ? ~b : b | (1 << 63)) >> 48)
+        }
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        var kept: [Double] = []
+        x.withUnsafeBufferPointer { x in
+            counts.withUnsafeMutableBufferPointer { c in
+                for v in x { c[bucket(v)] += 1 }
+            }
+            var below = 0, last = 0
+            while below + counts[last] < k {
+                below += counts[last]
+                last += 1
+            }
+            kept.reserveCapacity(below + counts[last])
+            for v in x where bucket(v) <= last { kept.append(v) }
+        }
+        return Array(RadixSort.sorted(kept).prefix(k))
+    }
+
+    /// The `q` quantile of `n` values whose lowest are `sorted` (ascending): linear interpolation
+    /// between order statistics at position `(n − 1)·q` (numpy's default).
+    static func quantile(_ sorted: [Double], count n: Int, _ q: Double) -> Double {
+        let position = Double(n - 1) * q
+        let lo = Int(position.rounded(.down)), hi = min(lo + 1, n - 1)
         return sorted[lo] + (position - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 

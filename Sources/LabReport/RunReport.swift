@@ -253,7 +253,7 @@ public struct RunReport: Sendable, Codable {
         public var policy: String
         /// The dataset path (as written in the scenario) that served the data: the path or a fallback.
         public var source: String
-        /// FNV-1a hash of the bars run on (after the date range and cleaning), 16 hex digits.
+        /// Hash of the bars run on (after the date range and cleaning; FNV-1a on 64-bit words), 16 hex digits.
         public var data_hash: String
 
         /// A summary; every count as found.

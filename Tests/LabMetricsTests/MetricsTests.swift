@@ -73,6 +73,26 @@ import Testing
         }
     }
 
+    /// The selection of the lower tail gives the bits of a full sort: quantiles interpolate between
+    /// the same order statistics and the CVaR sums the same values in the same order — also with
+    /// ties at the cut (flat stretches: most returns exactly 0) and deeper than the profile's depth.
+    @Test func selectedTailEqualsTheFullSort() throws {
+        var rng = SeededRNG(seed: 9)
+        for zeros in [0.0, 0.6, 0.97] {
+            let r = (0..<100_003).map { _ in Double.random(in: 0..<1, using: &rng) < zeros ? 0 : 0.01 * rng.nextGaussian() }
+            let sorted = r.sorted()
+            let profile = try TailRisk.Profile(r)
+            for c in [0.95, 0.99, 0.7] {
+                let position = Double(r.count - 1) * (1 - c)
+                let lo = Int(position.rounded(.down)), hi = min(lo + 1, r.count - 1)
+                let cut = sorted[lo] + (position - Double(lo)) * (sorted[hi] - sorted[lo])
+                let tail = sorted.prefix { $0 <= cut }
+                #expect(try profile.historicalVaR(confidence: c) == -cut)
+                #expect(try profile.historicalCVaR(confidence: c) == -(tail.reduce(0, +) / Double(tail.count)))
+            }
+        }
+    }
+
     @Test func cornishFisherReducesToTheNormalForGaussianData() throws {
         var rng = SeededRNG(seed: 4)
         let r = (0..<200_000).map { _ in 0.0005 + 0.01 * rng.nextGaussian() }
