@@ -30,15 +30,17 @@ extension ScenarioRunner {
 
     /// One job in full: signals → execution → statistics, monitoring and anomalies (``Backtest``).
     /// `statsFrom`: the statistics cover bars from there on (walk-forward: after the warm-up
-    /// history); `light`: no monitoring, anomalies, trades or curve beyond what the statistics need.
+    /// history); `light`: no monitoring, anomalies, trades or curve beyond what the statistics need;
+    /// `grid`: the period grid of `series` from `statsFrom` on, when the caller has it (variants
+    /// on the baseline's clock share one).
     func runJob(
         id: Int, scenario: Scenario, variant: String, series: BarSeries, flagged: [Bool]?, annotations: [StressAnnotation],
-        parameters: [String: String], statsFrom: Int = 0, light: Bool = false
+        parameters: [String: String], statsFrom: Int = 0, light: Bool = false, grid: PeriodGrid? = nil
     ) throws -> JobReport {
         let strategy = try Self.strategy(scenario, parameters)
         let backtest = Backtest(
             simulator: try ExecutionSimulator(config: scenario.execution), source: .pipeline(try Self.pipeline(scenario, strategy), flagged: flagged))
-        let run = try backtest.run(series, statisticsFrom: statsFrom)
+        let run = try backtest.run(series, statisticsFrom: statsFrom, grid: grid)
         let signals = run.signals!, result = run.execution
         if light {
             return JobReport(

@@ -91,13 +91,17 @@ public struct ScenarioRunner: Sendable {
         let ids = (table?.detail ?? [0]) + (1..<variants.count).map { $0 * sets.count + headline }
         let mine = ids.filter { shard == nil || $0 % shard!.count == shard!.index }
         let compute = Accumulator()
+        // The period grid once for every variant on the baseline's clock (a stress transform that
+        // moves bars in time gets its own).
+        let grid = PeriodGrid(timestamps: series.timestamps, timezone: series.timezone)
+        let onClock = variants.map { $0.series.timezone == series.timezone && $0.series.timestamps == series.timestamps }
         let jobs = try parallel(mine.count) { m in
             defer { tick() }
             let id = mine[m], v = variants[id / sets.count]
             let started = ContinuousClock.now
             let job = try runJob(
                 id: id, scenario: scenario, variant: v.name, series: v.series, flagged: v.flagged, annotations: v.annotations,
-                parameters: sets[id % sets.count])
+                parameters: sets[id % sets.count], grid: onClock[id / sets.count] ? grid : nil)
             compute.add(seconds(ContinuousClock.now - started))
             return job
         }
