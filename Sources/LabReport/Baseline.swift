@@ -78,10 +78,10 @@ public struct Baseline: Sendable, Codable, Equatable {
             if case let .number(v)? = job.stats[s.label] { out[s.label] = v }
         }
         let m = job.signals.monitoring
-        out["signal.hit_rate"] = m.hitRate
-        out["signal.brier"] = m.brierScore
-        out["signal.calibration_error"] = m.calibrationError
-        out["signal.information_coefficient"] = m.informationCoefficient
+        out["signal.hit_rate"] = m.hit_rate
+        out["signal.brier"] = m.brier_score
+        out["signal.calibration_error"] = m.calibration_error
+        out["signal.information_coefficient"] = m.information_coefficient
         return out
     }
 }
@@ -153,7 +153,9 @@ public struct BaselineComparison: Sendable {
         guard baseline.baseline_version == Baseline.formatVersion else {
             throw BaselineError.incompatible("baseline format \(baseline.baseline_version), this gslab reads \(Baseline.formatVersion)")
         }
-        guard baseline.report_schema_version == report.schema_version else {
+        guard baseline.report_schema_version == report.schema_version
+            || (RunReport.baselineSchemas.contains(baseline.report_schema_version) && RunReport.baselineSchemas.contains(report.schema_version))
+        else {
             throw BaselineError.incompatible(
                 "baseline taken from report schema \(baseline.report_schema_version), the report has schema \(report.schema_version)")
         }

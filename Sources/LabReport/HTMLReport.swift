@@ -46,9 +46,9 @@ public enum HTMLReport {
             ("Trades", "\(base.trades.count)", true),
             ("Win rate", pct(number(base, "Win Rate [%]")), number(base, "Win Rate [%]") >= 50),
             ("Final equity", money(number(base, "Equity Final [$]")), true),
-            ("Signal hit rate", pct(m.hitRate * 100), m.hitRate >= 0.5),
-            ("Calibration error", fmt(m.calibrationError), !(m.calibrationError > 0.1)),
-            ("Recalibrate?", m.needsRecalibration ? "yes" : "no", !m.needsRecalibration),
+            ("Signal hit rate", pct(m.hit_rate * 100), m.hit_rate >= 0.5),
+            ("Calibration error", fmt(m.calibration_error), !(m.calibration_error > 0.1)),
+            ("Recalibrate?", m.needs_recalibration ? "yes" : "no", !m.needs_recalibration),
             ("Anomalies", "\(base.signals.anomalies.count)", base.signals.anomalies.isEmpty),
         ] as [(String, String, Bool)] {
             body += "<div class=\"card \(good ? "good" : "bad")\"><div class=label>\(label)</div><div class=value>\(value)</div></div>"
@@ -88,8 +88,8 @@ public enum HTMLReport {
         }
         equity.markers = base.trades.items.map { t in
             (
-                t.entryBar, t.size > 0 ? "#2ca02c" : "#d62728",
-                "\(t.size > 0 ? "long" : "short") \(CivilTime.iso8601(t.entryTime)) → \(CivilTime.iso8601(t.exitTime)): \(String(format: "%+.2f%%", t.returnPct * 100))"
+                t.entry_bar, t.size > 0 ? "#2ca02c" : "#d62728",
+                "\(t.size > 0 ? "long" : "short") \(CivilTime.iso8601(t.entry_time)) → \(CivilTime.iso8601(t.exit_time)): \(String(format: "%+.2f%%", t.return_pct * 100))"
             )
         }
         body +=
@@ -152,18 +152,18 @@ public enum HTMLReport {
                                 + (f.rejected > 0
                                     ? " <span class=muted>(−\(f.rejected): \(e(f.reasons.keys.sorted().map { "\($0) \(f.reasons[$0]!)" }.joined(separator: ", "))))</span>"
                                     : "")
-                        } + ["\(g.passed)", fmt(g.meanConfidence), fmt(g.meanQuality)]
+                        } + ["\(g.passed)", fmt(g.mean_confidence), fmt(g.mean_quality)]
                 })
         body += "<h3>Calibration (baseline, horizon \(m.horizon) bars)</h3><div class=row><figure>\(reliabilityPlot(m))</figure>"
         body +=
             table(
                 ["", ""],
                 [
-                    ["outcomes", "\(m.outcomes)"], ["hit rate", pct(m.hitRate * 100)], ["mean signed return", pct(m.meanSignedReturn * 100)],
-                    ["information coefficient", fmt(m.informationCoefficient)], ["Brier score", fmt(m.brierScore)],
-                    ["base-rate Brier", fmt(m.baselineBrier)], ["calibration error (ECE)", fmt(m.calibrationError)],
-                    ["recalibration needed", m.needsRecalibration ? "yes" : "no"], ["traded outcomes", "\(m.tradedOutcomes)"],
-                    ["realised P&L", money(m.realisedPnL)],
+                    ["outcomes", "\(m.outcomes)"], ["hit rate", pct(m.hit_rate * 100)], ["mean signed return", pct(m.mean_signed_return * 100)],
+                    ["information coefficient", fmt(m.information_coefficient)], ["Brier score", fmt(m.brier_score)],
+                    ["base-rate Brier", fmt(m.baseline_brier)], ["calibration error (ECE)", fmt(m.calibration_error)],
+                    ["recalibration needed", m.needs_recalibration ? "yes" : "no"], ["traded outcomes", "\(m.traded_outcomes)"],
+                    ["realised P&L", money(m.realised_pnl)],
                 ], header: false) + "</div>"
         let anomalies = shown.flatMap { job in job.signals.anomalies.map { (job.variant, $0) } }
         body +=
@@ -172,7 +172,7 @@ public enum HTMLReport {
                 ? "<p>None.</p>"
                 : table(
                     ["variant", "kind", "bars", "value", "threshold"],
-                    anomalies.map { [e($0.0), e($0.1.kind.rawValue), "\($0.1.firstBar)–\($0.1.lastBar)", fmt($0.1.value), fmt($0.1.threshold)] }))
+                    anomalies.map { [e($0.0), e($0.1.kind.rawValue), "\($0.1.first_bar)–\($0.1.last_bar)", fmt($0.1.value), fmt($0.1.threshold)] }))
         body += "</section>"
 
         // Every statistic.
@@ -265,7 +265,7 @@ public enum HTMLReport {
 
     /// Reliability plot: realised hit rate against mean confidence per bin (circle area ∝ count),
     /// with the diagonal of perfect calibration.
-    static func reliabilityPlot(_ m: SignalMonitoring) -> String {
+    static func reliabilityPlot(_ m: MonitoringReport) -> String {
         let size = 300.0, pad = 40.0, inner = size - 2 * pad
         func x(_ v: Double) -> Double { pad + inner * v }
         func y(_ v: Double) -> Double { size - pad - inner * v }
@@ -284,8 +284,8 @@ public enum HTMLReport {
         for bin in m.reliability where bin.count > 0 {
             let r = 3 + 9 * (Double(bin.count) / max(most, 1)).squareRoot()
             svg += String(
-                format: "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\" fill=\"#1f77b4\" fill-opacity=\"0.6\"><title>", x(bin.meanConfidence), y(bin.hitRate), r)
-            svg += "confidence \(fmt(bin.lower))–\(fmt(bin.upper)): \(bin.count) signals, hit rate \(pct(bin.hitRate * 100))</title></circle>"
+                format: "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\" fill=\"#1f77b4\" fill-opacity=\"0.6\"><title>", x(bin.mean_confidence), y(bin.hit_rate), r)
+            svg += "confidence \(fmt(bin.lower))–\(fmt(bin.upper)): \(bin.count) signals, hit rate \(pct(bin.hit_rate * 100))</title></circle>"
         }
         return svg + "</svg>"
     }

@@ -9,7 +9,11 @@ import LabStress
 /// versioned by `schema_version`.
 public struct RunReport: Sendable, Codable {
     /// The schema version this build writes; bumped on any incompatible change.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
+    /// The schemas whose baselines this build compares against: a baseline holds statistics (by
+    /// label) and the signal figures, named alike in schemas 1 and 2 (2 renamed the trades,
+    /// quality, monitoring and anomaly keys to snake_case).
+    public static let baselineSchemas: ClosedRange<Int> = 1...2
 
     /// Schema version of this report.
     public var schema_version = RunReport.schemaVersion
@@ -347,7 +351,7 @@ public struct JobReport: Sendable, Codable {
     /// The equity curve downsampled by largest-triangle-three-buckets (times ISO 8601).
     public var equity: CurveSection
     /// What the stress transforms did (bar ranges, regimes).
-    public var annotations: [StressAnnotation]
+    public var annotations: [AnnotationReport]
     /// For a portfolio scenario: its symbols, fills and the weights after each rebalance.
     public var portfolio: PortfolioSection?
 
@@ -387,17 +391,17 @@ public struct JobReport: Sendable, Codable {
     /// What the signal engine produced and how it forecast.
     public struct SignalsSection: Sendable, Codable {
         /// Counts, pass rates per filter rule, mean confidence and quality.
-        public var quality: SignalQualityMetrics
+        public var quality: QualityReport
         /// Monitoring at the calibration horizon (5 bars without calibration), rolling series thinned.
-        public var monitoring: SignalMonitoring
+        public var monitoring: MonitoringReport
         /// Anomalies found, in bar order.
-        public var anomalies: [Anomaly]
+        public var anomalies: [AnomalyReport]
 
-        /// A signals section.
+        /// A signals section from the engine's figures.
         public init(quality: SignalQualityMetrics, monitoring: SignalMonitoring, anomalies: [Anomaly]) {
-            self.quality = quality
-            self.monitoring = monitoring
-            self.anomalies = anomalies
+            self.quality = QualityReport(quality)
+            self.monitoring = MonitoringReport(monitoring)
+            self.anomalies = anomalies.map(AnomalyReport.init)
         }
     }
 
@@ -406,12 +410,12 @@ public struct JobReport: Sendable, Codable {
         /// Closed trades in the job (also those left out of `items`).
         public var count: Int
         /// The first `trades_cap` closed trades.
-        public var items: [TradeRecord]
+        public var items: [TradeRow]
 
         /// A trades section.
         public init(count: Int, items: [TradeRecord]) {
             self.count = count
-            self.items = items
+            self.items = items.map(TradeRow.init)
         }
     }
 
@@ -446,7 +450,7 @@ public struct JobReport: Sendable, Codable {
         self.signals = signals
         self.trades = trades
         self.equity = equity
-        self.annotations = annotations
+        self.annotations = annotations.map(AnnotationReport.init)
     }
 }
 

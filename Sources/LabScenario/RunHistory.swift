@@ -129,7 +129,7 @@ public final class RunHistory: @unchecked Sendable {
                         sql:
                             "INSERT INTO signal_outcome (run, job, outcomes, hit_rate, brier, calibration_error, information_coefficient, anomalies) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         arguments: [
-                            run, Baseline.key(job), m.outcomes, v(m.hitRate), v(m.brierScore), v(m.calibrationError), v(m.informationCoefficient),
+                            run, Baseline.key(job), m.outcomes, v(m.hit_rate), v(m.brier_score), v(m.calibration_error), v(m.information_coefficient),
                             job.signals.anomalies.count,
                         ])
                 }

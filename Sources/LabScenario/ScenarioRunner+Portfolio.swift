@@ -108,7 +108,11 @@ extension ScenarioRunner {
             run_id: RunID.make(scenario: scenario.text, dataHash: summary.data_hash, seed: scenario.seed),
             scenario: echo, environment: Version.environment,
             data_quality: summary, jobs: jobs, sweep: [], stress_comparison: [])
+        // One parameter set: the headline is the baseline's job, as declared.
+        report.headline_job = 0
+        report.headline_reason = "declared"
         report.tabulate()
         report.shard = shard
         return Outcome(report: report, timings: ["jobs": jobSeconds, "job_compute": jobSeconds, "total": seconds(clock.now - begin)])
-    }}
+    }
+}

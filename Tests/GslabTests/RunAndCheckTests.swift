@@ -67,12 +67,21 @@ import Testing
         try "{\"baseline_version\": 1, \"report_schema_version\": 99, \"scenario\": \"x\", \"run_id\": \"y\", \"metrics\": {}}".write(
             toFile: dir + "/old.json", atomically: true, encoding: .utf8)
         let old = try Run("check", report, "--baseline", dir + "/old.json")
-        #expect(old.status == 2 && old.stderr == "gslab: baseline: incompatible: baseline taken from report schema 99, the report has schema 1\n")
+        #expect(old.status == 2 && old.stderr == "gslab: baseline: incompatible: baseline taken from report schema 99, the report has schema 2\n")
+        // A baseline taken from a schema-1 report still gates a schema-2 report (same metric names).
+        let update = try Run("baseline", "update", report, "--out", dir + "/b.json")
+        #expect(update.status == 0, "\(update.stderr)")
+        let taken = try String(contentsOfFile: dir + "/b.json", encoding: .utf8)
+        try taken.replacingOccurrences(of: "\"report_schema_version\" : 2", with: "\"report_schema_version\" : 1").write(
+            toFile: dir + "/v1.json", atomically: true, encoding: .utf8)
+        #expect(try String(contentsOfFile: dir + "/v1.json", encoding: .utf8).contains("\"report_schema_version\" : 1"))
+        let v1 = try Run("check", report, "--baseline", dir + "/v1.json")
+        #expect(v1.status == 0, "\(v1.stderr)")
         let missing = try Run("check", report, "--baseline", dir + "/none.json")
         #expect(missing.status == 2 && missing.stderr == "gslab: \(dir)/none.json: no such baseline file\n")
         try "{\"schema_version\": 7}".write(toFile: dir + "/future.json", atomically: true, encoding: .utf8)
         let future = try Run("check", dir + "/future.json", "--baseline", dir + "/old.json")
-        #expect(future.stderr == "gslab: \(dir)/future.json: report schema version 7, this gslab reads 1\n")
+        #expect(future.stderr == "gslab: \(dir)/future.json: report schema version 7, this gslab reads 2\n")
         let noBaseline = try Run("run", try scenario(in: dir, name: "nobase"), "--out", dir + "/r", "--check")
         #expect(noBaseline.status == 2 && noBaseline.stderr.hasPrefix("gslab: --check: ") && noBaseline.stderr.contains("names no baseline"))
     }
