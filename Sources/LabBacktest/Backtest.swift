@@ -75,8 +75,8 @@ public struct Backtest: Sendable {
 
     /// The statistics of a run over `bars` whose equity after every bar is `equity` (the
     /// simulator's curve, or a sweep worker's buffer), from bar `from` on; buy and hold from the
-    /// close before `decisionStart`. The one place a single run's and a sweep combination's
-    /// statistics are computed.
+    /// close before `decisionStart`. A single run's and a sweep combination's statistics, through
+    /// ``statistics(equity:timestamps:benchmark:trades:costs:tradedValue:buyAndHoldStart:timezone:scope:grid:)``.
     public static func statistics(
         _ bars: BarSeries, equity: [Double], execution: ExecutionSimulator.Result, decisionStart: Int, from: Int = 0,
         scope: PerformanceStats.Scope = .full, grid: PeriodGrid? = nil
@@ -92,16 +92,32 @@ public struct Backtest: Sendable {
                 t.exitBar -= from
                 return t
             }
+        return try statistics(
+            equity: window, timestamps: from == 0 ? bars.timestamps : Array(bars.timestamps[from...]),
+            benchmark: from == 0 ? bars.close : Array(bars.close[from...]), trades: trades, costs: execution.costs,
+            tradedValue: execution.tradedValue, buyAndHoldStart: max(0, decisionStart - 1 - from), timezone: bars.timezone, scope: scope,
+            grid: grid)
+    }
+
+    /// The one place statistics are computed from an equity curve (one instrument or a
+    /// portfolio): ``PerformanceStats`` of `equity` (account currency after each bar, at
+    /// `timestamps`) against `benchmark` (the closes buy and hold holds from bar
+    /// `buyAndHoldStart`; beta and alpha are measured on it), `trades` (closed, bar indices into
+    /// `equity`), ``CostMetrics`` from `costs` and `tradedValue` over the curve's span, and the
+    /// typed ``StatsTable``. `grid`: the period grid of `timestamps`, when the caller has it.
+    public static func statistics(
+        equity: [Double], timestamps: [Int64], benchmark: [Double], trades: [TradeRecord], costs: CostBreakdown, tradedValue: Double,
+        buyAndHoldStart: Int, timezone: String, scope: PerformanceStats.Scope = .full, grid: PeriodGrid? = nil
+    ) throws -> (PerformanceStats, StatsTable) {
         let performance = try PerformanceStats.compute(
             .init(
-                equity: window, timestamps: from == 0 ? bars.timestamps : Array(bars.timestamps[from...]),
-                close: from == 0 ? bars.close : Array(bars.close[from...]), trades: trades,
-                buyAndHoldStart: max(0, decisionStart - 1 - from), timezone: bars.timezone, grid: grid, scope: scope))
-        let seconds = Double(bars.timestamps.last! - bars.timestamps[from]) / 1e9
+                equity: equity, timestamps: timestamps, close: benchmark, trades: trades, buyAndHoldStart: buyAndHoldStart, timezone: timezone,
+                grid: grid, scope: scope))
+        let seconds = Double(timestamps.last! - timestamps.first!) / 1e9
         let costs = try CostMetrics.compute(
-            tradedValue: execution.tradedValue, commission: execution.costs.commission, slippage: execution.costs.slippage,
-            borrow: execution.costs.borrow, meanEquity: performance.meanEquity, seconds: max(seconds, 1))
-        return (performance, StatsTable(performance: performance, costs: costs, equity: window, scope: scope))
+            tradedValue: tradedValue, commission: costs.commission, slippage: costs.slippage, borrow: costs.borrow,
+            meanEquity: performance.meanEquity, seconds: max(seconds, 1))
+        return (performance, StatsTable(performance: performance, costs: costs, equity: equity, scope: scope))
     }
 }
 

@@ -62,7 +62,7 @@ extension ScenarioRunner {
             borrowRate: scenario.execution.borrowRate, financingRate: scenario.execution.financingRate,
             maxLeverage: scenario.execution.maxLeverage, fractionalUnits: plan.fractionalUnits)
         config.fractionalUnits = plan.fractionalUnits
-        let simulator = try PortfolioSimulator(config: config)
+        let backtest = PortfolioBacktest(simulator: try PortfolioSimulator(config: config), rule: plan.rule, schedule: plan.schedule)
         let frozen = variants
         let t0 = clock.now
         let done = Counter()
@@ -71,17 +71,9 @@ extension ScenarioRunner {
             let k = mine[m]
             defer { progress?(done.increment(), mine.count) }
             let v = frozen[k]
-            let result = try simulator.run(v.series, rule: plan.rule, schedule: plan.schedule)
+            let run = try backtest.run(v.series)
+            let result = run.execution, table = run.statistics
             let first = v.series[0]
-            // Equal-weight index of the symbols as the benchmark.
-            let index = (0..<first.count).map { i in v.series.reduce(0) { $0 + $1.close[i] / $1.close[0] } / Double(v.series.count) * 100 }
-            let performance = try PerformanceStats.compute(
-                .init(
-                    equity: result.equity, timestamps: first.timestamps, close: index, trades: [], buyAndHoldStart: 0, timezone: first.timezone))
-            let costs = try CostMetrics.compute(
-                tradedValue: result.tradedValue, commission: result.costs.commission, slippage: result.costs.slippage, borrow: result.costs.borrow,
-                equity: result.equity, seconds: max(1, Double(first.timestamps.last! - first.timestamps.first!) / 1e9))
-            let table = StatsTable(performance: performance, costs: costs, equity: result.equity)
             let keep = LTTB.indices(result.equity, threshold: scenario.report.equityPoints)
             let empty = SignalQualityMetrics(signals: [], passed: [], filterStats: [])
             return JobReport(
