@@ -51,11 +51,13 @@ public struct SymbolSummary: Sendable, Codable, Equatable {
 /// JSON encoding used by every machine-readable output: sorted keys, pretty-printed, so the
 /// same input always gives the same bytes.
 public enum LabJSON {
-    /// `value` as sorted-key, pretty-printed JSON bytes.
+    /// `value` as sorted-key JSON bytes ending in a newline: pretty-printed, or `compact` (no
+    /// whitespace: report.json, whose sweep table may hold 10 000 rows; `jq .` shows it indented).
+    /// Non-finite numbers are the strings `nan`, `inf`, `-inf`.
     /// - Throws: the encoder's error for a value JSON cannot hold.
-    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+    public static func encode<T: Encodable>(_ value: T, compact: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = compact ? [.sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var data = try encoder.encode(value)
         data.append(0x0A)

@@ -239,10 +239,17 @@ public enum HTMLReport {
             out +=
                 "<p class=note>Sharpe ratio by \(e(keys[0])) (rows) and \(e(keys[1])) (columns); colour from red (lowest, \(fmt(lo))) to green (highest, \(fmt(hi))).</p><table><tr><th>\(e(keys[0])) \\ \(e(keys[1]))</th>"
             out += xs.map { "<th>\(e($0))</th>" }.joined() + "</tr>"
+            // Each cell's row by its two values, found once (a 100 × 100 grid searched per cell was
+            // 10⁸ lookups).
+            var cells: [String: [String: RunReport.SweepRow]] = [:]
+            for row in rows {
+                let y = row.parameters[keys[0]] ?? "", x = row.parameters[keys[1]] ?? ""
+                if cells[y]?[x] == nil { cells[y, default: [:]][x] = row }
+            }
             for y in ys {
                 out += "<tr><th>\(e(y))</th>"
                 for x in xs {
-                    guard let row = rows.first(where: { $0.parameters[keys[0]] == y && $0.parameters[keys[1]] == x }) else { out += "<td></td>"; continue }
+                    guard let row = cells[y]?[x] else { out += "<td></td>"; continue }
                     let t = hi > lo && row.sharpe.isFinite ? (row.sharpe - lo) / (hi - lo) : 0.5
                     let color = String(format: "hsl(%.0f,70%%,%.0f%%)", 120 * t, 85 - 15 * abs(t - 0.5))
                     out +=

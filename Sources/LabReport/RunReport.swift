@@ -279,29 +279,24 @@ public struct RunReport: Sendable, Codable {
         }
     }
 
-    /// One row of the sweep table or stress comparison. The fields of schema 1 (return, Sharpe,
-    /// drawdown, trades, win rate, parameters as text) are kept; `parameter_values`, `stats` and
-    /// `detail` are newer.
+    /// One row of the sweep table or stress comparison: the job, its parameters (as written and,
+    /// the numeric ones, as numbers) and its key statistics by label. (Schema 1 also wrote
+    /// `return_pct`, `sharpe`, `max_drawdown_pct`, `trades` and `win_rate_pct` beside `stats`;
+    /// they are read from `stats` now.)
     public struct SweepRow: Sendable, Codable {
         /// The row of `job`: its key statistics from its full statistics.
         public init(job j: JobReport) {
             let key = Statistic.key.map { s -> (statistic: Statistic, value: StatValue) in (s, j.stats[s.label] ?? .number(.nan)) }
-            self.init(job: j.id, variant: j.variant, parameters: j.parameters, statistics: key, trades: j.trades.count)
+            self.init(job: j.id, variant: j.variant, parameters: j.parameters, statistics: key)
         }
 
         /// A row from a combination's statistics (``Statistic/key`` rows at least).
-        public init(job: Int, variant: String, parameters: [String: String], statistics: [(statistic: Statistic, value: StatValue)], trades: Int) {
+        public init(job: Int, variant: String, parameters: [String: String], statistics: [(statistic: Statistic, value: StatValue)]) {
             var stats: [String: Double] = [:]
             for row in statistics where row.statistic.isKey { stats[row.statistic.label] = row.value.number }
-            func value(_ s: Statistic) -> Double { stats[s.label] ?? .nan }
             self.job = job
             self.variant = variant
             self.parameters = parameters
-            return_pct = value(.return_pct)
-            sharpe = value(.sharpe_ratio)
-            max_drawdown_pct = value(.max_drawdown_pct)
-            self.trades = trades
-            win_rate_pct = value(.win_rate_pct)
             parameter_values = parameters.compactMapValues { Double($0.trimmingCharacters(in: .whitespaces)) }
             self.stats = stats
         }
@@ -313,22 +308,25 @@ public struct RunReport: Sendable, Codable {
         public var variant: String
         /// Parameter set, as text.
         public var parameters: [String: String]
-        /// Return, percent.
-        public var return_pct: Double
-        /// Sharpe ratio.
-        public var sharpe: Double
-        /// Maximum drawdown, percent (negative).
-        public var max_drawdown_pct: Double
-        /// Closed trades.
-        public var trades: Int
-        /// Share of winning trades, percent.
-        public var win_rate_pct: Double
         /// The parameters that are numbers, as numbers.
-        public var parameter_values: [String: Double]?
+        public var parameter_values: [String: Double]
         /// The key statistics (``Statistic/key``) by label, in their units.
-        public var stats: [String: Double]?
+        public var stats: [String: Double]
         /// Whether `jobs` holds this combination in full.
         public var detail: Bool?
+
+        /// The key statistic `s` (NaN when the row does not hold it).
+        public subscript(_ s: Statistic) -> Double { stats[s.label] ?? .nan }
+        /// Return, percent.
+        public var return_pct: Double { self[.return_pct] }
+        /// Sharpe ratio.
+        public var sharpe: Double { self[.sharpe_ratio] }
+        /// Maximum drawdown, percent (negative).
+        public var max_drawdown_pct: Double { self[.max_drawdown_pct] }
+        /// Share of winning trades, percent.
+        public var win_rate_pct: Double { self[.win_rate_pct] }
+        /// Closed trades.
+        public var trades: Int { Int(self[.trades].isFinite ? self[.trades] : 0) }
     }
 }
 

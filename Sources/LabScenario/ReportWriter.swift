@@ -31,13 +31,13 @@ public enum ReportWriter {
         }
         if let shard = report.shard {
             let path = folder.appendingPathComponent("shard-\(shard.index)-of-\(shard.count).json").path
-            try AtomicFile.write(try LabJSON.encode(report), to: path)
+            try AtomicFile.write(try LabJSON.encode(report, compact: true), to: path)
             return path
         }
         try AtomicFile.write(Data(HTMLReport.render(report).utf8), to: folder.appendingPathComponent("report.html").path)
         if let timings { try AtomicFile.write(try LabJSON.encode(timings), to: folder.appendingPathComponent("timings.json").path) }
         let path = folder.appendingPathComponent("report.json").path
-        try AtomicFile.write(try LabJSON.encode(report), to: path)
+        try AtomicFile.write(try LabJSON.encode(report, compact: true), to: path)
         return path
     }
 }

@@ -40,8 +40,7 @@ extension ScenarioRunner {
         let detail = Set([headline] + ranked.prefix(scenario.report.sweepDetail)).sorted()
         let rows = outcomes.map { o in
             RunReport.SweepRow(
-                job: o.combination, variant: "baseline", parameters: sets[o.combination], statistics: o.statistics.rows,
-                trades: Int(o.statistics[.trades]?.number ?? 0))
+                job: o.combination, variant: "baseline", parameters: sets[o.combination], statistics: o.statistics.rows)
         }
         return SweepTable(rows: rows, headline: headline, reason: declared != nil ? "declared" : "best_by_\(plan.objective.id)", detail: detail)
     }

@@ -28,7 +28,7 @@ import Testing
         #expect(s.sweep?.invalid == 3 && s.sweep?.excluded == 0 && s.sweep?.firstInvalid == "sma_cross: slow: must be > fast (20), got 20")
         let r = try ScenarioRunner(workers: 2).run(s).report
         #expect(r.sweep.count == 3 && r.sweep_skipped == .init(excluded_by_constraint: 0, invalid: 3, first_invalid: s.sweep?.firstInvalid))
-        let returns = r.sweep.map { $0.stats!["Return [%]"]! }
+        let returns = r.sweep.map { $0.stats["Return [%]"]! }
         let best = returns.indices.max { returns[$0] < returns[$1] }!
         #expect(r.headline_reason == "best_by_return_pct" && r.headline_job == best)
         #expect(r.jobs.map(\.id) == [best] && r.sweep.filter { $0.detail == true }.map(\.job) == [best])
@@ -51,7 +51,7 @@ import Testing
         #expect(s.parameterSets == [["fast": "5", "slow": "20"], ["fast": "5", "slow": "30"], ["fast": "15", "slow": "30"]])
         #expect(s.sweep?.excluded == 3 && s.sweep?.invalid == 0)
         let r = try ScenarioRunner(workers: 1).run(s).report
-        let vols = r.sweep.map { $0.stats!["Volatility (Ann.) [%]"]! }
+        let vols = r.sweep.map { $0.stats["Volatility (Ann.) [%]"]! }
         #expect(r.headline_job == vols.indices.min { vols[$0] < vols[$1] }! && r.headline_reason == "best_by_annual_volatility_pct")
     }
 
