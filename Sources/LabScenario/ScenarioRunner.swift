@@ -86,7 +86,11 @@ public struct ScenarioRunner: Sendable {
         let done = Counter()
         let tick: @Sendable () -> Void = { _ = progress?(done.increment(), total) }
         var table: SweepTable?
-        if scenario.sweep != nil { table = try sweepTable(scenario, series: series, flagged: data.flagged, tick: tick) }
+        if scenario.sweep != nil {
+            let started = clock.now
+            table = try sweepTable(scenario, series: series, flagged: data.flagged, tick: tick)
+            timings["sweep"] = seconds(clock.now - started)
+        }
         let headline = table?.headline ?? 0
         let ids = (table?.detail ?? [0]) + (1..<variants.count).map { $0 * sets.count + headline }
         let mine = ids.filter { shard == nil || $0 % shard!.count == shard!.index }

@@ -126,7 +126,8 @@ enum SignalsBenchmark {
 
 /// `gslab-bench runner FILE SYMBOL`: a 16-job SMA sweep scenario over the file through the
 /// scenario runner, on 1 and 2 workers (`runner SECONDS_1 SECONDS_2 JOBS BARS OVERHEAD_FRACTION`,
-/// the overhead being the job phase's wall time on one worker beyond the jobs' own compute).
+/// the overhead being the job phase's wall time on one worker beyond the sweep table and the full
+/// jobs' own compute).
 enum RunnerBenchmark {
     static func run(path: String, symbol: String) throws {
         let text = """
@@ -149,7 +150,7 @@ enum RunnerBenchmark {
         let t1 = try best(2) { one = try ScenarioRunner(workers: 1).run(scenario) }
         let t2 = try best(2) { two = try ScenarioRunner(workers: 2).run(scenario) }
         let o = one!.timings
-        let overhead = (o["jobs"]! - o["job_compute"]!) / o["job_compute"]!
+        let overhead = (o["jobs"]! - (o["sweep"] ?? 0) - o["job_compute"]!) / o["job_compute"]!
         blackHole(two)
         print("runner \(t1) \(t2) \(one!.report.jobs.count) \(one!.report.jobs[0].bars) \(overhead)")
         if CommandLine.arguments.count > 4 { print(one!.timings, two!.timings) }
