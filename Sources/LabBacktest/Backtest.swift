@@ -76,7 +76,7 @@ public struct Backtest: Sendable {
     /// The statistics of a run over `bars` whose equity after every bar is `equity` (the
     /// simulator's curve, or a sweep worker's buffer), from bar `from` on; buy and hold from the
     /// close before `decisionStart`. A single run's and a sweep combination's statistics, through
-    /// ``statistics(equity:timestamps:benchmark:trades:costs:tradedValue:buyAndHoldStart:timezone:scope:grid:)``.
+    /// ``statistics(equity:timestamps:benchmark:trades:costs:tradedValue:buyAndHoldStart:timezone:scope:grid:summary:)``.
     public static func statistics(
         _ bars: BarSeries, equity: [Double], execution: ExecutionSimulator.Result, decisionStart: Int, from: Int = 0,
         scope: PerformanceStats.Scope = .full, grid: PeriodGrid? = nil
@@ -105,14 +105,16 @@ public struct Backtest: Sendable {
     /// `buyAndHoldStart`; beta and alpha are measured on it), `trades` (closed, bar indices into
     /// `equity`), ``CostMetrics`` from `costs` and `tradedValue` over the curve's span, and the
     /// typed ``StatsTable``. `grid`: the period grid of `timestamps`, when the caller has it.
+    /// `summary`: the curve's ``EquitySummary`` instead of the curve (a sweep combination; `equity`
+    /// empty, key scope).
     public static func statistics(
         equity: [Double], timestamps: [Int64], benchmark: [Double], trades: [TradeRecord], costs: CostBreakdown, tradedValue: Double,
-        buyAndHoldStart: Int, timezone: String, scope: PerformanceStats.Scope = .full, grid: PeriodGrid? = nil
+        buyAndHoldStart: Int, timezone: String, scope: PerformanceStats.Scope = .full, grid: PeriodGrid? = nil, summary: EquitySummary? = nil
     ) throws -> (PerformanceStats, StatsTable) {
         let performance = try PerformanceStats.compute(
             .init(
                 equity: equity, timestamps: timestamps, close: benchmark, trades: trades, buyAndHoldStart: buyAndHoldStart, timezone: timezone,
-                grid: grid, scope: scope))
+                grid: grid, scope: scope, summary: summary))
         let seconds = Double(timestamps.last! - timestamps.first!) / 1e9
         let costs = try CostMetrics.compute(
             tradedValue: tradedValue, commission: costs.commission, slippage: costs.slippage, borrow: costs.borrow,

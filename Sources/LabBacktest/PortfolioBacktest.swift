@@ -4,7 +4,7 @@ import LabMetrics
 
 /// One backtest of several symbols sharing one cash account: a weight rule decided on a schedule,
 /// ``PortfolioSimulator`` rebalancing to it (next open), and the statistics through
-/// ``Backtest/statistics(equity:timestamps:benchmark:trades:costs:tradedValue:buyAndHoldStart:timezone:scope:grid:)``
+/// ``Backtest/statistics(equity:timestamps:benchmark:trades:costs:tradedValue:buyAndHoldStart:timezone:scope:grid:summary:)``
 /// — the one statistics path single runs take — against the equal-weight index of the symbols
 /// (each close over its first close, averaged, × 100) as the buy-and-hold benchmark.
 public struct PortfolioBacktest: Sendable {

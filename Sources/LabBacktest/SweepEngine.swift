@@ -5,12 +5,13 @@ import LabMetrics
 import LabSignals
 
 /// Many backtests of one instrument over one shared, read-only series — a parameter sweep — at
-/// the engine's speed: each worker keeps one targets buffer and one equity buffer and reuses them
-/// for every combination (no per-bar allocation), the period grid of the statistics is made once,
-/// and each combination's statistics come from ``Backtest/statistics(_:equity:execution:decisionStart:from:scope:grid:)``,
+/// the engine's speed: each worker keeps one targets buffer and reuses it for every combination
+/// (no per-bar allocation); with the `.key` scope no equity curve is materialised — the bar loop
+/// feeds an ``EquitySummary`` — and the period grid of the statistics is made once,
+/// and each combination's statistics come from ``Backtest/statistics(equity:timestamps:benchmark:trades:costs:tradedValue:buyAndHoldStart:timezone:scope:grid:summary:)``,
 /// the same definitions as a single run (one Sharpe). With the `.key` scope a combination costs a
-/// kernel pass, the bar loop and one pass over its equity; its key statistics have the same bits
-/// as the full report of the same combination (tested).
+/// kernel pass and the bar loop; its key statistics have the same bits as the full report of the
+/// same combination (tested).
 public enum SweepEngine {
     /// The statistics of one combination.
     public struct Outcome: Sendable {
@@ -37,9 +38,17 @@ public enum SweepEngine {
         return try WorkerPool.map(count, workers: workers, isCancelled: isCancelled, state: { Buffers(bars: bars.count) }) { buffers, k in
             let signals = try sources[k].get()
             let start = Backtest(simulator: simulator, source: signals).decisionStart(bars)
-            let execution = try buffers.run(bars, signals, events: events[k], simulator: simulator, start: start)
-            let (_, table) = try Backtest.statistics(
-                bars, equity: buffers.curve, execution: execution, decisionStart: start, scope: scope, grid: grid)
+            // The key statistics from the bar loop's running summary (no curve); every statistic
+            // from the curve.
+            var summary = scope == .key ? EquitySummary(grid: grid) : nil
+            let execution = try buffers.run(bars, signals, events: events[k], simulator: simulator, start: start, summary: &summary)
+            let (_, table) =
+                try summary.map { summary in
+                    try Backtest.statistics(
+                        equity: [], timestamps: bars.timestamps, benchmark: bars.close, trades: execution.trades, costs: execution.costs,
+                        tradedValue: execution.tradedValue, buyAndHoldStart: max(0, start - 1), timezone: bars.timezone, scope: .key, grid: grid,
+                        summary: summary)
+                } ?? Backtest.statistics(bars, equity: execution.equity, execution: execution, decisionStart: start, scope: .full, grid: grid)
             return Outcome(combination: k, statistics: table)
         }
     }
@@ -82,19 +91,19 @@ public enum SweepEngine {
     }
 }
 
-/// One worker's targets and equity buffers, reused for every combination it runs.
+/// One worker's targets buffer, reused for every combination it runs.
 private final class Buffers {
     var targets: [TargetDirection?]
-    var curve: [Double]
 
     init(bars: Int) {
         targets = Array(repeating: nil, count: bars)
-        curve = Array(repeating: 0, count: bars)
     }
 
-    /// The execution of `signals` with the equity written into `curve`.
+    /// The execution of `signals` with the equity added to `summary` (no curve), or, without a
+    /// summary, kept as the result's curve.
     func run(
-        _ bars: BarSeries, _ signals: Backtest.SignalSource, events: TargetEvents?, simulator: ExecutionSimulator, start: Int
+        _ bars: BarSeries, _ signals: Backtest.SignalSource, events: TargetEvents?, simulator: ExecutionSimulator, start: Int,
+        summary: inout EquitySummary?
     ) throws -> ExecutionSimulator.Result {
         switch signals {
         case let .strategy(strategy):
@@ -105,17 +114,15 @@ private final class Buffers {
             let run = try pipeline.run(bars, flagged: flagged)
             if run.passed.contains(where: { $0.sizeScale != 1 }) {
                 let orders = run.orders
-                return try orders.withUnsafeBufferPointer { o in
-                    try curve.withUnsafeMutableBufferPointer { try simulator.run(bars, orders: o, start: start, curve: $0) }
-                }
+                guard summary != nil else { return try simulator.run(bars, orders: orders, start: start) }
+                return try orders.withUnsafeBufferPointer { o in try simulator.run(bars, orders: o, start: start, summary: &summary!) }
             }
             targets.withUnsafeMutableBufferPointer { t in
                 for i in t.indices { t[i] = nil }
                 for s in run.passed where s.bar < t.count { t[s.bar] = s.direction }
             }
         }
-        return try targets.withUnsafeBufferPointer { t in
-            try curve.withUnsafeMutableBufferPointer { try simulator.run(bars, targets: t, start: start, curve: $0) }
-        }
+        guard summary != nil else { return try simulator.run(bars, targets: targets, start: start) }
+        return try targets.withUnsafeBufferPointer { t in try simulator.run(bars, targets: t, start: start, summary: &summary!) }
     }
 }

@@ -220,21 +220,21 @@ public struct ExecutionSimulator: Sendable {
     }
 
     /// Runs market orders for `targets` (one per bar; nil = no decision) from decision bar `start`,
-    /// writing the equity after every bar into `curve` — the caller's buffer of `bars.count` values,
-    /// reused across runs (a sweep's worker keeps one; bars before `start` get the starting cash).
+    /// adding the equity after every bar to `summary` instead of keeping a curve (a sweep's
+    /// combination: what its key statistics need, in memory that does not grow with the bars).
     /// No fills are recorded; the result's `equity` is empty. The same bar loop as
     /// ``run(_:targets:start:recordEquity:)``, so the same bits.
     public func run(
-        _ bars: BarSeries, targets: UnsafeBufferPointer<TargetDirection?>, start: Int, curve: UnsafeMutableBufferPointer<Double>
+        _ bars: BarSeries, targets: UnsafeBufferPointer<TargetDirection?>, start: Int, summary: inout EquitySummary
     ) throws -> Result {
         guard targets.count == bars.count else { throw LabExecutionError.lengthMismatch(field: "targets", expected: bars.count, actual: targets.count) }
-        return try simulate(bars, start: start, curve: curve, orders: TargetOrders(targets: targets))
+        return try simulate(bars, start: start, recorder: &summary, orders: TargetOrders(targets: targets))
     }
 
-    /// ``run(_:targets:start:curve:)`` for orders (as ``run(_:orders:start:recordEquity:)`` takes them).
-    public func run(_ bars: BarSeries, orders: UnsafeBufferPointer<EntryOrder?>, start: Int, curve: UnsafeMutableBufferPointer<Double>) throws -> Result {
+    /// ``run(_:targets:start:summary:)`` for orders (as ``run(_:orders:start:recordEquity:)`` takes them).
+    public func run(_ bars: BarSeries, orders: UnsafeBufferPointer<EntryOrder?>, start: Int, summary: inout EquitySummary) throws -> Result {
         try validate(orders, bars: bars)
-        return try simulate(bars, start: start, curve: curve, orders: ListedOrders(orders: orders))
+        return try simulate(bars, start: start, recorder: &summary, orders: ListedOrders(orders: orders))
     }
 
     /// Checks the orders' count, types and prices against `bars` and the fill timing.
@@ -257,15 +257,14 @@ public struct ExecutionSimulator: Sendable {
         }
     }
 
-    /// The bar loop into the caller's `curve` (see ``run(_:targets:start:curve:)``).
+    /// The bar loop into `recorder` (see ``run(_:targets:start:summary:)``).
     private func simulate<Orders: OrderSource>(
-        _ bars: BarSeries, start: Int, curve: UnsafeMutableBufferPointer<Double>, orders: Orders
+        _ bars: BarSeries, start: Int, recorder: inout some EquityRecorder, orders: Orders
     ) throws -> Result {
-        guard curve.count == bars.count else { throw LabExecutionError.lengthMismatch(field: "curve", expected: bars.count, actual: curve.count) }
-        let first = min(max(start, 0), curve.count)
-        for i in 0..<first { curve[i] = config.cash }
+        let first = min(max(start, 0), bars.count)
+        for i in 0..<first { recorder.record(i, config.cash) }
         return try BarColumns.with(bars) { columns in
-            try simulate(bars, columns: columns, start: start, curve: curve, recordFills: false, orders: orders)
+            try simulate(bars, columns: columns, start: start, recorder: &recorder, recordFills: false, orders: orders)
         }
     }
 
@@ -281,8 +280,9 @@ public struct ExecutionSimulator: Sendable {
         let curve = try [Double](unsafeUninitializedCapacity: recordEquity ? n : 0) { buffer, count in
             let first = min(max(start, 0), buffer.count)
             buffer[0..<first].initialize(repeating: config.cash)
+            var recorder = CurveRecorder(curve: recordEquity ? buffer : nil)
             result = try BarColumns.with(bars) { columns in
-                try simulate(bars, columns: columns, start: start, curve: recordEquity ? buffer : nil, recordFills: recordEquity, orders: orders)
+                try simulate(bars, columns: columns, start: start, recorder: &recorder, recordFills: recordEquity, orders: orders)
             }
             count = buffer.count
         }
@@ -290,10 +290,10 @@ public struct ExecutionSimulator: Sendable {
         return result!
     }
 
-    /// The loop of ``simulate(_:start:recordEquity:orders:)``, writing equity into `curve` (nil: not
-    /// recorded); the result's `equity` is left empty for the caller.
+    /// The loop of ``simulate(_:start:recordEquity:orders:)``, handing each bar's equity from
+    /// `start` on to `recorder`; the result's `equity` is left empty for the caller.
     private func simulate<Orders: OrderSource>(
-        _ bars: BarSeries, columns: BarColumns, start: Int, curve: UnsafeMutableBufferPointer<Double>?, recordFills: Bool, orders: Orders
+        _ bars: BarSeries, columns: BarColumns, start: Int, recorder: inout some EquityRecorder, recordFills: Bool, orders: Orders
     ) throws -> Result {
         let n = bars.count
         var book = Book(config: config, bars: bars, columns: columns, periodsPerYear: bars.periodsPerYear, recordFills: recordFills)
@@ -333,7 +333,7 @@ public struct ExecutionSimulator: Sendable {
                     if prefetched < i { prefetched = columns.prefetchFillBar(after: orders.nextOrder(from: i, before: n)) }
                     if prefetched < n { prefetched = columns.prefetchFillBar(after: orders.nextOrder(from: prefetched + 1, before: n)) }
                 }
-                i = book.quietStretch(from: i, orders: orders, curve: curve, last: &last)
+                i = book.quietStretch(from: i, orders: orders, recorder: &recorder, last: &last)
                 if i == n { break }
             }
             // A newly due order replaces the one being worked (exclusive orders).
@@ -381,12 +381,12 @@ public struct ExecutionSimulator: Sendable {
                 }
             }
             last = book.equity(at: columns.close[i])
-            curve?[i] = last
             if last <= 0 {
                 if book.units != 0 { book.fill(units: -book.units, at: i, reference: columns.close[i], reason: .bankruptcy) }
-                curve?[i..<n].update(repeating: 0)
+                for j in i..<n { recorder.record(j, 0) }
                 return book.result(finalEquity: 0, bankruptAt: i)
             }
+            recorder.record(i, last)
             guard let order = orders.order(at: i) else { continue }
             switch config.fillTiming {
             case .thisClose:

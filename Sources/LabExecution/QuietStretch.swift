@@ -10,42 +10,42 @@ extension ExecutionSimulator.Book {
     /// excursions come out as `mark` would leave them, so results are bit for bit those of the
     /// general loop (a property test holds them to it).
     mutating func quietStretch<Orders: OrderSource>(
-        from start: Int, orders: Orders, curve: UnsafeMutableBufferPointer<Double>?, last: inout Double
+        from start: Int, orders: Orders, recorder: inout some EquityRecorder, last: inout Double
     ) -> Int {
         let stretch = Self.quietBars(
             from: start, units: units, entry: entryPrice, inverse: inverseEntry, cash: cash, best: best, worst: worst,
-            last: last, close: columns.close, high: columns.high, low: columns.low, curve: curve, orders: orders)
+            last: last, close: columns.close, high: columns.high, low: columns.low, recorder: &recorder, orders: orders)
         best = stretch.best
         worst = stretch.worst
         last = stretch.last
         return stretch.end
     }
 
-    /// The loop of ``quietStretch(from:orders:curve:last:)`` on plain buffers, its running values in
+    /// The loop of ``quietStretch(from:orders:recorder:last:)`` on plain buffers, its running values in
     /// locals (captured variables would live in memory and put a store and a load in every bar).
     @inline(__always)
     static func quietBars<Orders: OrderSource>(
         from start: Int, units u: Double, entry: Double, inverse: Double, cash: Double, best: Double, worst: Double, last: Double,
         close: UnsafeBufferPointer<Double>, high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>,
-        curve: UnsafeMutableBufferPointer<Double>?, orders: Orders
+        recorder: inout some EquityRecorder, orders: Orders
     ) -> (end: Int, best: Double, worst: Double, last: Double) {
         let n = close.count
         var i = start, best = best, worst = worst, e = last
         if u == 0 {
             while i < n && !orders.hasOrder(at: i) && close[i] > 0 && close[i].isFinite && cash > 0 {
-                curve?[i] = cash
                 e = cash
                 i += 1
             }
+            recorder.record(start..<i, cash: cash, units: 0, entry: entry, close: close)
         } else {
             while i < n && !orders.hasOrder(at: i) {
                 let c = close[i]
                 let value = cash + u * (c - entry)
                 guard c > 0, c.isFinite, value > 0 else { break }
-                curve?[i] = value
                 e = value
                 i += 1
             }
+            recorder.record(start..<i, cash: cash, units: u, entry: entry, close: close)
             // The excursions of bars start..<i. Each bar's favourable and adverse moves are monotone
             // in its high and low (`h·inverse − 1`, `1 − l·inverse`, inverse > 0, rounding included),
             // so the most extreme move is the move of the most extreme high or low — the same bits

@@ -124,12 +124,17 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         public var grid: PeriodGrid?
         /// Which statistics to compute.
         public var scope: Scope
+        /// The curve's summary when the caller kept no curve (a sweep combination: the simulator
+        /// fed it bar by bar); `equity` is then empty and the scope `.key`.
+        public var summary: EquitySummary?
 
         /// Inputs for ``compute(_:)``; see each field for units.
         public init(
             equity: [Double], timestamps: [Int64], close: [Double], trades: [TradeRecord], buyAndHoldStart: Int = 0,
-            riskFreeRate: Double = 0, periodsPerYear: Double? = nil, timezone: String = "UTC", grid: PeriodGrid? = nil, scope: Scope = .full
+            riskFreeRate: Double = 0, periodsPerYear: Double? = nil, timezone: String = "UTC", grid: PeriodGrid? = nil, scope: Scope = .full,
+            summary: EquitySummary? = nil
         ) {
+            self.summary = summary
             self.grid = grid
             self.scope = scope
             self.equity = equity
@@ -146,7 +151,10 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
     /// The statistics of a backtest. Fewer than two bars give zero returns and NaN ratios.
     /// - Throws: ``LabMetricsError`` when the columns differ in length or are empty.
     public static func compute(_ input: Inputs) throws -> PerformanceStats {
-        let n = input.equity.count
+        if input.summary != nil && (input.scope != .key || !input.equity.isEmpty) {
+            throw LabMetricsError.invalidInput(field: "summary", reason: "stands for the curve: equity must be empty and the scope key")
+        }
+        let n = input.summary?.count ?? input.equity.count
         guard n >= 1 else { throw LabMetricsError.invalidInput(field: "equity", reason: "is empty") }
         guard input.timestamps.count == n, input.close.count == n else {
             throw LabMetricsError.invalidInput(
@@ -157,6 +165,13 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         }
         let eq = input.equity, ts = input.timestamps
         let grid = input.grid.flatMap { $0.bars == n ? $0 : nil } ?? PeriodGrid(timestamps: ts, timezone: input.timezone)
+        let summary =
+            input.summary
+            ?? eq.withUnsafeBufferPointer { eq in
+                var summary = EquitySummary(grid: grid)
+                for i in eq.indices { summary.add(eq[i], at: i) }
+                return summary
+            }
         var s = PerformanceStats.empty
         s.start = ts[0]
         s.end = ts[n - 1]
@@ -164,20 +179,20 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         let resolution = grid.resolution
 
         s.exposureTime = Double(Self.barsHeld(input.trades, bars: n)) / Double(n)
-        s.equityFinal = eq[n - 1]
+        s.equityFinal = summary.last
         s.commissions = input.trades.reduce(0) { $0 + $1.commission }
-        s.totalReturn = eq[n - 1] / eq[0] - 1
+        s.totalReturn = summary.last / summary.first - 1
         let c0 = input.close[input.buyAndHoldStart]
         s.buyAndHoldReturn = (input.close[n - 1] - c0) / c0
 
-        let returns = eq.withUnsafeBufferPointer { grid.returns($0) }
+        let returns = summary.periodReturns
         let p = input.periodsPerYear ?? grid.periodsPerYear
         s.periodsPerYear = p
         let g = Stats.geometricMean(returns)
         s.annualReturn = pow(1 + g, p) - 1
         let variance = Stats.variance(returns)
         s.annualVolatility = (pow(variance + (1 + g) * (1 + g), p) - pow(1 + g, 2 * p)).squareRoot()
-        s.cagr = s.duration > 0 ? pow(eq[n - 1] / eq[0], 1 / (s.duration / 86_400 / 365.25)) - 1 : 0
+        s.cagr = s.duration > 0 ? pow(summary.last / summary.first, 1 / (s.duration / 86_400 / 365.25)) - 1 : 0
         s.sharpe = (s.annualReturn - input.riskFreeRate) / s.annualVolatility
         let downside = returns.isEmpty ? Double.nan : (returns.reduce(0) { $0 + min($1, 0) * min($1, 0) } / Double(returns.count)).squareRoot()
         s.sortino = (s.annualReturn - input.riskFreeRate) / (downside * p.squareRoot())
@@ -185,7 +200,8 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         // Drawdown dd = 1 − equity / running max. Within a stretch of one running max the deepest
         // point is the lowest equity (division is monotone), so one division per new peak gives
         // the maximum with the same bits as the bar-by-bar maximum.
-        let (peak, maxDD, sum) = eq.withUnsafeBufferPointer(Self.peakAndMaxDrawdown)
+        let (peak, maxDD) = summary.maxDrawdown.isNaN && !eq.isEmpty ? Self.peakAndMaxDrawdownWithNaN(eq) : (summary.peak, summary.maxDrawdown)
+        let sum = summary.sum
         s.equityPeak = peak
         s.meanEquity = sum / Double(n)
         s.maxDrawdown = -maxDD
@@ -286,31 +302,15 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         return held
     }
 
-    /// The highest equity, the maximum drawdown `max(1 − equity / running max)` (a fraction ≥ 0)
-    /// and the sum of equity (added in bar order: the bits of `reduce(0, +)`), in one pass.
-    static func peakAndMaxDrawdown(_ eq: UnsafeBufferPointer<Double>) -> (peak: Double, maxDrawdown: Double, sum: Double) {
-        guard !eq.isEmpty else { return (.nan, 0, 0) }
-        var peak = -Double.infinity, low = Double.infinity, worst = 0.0, sum = 0.0
-        for i in eq.indices {
-            let e = eq[i]
-            sum += e
-            if e > peak {
-                if peak > -.infinity { worst = max(worst, 1 - low / peak) }
-                peak = e
-                low = e
-            } else if e < low {
-                low = e
-            }
-        }
-        worst = max(worst, 1 - low / peak)
-        if !worst.isNaN && !peak.isNaN && !low.isNaN { return (peak, worst, sum) }
-        // NaN equity: the bar-by-bar definition, whatever max makes of it.
+    /// The peak and maximum drawdown of a curve holding NaN, bar by bar (whatever `max` makes of
+    /// it): what ``EquitySummary``'s single pass stands for on numbers.
+    static func peakAndMaxDrawdownWithNaN(_ eq: [Double]) -> (peak: Double, maxDrawdown: Double) {
         var running = -Double.infinity
         let dd = eq.map { e -> Double in
             running = max(running, e)
             return 1 - e / running
         }
-        return (eq.max()!, dd.max()!, sum)
+        return (eq.max()!, dd.max()!)
     }
 
     static let empty = PerformanceStats(

@@ -100,3 +100,8 @@ public struct PeriodGrid: Sendable, Equatable {
         (seconds / unit).rounded(.up) * unit
     }
 }
+
+extension EquitySummary {
+    /// An empty summary over `grid`'s periods (what ``PerformanceStats`` reads of a curve).
+    public init(grid: PeriodGrid) { self.init(periodEnds: grid.periodEnds) }
+}
