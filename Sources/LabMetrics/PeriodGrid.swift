@@ -69,20 +69,6 @@ public struct PeriodGrid: Sendable, Equatable {
         periodEnds = ends
     }
 
-    /// Simple returns of `equity` from one period's last bar to the next's (one value fewer than
-    /// periods; empty for fewer than two bars).
-    public func returns(_ equity: UnsafeBufferPointer<Double>) -> [Double] {
-        guard periodEnds.count >= 2 else { return [] }
-        var out = [Double](repeating: 0, count: periodEnds.count - 1)
-        var previous = equity[periodEnds[0]]
-        for k in 1..<periodEnds.count {
-            let e = equity[periodEnds[k]]
-            out[k - 1] = e / previous - 1
-            previous = e
-        }
-        return out
-    }
-
     static func resolution(_ timestamps: [Int64]) -> Double {
         let recent = Array(timestamps.suffix(100))
         let spacings = zip(recent.dropFirst(), recent).map { $0 - $1 }.sorted()
