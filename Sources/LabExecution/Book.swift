@@ -33,9 +33,13 @@ extension ExecutionSimulator {
         var ledger: FillLedger
         let sizeFraction = 1 - Double.ulpOfOne  // backtesting.py's default order size
         let periodsPerYear: Double
+        /// Whether trades carry their excursions (the high and low of every bar held are read); a
+        /// sweep's combination reads neither — no key statistic needs them — and its trades hold 0.
+        let excursions: Bool
 
-        init(config: Config, bars: BarSeries, columns: BarColumns, periodsPerYear: Double, recordFills: Bool) {
+        init(config: Config, bars: BarSeries, columns: BarColumns, periodsPerYear: Double, recordFills: Bool, excursions: Bool = true) {
             self.config = config
+            self.excursions = excursions
             self.ledger = FillLedger(recording: recordFills)
             self.bars = bars
             self.columns = columns

@@ -222,7 +222,8 @@ public struct ExecutionSimulator: Sendable {
     /// Runs market orders for `targets` (one per bar; nil = no decision) from decision bar `start`,
     /// adding the equity after every bar to `summary` instead of keeping a curve (a sweep's
     /// combination: what its key statistics need, in memory that does not grow with the bars).
-    /// No fills are recorded; the result's `equity` is empty. The same bar loop as
+    /// No fills are recorded and the trades carry no excursions (0: no key statistic reads them, and
+    /// the high and low of every bar held stay unread); the result's `equity` is empty. The same bar loop as
     /// ``run(_:targets:start:recordEquity:)``, so the same bits.
     public func run(
         _ bars: BarSeries, targets: UnsafeBufferPointer<TargetDirection?>, start: Int, summary: inout EquitySummary
@@ -264,7 +265,7 @@ public struct ExecutionSimulator: Sendable {
         let first = min(max(start, 0), bars.count)
         for i in 0..<first { recorder.record(i, config.cash) }
         return try BarColumns.with(bars) { columns in
-            try simulate(bars, columns: columns, start: start, recorder: &recorder, recordFills: false, orders: orders)
+            try simulate(bars, columns: columns, start: start, recorder: &recorder, recordFills: false, excursions: false, orders: orders)
         }
     }
 
@@ -282,7 +283,7 @@ public struct ExecutionSimulator: Sendable {
             buffer[0..<first].initialize(repeating: config.cash)
             var recorder = CurveRecorder(curve: recordEquity ? buffer : nil)
             result = try BarColumns.with(bars) { columns in
-                try simulate(bars, columns: columns, start: start, recorder: &recorder, recordFills: recordEquity, orders: orders)
+                try simulate(bars, columns: columns, start: start, recorder: &recorder, recordFills: recordEquity, excursions: true, orders: orders)
             }
             count = buffer.count
         }
@@ -293,10 +294,12 @@ public struct ExecutionSimulator: Sendable {
     /// The loop of ``simulate(_:start:recordEquity:orders:)``, handing each bar's equity from
     /// `start` on to `recorder`; the result's `equity` is left empty for the caller.
     private func simulate<Orders: OrderSource>(
-        _ bars: BarSeries, columns: BarColumns, start: Int, recorder: inout some EquityRecorder, recordFills: Bool, orders: Orders
+        _ bars: BarSeries, columns: BarColumns, start: Int, recorder: inout some EquityRecorder, recordFills: Bool, excursions: Bool,
+        orders: Orders
     ) throws -> Result {
         let n = bars.count
-        var book = Book(config: config, bars: bars, columns: columns, periodsPerYear: bars.periodsPerYear, recordFills: recordFills)
+        var book = Book(
+            config: config, bars: bars, columns: columns, periodsPerYear: bars.periodsPerYear, recordFills: recordFills, excursions: excursions)
         var last = config.cash
         // Orders waiting for their first fill bar, in decision order (queue[head..<tail]; the storage is
         // reused once all are consumed), and the one being worked.

@@ -60,11 +60,13 @@ extension ExecutionSimulator.Book {
         }
     }
 
-    /// Updates the open trade's excursions and trailing reference with bar `bar`'s high and low.
+    /// Updates the open trade's trailing reference and (when the book keeps them) excursions with bar
+    /// `bar`'s high and low.
     mutating func mark(bar: Int) {
         if config.exits.trailingStop != nil {
             trailPeak = units > 0 ? max(trailPeak, columns.high[bar]) : min(trailPeak, columns.low[bar])
         }
+        guard excursions else { return }
         let inverse = inverseEntry
         let high = columns.high[bar], low = columns.low[bar]
         let favourable = units > 0 ? high * inverse - 1 : 1 - low * inverse

@@ -3,7 +3,7 @@ import LabCore
 
 extension ExecutionSimulator.Book {
     /// Runs bars `from…` while they are quiet — a valid close, equity above 0 after it and no order
-    /// decided after it — with the position unchanged: marks the open trade's excursions, records
+    /// decided after it — with the position unchanged: marks the open trade's excursions (when the book keeps them), records
     /// equity, and returns the first bar that is not quiet (or `bars.count`), left for the general
     /// loop. The caller guarantees no order is pending or being worked, no protective exits and
     /// no per-bar fee on the position held. Equity is computed as `equity(at:)` does and the
@@ -14,7 +14,8 @@ extension ExecutionSimulator.Book {
     ) -> Int {
         let stretch = Self.quietBars(
             from: start, units: units, entry: entryPrice, inverse: inverseEntry, cash: cash, best: best, worst: worst,
-            last: last, close: columns.close, high: columns.high, low: columns.low, recorder: &recorder, orders: orders)
+            last: last, close: columns.close, high: columns.high, low: columns.low, excursions: excursions, recorder: &recorder,
+            orders: orders)
         best = stretch.best
         worst = stretch.worst
         last = stretch.last
@@ -23,29 +24,31 @@ extension ExecutionSimulator.Book {
 
     /// The loop of ``quietStretch(from:orders:recorder:last:)`` on plain buffers, its running values in
     /// locals (captured variables would live in memory and put a store and a load in every bar).
+    /// The stretch ends at the next order, or earlier at the first bar whose close is not a price
+    /// or whose equity is not above 0. The equity `cash + u·(c − entry)` is monotone in the close
+    /// (rounding included: increasing for u > 0, decreasing for u < 0), so one reduction over the
+    /// stretch's closes — lowest, highest, all finite — settles every bar at once; only a stretch
+    /// that fails it (a bad close, a bankruptcy) is searched bar by bar.
     @inline(__always)
     static func quietBars<Orders: OrderSource>(
         from start: Int, units u: Double, entry: Double, inverse: Double, cash: Double, best: Double, worst: Double, last: Double,
-        close: UnsafeBufferPointer<Double>, high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>,
+        close: UnsafeBufferPointer<Double>, high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>, excursions: Bool,
         recorder: inout some EquityRecorder, orders: Orders
     ) -> (end: Int, best: Double, worst: Double, last: Double) {
-        let n = close.count
-        var i = start, best = best, worst = worst, e = last
-        if u == 0 {
-            while i < n && !orders.hasOrder(at: i) && close[i] > 0 && close[i].isFinite && cash > 0 {
-                e = cash
-                i += 1
-            }
-            recorder.record(start..<i, cash: cash, units: 0, entry: entry, close: close)
+        let end = orders.nextOrder(from: start, before: close.count)
+        var i = start, best = best, worst = worst
+        let range = Self.closeRange(close, start..<end)
+        let leastEquity = u == 0 ? cash : cash + u * ((u > 0 ? range.lowest : range.highest) - entry)
+        if range.finite && range.lowest > 0 && leastEquity > 0 {
+            i = end
         } else {
-            while i < n && !orders.hasOrder(at: i) {
-                let c = close[i]
-                let value = cash + u * (c - entry)
-                guard c > 0, c.isFinite, value > 0 else { break }
-                e = value
-                i += 1
-            }
-            recorder.record(start..<i, cash: cash, units: u, entry: entry, close: close)
+            // The equity of a flat book is its cash, whatever the close (u = 0 gives exactly `cash`
+            // only for finite closes, which the check requires).
+            while i < end, close[i] > 0, close[i].isFinite, u == 0 ? cash > 0 : cash + u * (close[i] - entry) > 0 { i += 1 }
+        }
+        let e = i == start ? last : u == 0 ? cash : cash + u * (close[i - 1] - entry)
+        recorder.record(start..<i, cash: cash, units: u, entry: entry, close: close)
+        if u != 0 && excursions {
             // The excursions of bars start..<i. Each bar's favourable and adverse moves are monotone
             // in its high and low (`h·inverse − 1`, `1 − l·inverse`, inverse > 0, rounding included),
             // so the most extreme move is the move of the most extreme high or low — the same bits
@@ -60,6 +63,41 @@ extension ExecutionSimulator.Book {
             }
         }
         return (i, best, worst, e)
+    }
+
+    /// The lowest and highest close over `range` (+∞ and −∞ when empty; NaN values never move
+    /// them) and whether every close there is finite (Σ (c − c) is 0 exactly when no c is NaN or
+    /// infinite), in four interleaved lanes.
+    @inline(__always)
+    static func closeRange(_ close: UnsafeBufferPointer<Double>, _ range: Range<Int>) -> (lowest: Double, highest: Double, finite: Bool) {
+        var l0 = Double.infinity, l1 = l0, l2 = l0, l3 = l0
+        var h0 = -Double.infinity, h1 = h0, h2 = h0, h3 = h0
+        var z0 = 0.0, z1 = 0.0, z2 = 0.0, z3 = 0.0
+        var k = range.lowerBound
+        while k + 4 <= range.upperBound {
+            let a = close[k], b = close[k + 1], c = close[k + 2], d = close[k + 3]
+            l0 = a < l0 ? a : l0
+            l1 = b < l1 ? b : l1
+            l2 = c < l2 ? c : l2
+            l3 = d < l3 ? d : l3
+            h0 = a > h0 ? a : h0
+            h1 = b > h1 ? b : h1
+            h2 = c > h2 ? c : h2
+            h3 = d > h3 ? d : h3
+            z0 += a - a
+            z1 += b - b
+            z2 += c - c
+            z3 += d - d
+            k += 4
+        }
+        while k < range.upperBound {
+            let a = close[k]
+            l0 = a < l0 ? a : l0
+            h0 = a > h0 ? a : h0
+            z0 += a - a
+            k += 1
+        }
+        return (min(min(l0, l1), min(l2, l3)), max(max(h0, h1), max(h2, h3)), (z0 + z1) + (z2 + z3) == 0)
     }
 
     /// The highest high and lowest low over `range` (−∞ and +∞ when empty; NaN values are skipped,

@@ -33,4 +33,19 @@ import Testing
             #expect(stretched.last == single.last && stretched.peak == single.peak)
         }
     }
+
+    /// A value that is not a number moves neither the peak nor the low, in stretches of four as
+    /// bar by bar (the four-bar step takes its shortcut only when all four are numbers).
+    @Test func notANumberInAStretchOfFour() {
+        var curve = (0..<64).map { 100 + Double($0 % 9) - Double($0 / 9) }
+        curve[21] = .nan
+        curve[42] = .nan
+        var single = EquitySummary(periodEnds: [63])
+        for i in curve.indices { single.add(curve[i], at: i) }
+        var stretched = EquitySummary(periodEnds: [63])
+        stretched.add(0..<64) { curve[$0] }
+        #expect(single.maxDrawdown.bitPattern == stretched.maxDrawdown.bitPattern && single.peak == stretched.peak)
+        #expect(single.maxDrawdown == 1 - 93 / 108.0)  // the peak 108 at bar 8, the low 93 at bar 63
+        #expect(single.sum.isNaN && stretched.sum.isNaN)
+    }
 }
