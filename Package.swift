@@ -43,7 +43,7 @@ let package = Package(
             dependencies: ["LabCore", "CHDF5", .product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         .target(name: "LabStress", dependencies: ["LabCore", "COpenBLAS"]),
-        .target(name: "LabSignals", dependencies: ["LabCore"]),
+        .target(name: "LabSignals", dependencies: ["LabCore", "CVectorMath"]),
         .target(name: "LabExecution", dependencies: ["LabCore", "COpenBLAS", "CVectorMath"]),
         .target(name: "LabMetrics", dependencies: ["LabCore"]),
         .target(name: "LabBacktest", dependencies: ["LabCore", "LabSignals", "LabExecution", "LabMetrics"]),

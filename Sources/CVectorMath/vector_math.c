@@ -74,7 +74,7 @@ static int forced_baseline = 0;
 
 void gslab_vmath_force_baseline(int baseline) { forced_baseline = baseline; }
 
-static int use_avx2(void) {
+int gslab_vmath_uses_avx2(void) {
 #if defined(__x86_64__) && defined(__clang__)
     static int cached = -1;
     if (cached < 0) cached = __builtin_cpu_supports("avx2") ? 1 : 0;
@@ -90,7 +90,7 @@ static int use_avx2(void) {
 /* Runs `kernel` over blocks of `x`; lanes outside the kernel's range (`IN_RANGE(w)` false) are
  * recomputed with `libm` from their saved originals, the others keep the kernel's bits. */
 #if defined(__x86_64__) && defined(__clang__)
-#define PICK(fast, base, v, count) do { if (use_avx2()) fast(v, count); else base(v, count); } while (0)
+#define PICK(fast, base, v, count) do { if (gslab_vmath_uses_avx2()) fast(v, count); else base(v, count); } while (0)
 #else
 #define PICK(fast, base, v, count) base(v, count)
 #endif

@@ -54,8 +54,10 @@ public enum SweepEngine {
     }
 
     /// The targets of the plain-strategy sources whose strategy type is ``BatchedTargets``, by
-    /// combination (nil for the others): each type's combinations cut into one contiguous chunk
-    /// per worker, each chunk computed together.
+    /// combination (nil for the others). Each type's combinations are computed together: their bars
+    /// cut into one contiguous range per worker where the type computes by ranges
+    /// (``BatchedTargets/batchTargets(_:bars:range:)``: every shared column once in all), otherwise
+    /// the combinations cut into one chunk per worker.
     static func batchedEvents(
         _ bars: BarSeries, sources: [Result<Backtest.SignalSource, any Error>], workers: Int, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> [TargetEvents?] {
@@ -65,29 +67,44 @@ public enum SweepEngine {
                 groups[ObjectIdentifier(type(of: strategy)), default: []].append(k)
             }
         }
-        var chunks: [[Int]] = []
-        for members in groups.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
-            let size = (members.count + max(1, workers) - 1) / max(1, workers)
-            chunks += stride(from: 0, to: members.count, by: size).map { Array(members[$0..<min($0 + size, members.count)]) }
-        }
-        let cut = chunks
-        let strategies: [Int: any SignalStrategy] = Dictionary(uniqueKeysWithValues: chunks.joined().map { k in
-            guard case let .success(.strategy(s)) = sources[k] else { preconditionFailure() }
-            return (k, s)
-        })
-        guard let computed = try WorkerPool.map(cut.count, workers: workers, isCancelled: isCancelled, { c in
-            let batch = cut[c].map { strategies[$0]! }
-            let first = batch[0] as! any BatchedTargets
-            return Self.events(first, batch, bars: bars)
-        }) else { return Array(repeating: nil, count: sources.count) }
         var out = [TargetEvents?](repeating: nil, count: sources.count)
-        for (c, chunk) in chunks.enumerated() { for (j, k) in chunk.enumerated() { out[k] = computed[c][j] } }
+        let parts = max(1, workers)
+        for members in groups.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
+            let batch: [any SignalStrategy] = members.map { k in
+                guard case let .success(.strategy(s)) = sources[k] else { preconditionFailure() }
+                return s
+            }
+            let first = batch[0] as! any BatchedTargets
+            let cuts = (0...parts).map { bars.count * $0 / parts }
+            guard let ranged = try WorkerPool.map(parts, workers: workers, isCancelled: isCancelled, { p in
+                Self.events(first, batch, bars: bars, range: cuts[p]..<cuts[p + 1])
+            }) else { return out }
+            if ranged.allSatisfy({ $0 != nil }) {
+                for (j, k) in members.enumerated() {
+                    var events = TargetEvents()
+                    for part in ranged { events.append(part![j]) }
+                    out[k] = events
+                }
+                continue
+            }
+            let size = (members.count + parts - 1) / parts
+            let chunks = stride(from: 0, to: members.count, by: size).map { $0..<min($0 + size, members.count) }
+            guard let computed = try WorkerPool.map(chunks.count, workers: workers, isCancelled: isCancelled, { c in
+                Self.events(first, Array(batch[chunks[c]]), bars: bars)
+            }) else { return out }
+            for (c, chunk) in chunks.enumerated() { for (j, m) in chunk.enumerated() { out[members[m]] = computed[c][j] } }
+        }
         return out
     }
 
     /// `S.batchTargets` of `batch` (every member an `S`, the type of `first`).
     static func events<S: BatchedTargets>(_ first: S, _ batch: [any SignalStrategy], bars: BarSeries) -> [TargetEvents] {
         S.batchTargets(batch.map { $0 as! S }, bars: bars)
+    }
+
+    /// `S.batchTargets` of `batch` over `range` (nil where `S` computes only whole batches).
+    static func events<S: BatchedTargets>(_ first: S, _ batch: [any SignalStrategy], bars: BarSeries, range: Range<Int>) -> [TargetEvents]? {
+        S.batchTargets(batch.map { $0 as! S }, bars: bars, range: range)
     }
 }
 

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import LabCore
 
@@ -17,6 +18,12 @@ public struct TargetEvents: Sendable, Equatable {
         for i in targets.indices { targets[i] = nil }
         for k in bars.indices { targets[Int(bars[k])] = directions[k] }
     }
+
+    /// Appends `other`'s events, all of them after this one's last bar.
+    public mutating func append(_ other: TargetEvents) {
+        bars += other.bars
+        directions += other.directions
+    }
 }
 
 /// Strategies of one type whose sweep combinations share work: a sweep of many parameter sets
@@ -25,82 +32,140 @@ public struct TargetEvents: Sendable, Equatable {
 public protocol BatchedTargets: SignalStrategy {
     /// The targets of each strategy of `batch` over `bars`, in batch order.
     static func batchTargets(_ batch: [Self], bars: BarSeries) -> [TargetEvents]
+
+    /// The targets of each strategy of `batch` at the bars of `range` only (the events of
+    /// ``batchTargets(_:bars:)`` that fall in it), at a cost that grows with the range's length and
+    /// not with the bars before it — so that a sweep splits one batch's bars between its workers —
+    /// or nil when this batch can only be computed whole. The default is nil.
+    static func batchTargets(_ batch: [Self], bars: BarSeries, range: Range<Int>) -> [TargetEvents]?
+}
+
+extension BatchedTargets {
+    /// Nil: the batch is computed whole.
+    public static func batchTargets(_ batch: [Self], bars: BarSeries, range: Range<Int>) -> [TargetEvents]? { nil }
 }
 
 extension MovingAverageCross: BatchedTargets {
-    /// Simple averages over closes without missing values: each distinct window's mean is one
-    /// ``SlidingMean`` pass (the one pass's bits, as the crossover kernel's), advanced block by
-    /// block for every window at once so the block's means stay in cache while each strategy's
-    /// crossings are read from them. Otherwise each strategy's own kernel.
+    /// ``batchTargets(_:bars:range:)`` over every bar where it applies, otherwise each strategy's own
+    /// kernel.
     public static func batchTargets(_ batch: [MovingAverageCross], bars: BarSeries) -> [TargetEvents] {
+        if let events = batchTargets(batch, bars: bars, range: 0..<bars.count) { return events }
         let n = bars.count
-        let finite = bars.close.allSatisfy(\.isFinite)
-        guard finite, batch.allSatisfy({ $0.average == .sma }), n > 0 else {
-            var targets = [TargetDirection?](repeating: nil, count: n)
-            return batch.map { s in
-                targets.withUnsafeMutableBufferPointer { s.fillTargets(bars, into: $0) }
-                var e = TargetEvents()
-                for i in 0..<n { if let d = targets[i] { e.bars.append(Int32(i)); e.directions.append(d) } }
-                return e
-            }
+        var targets = [TargetDirection?](repeating: nil, count: n)
+        return batch.map { s in
+            targets.withUnsafeMutableBufferPointer { s.fillTargets(bars, into: $0) }
+            var e = TargetEvents()
+            for i in 0..<n { if let d = targets[i] { e.bars.append(Int32(i)); e.directions.append(d) } }
+            return e
         }
+    }
+
+    /// Simple averages over closes without missing values (nil otherwise): each distinct window's
+    /// mean is one ``SlidingMean`` pass (its bits), resumed at `range`'s first bar from the last
+    /// re-summation before it and advanced block by block for every window at once, so that the
+    /// block's means stay in cache while each strategy's crossings are read from them (the
+    /// comparisons of ``MovingAverageCross/crossTargets``, as bit masks).
+    public static func batchTargets(_ batch: [MovingAverageCross], bars: BarSeries, range: Range<Int>) -> [TargetEvents]? {
+        let n = bars.count
+        guard batch.allSatisfy({ $0.average == .sma }), range.lowerBound >= 0, range.upperBound <= n else { return nil }
+        let finite = bars.close.withUnsafeBufferPointer { CrossoverLanes.allFinite($0) }
+        guard finite else { return nil }
         let windows = Array(Set(batch.flatMap { [$0.fast, $0.slow] })).sorted()
         let slot = Dictionary(uniqueKeysWithValues: windows.enumerated().map { ($1, $0) })
-        let block = 4096, stride = block + 1
-        var means = windows.map { SlidingMean(window: $0) }
-        // Row w holds window w's means for the block, after the previous block's last mean.
-        var rows = [Double](repeating: .nan, count: windows.count * stride)
-        var out = [TargetEvents](repeating: TargetEvents(), count: batch.count)
+        let block = 2048, stride = block + 1
         let pairs = batch.map { (slot[$0.fast]! * stride, slot[$0.slow]! * stride, $0.allowShort ? TargetDirection.short : .flat) }
-        var start = 0
-        while start < n {
-            let count = min(block, n - start)
-            rows.withUnsafeMutableBufferPointer { rows in
-                bars.close.withUnsafeBufferPointer { close in
-                    for w in windows.indices {
-                        let row = w * stride
-                        rows[row] = rows[row + block]  // the previous block's last mean (NaN at first)
-                        var mean = means[w]
-                        for j in 0..<count { rows[row + 1 + j] = mean.next(close, start + j) }
-                        means[w] = mean
-                        if count < block { rows[row + block] = rows[row + count] }
-                    }
-                }
+        var out = [TargetEvents](repeating: TargetEvents(), count: batch.count)
+        bars.close.withUnsafeBufferPointer { close in
+            var means = windows.map { FiniteSlidingMean(window: $0, close, resumingAt: range.lowerBound) }
+            // Row w holds window w's means for the block, after the mean of the bar before it.
+            let rows = UnsafeMutableBufferPointer<Double>.allocate(capacity: windows.count * stride)
+            let at = UnsafeMutablePointer<Int32>.allocate(capacity: block), up = UnsafeMutablePointer<UInt8>.allocate(capacity: block)
+            defer {
+                rows.deallocate()
+                at.deallocate()
+                up.deallocate()
             }
-            rows.withUnsafeBufferPointer { rows in
+            for w in windows.indices { rows[w * stride] = means[w].lastMean }
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let count = min(block, range.upperBound - start)
+                for w in windows.indices {
+                    let row = rows.baseAddress! + w * stride
+                    if start > range.lowerBound { row[0] = row[block] }  // the previous block's last mean
+                    means[w].fill(close, count: count, into: row + 1)
+                }
                 for k in pairs.indices {
                     let (f, s, down) = pairs[k]
-                    var events = TargetEvents()
-                    swap(&events, &out[k])
-                    // Four bars at a time: backtesting.py's crossover as lane masks (NaN compares
-                    // false), the rare bars with a cross then taken in order.
-                    let base = UnsafeRawPointer(rows.baseAddress!)
-                    func lanes(_ at: Int) -> SIMD4<Double> { base.loadUnaligned(fromByteOffset: at * 8, as: SIMD4<Double>.self) }
-                    var j = 0
-                    while j + 4 <= count {
-                        let fp = lanes(f + j), sp = lanes(s + j), fc = lanes(f + j + 1), sc = lanes(s + j + 1)
-                        let up = (fp .< sp) .& (fc .> sc), dn = (sp .< fp) .& (sc .> fc)
-                        if any(up .| dn) {
-                            for t in 0..<4 where up[t] || dn[t] {
-                                events.bars.append(Int32(start + j + t))
-                                events.directions.append(up[t] ? .long : down)
-                            }
-                        }
-                        j += 4
+                    let found = gslab_crossings(rows.baseAddress! + f, rows.baseAddress! + s, count, at, up)
+                    for t in 0..<found {
+                        out[k].bars.append(Int32(start) + at[t])
+                        out[k].directions.append(up[t] == 1 ? .long : down)
                     }
-                    while j < count {
-                        let code = crossing(rows[f + j], rows[s + j], rows[f + j + 1], rows[s + j + 1])
-                        if code != 0 {
-                            events.bars.append(Int32(start + j))
-                            events.directions.append(code == 1 ? .long : down)
-                        }
-                        j += 1
-                    }
-                    swap(&events, &out[k])
                 }
+                start += count
             }
-            start += count
         }
         return out
+    }
+}
+
+/// ``SlidingMean`` over a series without missing values, resumable at any bar and run a block at a
+/// time, with the same bits: on such a series the one pass re-sums its window exactly (left to
+/// right from 0) at bars w − 1, 2w − 1, …, and slides `sum += x[i] − x[i − w]` at the others. The
+/// exact sum at bar kw + w − 1 is `0 + x[kw] + … + x[kw + w − 1]`, accumulated here as the bars
+/// arrive (a second running sum, restarted at every multiple of w), so the re-summation is no
+/// longer a w-step chain every w bars.
+struct FiniteSlidingMean {
+    let window: Int
+    private let scale: Double
+    /// The window's sum at the last bar fed (from bar w − 1 on).
+    private var sum = 0.0
+    /// `0 + x[p] + … ` from the last bar p that is a multiple of the window.
+    private var pending = 0.0
+    /// The next bar to feed.
+    private(set) var bar: Int
+
+    /// The state of the one pass after bars `0..<bar` of `x` (every value finite).
+    init(window: Int, _ x: UnsafeBufferPointer<Double>, resumingAt bar: Int) {
+        self.window = window
+        scale = 1 / Double(window)
+        self.bar = bar
+        let phase = bar % window
+        for j in (bar - phase)..<bar { pending += x[j] }
+        if bar >= window {
+            let exact = bar - 1 - (bar - window) % window  // the last re-summation, ≡ w − 1 (mod w)
+            for j in (exact - window + 1)...exact { sum += x[j] }
+            for i in (exact + 1)..<bar { sum += x[i] - x[i - window] }
+        }
+    }
+
+    /// The mean at bar `bar − 1` (NaN before the first full window).
+    var lastMean: Double { bar >= window ? sum * scale : .nan }
+
+    /// Writes the means of the next `count` bars to `out` and moves on past them.
+    @inline(__always)
+    mutating func fill(_ x: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutablePointer<Double>) {
+        let w = window, end = bar + count
+        var i = bar, sum = self.sum, pending = self.pending, phase = bar % w
+        // The warm-up: NaN until the first full window, whose sum is the pending one.
+        while i < end && i < w {
+            pending = (phase == 0 ? 0 : pending) + x[i]
+            if i == w - 1 { sum = pending }
+            out[i - bar] = i == w - 1 ? sum * scale : .nan
+            phase = phase + 1 == w ? 0 : phase + 1
+            i += 1
+        }
+        while i < end {
+            let v = x[i]
+            pending = (phase == 0 ? 0 : pending) + v
+            let slid = sum + (v - x[i - w])
+            sum = phase == w - 1 ? pending : slid
+            out[i - bar] = sum * scale
+            phase = phase + 1 == w ? 0 : phase + 1
+            i += 1
+        }
+        self.sum = sum
+        self.pending = pending
+        bar = end
     }
 }

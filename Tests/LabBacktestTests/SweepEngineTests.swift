@@ -75,6 +75,21 @@ enum Bars {
                     try MovingAverageCross(fast: p.0, slow: p.1, average: average, allowShort: k % 2 == 0)
                 }
                 let events = MovingAverageCross.batchTargets(batch, bars: bars)
+                // Computed by ranges — cut inside warm-ups, at and around window multiples, in a
+                // block — the events are the whole batch's.
+                let n = bars.count
+                for cuts in [[0, 1, 4, 5, 6, n], [0, 59, 60, 61, 239, 240, 241, 1999, n], [0, n / 3, n]] {
+                    let parts = zip(cuts, cuts.dropFirst()).map { MovingAverageCross.batchTargets(batch, bars: bars, range: $0..<$1) }
+                    if average == .ema || bars.close.contains(where: { !$0.isFinite }) {
+                        #expect(parts.allSatisfy { $0 == nil })
+                        continue
+                    }
+                    for (j, e) in events.enumerated() {
+                        var joined = TargetEvents()
+                        for part in parts { joined.append(part![j]) }
+                        #expect(joined == e, "\(bars.symbol) \(batch[j].fast)/\(batch[j].slow) cut at \(cuts)")
+                    }
+                }
                 for (s, e) in zip(batch, events) {
                     var own = [TargetDirection?](repeating: nil, count: bars.count), fromEvents = own
                     own.withUnsafeMutableBufferPointer { s.fillTargets(bars, into: $0) }

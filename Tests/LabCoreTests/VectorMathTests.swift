@@ -55,4 +55,29 @@ import Testing
         #expect(fastLog.map(\.bitPattern) == baseLog.map(\.bitPattern))
         #expect(fastExp.map(\.bitPattern) == baseExp.map(\.bitPattern))
     }
+
+    /// The crossing kernel finds exactly the bars of the scalar rule (ties and NaN never cross), in
+    /// both builds, for blocks around multiples of 64 and of the vector width.
+    @Test func crossingsFollowTheScalarRuleInBothBuilds() {
+        var rng = SeededRNG(seed: 12)
+        for count in [0, 1, 2, 3, 4, 5, 63, 64, 65, 127, 128, 129, 500] {
+            // Few distinct values, so ties are common; NaN now and then.
+            let values = { (0...count).map { _ in rng.nextUniform() < 0.05 ? Double.nan : Double(Int(rng.nextUniform() * 4)) } }
+            let fast = values(), slow = values()
+            var expected: [(Int32, UInt8)] = []
+            for j in 0..<count {
+                if fast[j] < slow[j] && fast[j + 1] > slow[j + 1] { expected.append((Int32(j), 1)) }
+                if slow[j] < fast[j] && slow[j + 1] > fast[j + 1] { expected.append((Int32(j), 0)) }
+            }
+            for baseline: Int32 in [0, 1] {
+                gslab_vmath_force_baseline(baseline)
+                var at = [Int32](repeating: -1, count: max(count, 1)), up = [UInt8](repeating: 9, count: max(count, 1))
+                let found = gslab_crossings(fast, slow, count, &at, &up)
+                gslab_vmath_force_baseline(0)
+                #expect(found == expected.count, "count \(count) baseline \(baseline)")
+                #expect(Array(at.prefix(found)) == expected.map(\.0) && Array(up.prefix(found)) == expected.map(\.1), "count \(count)")
+            }
+            #expect(count < 64 || !expected.isEmpty)
+        }
+    }
 }
