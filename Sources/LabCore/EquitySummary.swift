@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// What the key statistics read of an equity curve, gathered bar by bar: the first and last
 /// value, the values at the period ends of a statistics grid, the peak, the maximum drawdown and
 /// the sum. A sweep's combination has the execution simulator feed one from its bar loop and
@@ -62,84 +64,48 @@ public struct EquitySummary: Sendable {
         if bar == nextEnd { reachPeriodEnd(e) }
     }
 
-    /// Adds `value(i)` for every bar i of `range` (in order, following the bars added so far):
-    /// ``add(_:at:)`` bar by bar, with the running figures in locals between period ends (a
-    /// stretch of thousands of bars without a store per bar).
-    @inlinable @inline(__always)
-    public mutating func add(_ range: Range<Int>, _ value: (Int) -> Double) {
+    /// Adds the equity after each bar of `range` (in order, following the bars added so far) of a
+    /// position held unchanged — `cash` when `units` is 0, else `cash + units · (close[i] − entry)` —
+    /// while the bar is valid (its close above 0 and finite, the equity above 0), and returns the
+    /// first bar not added (`range.upperBound` when all were): ``add(_:at:)`` bar by bar, with the same
+    /// bits, the stretches between period ends in one vector kernel that checks and adds four bars
+    /// at a time.
+    public mutating func addHolding(
+        _ range: Range<Int>, cash: Double, units: Double, entry: Double, close: UnsafeBufferPointer<Double>
+    ) -> Int {
+        @inline(__always) func value(_ i: Int) -> Double? {
+            let c = close[i], e = units == 0 ? cash : cash + units * (c - entry)
+            return c > 0 && c.isFinite && e > 0 ? e : nil
+        }
         var i = range.lowerBound
-        if i == 0 && i < range.upperBound {
-            add(value(0), at: 0)
+        guard i < range.upperBound, let base = close.baseAddress else { return i }
+        if i == 0 {
+            guard let e = value(0) else { return 0 }
+            add(e, at: 0)
             i = 1
         }
         while i < range.upperBound {
-            let stop = nextEnd < range.upperBound ? nextEnd : range.upperBound
-            var s0 = lanes[0], s1 = lanes[1], s2 = lanes[2], s3 = lanes[3]
-            var peak = storedPeak, low = self.low, worst = self.worst, last = storedLast
-            let begin = i
-            @inline(__always) func see(_ e: Double) {
-                if e > peak {
-                    if peak > -.infinity { worst = max(worst, 1 - low / peak) }
-                    peak = e
-                    low = e
-                } else {
-                    low = e < low ? e : low  // a select, not a branch (NaN moves nothing either way)
-                }
+            let stop = min(nextEnd, range.upperBound)
+            if i < stop {
+                var run = gslab_equity_run(
+                    lanes: (lanes[0], lanes[1], lanes[2], lanes[3]), peak: storedPeak, low: low, worst: worst, last: storedLast)
+                let reached = gslab_equity_run_add(base, i, stop, cash, units, entry, &run)
+                lanes = SIMD4(run.lanes.0, run.lanes.1, run.lanes.2, run.lanes.3)
+                storedPeak = run.peak
+                low = run.low
+                worst = run.worst
+                storedLast = run.last
+                storedCount += reached - i
+                i = reached
+                if reached < stop { return reached }
             }
-            // One bar at a time up to a multiple of 4, then four bars (one per lane) per step.
-            while i < stop && i & 3 != 0 {
-                let e = value(i)
-                switch i & 3 {
-                case 1: s1 += e
-                case 2: s2 += e
-                default: s3 += e
-                }
-                see(e)
-                last = e
-                i += 1
-            }
-            while i + 4 <= stop {
-                let a = value(i), b = value(i + 1), c = value(i + 2), d = value(i + 3)
-                s0 += a
-                s1 += b
-                s2 += c
-                s3 += d
-                if a <= peak && b <= peak && c <= peak && d <= peak {
-                    // No new peak (and no NaN): the lowest of the four is what `see` would leave, from
-                    // one dependent step instead of four.
-                    low = min(low, min(min(a, b), min(c, d)))
-                } else {
-                    see(a)
-                    see(b)
-                    see(c)
-                    see(d)
-                }
-                last = d
-                i += 4
-            }
-            while i < stop {
-                let e = value(i)
-                switch i & 3 {
-                case 0: s0 += e
-                case 1: s1 += e
-                default: s2 += e
-                }
-                see(e)
-                last = e
-                i += 1
-            }
-            lanes = SIMD4(s0, s1, s2, s3)
-            storedPeak = peak
-            self.low = low
-            self.worst = worst
-            storedLast = last
-            storedCount += i - begin
-            // The period end itself, through the one-bar path.
             if i == nextEnd && i < range.upperBound {
-                add(value(i), at: i)
+                guard let e = value(i) else { return i }
+                add(e, at: i)
                 i += 1
             }
         }
+        return i
     }
 
     /// Keeps `e` as the value of the period that ends here (once per period, off the hot path).

@@ -25,10 +25,7 @@ extension ExecutionSimulator.Book {
     /// The loop of ``quietStretch(from:orders:recorder:last:)`` on plain buffers, its running values in
     /// locals (captured variables would live in memory and put a store and a load in every bar).
     /// The stretch ends at the next order, or earlier at the first bar whose close is not a price
-    /// or whose equity is not above 0. The equity `cash + u·(c − entry)` is monotone in the close
-    /// (rounding included: increasing for u > 0, decreasing for u < 0), so one reduction over the
-    /// stretch's closes — lowest, highest, all finite — settles every bar at once; only a stretch
-    /// that fails it (a bad close, a bankruptcy) is searched bar by bar.
+    /// or whose equity is not above 0 (the recorder checks them as it records).
     @inline(__always)
     static func quietBars<Orders: OrderSource>(
         from start: Int, units u: Double, entry: Double, inverse: Double, cash: Double, best: Double, worst: Double, last: Double,
@@ -36,18 +33,9 @@ extension ExecutionSimulator.Book {
         recorder: inout some EquityRecorder, orders: Orders
     ) -> (end: Int, best: Double, worst: Double, last: Double) {
         let end = orders.nextOrder(from: start, before: close.count)
-        var i = start, best = best, worst = worst
-        let range = Self.closeRange(close, start..<end)
-        let leastEquity = u == 0 ? cash : cash + u * ((u > 0 ? range.lowest : range.highest) - entry)
-        if range.finite && range.lowest > 0 && leastEquity > 0 {
-            i = end
-        } else {
-            // The equity of a flat book is its cash, whatever the close (u = 0 gives exactly `cash`
-            // only for finite closes, which the check requires).
-            while i < end, close[i] > 0, close[i].isFinite, u == 0 ? cash > 0 : cash + u * (close[i] - entry) > 0 { i += 1 }
-        }
+        var best = best, worst = worst
+        let i = recorder.recordHolding(start..<end, cash: cash, units: u, entry: entry, close: close)
         let e = i == start ? last : u == 0 ? cash : cash + u * (close[i - 1] - entry)
-        recorder.record(start..<i, cash: cash, units: u, entry: entry, close: close)
         if u != 0 && excursions {
             // The excursions of bars start..<i. Each bar's favourable and adverse moves are monotone
             // in its high and low (`h·inverse − 1`, `1 − l·inverse`, inverse > 0, rounding included),
@@ -63,41 +51,6 @@ extension ExecutionSimulator.Book {
             }
         }
         return (i, best, worst, e)
-    }
-
-    /// The lowest and highest close over `range` (+∞ and −∞ when empty; NaN values never move
-    /// them) and whether every close there is finite (Σ (c − c) is 0 exactly when no c is NaN or
-    /// infinite), in four interleaved lanes.
-    @inline(__always)
-    static func closeRange(_ close: UnsafeBufferPointer<Double>, _ range: Range<Int>) -> (lowest: Double, highest: Double, finite: Bool) {
-        var l0 = Double.infinity, l1 = l0, l2 = l0, l3 = l0
-        var h0 = -Double.infinity, h1 = h0, h2 = h0, h3 = h0
-        var z0 = 0.0, z1 = 0.0, z2 = 0.0, z3 = 0.0
-        var k = range.lowerBound
-        while k + 4 <= range.upperBound {
-            let a = close[k], b = close[k + 1], c = close[k + 2], d = close[k + 3]
-            l0 = a < l0 ? a : l0
-            l1 = b < l1 ? b : l1
-            l2 = c < l2 ? c : l2
-            l3 = d < l3 ? d : l3
-            h0 = a > h0 ? a : h0
-            h1 = b > h1 ? b : h1
-            h2 = c > h2 ? c : h2
-            h3 = d > h3 ? d : h3
-            z0 += a - a
-            z1 += b - b
-            z2 += c - c
-            z3 += d - d
-            k += 4
-        }
-        while k < range.upperBound {
-            let a = close[k]
-            l0 = a < l0 ? a : l0
-            h0 = a > h0 ? a : h0
-            z0 += a - a
-            k += 1
-        }
-        return (min(min(l0, l1), min(l2, l3)), max(max(h0, h1), max(h2, h3)), (z0 + z1) + (z2 + z3) == 0)
     }
 
     /// The highest high and lowest low over `range` (−∞ and +∞ when empty; NaN values are skipped,

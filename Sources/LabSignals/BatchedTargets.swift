@@ -72,7 +72,7 @@ extension MovingAverageCross: BatchedTargets {
         guard finite else { return nil }
         let windows = Array(Set(batch.flatMap { [$0.fast, $0.slow] })).sorted()
         let slot = Dictionary(uniqueKeysWithValues: windows.enumerated().map { ($1, $0) })
-        let block = 2048, stride = block + 1
+        let block = 512, stride = block + 1
         let pairs = batch.map { (slot[$0.fast]! * stride, slot[$0.slow]! * stride, $0.allowShort ? TargetDirection.short : .flat) }
         var out = [TargetEvents](repeating: TargetEvents(), count: batch.count)
         bars.close.withUnsafeBufferPointer { close in

@@ -19,6 +19,20 @@ void gslab_vexp(double *x, size_t n);
 /// and returns how many. Comparisons only, so every build gives the same result.
 size_t gslab_crossings(const double *fast, const double *slow, size_t count, int32_t *at, uint8_t *up);
 
+/// The running figures of ``EquitySummary`` between two period ends: Σ equity in four lanes by bar
+/// index mod 4, the peak, the lowest equity since it, the deepest settled drawdown, the last value.
+typedef struct {
+    double lanes[4];
+    double peak, low, worst, last;
+} gslab_equity_run;
+
+/// Adds to `run` the equity after each bar i of from..<to of a position held unchanged —
+/// `cash` when `units` is 0, else `cash + units · (close[i] − entry)` — as EquitySummary.add(_:at:)
+/// does, while the bar is valid (close > 0 and finite, equity > 0); returns the first bar not added
+/// (`to` when all were). The operations and their order are those of the Swift loop, in every build.
+size_t gslab_equity_run_add(const double *close, size_t from, size_t to, double cash, double units, double entry,
+                            gslab_equity_run *run);
+
 /// Whether the kernels take their AVX2 build (the machine has it and no test forced the baseline).
 int gslab_vmath_uses_avx2(void);
 
