@@ -322,6 +322,16 @@ public struct ExecutionSimulator: Sendable {
         let quietAllowed = quietStretches && !hasExits
         let prefetching = n >= 1 << 19  // bars: each column 4 MB or more
         var prefetched = -1  // the decision bar of the last order whose fill bar was prefetched
+        // The last two searches for the next order: none in from..<at, one at `at` (or at = n); a
+        // stretch asks again for what the prefetch just found.
+        var found = (from: 0, at: -1), foundBefore = (from: 0, at: -1)
+        @inline(__always) func nextOrder(from bar: Int) -> Int {
+            if found.from <= bar && bar <= found.at { return found.at }
+            if foundBefore.from <= bar && bar <= foundBefore.at { return foundBefore.at }
+            foundBefore = found
+            found = (bar, orders.nextOrder(from: bar, before: n))
+            return found.at
+        }
         var i = max(start, 0) - 1
         while i + 1 < n {
             i += 1
@@ -333,10 +343,10 @@ public struct ExecutionSimulator: Sendable {
                 // open, volume and time nowhere else, their high and low only while a position is
                 // held; orders are tens of bars apart). On a smaller series the search costs more.
                 if prefetching {
-                    if prefetched < i { prefetched = columns.prefetchFillBar(after: orders.nextOrder(from: i, before: n)) }
-                    if prefetched < n { prefetched = columns.prefetchFillBar(after: orders.nextOrder(from: prefetched + 1, before: n)) }
+                    if prefetched < i { prefetched = columns.prefetchFillBar(after: nextOrder(from: i)) }
+                    if prefetched < n { prefetched = columns.prefetchFillBar(after: nextOrder(from: prefetched + 1)) }
                 }
-                i = book.quietStretch(from: i, orders: orders, recorder: &recorder, last: &last)
+                i = book.quietStretch(from: i, end: nextOrder(from: i), recorder: &recorder, last: &last)
                 if i == n { break }
             }
             // A newly due order replaces the one being worked (exclusive orders).

@@ -2,37 +2,34 @@ import CVectorMath
 import LabCore
 
 extension ExecutionSimulator.Book {
-    /// Runs bars `from…` while they are quiet — a valid close, equity above 0 after it and no order
-    /// decided after it — with the position unchanged: marks the open trade's excursions (when the book keeps them), records
+    /// Runs bars `from..<end` (`end` the first bar from `from` on with an order decided after it, or
+    /// `bars.count`) while they are quiet — a valid close and equity above 0 after it — with the position unchanged: marks the open trade's excursions (when the book keeps them), records
     /// equity, and returns the first bar that is not quiet (or `bars.count`), left for the general
     /// loop. The caller guarantees no order is pending or being worked, no protective exits and
     /// no per-bar fee on the position held. Equity is computed as `equity(at:)` does and the
     /// excursions come out as `mark` would leave them, so results are bit for bit those of the
     /// general loop (a property test holds them to it).
-    mutating func quietStretch<Orders: OrderSource>(
-        from start: Int, orders: Orders, recorder: inout some EquityRecorder, last: inout Double
-    ) -> Int {
+    mutating func quietStretch(from start: Int, end: Int, recorder: inout some EquityRecorder, last: inout Double) -> Int {
         let stretch = Self.quietBars(
             from: start, units: units, entry: entryPrice, inverse: inverseEntry, cash: cash, best: best, worst: worst,
             last: last, close: columns.close, high: columns.high, low: columns.low, excursions: excursions, recorder: &recorder,
-            orders: orders)
+            end: end)
         best = stretch.best
         worst = stretch.worst
         last = stretch.last
         return stretch.end
     }
 
-    /// The loop of ``quietStretch(from:orders:recorder:last:)`` on plain buffers, its running values in
+    /// The loop of ``quietStretch(from:end:recorder:last:)`` on plain buffers, its running values in
     /// locals (captured variables would live in memory and put a store and a load in every bar).
-    /// The stretch ends at the next order, or earlier at the first bar whose close is not a price
-    /// or whose equity is not above 0 (the recorder checks them as it records).
+    /// The stretch ends at `end`, or earlier at the first bar whose close is not a price or whose
+    /// equity is not above 0 (the recorder checks them as it records).
     @inline(__always)
-    static func quietBars<Orders: OrderSource>(
+    static func quietBars(
         from start: Int, units u: Double, entry: Double, inverse: Double, cash: Double, best: Double, worst: Double, last: Double,
         close: UnsafeBufferPointer<Double>, high: UnsafeBufferPointer<Double>, low: UnsafeBufferPointer<Double>, excursions: Bool,
-        recorder: inout some EquityRecorder, orders: Orders
+        recorder: inout some EquityRecorder, end: Int
     ) -> (end: Int, best: Double, worst: Double, last: Double) {
-        let end = orders.nextOrder(from: start, before: close.count)
         var best = best, worst = worst
         let i = recorder.recordHolding(start..<end, cash: cash, units: u, entry: entry, close: close)
         let e = i == start ? last : u == 0 ? cash : cash + u * (close[i - 1] - entry)

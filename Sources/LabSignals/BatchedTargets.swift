@@ -89,10 +89,23 @@ extension MovingAverageCross: BatchedTargets {
             var start = range.lowerBound
             while start < range.upperBound {
                 let count = min(block, range.upperBound - start)
-                for w in windows.indices {
-                    let row = rows.baseAddress! + w * stride
-                    if start > range.lowerBound { row[0] = row[block] }  // the previous block's last mean
-                    means[w].fill(close, count: count, into: row + 1)
+                if start > range.lowerBound {
+                    for w in windows.indices { rows[w * stride] = rows[w * stride + block] }  // the previous block's last mean
+                }
+                // Two windows per pass where both are past their warm-up: their running sums are
+                // independent chains, which the CPU overlaps.
+                var w = 0
+                while w < windows.count {
+                    let row = rows.baseAddress! + w * stride + 1
+                    if w + 1 < windows.count {
+                        var (a, b) = (means[w], means[w + 1])
+                        FiniteSlidingMean.fill(&a, &b, close, count: count, into: row, row + stride)
+                        (means[w], means[w + 1]) = (a, b)
+                        w += 2
+                    } else {
+                        means[w].fill(close, count: count, into: row)
+                        w += 1
+                    }
                 }
                 for k in pairs.indices {
                     let (f, s, down) = pairs[k]
@@ -167,5 +180,41 @@ struct FiniteSlidingMean {
         self.sum = sum
         self.pending = pending
         bar = end
+    }
+
+    /// ``fill(_:count:into:)`` of two means at the same bar in one loop (each with its own
+    /// operations, so the same bits); either in its warm-up, one after the other.
+    @inline(__always)
+    static func fill(
+        _ a: inout FiniteSlidingMean, _ b: inout FiniteSlidingMean, _ x: UnsafeBufferPointer<Double>, count: Int,
+        into outA: UnsafeMutablePointer<Double>, _ outB: UnsafeMutablePointer<Double>
+    ) {
+        guard a.bar == b.bar, a.bar >= a.window, a.bar >= b.window else {
+            a.fill(x, count: count, into: outA)
+            b.fill(x, count: count, into: outB)
+            return
+        }
+        let wa = a.window, wb = b.window, start = a.bar, end = start + count
+        var sa = a.sum, pa = a.pending, qa = start % wa
+        var sb = b.sum, pb = b.pending, qb = start % wb
+        let scaleA = a.scale, scaleB = b.scale
+        for i in start..<end {
+            let v = x[i]
+            pa = (qa == 0 ? 0 : pa) + v
+            pb = (qb == 0 ? 0 : pb) + v
+            let slidA = sa + (v - x[i - wa]), slidB = sb + (v - x[i - wb])
+            sa = qa == wa - 1 ? pa : slidA
+            sb = qb == wb - 1 ? pb : slidB
+            outA[i - start] = sa * scaleA
+            outB[i - start] = sb * scaleB
+            qa = qa + 1 == wa ? 0 : qa + 1
+            qb = qb + 1 == wb ? 0 : qb + 1
+        }
+        a.sum = sa
+        a.pending = pa
+        a.bar = end
+        b.sum = sb
+        b.pending = pb
+        b.bar = end
     }
 }
