@@ -29,6 +29,16 @@ public struct Baseline: Sendable, Codable, Equatable {
         metrics = m
     }
 
+    /// Why this baseline cannot gate a report of the scenario named `name` — it was taken from
+    /// another scenario, or it holds no metrics (a gate that would check nothing) — or nil.
+    public func mismatch(scenario name: String) -> String? {
+        if scenario != name {
+            return "baseline of scenario \"\(scenario)\", the report ran \"\(name)\" (take its own with gslab baseline update)"
+        }
+        if metrics.isEmpty { return "the baseline holds no metrics, so nothing would be checked (take one with gslab baseline update)" }
+        return nil
+    }
+
     /// The job's key: its variant and its parameters, sorted.
     public static func key(_ job: JobReport) -> String {
         job.variant + " " + job.parameters.keys.sorted().map { "\($0)=\(job.parameters[$0]!)" }.joined(separator: ",")
@@ -149,6 +159,8 @@ public struct BaselineComparison: Sendable {
     public var compared: Int
 
     /// Compares `report` with `baseline`; `tolerances` by metric name override `default`.
+    /// - Throws: ``BaselineError/incompatible(_:)`` when the baseline is of another format or
+    ///   report schema, of another scenario, or holds no metrics (a gate that checks nothing).
     public init(report: RunReport, baseline: Baseline, tolerances: [String: Tolerance] = [:], default fallback: Tolerance = Tolerance()) throws {
         guard baseline.baseline_version == Baseline.formatVersion else {
             throw BaselineError.incompatible("baseline format \(baseline.baseline_version), this gslab reads \(Baseline.formatVersion)")
@@ -159,6 +171,7 @@ public struct BaselineComparison: Sendable {
             throw BaselineError.incompatible(
                 "baseline taken from report schema \(baseline.report_schema_version), the report has schema \(report.schema_version)")
         }
+        if let why = baseline.mismatch(scenario: report.scenario.name) { throw BaselineError.incompatible(why) }
         let current = Baseline(report: report)
         let direction = Dictionary(uniqueKeysWithValues: Baseline.watched.map { ($0.name, $0.direction) })
         var rows: [Row] = []

@@ -61,7 +61,9 @@ struct RunCommand: ParsableCommand {
         if check {
             for s in loaded {
                 guard let path = s.baseline else { throw ValidationError("--check: \(s.file) names no baseline (add baseline: FILE)") }
-                baselines[s.file] = try BaselineFile.read(path)
+                let baseline = try BaselineFile.read(path)
+                if let why = baseline.mismatch(scenario: s.name) { throw BaselineError.incompatible(why) }
+                baselines[s.file] = baseline
             }
         }
         let historyPath = settings.historyPath(explicit: history, reports: out)

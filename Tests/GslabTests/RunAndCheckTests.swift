@@ -77,6 +77,23 @@ import Testing
         #expect(try String(contentsOfFile: dir + "/v1.json", encoding: .utf8).contains("\"report_schema_version\" : 1"))
         let v1 = try Run("check", report, "--baseline", dir + "/v1.json")
         #expect(v1.status == 0, "\(v1.stderr)")
+        // Another scenario's baseline, or one with no metrics, gates nothing: refused, not passed.
+        var other = try #require(try JSONSerialization.jsonObject(with: Data(taken.utf8)) as? [String: Any])
+        let name = try #require(other["scenario"] as? String)
+        other["scenario"] = "another"
+        try JSONSerialization.data(withJSONObject: other).write(to: URL(fileURLWithPath: dir + "/other.json"))
+        let foreign = try Run("check", report, "--baseline", dir + "/other.json")
+        #expect(foreign.status == 2 && foreign.stdout.isEmpty)
+        #expect(
+            foreign.stderr
+                == "gslab: baseline: incompatible: baseline of scenario \"another\", the report ran \"\(name)\" (take its own with gslab baseline update)\n",
+            "\(foreign.stderr)")
+        other["scenario"] = name
+        other["metrics"] = [String: Any]()
+        try JSONSerialization.data(withJSONObject: other).write(to: URL(fileURLWithPath: dir + "/empty.json"))
+        let empty = try Run("check", report, "--baseline", dir + "/empty.json")
+        #expect(empty.status == 2 && empty.stdout.isEmpty)
+        #expect(empty.stderr == "gslab: baseline: incompatible: the baseline holds no metrics, so nothing would be checked (take one with gslab baseline update)\n")
         let missing = try Run("check", report, "--baseline", dir + "/none.json")
         #expect(missing.status == 2 && missing.stderr == "gslab: \(dir)/none.json: no such baseline file\n")
         try "{\"schema_version\": 7}".write(toFile: dir + "/future.json", atomically: true, encoding: .utf8)
