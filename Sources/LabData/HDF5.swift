@@ -247,7 +247,9 @@ struct HDF5Group: HDF5Object {
 
     enum ChildKind { case group, dataset, other }
 
-    /// Names of the group's links, in name order, with the kind of object each points to.
+    /// Names of the group's links, in name order, with the kind of object each points to. Only
+    /// hard links (objects of this file) are followed: a soft or external link is `.other`, so a
+    /// link to another file or back to this file's root is never opened.
     func children() -> [(name: String, kind: ChildKind)] {
         var info = H5G_info_t()
         guard H5Gget_info(handle.id, &info) >= 0 else { return [] }
@@ -258,6 +260,12 @@ struct HDF5Group: HDF5Object {
             var buffer = [CChar](repeating: 0, count: Int(size) + 1)
             H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buffer, Int(size) + 1, hid_t(H5P_DEFAULT))
             let name = String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            var link = H5L_info_t()
+            guard H5Lget_info(handle.id, name, &link, hid_t(H5P_DEFAULT)) >= 0, link.type == H5L_TYPE_HARD else {
+                _ = HDF5Library.errorStack()
+                result.append((name, .other))
+                continue
+            }
             let object = H5Oopen(handle.id, name, hid_t(H5P_DEFAULT))
             guard object >= 0 else {
                 _ = HDF5Library.errorStack()
@@ -273,6 +281,16 @@ struct HDF5Group: HDF5Object {
             result.append((name, kind))
         }
         return result
+    }
+
+    /// The address of the group's object header in the file: the same for every hard link to it.
+    var address: haddr_t? {
+        var info = H5O_info_t()
+        guard H5Oget_info2(handle.id, &info, UInt32(H5O_INFO_BASIC)) >= 0 else {
+            _ = HDF5Library.errorStack()
+            return nil
+        }
+        return info.addr
     }
 
     func childPath(_ name: String) -> String { path == "/" ? "/" + name : path + "/" + name }
@@ -381,7 +399,35 @@ struct HDF5Dataset: HDF5Object {
         guard rank > 0 else { return [] }
         var dims = [hsize_t](repeating: 0, count: rank)
         H5Sget_simple_extent_dims(space.id, &dims, nil)
-        return dims.map { Int($0) }
+        return dims.map { Int(clamping: $0) }
+    }
+
+    /// Elements in the dataspace (the product of its dimensions; 1 for a scalar), or nil when
+    /// the product does not fit an `Int`.
+    var elementCount: Int? {
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            count = product
+        }
+        return count
+    }
+
+    /// Throws unless the dataspace holds exactly `count` elements of `bytesPerElement` bytes and
+    /// they fit ``ReadLimits/current``'s byte limit: the check that keeps a file from sizing the
+    /// buffer HDF5 writes into.
+    func checkElements(_ count: Int, bytesPerElement: Int) throws {
+        let shape = shape
+        guard let found = elementCount, found == count else {
+            throw LabDataError.datasetRefused(path: file.path, dataset: path, detail: "shape \(shape) does not hold the \(count) elements expected")
+        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: max(1, bytesPerElement))
+        let limit = ReadLimits.current.maxBytes
+        guard !overflow, bytes <= limit else {
+            throw LabDataError.datasetRefused(
+                path: file.path, dataset: path, detail: "shape \(shape) needs more than half of this machine's memory (\(limit >> 20) MB) to read")
+        }
     }
 
     var typeClass: HDF5TypeClass {
@@ -390,7 +436,9 @@ struct HDF5Dataset: HDF5Object {
     }
 
     /// Reads every element, converted by HDF5 to `T` (integers and floats of any width convert).
+    /// Throws, before allocating, unless the dataset holds exactly `count` elements.
     func readAll<T: HDF5Scalar>(as _: T.Type, count: Int) throws -> [T] {
+        try checkElements(count, bytesPerElement: MemoryLayout<T>.stride)
         guard count > 0 else { return [] }
         return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
@@ -400,14 +448,16 @@ struct HDF5Dataset: HDF5Object {
         }
     }
 
-    /// Reads a 1-D or 2-D fixed-length string dataset.
+    /// Reads a 1-D or 2-D fixed-length string dataset (throws, before allocating, when it would not
+    /// fit the byte limit).
     func readStrings() throws -> [String] {
         let type = HDF5Handle(H5Dget_type(handle.id), closer: H5Tclose)
         guard H5Tget_class(type.id) == H5T_STRING, H5Tis_variable_str(type.id) <= 0 else {
             throw file.error("read strings \(path)")
         }
         let width = H5Tget_size(type.id)
-        let n = shape.reduce(1, *)
+        guard let n = elementCount else { throw LabDataError.datasetRefused(path: file.path, dataset: path, detail: "shape \(shape) is too large") }
+        try checkElements(n, bytesPerElement: width)
         guard n > 0 else { return [] }
         var bytes = [UInt8](repeating: 0, count: width * n)
         guard H5Dread(handle.id, type.id, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), &bytes) >= 0 else {

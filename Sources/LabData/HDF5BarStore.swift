@@ -70,10 +70,22 @@ public enum HDF5BarStore {
         return discover(in: file.root)
     }
 
+    /// How deep discovery descends into nested groups.
+    static let maxGroupDepth = 32
+
+    /// The symbols under `group`, depth first in name order, descending at most ``maxGroupDepth``
+    /// levels and into each group once (a hard link to a group already seen — a cycle — is
+    /// skipped).
     static func discover(in group: HDF5Group) -> [SymbolEntry] {
+        var seen: Set<haddr_t> = group.address.map { [$0] } ?? []
+        return discover(in: group, depth: 0, seen: &seen)
+    }
+
+    private static func discover(in group: HDF5Group, depth: Int, seen: inout Set<haddr_t>) -> [SymbolEntry] {
+        guard depth < maxGroupDepth else { return [] }
         var entries: [SymbolEntry] = []
         for (name, kind) in group.children() where kind == .group && !internalGroups.contains(name) {
-            guard let child = group.group(name) else { continue }
+            guard let child = group.group(name), let address = child.address, seen.insert(address).inserted else { continue }
             let symbol = String(child.path.dropFirst())
             if let pandasType = child.stringAttribute("pandas_type") {
                 switch pandasType {
@@ -88,7 +100,7 @@ public enum HDF5BarStore {
             } else if isPlainGroup(child) {
                 entries.append(SymbolEntry(symbol: symbol, layout: .plain, unsupportedReason: nil))
             } else {
-                entries.append(contentsOf: discover(in: child))
+                entries.append(contentsOf: discover(in: child, depth: depth + 1, seen: &seen))
             }
         }
         return entries
@@ -226,10 +238,9 @@ struct ColumnarSource {
         guard let scale = Self.nanosPerUnit(unit) else {
             throw LabDataError.badIndex(path: path, symbol: symbol, detail: "unknown unit attribute \"\(unit)\" (use s, ms, us or ns)")
         }
+        try checkRows(shape[0], columns: names.count, dataset: timeColumn)
         rowCount = shape[0]
-        var ts = try ds.readAll(as: Int64.self, count: shape[0])
-        if scale != 1 { for i in ts.indices { ts[i] *= scale } }
-        timestamps = ts
+        timestamps = try nanoseconds(ds.readAll(as: Int64.self, count: shape[0]), scale: scale, unit: unit)
         for name in names where name != timeColumn {
             guard let column = group.dataset(name) else { continue }
             let s = column.shape
@@ -244,6 +255,31 @@ struct ColumnarSource {
                 unusable[name] = "type:" + other.name
             }
         }
+    }
+
+    /// Throws unless `rows` rows of `columns` columns fit ``ReadLimits/current`` (checked before
+    /// `dataset`, a path inside the symbol's group, is read).
+    func checkRows(_ rows: Int, columns: Int, dataset: String) throws {
+        if let refusal = ReadLimits.current.refusal(rows: rows, columns: columns) {
+            throw LabDataError.datasetRefused(path: path, dataset: "/\(symbol)/\(dataset)", detail: refusal)
+        }
+    }
+
+    /// `stamps` in `unit` (`scale` nanoseconds each) as nanoseconds; throws naming the first row
+    /// whose value does not fit an int64 of nanoseconds (outside 1677-09-21 … 2262-04-11).
+    func nanoseconds(_ stamps: [Int64], scale: Int64, unit: String) throws -> [Int64] {
+        guard scale != 1 else { return stamps }
+        var out = stamps
+        for i in out.indices {
+            let (ns, overflow) = stamps[i].multipliedReportingOverflow(by: scale)
+            guard !overflow else {
+                throw LabDataError.badIndex(
+                    path: path, symbol: symbol,
+                    detail: "row \(i): \(stamps[i]) \(unit) is outside the nanosecond range 1677-09-21 … 2262-04-11")
+            }
+            out[i] = ns
+        }
+        return out
     }
 
     static func nanosPerUnit(_ unit: String) -> Int64? {
@@ -282,7 +318,12 @@ struct ColumnarSource {
         let columnNames = (try? axis0.readStrings()) ?? []
         let indexName = axis1.stringAttribute("name").flatMap { $0 == "N." ? nil : $0 } ?? "index"
         columns = [indexName] + columnNames
-        let n = axis1.shape.first ?? 0
+        let indexShape = axis1.shape
+        guard indexShape.count == 1 else {
+            throw LabDataError.badIndex(path: path, symbol: symbol, detail: "index axis1 has shape \(indexShape), expected a 1-D dataset")
+        }
+        let n = indexShape[0]
+        try checkRows(n, columns: columnNames.count + 1, dataset: "axis1")
         rowCount = n
         let kind = axis1.stringAttribute("kind")
         guard case .integer = axis1.typeClass else {
@@ -291,9 +332,7 @@ struct ColumnarSource {
                 detail: "index has type \(axis1.typeClass.name) (kind \(kind ?? "?")); expected integer or a pandas DatetimeIndex")
         }
         let scale = try indexScale(kind: kind)
-        var ts = try axis1.readAll(as: Int64.self, count: n)
-        if scale != 1 { for i in ts.indices { ts[i] *= scale } }
-        timestamps = ts
+        timestamps = try nanoseconds(axis1.readAll(as: Int64.self, count: n), scale: scale, unit: kind ?? "ns")
         if let tz = axis1.stringAttribute("tz"), !tz.isEmpty { timezone = tz }
 
         let blocks = Int(group.integerAttribute("nblocks") ?? 0)
@@ -311,8 +350,8 @@ struct ColumnarSource {
             let transposed = values.integerAttribute("transposed").map { $0 != 0 } ?? true
             let rows = transposed ? shape[0] : shape[1]
             let width = transposed ? shape[1] : shape[0]
-            guard width == items.count else { continue }
-            let flat = try values.readAll(as: Double.self, count: shape[0] * shape[1])
+            guard width == items.count, let cells = values.elementCount else { continue }
+            let flat = try values.readAll(as: Double.self, count: cells)
             for (k, item) in items.enumerated() {
                 var column = [Double](repeating: 0, count: rows)
                 if transposed {
@@ -337,7 +376,11 @@ struct ColumnarSource {
         guard let table = group.dataset("table") else {
             throw LabDataError.unsupportedLayout(path: path, symbol: symbol, detail: "pandas table frame without a table dataset")
         }
-        let n = table.shape.first ?? 0
+        let tableShape = table.shape
+        guard tableShape.count == 1 else {
+            throw LabDataError.unsupportedLayout(path: path, symbol: symbol, detail: "pandas table has shape \(tableShape), expected a 1-D table")
+        }
+        let n = tableShape[0]
         rowCount = n
         let (native, recordSize, members) = try table.nativeRecordLayout()
         let indexColumn =
@@ -381,6 +424,7 @@ struct ColumnarSource {
         // cache-sized blocks.
         let fieldColumns = Set(BarField.values.compactMap { ColumnMapping.column(for: $0, in: wanted.map(\.name), overrides: overrides) })
         wanted = wanted.filter { fieldColumns.contains($0.name) }
+        try checkRows(n, columns: wanted.count + 1, dataset: "table")
         var gatherer = RecordGatherer(
             columns: wanted.map { ($0.offset, $0.kind) }, int64Offset: indexMember.offset, recordSize: recordSize, rows: n)
         let blockRows = max(1, (512 << 10) / max(recordSize, 1))
@@ -388,9 +432,7 @@ struct ColumnarSource {
             gatherer.add(block: block, rows: rows)
         }
         for (w, column) in zip(wanted, gatherer.outputs) { numeric[w.name] = column }
-        var ts = gatherer.int64Output
-        if scale != 1 { for i in ts.indices { ts[i] *= scale } }
-        timestamps = ts
+        timestamps = try nanoseconds(gatherer.int64Output, scale: scale, unit: kind ?? "ns")
 
         // Present the columns in the frame's original order when pandas recorded it.
         if let axes = group.stringAttribute("non_index_axes").flatMap(PickleValue.parse),
@@ -425,8 +467,9 @@ struct ColumnarSource {
         else { return timestamps }
         var out = timestamps
         for i in out.indices {
-            let local = timestamps[i] + Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: timestamps[i])) * CivilTime.nanosPerSecond
-            guard local % CivilTime.nanosPerDay == 0 else { return timestamps }
+            let offset = Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: timestamps[i])) * CivilTime.nanosPerSecond
+            let (local, overflow) = timestamps[i].addingReportingOverflow(offset)
+            guard !overflow, local % CivilTime.nanosPerDay == 0 else { return timestamps }
             out[i] = local
         }
         return out

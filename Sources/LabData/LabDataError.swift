@@ -55,6 +55,9 @@ public enum LabDataError: LabError, Equatable {
     case writeFailed(path: String, detail: String)
     /// Every source of a dataset reference failed; one `(source, reason)` pair per source, in order.
     case allSourcesFailed(attempts: [SourceFailure])
+    /// A dataset whose declared shape a reader refuses before sizing any buffer (too large, or
+    /// not the shape the layout allows); `dataset` is its path inside the file.
+    case datasetRefused(path: String, dataset: String, detail: String)
     /// An HDF5 call that should not fail did.
     case hdf5(path: String, operation: String, detail: String)
 
@@ -123,6 +126,7 @@ public enum LabDataError: LabError, Equatable {
         case let .writeFailed(path, detail): "\(path): cannot write (\(detail))"
         case let .allSourcesFailed(attempts):
             "all dataset sources failed: " + attempts.map { "\($0.source): \($0.reason)" }.joined(separator: "; ")
+        case let .datasetRefused(path, dataset, detail): "\(path): \(dataset): \(detail)"
         case let .hdf5(path, operation, detail): "\(path): HDF5 \(operation) failed (\(detail))"
         }
     }

@@ -1,0 +1,45 @@
+import Foundation
+
+/// How much a dataset file may make the readers allocate, checked against the shapes the file
+/// declares before any buffer is sized, so that a file cannot steer a reader into an 8 TB
+/// allocation (a dataset declared with 2^40 rows and no data) or past its buffers.
+///
+/// Rows: at most ``maxRows`` per symbol (default 2^31; the environment variable `GSLAB_MAX_ROWS`
+/// sets another). Bytes: the columns a read materialises (rows × columns × 8 bytes) at most
+/// ``maxBytes``, half of the machine's physical memory.
+public struct ReadLimits: Sendable, Equatable {
+    /// The default row limit, 2^31.
+    public static let defaultMaxRows = 1 << 31
+
+    /// Rows per symbol.
+    public var maxRows: Int
+    /// Bytes of columns one read may materialise.
+    public var maxBytes: Int
+
+    /// Limits of `maxRows` rows and `maxBytes` bytes.
+    public init(maxRows: Int = ReadLimits.defaultMaxRows, maxBytes: Int = ReadLimits.memoryShare) {
+        self.maxRows = maxRows
+        self.maxBytes = maxBytes
+    }
+
+    /// Half of the physical memory, in bytes.
+    public static var memoryShare: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory / 2) }
+
+    /// The limits in force: `GSLAB_MAX_ROWS` when it is a positive whole number, else the default.
+    public static var current: ReadLimits {
+        let rows = ProcessInfo.processInfo.environment["GSLAB_MAX_ROWS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+        return ReadLimits(maxRows: rows ?? defaultMaxRows)
+    }
+
+    /// Nil when `rows` rows of `columns` 8-byte columns fit the limits, else why not (one phrase).
+    public func refusal(rows: Int, columns: Int) -> String? {
+        if rows < 0 { return "declares a negative number of rows" }
+        if rows > maxRows { return "declares \(rows) rows, more than the limit of \(maxRows) (GSLAB_MAX_ROWS)" }
+        let (cells, overflow) = rows.multipliedReportingOverflow(by: max(1, columns))
+        let (bytes, overflow2) = cells.multipliedReportingOverflow(by: 8)
+        if overflow || overflow2 || bytes > maxBytes {
+            return "declares \(rows) rows × \(columns) columns, more than half of this machine's memory (\(maxBytes >> 20) MB) to read"
+        }
+        return nil
+    }
+}
