@@ -28,9 +28,10 @@ import Testing
         precondition(id >= 0)
         defer { H5Dclose(id) }
         if !values.isEmpty {
-            precondition(values.withUnsafeBufferPointer {
-                H5Dwrite(id, gslab_H5T_NATIVE_INT64(), hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress)
-            } >= 0)
+            precondition(
+                values.withUnsafeBufferPointer {
+                    H5Dwrite(id, gslab_H5T_NATIVE_INT64(), hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress)
+                } >= 0)
         }
     }
 
