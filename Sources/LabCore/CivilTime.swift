@@ -40,6 +40,14 @@ public enum CivilTime {
         return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d))
     }
 
+    /// The instant a day after `date` (an inclusive end date made exclusive), saturating at
+    /// `Int64.max` for the last day timestamps hold.
+    @inlinable
+    public static func dayAfter(_ date: Int64) -> Int64 {
+        let (next, overflow) = date.addingReportingOverflow(nanosPerDay)
+        return overflow ? .max : next
+    }
+
     /// Floor division of a timestamp into whole days since the epoch (UTC).
     @inlinable
     public static func dayNumber(_ timestamp: Int64) -> Int64 {
@@ -90,10 +98,38 @@ public enum CivilTime {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
+    /// Why a text is not a timestamp.
+    public enum DateParseFailure: Error, Sendable, Equatable {
+        /// Not an ISO 8601 date or date-time.
+        case malformed
+        /// A valid date whose nanoseconds since the epoch do not fit an `Int64`
+        /// (before 1677-09-21T00:12:43.145224192Z or after 2262-04-11T23:47:16.854775807Z).
+        case outOfRange
+
+        /// The one-phrase reason `text` was refused: `expected a date YYYY-MM-DD, got "x"` or
+        /// `9999-12-31 is outside the supported range 1677-09-22 … 2262-04-11`.
+        public func reason(_ text: String) -> String {
+            switch self {
+            case .malformed: "expected a date YYYY-MM-DD, got \"\(text)\""
+            case .outOfRange: "\(text) is outside the supported range \(CivilTime.supportedRange)"
+            }
+        }
+    }
+
+    /// The whole days every timestamp can hold, as text for messages.
+    public static let supportedRange = "1677-09-22 … 2262-04-11"
+
     /// Parses an ISO 8601 date or date-time: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff…]]`,
     /// `YYYY-MM-DDTHH:MM[:SS[.fff…]]` with an optional `Z` or `±HH:MM` / `±HHMM` offset.
-    /// A time without an offset is taken as UTC. Returns nil when the text is not such a date.
+    /// A time without an offset is taken as UTC. Returns nil when the text is not such a date or
+    /// lies outside ``supportedRange``; ``parseISO8601Checked(_:)`` tells which.
     public static func parseISO8601(_ text: Substring) -> Int64? {
+        try? parseISO8601Checked(text).get()
+    }
+
+    /// ``parseISO8601(_:)`` with the reason for a failure: `.outOfRange` for a well-formed date
+    /// that no `Int64` of nanoseconds holds (checked arithmetic: never a trap).
+    public static func parseISO8601Checked(_ text: Substring) -> Result<Int64, DateParseFailure> {
         let u = Array(text.utf8)
         var i = 0
         func digits(_ n: Int) -> Int? {
@@ -112,19 +148,19 @@ public enum CivilTime {
             i += 1
             return true
         }
-        guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2) else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
+        guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2) else { return .failure(.malformed) }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return .failure(.malformed) }
         var hour = 0, minute = 0, second = 0
         var nanos: Int64 = 0
         var offsetMinutes = 0
         if i < u.count {
-            guard u[i] == 84 || u[i] == 32 else { return nil }  // 'T' or ' '
+            guard u[i] == 84 || u[i] == 32 else { return .failure(.malformed) }  // 'T' or ' '
             i += 1
-            guard let h = digits(2), expect(58), let mi = digits(2), h < 24, mi < 60 else { return nil }
+            guard let h = digits(2), expect(58), let mi = digits(2), h < 24, mi < 60 else { return .failure(.malformed) }
             hour = h
             minute = mi
             if expect(58) {
-                guard let s = digits(2), s < 61 else { return nil }
+                guard let s = digits(2), s < 61 else { return .failure(.malformed) }
                 second = s
                 if expect(46) {
                     var scale: Int64 = 100_000_000
@@ -134,7 +170,7 @@ public enum CivilTime {
                         count += 1
                         i += 1
                     }
-                    guard count > 0 else { return nil }
+                    guard count > 0 else { return .failure(.malformed) }
                 }
             }
             if i < u.count {
@@ -142,18 +178,22 @@ public enum CivilTime {
                 } else if u[i] == 43 || u[i] == 45 {  // '+' / '-'
                     let sign = u[i] == 43 ? 1 : -1
                     i += 1
-                    guard let oh = digits(2) else { return nil }
+                    guard let oh = digits(2) else { return .failure(.malformed) }
                     _ = expect(58)
-                    guard let om = digits(2) else { return nil }
+                    guard let om = digits(2) else { return .failure(.malformed) }
                     offsetMinutes = sign * (oh * 60 + om)
                 } else {
-                    return nil
+                    return .failure(.malformed)
                 }
             }
         }
-        guard i == u.count else { return nil }
-        return timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second, nanosecond: nanos)
-            - Int64(offsetMinutes) * nanosPerMinute
+        guard i == u.count else { return .failure(.malformed) }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let (midnight, o1) = days.multipliedReportingOverflow(by: nanosPerDay)
+        let ofDay = Int64(hour) * nanosPerHour + Int64(minute) * nanosPerMinute + Int64(second) * nanosPerSecond + nanos
+        let (local, o2) = midnight.addingReportingOverflow(ofDay)
+        let (utc, o3) = local.subtractingReportingOverflow(Int64(offsetMinutes) * nanosPerMinute)
+        return o1 || o2 || o3 ? .failure(.outOfRange) : .success(utc)
     }
 
     /// Number of days in a month of the proleptic Gregorian calendar.

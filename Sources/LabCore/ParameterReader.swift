@@ -32,10 +32,10 @@ public struct ParameterReader {
             if required && !listing { throw LabCoreError.invalidParameter(owner: owner, field: key, reason: "missing (required)") }
             return required ? 0 : nil
         }
-        guard let t = CivilTime.parseISO8601(Substring(text.trimmingCharacters(in: .whitespaces))) else {
-            throw LabCoreError.invalidParameter(owner: owner, field: key, reason: "expected a date YYYY-MM-DD, got \"\(text)\"")
+        switch CivilTime.parseISO8601Checked(Substring(text.trimmingCharacters(in: .whitespaces))) {
+        case let .success(t): return t
+        case let .failure(failure): throw LabCoreError.invalidParameter(owner: owner, field: key, reason: failure.reason(text))
         }
-        return t
     }
 
     /// Text that must be given (a placeholder `placeholder` while listing parameters).

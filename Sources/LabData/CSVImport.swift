@@ -15,9 +15,12 @@ import SwiftCSV
 public enum CSVImport {
     /// Reads `path` into a series named `symbol`. Returns the series and which column fed each field.
     public static func read(_ path: String, symbol: String, timezone: String = "UTC") throws -> (BarSeries, [BarField: String]) {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw LabDataError.fileNotFound(path: path) }
-        if isDir.boolValue { throw LabDataError.isDirectory(path: path) }
+        switch FileKind(path: path) {
+        case .regular: break
+        case .missing: throw LabDataError.fileNotFound(path: path)
+        case .directory: throw LabDataError.isDirectory(path: path)
+        case let other: throw LabDataError.notRegularFile(path: path, kind: other.phrase)
+        }
         guard TimeZoneOffsets.isKnown(timezone) else {
             throw LabDataError.invalidParameter(owner: "csv import", field: "timezone", reason: "unknown time zone \"\(timezone)\"")
         }
@@ -49,7 +52,11 @@ public enum CSVImport {
             sources[field] = name
         }
 
-        let rows = csv.rows
+        // The rows as written: `csv.rows` pads a short row with empty cells, which would read as NaN.
+        var rows: [[String]] = []
+        do { try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { rows.append($0) } } catch {
+            throw LabDataError.writeFailed(path: path, detail: "cannot read CSV: \(error)")
+        }
         var timestamps: [Int64] = []
         timestamps.reserveCapacity(rows.count)
         var columns: [BarField: [Double]] = [:]
@@ -62,6 +69,9 @@ public enum CSVImport {
             }
             let text = row[timeIndex].trimmingCharacters(in: .whitespaces)
             guard let t = parseTimestamp(text, timezone: timezone) else {
+                if case .failure(.outOfRange) = CivilTime.parseISO8601Checked(Substring(text)) {
+                    throw LabDataError.csvDateOutOfRange(path: path, line: line, text: text)
+                }
                 throw LabDataError.csvBadDate(path: path, line: line, text: text)
             }
             timestamps.append(t)
@@ -94,8 +104,10 @@ public enum CSVImport {
             let hasOffset = hasTime && (text.hasSuffix("Z") || text.dropFirst(11).contains("+") || text.dropFirst(11).contains("-"))
             guard hasTime, !hasOffset, timezone != "UTC" else { return t }
             // Local wall time: subtract the zone's offset (evaluated at the UTC guess, then refined once).
-            let guess = t - Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: t)) * CivilTime.nanosPerSecond
-            return t - Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: guess)) * CivilTime.nanosPerSecond
+            let (guess, o1) = t.subtractingReportingOverflow(Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: t)) * CivilTime.nanosPerSecond)
+            guard !o1 else { return nil }
+            let (local, o2) = t.subtractingReportingOverflow(Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: guess)) * CivilTime.nanosPerSecond)
+            return o2 ? nil : local
         }
         guard let value = Double(text), value.isFinite, value >= 0 else { return nil }
         let scale: Double =

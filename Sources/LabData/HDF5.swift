@@ -1,5 +1,6 @@
 import CHDF5
 import Foundation
+import LabCore
 
 // A thin, internal wrapper over the HDF5 C API. Every handle is owned by a class that closes it
 // in `deinit`; every failure becomes a `LabDataError` naming the file. HDF5's own error-stack
@@ -120,11 +121,12 @@ final class HDF5File {
     /// Opens an existing file read-only, classifying every failure into a one-line error.
     static func openForReading(_ path: String) throws -> HDF5File {
         HDF5Library.prepare()
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw LabDataError.fileNotFound(path: path)
+        switch FileKind(path: path) {
+        case .regular: break
+        case .missing: throw LabDataError.fileNotFound(path: path)
+        case .directory: throw LabDataError.isDirectory(path: path)
+        case let other: throw LabDataError.notRegularFile(path: path, kind: other.phrase)
         }
-        if isDir.boolValue { throw LabDataError.isDirectory(path: path) }
         guard FileManager.default.isReadableFile(atPath: path) else { throw LabDataError.permissionDenied(path: path) }
         let id = H5Fopen(path, gslab_H5F_ACC_RDONLY(), hid_t(H5P_DEFAULT))
         if id < 0 { throw classifyOpenFailure(path: path, stack: HDF5Library.errorStack()) }

@@ -9,6 +9,10 @@ public enum LabDataError: LabError, Equatable {
     case fileNotFound(path: String)
     /// The path is a folder.
     case isDirectory(path: String)
+    /// The path is a FIFO, a device or a socket (which a read would block on or never finish).
+    case notRegularFile(path: String, kind: String)
+    /// An output path names something that is not a regular file (it is never replaced).
+    case outputRefused(path: String, detail: String)
     /// The file cannot be read by this user.
     case permissionDenied(path: String)
     /// The file is not HDF5.
@@ -45,6 +49,8 @@ public enum LabDataError: LabError, Equatable {
     case csvMissingColumn(path: String, field: String, header: [String])
     /// A CSV date cannot be parsed (1-based line).
     case csvBadDate(path: String, line: Int, text: String)
+    /// A CSV date outside the range nanosecond timestamps hold (1-based line).
+    case csvDateOutOfRange(path: String, line: Int, text: String)
     /// A CSV number cannot be parsed (1-based line).
     case csvBadNumber(path: String, line: Int, column: String, text: String)
     /// A CSV row has the wrong number of fields (1-based line).
@@ -94,6 +100,8 @@ public enum LabDataError: LabError, Equatable {
         switch self {
         case let .fileNotFound(path): "\(path): no such file"
         case let .isDirectory(path): "\(path): is a directory, expected an HDF5 file"
+        case let .notRegularFile(path, kind): "\(path): is \(kind), not a regular file"
+        case let .outputRefused(path, detail): "\(path): \(detail)"
         case let .permissionDenied(path): "\(path): permission denied (cannot read the file)"
         case let .notHDF5(path): "\(path): not an HDF5 file"
         case let .truncated(path): "\(path): truncated HDF5 file (ends before its declared size)"
@@ -117,6 +125,8 @@ public enum LabDataError: LabError, Equatable {
         case let .csvEmpty(path): "\(path): CSV file has no header line"
         case let .csvMissingColumn(path, field, header):
             "\(path): column \(field) is missing (header: \(header.joined(separator: ",")))"
+        case let .csvDateOutOfRange(path, line, text):
+            "\(path):\(line): timestamp: \(text) is outside the supported range \(CivilTime.supportedRange)"
         case let .csvBadDate(path, line, text):
             "\(path):\(line): timestamp: \"\(text)\" is not an ISO 8601 date or an epoch number"
         case let .csvBadNumber(path, line, column, text): "\(path):\(line): \(column): \"\(text)\" is not a number"

@@ -52,8 +52,7 @@ public enum SyntheticBars {
         try parameters.check()
         guard bars >= 1 else { throw LabDataError.invalidParameter(owner: "synth", field: "bars", reason: "must be ≥ 1, got \(bars)") }
         // Nanosecond timestamps end on 2262-04-11 (day 106 751): refuse what would run past it.
-        let lastDay = startDay + Int64(bars) * 7 / 5 + 30
-        guard startDay > -lastTimestampDay, lastDay < lastTimestampDay else {
+        guard startDay > -lastTimestampDay, Int64(bars) < lastTimestampDay, startDay + Int64(bars) * 7 / 5 + 30 < lastTimestampDay else {
             throw LabDataError.invalidParameter(
                 owner: "synth", field: "bars",
                 reason:
@@ -73,6 +72,20 @@ public enum SyntheticBars {
         return try b.series(symbol: symbol, timestamps: timestamps, timezone: "America/New_York", frequency: .day, seed: seed)
     }
 
+    /// The first `bars` minute bars of ``intraday(symbol:startDay:days:parameters:seed:stream:)``
+    /// over as many sessions as they need (a full session has 390 bars, a half day 210).
+    public static func intraday(
+        symbol: String, startDay: Int64, bars: Int, parameters: Parameters = Parameters(), seed: UInt64, stream: Int = 0
+    ) throws -> BarSeries {
+        guard bars >= 1 else { throw LabDataError.invalidParameter(owner: "synth", field: "bars", reason: "must be ≥ 1, got \(bars)") }
+        var days = bars / 390 + 1
+        while true {
+            let series = try intraday(symbol: symbol, startDay: startDay, days: days, parameters: parameters, seed: seed, stream: stream)
+            if series.count >= bars { return series[bars: 0..<bars].materialize() }
+            days += (bars - series.count) / 210 + 1
+        }
+    }
+
     /// Minute bars for the NYSE regular session (09:30–16:00 America/New_York, 13:00 on half days)
     /// over `days` trading days from `startDay`, with a U-shaped intraday volume profile (heavier at
     /// the open and the close) and an overnight gap drawn at each session's first bar.
@@ -81,7 +94,7 @@ public enum SyntheticBars {
     ) throws -> BarSeries {
         try parameters.check()
         guard days >= 1 else { throw LabDataError.invalidParameter(owner: "synth", field: "days", reason: "must be ≥ 1, got \(days)") }
-        guard startDay > -lastTimestampDay, startDay + Int64(days) * 7 / 5 + 30 < lastTimestampDay else {
+        guard startDay > -lastTimestampDay, Int64(days) < lastTimestampDay, startDay + Int64(days) * 7 / 5 + 30 < lastTimestampDay else {
             throw LabDataError.invalidParameter(
                 owner: "synth", field: "days",
                 reason:

@@ -1,7 +1,7 @@
 import Foundation
-import LabMetrics
 import LabCore
 import LabExecution
+import LabMetrics
 import LabReport
 import LabSignals
 import LabStress
@@ -126,10 +126,18 @@ extension Scenario {
     /// Largest number of parameter sets a sweep may expand to.
     public static let maximumCombinations = 10_000
 
-    /// Reads and validates the scenario at `path`.
+    /// Largest scenario file read, in bytes (1 MiB: a scenario is a page of YAML).
+    public static let maximumFileBytes = 1 << 20
+
+    /// Reads and validates the scenario at `path` (a regular file of at most ``maximumFileBytes``).
     public static func load(_ path: String, seed override: UInt64? = nil) throws -> Scenario {
         guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.file(path, reason: "no such scenario file") }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        let data: Data
+        switch FileKind.contents(of: path, maxBytes: maximumFileBytes) {
+        case let .success(bytes): data = bytes
+        case let .failure(refusal): throw ScenarioError.file(path, reason: refusal.reason)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError.file(path, reason: "cannot read the file (permissions, or not UTF-8 text)")
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -407,7 +415,11 @@ extension Scenario {
             }
         }
         guard !sets.isEmpty else { throw node.error("no combination builds a valid strategy: \(firstInvalid ?? "")") }
-        return (sets, SweepPlan(objective: objective, constraint: constraint, excluded: all.count - kept.count, invalid: kept.count - sets.count, firstInvalid: firstInvalid))
+        return (
+            sets,
+            SweepPlan(
+                objective: objective, constraint: constraint, excluded: all.count - kept.count, invalid: kept.count - sets.count, firstInvalid: firstInvalid)
+        )
     }
 
     /// A statistic named at `node` (`sweep.objective`, `walk_forward.objective`) with a better
@@ -416,7 +428,9 @@ extension Scenario {
         let name = try node.string()
         let s: Statistic
         do { s = try Statistic.parse(name, field: node.path) } catch let error as LabMetricsError { throw node.error(error.reason) }
-        guard s.direction != .neither else { throw node.error("\(s.id) has no better direction to optimise (pick e.g. sharpe_ratio, return_pct, max_drawdown_pct)") }
+        guard s.direction != .neither else {
+            throw node.error("\(s.id) has no better direction to optimise (pick e.g. sharpe_ratio, return_pct, max_drawdown_pct)")
+        }
         return s
     }
 

@@ -46,7 +46,7 @@ extension ScenarioRunner {
         var series = loaded[0].series
         let rows = series.count
         if spec.start != nil || spec.end != nil {
-            series = series.slice(from: spec.start ?? .min, to: spec.end.map { $0 + CivilTime.nanosPerDay } ?? .max).materialize()
+            series = series.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize()
             guard !series.isEmpty else {
                 throw ScenarioError.run("\(scenario.file): dataset.start/end: no \(series.symbol) bars in the date range in \(spec.pathAsWritten)")
             }
@@ -107,6 +107,9 @@ extension ScenarioRunner {
         if spec.fallbacks.isEmpty {
             guard FileManager.default.fileExists(atPath: spec.path) else {
                 throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
+            }
+            if let refusal = FileKind.readRefusal(spec.path) {
+                throw ScenarioError.run("\(scenario.file): dataset.path: \(spec.pathAsWritten) \(refusal)")
             }
             return (try HDF5BarStore.read(spec.path, symbols: symbols), spec.pathAsWritten)
         }

@@ -22,7 +22,7 @@ extension ScenarioRunner {
         let (loaded, servedBy) = try Self.load(scenario, symbols: spec.symbols)
         var series = loaded.map(\.series)
         if spec.start != nil || spec.end != nil {
-            series = series.map { $0.slice(from: spec.start ?? .min, to: spec.end.map { $0 + CivilTime.nanosPerDay } ?? .max).materialize() }
+            series = series.map { $0.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
             if let empty = series.first(where: \.isEmpty) {
                 throw ScenarioError.run("\(scenario.file): dataset.start/end: no \(empty.symbol) bars in the date range in \(spec.pathAsWritten)")
             }

@@ -75,8 +75,12 @@ struct YAMLNode {
 
     /// A date `YYYY-MM-DD` (or full ISO 8601), ns UTC.
     func date() throws -> Int64 {
-        guard let s = scalarText, let t = CivilTime.parseISO8601(Substring(s)) else { throw error("expected a date YYYY-MM-DD, got \(described())") }
-        return t
+        guard let s = scalarText else { throw error("expected a date YYYY-MM-DD, got \(described())") }
+        switch CivilTime.parseISO8601Checked(Substring(s)) {
+        case let .success(t): return t
+        case .failure(.malformed): throw error("expected a date YYYY-MM-DD, got \(described())")
+        case let .failure(failure): throw error(failure.reason(s))
+        }
     }
 
     func list() throws -> [YAMLNode] {

@@ -55,7 +55,7 @@ public enum StressRegistry {
                 let at = try p.date("at")
                 if to < from { throw LabCoreError.invalidParameter(owner: "historical_replay", field: "to", reason: "must not be before from") }
                 return HistoricalReplay(
-                    source: series, sourceWindow: .timeRange(from: from, to: to + CivilTime.nanosPerDay),
+                    source: series, sourceWindow: .timeRange(from: from, to: CivilTime.dayAfter(to)),
                     targetStart: at.map { .time($0) } ?? .random,
                     volatilityScale: try p.number("volatility_scale", default: 1, in: 0.01...100))
             },

@@ -64,10 +64,18 @@ struct BacktestCommand: ParsableCommand {
             throw ValidationError("--preset: unknown preset \"\(preset)\" (known: backtesting_py)")
         }
         guard cash > 0, cash.isFinite else { throw ValidationError("--cash: must be > 0, got \(cash)") }
-        guard commission >= 0, commission < 0.1 else { throw ValidationError("--commission: must be in [0, 0.1) (the commission model's range), got \(commission)") }
+        guard commission >= 0, commission < 0.1 else {
+            throw ValidationError("--commission: must be in [0, 0.1) (the commission model's range), got \(commission)")
+        }
         guard slippageBps >= 0, slippageBps.isFinite else { throw ValidationError("--slippage-bps: must be ≥ 0, got \(slippageBps)") }
         if preset != nil && slippageBps > 0 { throw ValidationError("--slippage-bps: backtesting.py has no slippage; drop it or the preset") }
 
+        if symbol == nil {
+            let present = try HDF5BarStore.symbols(in: file).map(\.symbol)
+            if present.count > 1 {
+                throw ValidationError("--symbol: \(file) holds \(present.count) symbols (\(present.joined(separator: ", "))); name one")
+            }
+        }
         let bars = try HDF5BarStore.read(file, symbols: symbol.map { [$0] }).first!.series
         let warmUp = strategy.warmUp
         guard bars.count > warmUp + 1 else {

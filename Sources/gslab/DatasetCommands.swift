@@ -74,11 +74,11 @@ extension DatasetCommand {
         @Option(help: "Comma-separated symbols; symbol k draws from random stream k of the seed.")
         var symbols = "SYN"
 
-        @Option(help: "Bars per symbol (daily).")
-        var bars = 2520
+        @Option(help: "Bars per symbol (default: 2520 daily bars, or the bars of --days sessions); not with --days.")
+        var bars: Int?
 
-        @Option(help: "Trading days per symbol (intraday).")
-        var days = 20
+        @Option(help: "Trading days per symbol (default: 20 sessions for intraday); not with --bars.")
+        var days: Int?
 
         @Option(help: "First date, YYYY-MM-DD (the first trading day on or after it is used).")
         var start = "2020-01-02"
@@ -102,20 +102,32 @@ extension DatasetCommand {
         var out: String
 
         func run() throws {
-            guard let startTime = CivilTime.parseISO8601(Substring(start)) else {
-                throw LabDataError.invalidParameter(owner: "synth", field: "start", reason: "\"\(start)\" is not a YYYY-MM-DD date")
+            let startTime: Int64
+            switch CivilTime.parseISO8601Checked(Substring(start)) {
+            case let .success(t): startTime = t
+            case let .failure(failure): throw LabDataError.invalidParameter(owner: "synth", field: "start", reason: failure.reason(start))
             }
             let names = symbols.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             guard !names.isEmpty, !names.contains("") else {
                 throw LabDataError.invalidParameter(owner: "synth", field: "symbols", reason: "expected comma-separated names, got \"\(symbols)\"")
             }
             let parameters = SyntheticBars.Parameters(drift: drift, volatility: volatility, initialPrice: price)
+            if bars != nil && days != nil {
+                throw LabDataError.invalidParameter(owner: "synth", field: "bars", reason: "give --bars or --days, not both")
+            }
             let day = CivilTime.dayNumber(startTime)
             let series = try names.enumerated().map { k, name in
                 switch kind {
-                case .daily: try SyntheticBars.daily(symbol: name, startDay: day, bars: bars, parameters: parameters, seed: seed, stream: k)
+                case .daily:
+                    // A daily bar is a trading day: --days counts the same bars.
+                    return try SyntheticBars.daily(
+                        symbol: name, startDay: day, bars: bars ?? days ?? 2520, parameters: parameters, seed: seed, stream: k)
                 case .intraday:
-                    try SyntheticBars.intraday(symbol: name, startDay: day, days: days, parameters: parameters, seed: seed, stream: k)
+                    guard let bars else {
+                        return try SyntheticBars.intraday(
+                            symbol: name, startDay: day, days: days ?? 20, parameters: parameters, seed: seed, stream: k)
+                    }
+                    return try SyntheticBars.intraday(symbol: name, startDay: day, bars: bars, parameters: parameters, seed: seed, stream: k)
                 }
             }
             try HDF5BarStore.write(series, to: out, options: HDF5WriteOptions(gzipLevel: gzip))

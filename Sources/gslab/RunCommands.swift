@@ -66,8 +66,19 @@ struct RunCommand: ParsableCommand {
                 baselines[s.file] = baseline
             }
         }
+        // Every output path and the shard checked before anything is written.
+        guard !out.isEmpty else { throw ValidationError("--out: an empty path names no folder") }
+        switch FileKind(path: out) {
+        case .missing, .directory: break
+        case let other: throw ValidationError("--out: \(out) is \(other.phrase), not a folder")
+        }
+        let metricsPath = metricsFile ?? (settings.metricsFile.isEmpty ? nil : settings.metricsFile)
+        if let metricsPath { try AtomicFile.checkDestination(metricsPath) }
+        let shardSpec = try ShardSpec.resolve(shard, environment: ProcessInfo.processInfo.environment)
+        if shardSpec != nil && check { throw ValidationError("--check: a shard holds part of the jobs; check the merged report") }
         let historyPath = settings.historyPath(explicit: history, reports: out)
-        let store = noHistory ? nil : try RunHistory(path: historyPath)
+        // The history is opened when the first report is there to record.
+        var store: RunHistory?
         var regressions = 0
         let cancellation = ScenarioRunner.Cancellation()
         signal(SIGINT, SIG_IGN)
@@ -76,10 +87,8 @@ struct RunCommand: ParsableCommand {
         source.resume()
         var runner = ScenarioRunner(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, cancellation: cancellation)
         runner.memoryCapMB = settings.memoryCapMB
-        runner.shard = try ShardSpec.resolve(shard, environment: ProcessInfo.processInfo.environment)
-        if runner.shard != nil && check { throw ValidationError("--check: a shard holds part of the jobs; check the merged report") }
+        runner.shard = shardSpec
         let terminal = isatty(2) == 1
-        let metricsPath = metricsFile ?? (settings.metricsFile.isEmpty ? nil : settings.metricsFile)
         var entries: [RunMetrics.Entry] = []
         func writeMetrics(failures: Int) throws {
             guard let metricsPath else { return }
@@ -106,6 +115,7 @@ struct RunCommand: ParsableCommand {
                     emit("\(scenario.name): shard \(s.index) of \(s.count), \(outcome.report.jobs.count) jobs\n  partial  \(path)\n")
                     continue
                 }
+                if store == nil && !noHistory { store = try RunHistory(path: historyPath) }
                 try store?.record(outcome.report, scenarioText: scenario.text, reportPath: path, seconds: outcome.timings["total"])
                 emit("\(scenario.name): \(outcome.report.jobs.count) jobs\n  report.json  \(path)\n  report.html  \(html)\n")
                 var found: Int?
@@ -155,15 +165,27 @@ struct ScenarioCommand: ParsableCommand {
 
 /// Reading and writing baseline and report files, with one-line errors.
 enum BaselineFile {
+    /// Largest baseline or report file read, in bytes.
+    static let maximumBytes = 1 << 28
+
+    /// The bytes of the baseline or report at `path` (`what` names it when missing).
+    static func contents(_ path: String, _ what: String) throws -> Data {
+        guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.file(path, reason: "no such \(what) file") }
+        switch FileKind.contents(of: path, maxBytes: maximumBytes) {
+        case let .success(data): return data
+        case let .failure(refusal): throw ScenarioError.file(path, reason: refusal.reason)
+        }
+    }
+
     static func read(_ path: String) throws -> Baseline {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ScenarioError.file(path, reason: "no such baseline file") }
+        let data = try contents(path, "baseline")
         do { return try JSONDecoder().decode(Baseline.self, from: data) } catch {
             throw ScenarioError.file(path, reason: "not a baseline file (\(decodingReason(error)))")
         }
     }
 
     static func report(_ path: String) throws -> RunReport {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ScenarioError.file(path, reason: "no such report file") }
+        let data = try contents(path, "report")
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let version = object["schema_version"] as? Int,
             version != RunReport.schemaVersion
         {
