@@ -80,12 +80,19 @@ public struct ParameterReader {
         used.insert(key)
     }
 
-    /// An integer ≥ `minimum` (default when absent).
+    /// The largest whole-number parameter (2^31 − 1: no window, count or latency can exceed the
+    /// most bars a dataset may hold, and none overflows in arithmetic).
+    public static let maximumInteger = Int(Int32.max)
+
+    /// An integer in `minimum ... maximumInteger` (default when absent).
     public mutating func integer(_ key: String, default value: Int, minimum: Int = 1) throws -> Int {
         record(key, .integer(minimum: minimum), String(value))
         guard let text = values[key] else { return value }
         guard let v = Int(text.trimmingCharacters(in: .whitespaces)), v >= minimum else {
             throw LabCoreError.invalidParameter(owner: owner, field: key, reason: "expected an integer ≥ \(minimum), got \"\(text)\"")
+        }
+        guard v <= Self.maximumInteger else {
+            throw LabCoreError.invalidParameter(owner: owner, field: key, reason: "expected an integer ≤ \(Self.maximumInteger), got \"\(text)\"")
         }
         return v
     }

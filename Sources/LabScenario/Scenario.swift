@@ -8,7 +8,8 @@ import LabStress
 
 /// A parsed, validated scenario file (schema in docs/scenarios.md and scenarios/scenario.schema.json).
 public struct Scenario: Sendable {
-    /// Scenario name (letters, digits, `_`, `-`): the report folder's name.
+    /// Scenario name (letters, digits, `_`, `-`; at most 64 characters and 128 bytes of UTF-8):
+    /// the report folder's name.
     public var name: String
     public var description: String
     /// Seed of every random draw (stress variants, random search), overridable by `--seed`.
@@ -150,8 +151,11 @@ extension Scenario {
         let root = try YAMLNode.parse(text, file: file).mapping()
         let nameNode = try root.required("name")
         let name = try nameNode.string()
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }), name.count <= 64 else {
-            throw nameNode.error("expected letters, digits, _ or - (at most 64), got \"\(name)\"")
+        // It names the report folder: at most 64 characters and 128 bytes of UTF-8 (file systems
+        // allow 255 bytes a name; 64 four-byte letters would be 256).
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }), name.count <= 64, name.utf8.count <= 128
+        else {
+            throw nameNode.error("expected letters, digits, _ or - (at most 64, and 128 bytes of UTF-8), got \"\(name)\"")
         }
         let description = try root.optional("description")?.string() ?? ""
         let fileSeed =
@@ -456,6 +460,11 @@ extension Scenario {
                 let lo = try bounds[0].number(), hi = try bounds[1].number()
                 guard lo <= hi else { throw boundsNode.error("expected low ≤ high, got [\(lo), \(hi)]") }
                 let whole = [bounds[0], bounds[1]].allSatisfy { Int($0.scalarText ?? "") != nil }
+                if whole, max(abs(lo), abs(hi)) > Double(YAMLNode.maximumWholeNumber) {
+                    throw boundsNode.error(
+                        "whole-number bounds must lie within ±\(YAMLNode.maximumWholeNumber), got [\(bounds[0].scalarText ?? ""), \(bounds[1].scalarText ?? "")]"
+                    )
+                }
                 axes.append((key, lo, hi, whole))
             }
             try ranges.finish()
@@ -487,9 +496,15 @@ extension Scenario {
         }
         try grid.finish()
         guard !axes.isEmpty else { throw gridNode.error("the grid has no parameters (zero combinations)") }
-        let total = axes.reduce(1) { $0 * $1.1.count }
-        guard total <= min(cap, maximumCombinations) else {
-            throw gridNode.error("\(total) combinations exceed the cap of \(min(cap, maximumCombinations))")
+        // The count with overflow checks: a grid of many long lists is refused, never wraps.
+        var total = 1
+        for (_, values) in axes {
+            let (product, overflow) = total.multipliedReportingOverflow(by: values.count)
+            guard !overflow, product <= min(cap, maximumCombinations) else {
+                let shown = overflow ? "more than \(Int.max)" : "\(product)"
+                throw gridNode.error("\(shown) combinations exceed the cap of \(min(cap, maximumCombinations))")
+            }
+            total = product
         }
         try m.finish()
         var sets: [[String: String]] = [base]

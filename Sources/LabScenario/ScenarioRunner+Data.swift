@@ -75,6 +75,31 @@ extension ScenarioRunner {
         return PreparedData(series: series, rows: rows, quality: quality, flagged: flagged, repaired: repaired, servedBy: servedBy)
     }
 
+    /// Refuses settings that cannot mean anything on `bars` bars, before any job runs: a fill
+    /// latency or a calibration horizon of at least `bars` bars (no fill, no outcome), and a
+    /// strategy whose warm-up leaves no bar to trade on (the declared one; with a sweep, every
+    /// combination — a sweep where some combinations still trade runs, those report 0 trades).
+    static func checkAgainstData(_ scenario: Scenario, bars: Int) throws {
+        let file = scenario.file
+        switch scenario.execution.fillTiming {
+        case let .nextOpen(latency), let .nextTypical(latency):
+            if latency >= bars - 1 {
+                throw ScenarioError.run("\(file): execution.fill.latency: \(latency) bars leaves no bar to fill on in \(bars) bars")
+            }
+        case .thisClose: break
+        }
+        if let horizon = scenario.calibration?.horizon, horizon >= bars - 1 {
+            throw ScenarioError.run("\(file): calibration.horizon: \(horizon) bars leaves no signal an outcome in \(bars) bars")
+        }
+        let sets = scenario.sweep == nil ? Array(scenario.parameterSets.prefix(1)) : scenario.parameterSets
+        let warmUps = try sets.map { try strategy(scenario, $0).warmUp }
+        if let shortest = warmUps.min(), shortest + 1 >= bars {
+            let what = scenario.sweep == nil ? "\(scenario.strategy.name) needs" : "every combination of the sweep needs at least"
+            throw ScenarioError.run(
+                "\(file): strategy.params: \(what) \(shortest + 1) bars before its first signal, the data has \(bars) bars: it cannot trade")
+        }
+    }
+
     /// The baseline and the plan's stress variants, each transformed with its own seed stream.
     func variants(_ scenario: Scenario, _ data: PreparedData) throws -> [Variant] {
         let planned = try scenario.stress.variants(for: data.series)
@@ -89,13 +114,14 @@ extension ScenarioRunner {
         return out
     }
 
-    /// Refuses a run whose bars (dataset × variants, 48 bytes a bar) would exceed the memory cap.
+    /// Refuses a run whose bars (dataset × variants, ``MemoryBudget/bytesPerBar`` a bar) would
+    /// exceed the memory budget (``memoryCapMB``; 0 is no limit).
     func checkMemory(_ scenario: Scenario, bars: Int, copies: Int) throws {
         guard memoryCapMB > 0 else { return }
-        let needed = Double(bars * 48 * copies) / 1_048_576
+        let needed = MemoryBudget.megabytes(bars: bars, copies: copies)
         if needed > Double(memoryCapMB) {
             throw ScenarioError.run(
-                "\(scenario.file): memory_cap_mb: the run holds about \(String(format: "%.1f", needed)) MB of bars (\(bars) bars × \(copies) variants), over the cap of \(memoryCapMB) MB"
+                "\(scenario.file): memory_cap_mb: the run holds about \(String(format: "%.1f", needed)) MB of bars (\(bars) bars × \(copies) variants), over the cap of \(memoryCapMB) MB (--memory-limit, memory_cap_mb)"
             )
         }
     }

@@ -18,7 +18,8 @@ public struct ScenarioRunner: Sendable {
     /// Run only the jobs whose id ≡ index (mod count), for `gslab merge` to combine (walk-forward
     /// windows run in shard 0).
     public var shard: RunReport.Shard?
-    /// Largest estimated memory of the run's bars (48 bytes per bar, dataset × variants) in MB; 0: none.
+    /// Largest estimated memory of the run's bars (``MemoryBudget/bytesPerBar`` a bar, dataset ×
+    /// variants) in MB; 0: none. `gslab run` sets ``MemoryBudget/defaultMB`` unless told otherwise.
     public var memoryCapMB = 0
     /// Set (from a signal handler) to stop between jobs; the run then fails with "interrupted".
     public let cancellation: Cancellation
@@ -68,6 +69,7 @@ public struct ScenarioRunner: Sendable {
         let data = try prepare(scenario)
         let series = data.series
         timings["load_and_quality"] = seconds(clock.now - t0)
+        try Self.checkAgainstData(scenario, bars: series.count)
         t0 = clock.now
         let variants = try self.variants(scenario, data)
         timings["stress"] = seconds(clock.now - t0)
@@ -110,7 +112,8 @@ public struct ScenarioRunner: Sendable {
             return job
         }
         timings["job_compute"] = compute.total
-        let walkRows = try (shard?.index ?? 0) == 0 ? scenario.walkForward.map { try walkForward(scenario, $0, series: series, windows: walk, tick: tick) } : nil
+        let walkRows =
+            try (shard?.index ?? 0) == 0 ? scenario.walkForward.map { try walkForward(scenario, $0, series: series, windows: walk, tick: tick) } : nil
         timings["jobs"] = seconds(clock.now - t0)
 
         let spec = scenario.dataset

@@ -60,8 +60,14 @@ struct YAMLNode {
         return v
     }
 
+    /// The largest whole number a scenario may give anywhere (2^31 − 1, the most bars a dataset
+    /// may hold: see `ReadLimits`), so that no count, window or latency overflows in arithmetic.
+    static let maximumWholeNumber = Int(Int32.max)
+
+    /// A whole number in `minimum ... maximumWholeNumber`; `what` describes it in the error.
     func integer(minimum: Int, _ what: String) throws -> Int {
         guard let s = scalarText, let v = Int(s.trimmingCharacters(in: .whitespaces)), v >= minimum else { throw error("expected \(what), got \(described())") }
+        guard v <= Self.maximumWholeNumber else { throw error("expected \(what), at most \(Self.maximumWholeNumber), got \(described())") }
         return v
     }
 
@@ -161,9 +167,30 @@ final class MappingReader {
 
 extension YAMLNode {
     /// Parses `text` of `file` into its root node (a one-line error on malformed YAML).
+    /// The most nodes a scenario may hold with its aliases expanded: a 10 000-combination grid
+    /// is about 10 000 nodes, while a "billion laughs" file of a few lines expands to 10^9.
+    static let maximumNodes = 200_000
+
+    /// Counts `node`'s nodes (aliases expanded) against `budget`, stopping as soon as it is spent,
+    /// so the count itself costs at most `budget` steps.
+    private static func within(_ budget: inout Int, _ node: Node) -> Bool {
+        budget -= 1
+        guard budget >= 0 else { return false }
+        switch node {
+        case .scalar, .alias: return true
+        case let .sequence(s): return s.allSatisfy { within(&budget, $0) }
+        case let .mapping(m): return m.allSatisfy { within(&budget, $0.key) && within(&budget, $0.value) }
+        }
+    }
+
+    /// The YAML tree of `text` (at most ``maximumNodes`` nodes with aliases expanded).
     static func parse(_ text: String, file: String) throws -> YAMLNode {
         do {
             guard let root = try Yams.compose(yaml: text) else { throw ScenarioError.file(file, reason: "empty scenario file") }
+            var budget = maximumNodes
+            guard within(&budget, root) else {
+                throw ScenarioError.file(file, reason: "more than \(maximumNodes) YAML nodes once aliases are expanded (an alias bomb?)")
+            }
             return YAMLNode(node: root, path: "", file: file)
         } catch let error as YamlError {
             switch error {

@@ -47,11 +47,18 @@ struct RunCommand: ParsableCommand {
     )
     var shard: String?
 
+    @Option(
+        name: .customLong("memory-limit"),
+        help: "Memory budget in MB for the bars a run holds, checked before it starts (default: the config's memory_cap_mb, else a quarter of physical memory)."
+    )
+    var memoryLimit: Int?
+
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus text exposition of the run here (atomically); default the config's metrics_file.")
     var metricsFile: String?
 
     func run() throws {
         if let workers, workers < 1 { throw ValidationError("--workers: must be ≥ 1, got \(workers)") }
+        if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit: must be ≥ 1 MB, got \(memoryLimit)") }
         let settings = try LabConfig.load(file: config)
         let out = self.out ?? settings.reports
         let workers = self.workers ?? (settings.workers > 0 ? settings.workers : nil)
@@ -86,7 +93,7 @@ struct RunCommand: ParsableCommand {
         source.setEventHandler { cancellation.cancel() }
         source.resume()
         var runner = ScenarioRunner(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, cancellation: cancellation)
-        runner.memoryCapMB = settings.memoryCapMB
+        runner.memoryCapMB = memoryLimit ?? (settings.memoryCapMB > 0 ? settings.memoryCapMB : MemoryBudget.defaultMB)
         runner.shard = shardSpec
         let terminal = isatty(2) == 1
         var entries: [RunMetrics.Entry] = []

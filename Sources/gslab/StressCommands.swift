@@ -41,12 +41,24 @@ struct StressCommand: ParsableCommand {
         @Option(help: "Write the per-scenario summary as JSON (atomically).")
         var json: String?
 
+        @Option(name: .customLong("memory-limit"), help: "Memory budget in MB for the paths held (default: a quarter of physical memory).")
+        var memoryLimit: Int?
+
         func run() throws {
             guard paths >= 0 else {
                 throw LabStressError.invalidParameter(transform: "stress suite", field: "paths", reason: "must be ≥ 0, got \(paths)")
             }
+            if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit: must be ≥ 1 MB, got \(memoryLimit)") }
             let series = try HDF5BarStore.read(file, symbols: symbols.isEmpty ? nil : symbols).map(\.series)
-            let results = try StressSuite.run(StressSuite.standard(for: series, bootstrapPaths: paths), on: series, seed: seed)
+            let plan = StressSuite.standard(for: series, bootstrapPaths: paths)
+            let budget = memoryLimit ?? MemoryBudget.defaultMB
+            let needed = MemoryBudget.megabytes(bars: series.reduce(0) { $0 + $1.count }, copies: plan.count + 1)
+            guard needed <= Double(budget) else {
+                throw ValidationError(
+                    "--paths: \(plan.count) scenarios of \(series.reduce(0) { $0 + $1.count }) bars hold about \(String(format: "%.0f", needed)) MB, over the budget of \(budget) MB (--memory-limit)"
+                )
+            }
+            let results = try StressSuite.run(plan, on: series, seed: seed)
             let summaries = results.map { r in SuiteEntry(scenario: r.name, symbols: r.data.series.map(PathSummary.init), annotations: r.data.annotations) }
             func cell(_ text: String, _ width: Int, right: Bool = true) -> String {
                 let pad = String(repeating: " ", count: max(0, width - text.count))

@@ -91,6 +91,65 @@ import Testing
     }
 }
 
+extension HostileInputTests {
+    /// Whole numbers at 2^63 − 1 trapped (calibration horizon, fill latency); settings that cannot
+    /// mean anything on the data gave a report of 0 trades and Sharpe NaN.
+    @Test func wholeNumbersHaveAMaximumAndSettingsMustFitTheData() throws {
+        let dir = scratch()
+        let out = dir + "/out"
+        let huge = "9223372036854775807"
+        let latency = try scenario(in: dir) { $0.replacingOccurrences(of: "    timing: next_open\n", with: "    timing: next_open\n    latency: \(huge)\n") }
+        let run = try Run("run", latency, "--out", out)
+        #expect(run.status == 2 && run.stderr.contains("execution.fill.latency: expected bars ≥ 0, at most 2147483647, got \"\(huge)\""), "\(run.stderr)")
+        let horizon = try scenario(in: dir) { $0.replacingOccurrences(of: "  horizon: 5\n", with: "  horizon: \(huge)\n") }
+        #expect(try Run("scenario", "validate", horizon).stderr.contains("calibration.horizon: expected bars ≥ 1, at most 2147483647"))
+        let window = try scenario(in: dir) { $0.replacingOccurrences(of: "slow: 30", with: "slow: \(huge)") }
+        #expect(try Run("scenario", "validate", window).stderr.contains("slow: expected an integer ≤ 2147483647, got \"\(huge)\""))
+        // Within the maximum but longer than the data: refused before any job, naming the field.
+        let long = try scenario(in: dir) { $0.replacingOccurrences(of: "slow: 30", with: "slow: 100000000") }
+        try expectRefused(
+            ["run", long, "--out", out],
+            "\(long): strategy.params: sma_cross needs 100000001 bars before its first signal, the data has 2148 bars: it cannot trade", out: out)
+        let late = try scenario(in: dir) { $0.replacingOccurrences(of: "  horizon: 5\n", with: "  horizon: 5000\n") }
+        try expectRefused(["run", late, "--out", out], "\(late): calibration.horizon: 5000 bars leaves no signal an outcome in 2148 bars", out: out)
+    }
+
+    @Test func namesLongInBytesAndHugeOrExplodingFilesAreRefused() throws {
+        let dir = scratch()
+        let letters = String(repeating: "𝒜", count: 64)  // 64 letters, 256 bytes: longer than a file name may be
+        let name = try scenario(in: dir) { $0.replacingOccurrences(of: "name: default", with: "name: \(letters)") }
+        try expectRefused(
+            ["scenario", "validate", name], "\(name):3:7: name: expected letters, digits, _ or - (at most 64, and 128 bytes of UTF-8), got \"\(letters)\"")
+        let big = dir + "/big.yaml"
+        try String(repeating: "#", count: 2 << 20).write(toFile: big, atomically: true, encoding: .utf8)
+        try expectRefused(["scenario", "validate", big], "\(big): is 2097152 bytes, more than the limit of 1048576 bytes")
+        // A "billion laughs": nine levels of ten aliases.
+        var lines = ["name: bomb", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for i in 1...8 { lines.append("a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]") }
+        let bomb = dir + "/bomb.yaml"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: bomb, atomically: true, encoding: .utf8)
+        try expectRefused(["scenario", "validate", bomb], "\(bomb): more than 200000 YAML nodes once aliases are expanded (an alias bomb?)")
+    }
+
+    /// `bootstrap_paths: 100000` reached 7.7 GB and `stress suite --paths 1000000` 5.8 GB in 20 s.
+    @Test func plansBeyondTheMemoryBudgetAreRefusedBeforeTheyStart() throws {
+        let dir = scratch()
+        let out = dir + "/out"
+        let suite = try String(contentsOfFile: Run.repository + "/scenarios/stress-suite.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "../datasets/", with: Run.repository + "/datasets/")
+            .replacingOccurrences(of: "bootstrap_paths: 3", with: "bootstrap_paths: 100000")
+        let path = dir + "/suite.yaml"
+        try suite.write(toFile: path, atomically: true, encoding: .utf8)
+        try expectRefused(
+            ["run", path, "--out", out, "--memory-limit", "4000"],
+            "\(path): memory_cap_mb: the run holds about 9833.6 MB of bars (2148 bars × 100008 variants), over the cap of 4000 MB (--memory-limit, memory_cap_mb)",
+            out: out)
+        try expectRefused(
+            ["stress", "suite", "datasets/GOOG.h5", "--paths", "1000000", "--memory-limit", "4000"],
+            "--paths: 1000008 scenarios of 2148 bars hold about 98329 MB, over the budget of 4000 MB (--memory-limit)")
+    }
+}
+
 /// File-type checks for the assertions (the product's own check is what is under test).
 enum FileKindProbe {
     static func isFIFO(_ path: String) -> Bool {

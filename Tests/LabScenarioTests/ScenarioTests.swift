@@ -108,7 +108,7 @@ func message(_ body: () throws -> Void) -> String {
         ),
         (
             "name: ../evil\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\n",
-            "s.yaml:1:7: name: expected letters, digits, _ or - (at most 64), got \"../evil\""
+            "s.yaml:1:7: name: expected letters, digits, _ or - (at most 64, and 128 bytes of UTF-8), got \"../evil\""
         ),
         ("name: t\n  dataset: [\n", "s.yaml:2:10: invalid YAML: mapping values are not allowed in this context"),
     ])
