@@ -75,7 +75,14 @@ public final class RunHistory: @unchecked Sendable {
             migrator.registerMigration("v3: headline job") { db in
                 try db.alter(table: "run") { t in t.add(column: "headline_job", .text) }
             }
+            migrator.registerMigration("v4: committed") { db in
+                try db.alter(table: "run") { t in
+                    t.add(column: "committed", .boolean).notNull().defaults(to: true)
+                    t.add(column: "writer_pid", .integer)
+                }
+            }
             try migrator.migrate(pool)
+            try recover()
         } catch let error as DatabaseError {
             throw ScenarioError.file(path, reason: "run history: \(error.message ?? "\(error.resultCode)")")
         }
@@ -100,19 +107,71 @@ public final class RunHistory: @unchecked Sendable {
         public var seconds: Double?
     }
 
-    /// Records `report` (written at `reportPath`) in one transaction; returns the row id.
+    /// Rows that a process killed between its two steps left pending (its pid no longer runs on
+    /// this machine): committed when their report.json is in place, removed otherwise.
+    private func recover() throws {
+        let pending = try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, report_path, writer_pid FROM run WHERE committed = 0").compactMap { row -> (Int64, String)? in
+                let pid = (row["writer_pid"] as Int64?).map { Int32(truncatingIfNeeded: $0) } ?? 0
+                guard pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH) else { return nil }
+                return (row["id"], row["report_path"])
+            }
+        }
+        guard !pending.isEmpty else { return }
+        try pool.write { db in
+            for (id, report) in pending {
+                if FileManager.default.fileExists(atPath: report) {
+                    try db.execute(sql: "UPDATE run SET committed = 1 WHERE id = ?", arguments: [id])
+                } else {
+                    try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [id])
+                }
+            }
+        }
+    }
+
+    /// Records `report` in two steps around `publish` (which puts its report.json at `reportPath`):
+    /// the row is written as pending, `publish` runs, and the row is committed. Only committed rows
+    /// are read; opening the history commits a pending row whose report is in place and removes one
+    /// whose report is not — so a kill at any point leaves the report and its row both visible or
+    /// neither. When `publish` throws, the pending row is removed. Returns the row id.
+    @discardableResult
+    public func record(
+        _ report: RunReport, scenarioText: String, reportPath: String, seconds: Double?, publish: () throws -> Void
+    ) throws -> Int64 {
+        let id = try insert(report, scenarioText: scenarioText, reportPath: reportPath, seconds: seconds, committed: false, writer: getpid())
+        do { try publish() } catch {
+            try? pool.write { db in try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [id]) }
+            throw error
+        }
+        do {
+            try pool.write { db in try db.execute(sql: "UPDATE run SET committed = 1 WHERE id = ?", arguments: [id]) }
+        } catch let error as DatabaseError {
+            throw ScenarioError.file(path, reason: "run history: \(error.message ?? "\(error.resultCode)")")
+        }
+        return id
+    }
+
+    /// Records `report`, already at `reportPath`, in one transaction; returns the row id.
     @discardableResult
     public func record(_ report: RunReport, scenarioText: String, reportPath: String, seconds: Double?) throws -> Int64 {
+        try insert(report, scenarioText: scenarioText, reportPath: reportPath, seconds: seconds, committed: true, writer: nil)
+    }
+
+    /// Inserts a row, committed or pending for the process `writer`.
+    func insert(
+        _ report: RunReport, scenarioText: String, reportPath: String, seconds: Double?, committed: Bool, writer: Int32?
+    ) throws -> Int64 {
         let baseline = Baseline(report: report)
         let now = ISO8601DateFormatter().string(from: Date())
         do {
             return try pool.write { db in
                 try db.execute(
                     sql:
-                        "INSERT INTO run (run_id, scenario, scenario_hash, data_hash, seed, gslab_version, recorded_at, report_path, seconds, headline_job) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO run (run_id, scenario, scenario_hash, data_hash, seed, gslab_version, recorded_at, report_path, seconds, headline_job, committed, writer_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     arguments: [
                         report.run_id, report.scenario.name, Self.hash(scenarioText), report.data_quality.data_hash,
                         Int64(bitPattern: report.scenario.seed), report.environment.gslab_version, now, reportPath, seconds, report.headline.map(Baseline.key),
+                        committed, writer.map { Int64($0) },
                     ])
                 let run = db.lastInsertedRowID
                 for (job, metrics) in baseline.metrics.sorted(by: { $0.key < $1.key }) {
@@ -144,7 +203,7 @@ public final class RunHistory: @unchecked Sendable {
     public func runs(scenario: String? = nil, limit: Int = 50) throws -> [Run] {
         try pool.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM run \(scenario == nil ? "" : "WHERE scenario = ?") ORDER BY id DESC LIMIT ?",
+                db, sql: "SELECT * FROM run WHERE committed = 1 \(scenario == nil ? "" : "AND scenario = ?") ORDER BY id DESC LIMIT ?",
                 arguments: scenario.map { [$0, limit] } ?? [limit])
             return rows.map { r in
                 Run(
@@ -155,7 +214,7 @@ public final class RunHistory: @unchecked Sendable {
     }
 
     /// Number of recorded runs.
-    public func count() throws -> Int { try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run") ?? 0 } }
+    public func count() throws -> Int { try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run WHERE committed = 1") ?? 0 } }
 
     /// One metric of one job across the runs of a scenario, oldest first: (run row id, recorded at, value).
     public func trend(scenario: String, job: String, metric: String) throws -> [(run: Int64, at: String, value: Double?)] {
@@ -165,7 +224,7 @@ public final class RunHistory: @unchecked Sendable {
                 sql: """
                     SELECT run.id AS id, run.recorded_at AS at, job_metric.value AS value FROM run
                     JOIN job_metric ON job_metric.run = run.id
-                    WHERE run.scenario = ? AND job_metric.job = ? AND job_metric.metric = ? ORDER BY run.id
+                    WHERE run.committed = 1 AND run.scenario = ? AND job_metric.job = ? AND job_metric.metric = ? ORDER BY run.id
                     """, arguments: [scenario, job, metric]
             ).map { ($0["id"], $0["at"], $0["value"]) }
         }
@@ -175,14 +234,15 @@ public final class RunHistory: @unchecked Sendable {
     /// first baseline job) and every run's figures for that job, oldest first: the dashboard's data.
     public func trends() throws -> [DashboardPage.ScenarioTrend] {
         try pool.read { db in
-            let scenarios = try String.fetchAll(db, sql: "SELECT DISTINCT scenario FROM run ORDER BY scenario")
+            let scenarios = try String.fetchAll(db, sql: "SELECT DISTINCT scenario FROM run WHERE committed = 1 ORDER BY scenario")
             return try scenarios.compactMap { scenario -> DashboardPage.ScenarioTrend? in
-                guard let latest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM run WHERE scenario = ?", arguments: [scenario]),
+                guard let latest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM run WHERE committed = 1 AND scenario = ?", arguments: [scenario]),
                     let job = try String.fetchOne(db, sql: "SELECT headline_job FROM run WHERE id = ?", arguments: [latest])
                         ?? String.fetchOne(
                             db, sql: "SELECT job FROM job_metric WHERE run = ? AND job LIKE 'baseline %' ORDER BY rowid LIMIT 1", arguments: [latest])
                 else { return nil }
-                let runs = try Row.fetchAll(db, sql: "SELECT id, run_id, recorded_at FROM run WHERE scenario = ? ORDER BY id", arguments: [scenario])
+                let runs = try Row.fetchAll(
+                    db, sql: "SELECT id, run_id, recorded_at FROM run WHERE committed = 1 AND scenario = ? ORDER BY id", arguments: [scenario])
                 let points = try runs.map { run -> DashboardPage.RunPoint in
                     let id: Int64 = run["id"]
                     var metrics: [String: Double?] = [:]

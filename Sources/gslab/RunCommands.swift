@@ -116,14 +116,29 @@ struct RunCommand: ParsableCommand {
                         FileHandle.standardError.write(Data("\(scenario.name): job \(done)/\(total)\n".utf8))
                     }
                 }
-                let path = try ReportWriter.write(outcome, to: out)
-                let html = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("report.html").path
                 if let s = outcome.report.shard {
+                    let path = try ReportWriter.write(outcome, to: out)
                     emit("\(scenario.name): shard \(s.index) of \(s.count), \(outcome.report.jobs.count) jobs\n  partial  \(path)\n")
                     continue
                 }
-                if store == nil && !noHistory { store = try RunHistory(path: historyPath) }
-                try store?.record(outcome.report, scenarioText: scenario.text, reportPath: path, seconds: outcome.timings["total"])
+                // The report is staged, its history row written as pending, the report moved into
+                // place, the row committed: a kill leaves both or neither (see RunHistory.record).
+                let staged = try ReportWriter.stage(outcome.report, timings: outcome.timings, to: out)
+                let path = staged.reportPath
+                do {
+                    if store == nil && !noHistory { store = try RunHistory(path: historyPath) }
+                    if let store {
+                        try store.record(outcome.report, scenarioText: scenario.text, reportPath: path, seconds: outcome.timings["total"]) {
+                            try staged.publish()
+                        }
+                    } else {
+                        try staged.publish()
+                    }
+                } catch {
+                    staged.discard()
+                    throw error
+                }
+                let html = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("report.html").path
                 emit("\(scenario.name): \(outcome.report.jobs.count) jobs\n  report.json  \(path)\n  report.html  \(html)\n")
                 var found: Int?
                 if let baseline = baselines[scenario.file] {

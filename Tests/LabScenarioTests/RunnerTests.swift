@@ -114,7 +114,9 @@ import Testing
         let empty = try parse(scenarioText().replacingOccurrences(of: "symbol: GOOG", with: "symbol: GOOG\n  start: 2020-01-01"))
         #expect(message { _ = try ScenarioRunner().run(empty) } == "s.yaml: dataset.start/end: no GOOG bars in the date range in datasets/GOOG.h5")
         let outcome = try ScenarioRunner(workers: 1).run(try parse(scenarioText()))
-        #expect(message { _ = try ReportWriter.write(outcome, to: "/proc/forbidden") }.hasPrefix("/proc/forbidden: cannot create the report folder"))
+        #expect(
+            message { _ = try ReportWriter.write(outcome, to: "/proc/forbidden") }
+                == "/proc/forbidden/t: cannot write (cannot create the report folder: No such file or directory)")
     }
 
     /// Strings from the scenario reach the page only escaped; the page is self-contained.
