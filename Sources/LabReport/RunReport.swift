@@ -167,7 +167,8 @@ public struct RunReport: Sendable, Codable {
         public var name: String
         /// Scenario description.
         public var description: String
-        /// Scenario file as given on the command line.
+        /// The scenario file's name, without its folder: the report is the same whatever path
+        /// spelling, working folder or symbolic link named the file.
         public var file: String
         /// Seed of the run.
         public var seed: UInt64

@@ -141,7 +141,9 @@ extension Scenario {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError.file(path, reason: "cannot read the file (permissions, or not UTF-8 text)")
         }
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        // The folder with its links resolved, as the kernel resolves `folder/../x`: a relative
+        // dataset path names the same file whatever link led to the scenario.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().resolvingSymlinksInPath().path
         return try parse(text, file: path, folder: folder, seed: override)
     }
 

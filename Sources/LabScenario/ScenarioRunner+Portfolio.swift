@@ -88,7 +88,7 @@ extension ScenarioRunner {
         }
         let jobSeconds = seconds(clock.now - t0)
         let echo = RunReport.ScenarioEcho(
-            name: scenario.name, description: scenario.description, file: scenario.file, seed: scenario.seed, dataset: spec.pathAsWritten,
+            name: scenario.name, description: scenario.description, file: URL(fileURLWithPath: scenario.file).lastPathComponent, seed: scenario.seed, dataset: spec.pathAsWritten,
             symbol: spec.symbols.joined(separator: ","), start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
             data_quality_policy: scenario.dataQuality.rawValue, strategy: "portfolio", parameters: [:], filters: [], calibration_horizon: nil,
             variants: variants.map(\.name), parameter_sets: 1)

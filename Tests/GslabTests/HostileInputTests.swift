@@ -150,6 +150,30 @@ extension HostileInputTests {
     }
 }
 
+extension HostileInputTests {
+    /// The report echoed the scenario path as typed, and a relative dataset path was resolved
+    /// lexically past a symbolic link to the scenario's folder.
+    @Test func oneReportWhateverPathNamedTheScenario() throws {
+        let dir = scratch()
+        let link = dir + "/linked"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: Run.repository + "/scenarios")
+        let spellings: [(arguments: [String], directory: String)] = [
+            (["scenarios/default.yaml"], Run.repository),
+            (["./default.yaml"], Run.repository + "/scenarios"),
+            ([Run.repository + "/scenarios//default.yaml"], dir),
+            ([link + "/default.yaml"], dir),
+        ]
+        var reports: [Data] = []
+        for (k, spelling) in spellings.enumerated() {
+            let run = try Run(arguments: ["run"] + spelling.arguments + ["--out", dir + "/out\(k)", "--no-history"], directory: spelling.directory)
+            #expect(run.status == 0, "\(spelling.arguments): \(run.stderr)")
+            let path = try #require(run.stdout.split(separator: "\n").first { $0.contains("report.json") }.map { String($0.split(separator: " ").last!) })
+            reports.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        #expect(Set(reports).count == 1)
+    }
+}
+
 /// File-type checks for the assertions (the product's own check is what is under test).
 enum FileKindProbe {
     static func isFIFO(_ path: String) -> Bool {
