@@ -65,12 +65,21 @@ indirect enum PickleValue: Equatable {
         }
     }
 
-    /// Parses a protocol-0 pickle. Returns nil on any opcode outside the supported subset.
+    /// The deepest nesting and the most values a parsed pickle may hold (pandas writes a few
+    /// levels and one value per column); a file cannot make the parser or a later walk of the
+    /// value recurse or loop without bound (a memoised value used twice counts twice).
+    static let maximumDepth = 64, maximumValues = 1_000_000
+
+    /// Parses a protocol-0 pickle. Returns nil on any opcode outside the supported subset, and
+    /// past ``maximumDepth`` or ``maximumValues``.
     static func parse(_ text: String) -> PickleValue? {
         let bytes = Array(text.utf8)
         var i = 0
-        var stack: [PickleValue] = []
-        var memo: [String: PickleValue] = [:]
+        /// A value with its nesting depth and its number of values (itself included).
+        typealias Entry = (value: PickleValue, depth: Int, size: Int)
+        var stack: [Entry] = []
+        var memo: [String: Entry] = [:]
+        let mark: Entry = (.mark, 0, 0)
 
         func line() -> String? {
             guard let end = bytes[i...].firstIndex(of: 10) else { return nil }
@@ -78,87 +87,99 @@ indirect enum PickleValue: Equatable {
             i = end + 1
             return s
         }
-        func popToMark() -> [PickleValue]? {
-            guard let m = stack.lastIndex(of: .mark) else { return nil }
+        func popToMark() -> [Entry]? {
+            guard let m = stack.lastIndex(where: { $0.value == .mark }) else { return nil }
             let items = Array(stack[(m + 1)...])
             stack.removeSubrange(m...)
             return items
+        }
+        func leaf(_ value: PickleValue) -> Entry { (value, 0, 1) }
+        /// `value` made of `parts`, or nil past the limits.
+        func node(_ value: PickleValue, _ parts: [Entry]) -> Entry? {
+            let depth = 1 + (parts.map(\.depth).max() ?? 0)
+            let size = parts.reduce(1) { $0 + $1.size }
+            guard depth <= maximumDepth, size <= maximumValues else { return nil }
+            return (value, depth, size)
+        }
+        func push(_ entry: Entry?) -> Bool {
+            guard let entry else { return false }
+            stack.append(entry)
+            return true
+        }
+        func pairs(_ items: [Entry]) -> [(PickleValue, PickleValue)] {
+            stride(from: 0, to: items.count, by: 2).map { (items[$0].value, items[$0 + 1].value) }
         }
 
         while i < bytes.count {
             let op = bytes[i]
             i += 1
             switch op {
-            case UInt8(ascii: "("): stack.append(.mark)
-            case UInt8(ascii: "N"): stack.append(.none)
+            case UInt8(ascii: "("): stack.append(mark)
+            case UInt8(ascii: "N"): stack.append(leaf(.none))
             case UInt8(ascii: "l"):
-                guard let items = popToMark() else { return nil }
-                stack.append(.list(items))
+                guard let items = popToMark(), push(node(.list(items.map(\.value)), items)) else { return nil }
             case UInt8(ascii: "t"):
-                guard let items = popToMark() else { return nil }
-                stack.append(.tuple(items))
+                guard let items = popToMark(), push(node(.tuple(items.map(\.value)), items)) else { return nil }
             case UInt8(ascii: "d"):
-                guard let items = popToMark(), items.count % 2 == 0 else { return nil }
-                stack.append(.dict(stride(from: 0, to: items.count, by: 2).map { (items[$0], items[$0 + 1]) }))
+                guard let items = popToMark(), items.count % 2 == 0, push(node(.dict(pairs(items)), items)) else { return nil }
             case UInt8(ascii: "a"):
-                guard let value = stack.popLast(), case let .list(items)? = stack.popLast() else { return nil }
-                stack.append(.list(items + [value]))
-            case UInt8(ascii: "e"):
-                guard let values = popToMark(), case let .list(items)? = stack.popLast() else { return nil }
-                stack.append(.list(items + values))
-            case UInt8(ascii: "s"):
-                guard let value = stack.popLast(), let key = stack.popLast(), case let .dict(pairs)? = stack.popLast()
+                guard let value = stack.popLast(), let list = stack.popLast(), case let .list(items) = list.value,
+                    push(node(.list(items + [value.value]), [list, value]))
                 else { return nil }
-                stack.append(.dict(pairs + [(key, value)]))
+            case UInt8(ascii: "e"):
+                guard let values = popToMark(), let list = stack.popLast(), case let .list(items) = list.value,
+                    push(node(.list(items + values.map(\.value)), [list] + values))
+                else { return nil }
+            case UInt8(ascii: "s"):
+                guard let value = stack.popLast(), let key = stack.popLast(), let dict = stack.popLast(), case let .dict(pairs) = dict.value,
+                    push(node(.dict(pairs + [(key.value, value.value)]), [dict, key, value]))
+                else { return nil }
             case UInt8(ascii: "u"):
-                guard let items = popToMark(), items.count % 2 == 0, case let .dict(pairs)? = stack.popLast() else {
-                    return nil
-                }
-                stack.append(.dict(pairs + stride(from: 0, to: items.count, by: 2).map { (items[$0], items[$0 + 1]) }))
+                guard let items = popToMark(), items.count % 2 == 0, let dict = stack.popLast(), case let .dict(existing) = dict.value,
+                    push(node(.dict(existing + pairs(items)), [dict] + items))
+                else { return nil }
             case UInt8(ascii: "p"):
                 guard let key = line(), let top = stack.last else { return nil }
                 memo[key] = top
             case UInt8(ascii: "g"):
-                guard let key = line(), let value = memo[key] else { return nil }
-                stack.append(value)
+                guard let key = line(), let entry = memo[key] else { return nil }
+                stack.append(entry)
             case UInt8(ascii: "V"):
                 guard let raw = line() else { return nil }
-                stack.append(.string(unescapeRawUnicode(raw)))
+                stack.append(leaf(.string(unescapeRawUnicode(raw))))
             case UInt8(ascii: "S"):
                 guard let raw = line(), raw.count >= 2 else { return nil }
-                stack.append(.string(String(raw.dropFirst().dropLast())))
+                stack.append(leaf(.string(String(raw.dropFirst().dropLast()))))
             case UInt8(ascii: "I"):
                 guard let raw = line() else { return nil }
                 if raw == "00" {
-                    stack.append(.bool(false))
+                    stack.append(leaf(.bool(false)))
                 } else if raw == "01" {
-                    stack.append(.bool(true))
+                    stack.append(leaf(.bool(true)))
                 } else {
                     guard let v = Int64(raw) else { return nil }
-                    stack.append(.int(v))
+                    stack.append(leaf(.int(v)))
                 }
             case UInt8(ascii: "L"):
                 guard let raw = line(), let v = Int64(raw.hasSuffix("L") ? String(raw.dropLast()) : raw) else { return nil }
-                stack.append(.int(v))
+                stack.append(leaf(.int(v)))
             case UInt8(ascii: "F"):
                 guard let raw = line(), let v = Double(raw) else { return nil }
-                stack.append(.float(v))
+                stack.append(leaf(.float(v)))
             case UInt8(ascii: "c"):
                 guard let module = line(), let name = line() else { return nil }
-                stack.append(.global(module: module, name: name))
-            case UInt8(ascii: "R"):
-                guard let args = stack.popLast(), let callable = stack.popLast() else { return nil }
-                stack.append(.reduced(callable: callable, arguments: args))
-            case UInt8(ascii: "b"):
-                guard let state = stack.popLast(), let object = stack.popLast() else { return nil }
-                stack.append(.reduced(callable: object, arguments: state))
+                stack.append(leaf(.global(module: module, name: name)))
+            case UInt8(ascii: "R"), UInt8(ascii: "b"):
+                guard let args = stack.popLast(), let callable = stack.popLast(),
+                    push(node(.reduced(callable: callable.value, arguments: args.value), [callable, args]))
+                else { return nil }
             case UInt8(ascii: "0"):
                 guard stack.popLast() != nil else { return nil }
             case UInt8(ascii: "2"):
                 guard let top = stack.last else { return nil }
                 stack.append(top)
             case UInt8(ascii: "."):
-                return stack.last
+                return stack.last?.value
             default:
                 return nil
             }

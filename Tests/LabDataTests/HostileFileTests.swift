@@ -132,4 +132,18 @@ import Testing
             _ = try HDF5BarStore.read(path)
         }
     }
+
+    /// A pickle of deep nesting or of a memoised value doubled at every level is refused, not
+    /// walked without bound.
+    @Test func picklesAreBoundedInDepthAndSize() {
+        let deep = String(repeating: "(", count: 100) + String(repeating: "l", count: 100) + "."
+        #expect(PickleValue.parse(deep) == nil)
+        let shallow = String(repeating: "(", count: 60) + String(repeating: "l", count: 60) + "."
+        #expect(PickleValue.parse(shallow) != nil)
+        // (x, x) memoised and paired again 40 times: 2^40 values once expanded.
+        let doubling = "Vx\np0\n" + String(repeating: "(g0\ng0\ntp0\n", count: 40) + "."
+        #expect(PickleValue.parse(doubling) == nil)
+        let small = "Vx\np0\n" + String(repeating: "(g0\ng0\ntp0\n", count: 10) + "."
+        #expect(PickleValue.parse(small)?.allStrings.count == 1024)
+    }
 }
