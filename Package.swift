@@ -66,6 +66,9 @@ let package = Package(
             ]
         ),
 
+        // MARK: Fuzzing (scripts/fuzz builds it with AddressSanitizer; scripts/test runs it)
+        .executableTarget(name: "fuzz-hdf5-reader", dependencies: ["LabData", "LabCore", "CHDF5"], path: "Fuzz/HDF5Reader"),
+
         // MARK: Tests (one target per module)
         .testTarget(name: "NativeLibrariesTests", dependencies: ["CHDF5", "COpenBLAS"]),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore", "CVectorMath"]),

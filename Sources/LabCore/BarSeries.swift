@@ -41,8 +41,11 @@ public struct BarSeries: Sendable, Equatable {
     /// Free-form provenance and description (`source`, `currency`, …), sorted when serialised.
     public var metadata: [String: String]
 
-    /// Creates a series, checking that every column has as many rows as `timestamps`.
-    /// - Throws: ``LabCoreError/columnLengthMismatch(symbol:field:expected:actual:)``.
+    /// Creates a series, checking that every column has as many rows as `timestamps` and that
+    /// the latest timestamp minus the earliest fits an `Int64` (every difference of two bars then
+    /// does).
+    /// - Throws: ``LabCoreError/columnLengthMismatch(symbol:field:expected:actual:)``,
+    ///   ``LabCoreError/timestampSpan(symbol:first:last:)``.
     public init(
         symbol: String,
         timestamps: [Int64],
@@ -60,6 +63,9 @@ public struct BarSeries: Sendable, Equatable {
         for (field, column) in [("open", open), ("high", high), ("low", low), ("close", close), ("volume", volume), ("spread", spread ?? volume)]
         where column.count != n {
             throw LabCoreError.columnLengthMismatch(symbol: symbol, field: field, expected: n, actual: column.count)
+        }
+        if let first = timestamps.min(), let last = timestamps.max(), last.subtractingReportingOverflow(first).overflow {
+            throw LabCoreError.timestampSpan(symbol: symbol, first: first, last: last)
         }
         self.symbol = symbol
         self.timestamps = timestamps

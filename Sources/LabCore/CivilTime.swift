@@ -77,7 +77,8 @@ public enum CivilTime {
     public static func iso8601(_ timestamp: Int64, dateOnlyAtMidnight: Bool = true) -> String {
         let days = dayNumber(timestamp)
         let (y, m, d) = civilFromDays(days)
-        let nanosOfDay = timestamp - days * nanosPerDay
+        let remainder = timestamp % nanosPerDay  // (not timestamp − days·nanosPerDay: that overflows on the first day)
+        let nanosOfDay = remainder < 0 ? remainder + nanosPerDay : remainder
         let date = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
         if nanosOfDay == 0 && dateOnlyAtMidnight { return date }
         let secondsOfDay = nanosOfDay / nanosPerSecond

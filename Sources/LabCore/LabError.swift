@@ -36,6 +36,9 @@ extension LabError {
 public enum LabCoreError: LabError, Equatable {
     /// A column's length differs from the timestamp column's.
     case columnLengthMismatch(symbol: String, field: String, expected: Int, actual: Int)
+    /// The timestamps span more than an `Int64` of nanoseconds holds (about 292 years), so their
+    /// differences would overflow.
+    case timestampSpan(symbol: String, first: Int64, last: Int64)
     /// A parameter is outside its allowed range. `owner` names the thing being configured
     /// (a transform, a generator, a calendar), `field` the parameter.
     case invalidParameter(owner: String, field: String, reason: String)
@@ -48,6 +51,9 @@ public enum LabCoreError: LabError, Equatable {
         switch self {
         case let .columnLengthMismatch(symbol, field, expected, actual):
             return "\(symbol): column \(field) has \(actual) rows, expected \(expected) (the length of timestamp)"
+        case let .timestampSpan(symbol, first, last):
+            return
+                "\(symbol): timestamps span \(CivilTime.iso8601(first)) … \(CivilTime.iso8601(last)), more than the 292 years nanosecond differences hold"
         case let .invalidParameter(owner, field, reason):
             return "\(owner): \(field): \(reason)"
         case let .timestampsNotIncreasing(symbol, row):
@@ -56,5 +62,24 @@ public enum LabCoreError: LabError, Equatable {
             let hint = suggestion.map { " (did you mean \"\($0)\"?)" } ?? " (known: \(known.joined(separator: ", ")))"
             return "unknown \(kind) \"\(name)\"\(hint)"
         }
+    }
+}
+
+extension String {
+    /// The text on one line: line breaks, tabs and other control characters (which a file can put
+    /// in a column name, a symbol or a YAML string) written as `\n`, `\t`, `\u{1B}`.
+    public var oneLine: String {
+        guard unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return self }
+        var out = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.properties.generalCategory == .control: out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

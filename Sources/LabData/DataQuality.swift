@@ -232,7 +232,11 @@ extension DataQuality {
         guard n > 0 else {
             return collector.report(symbol: series.symbol, rows: 0, calendar: calendar.name, frequency: frequency?.label)
         }
-        let gapThreshold: Int64 = frequency.map { Int64(Double($0.nanoseconds) * options.gapTolerance) } ?? .max
+        let gapThreshold: Int64 =
+            frequency.map { f in
+                let threshold = Double(f.nanoseconds) * options.gapTolerance
+                return threshold < 9.2e18 ? Int64(threshold) : .max  // a spacing of centuries: no gap is longer
+            } ?? .max
         let (spikeUp, spikeDown) = spikeBounds(series.close, threshold: options.spikeThreshold)
         let gapContext = GapContext(calendar: calendar, timezone: series.timezone, frequency: frequency)
         let staleLength = options.staleRunLength > 0 ? options.staleRunLength : Int.max

@@ -335,8 +335,14 @@ struct ColumnarSource {
         timestamps = try nanoseconds(axis1.readAll(as: Int64.self, count: n), scale: scale, unit: kind ?? "ns")
         if let tz = axis1.stringAttribute("tz"), !tz.isEmpty { timezone = tz }
 
-        let blocks = Int(group.integerAttribute("nblocks") ?? 0)
-        for b in 0..<blocks {
+        // Every block holds at least one column: more blocks than columns cannot be meant (and a
+        // count of 2^31 would be a loop of 2^31 lookups).
+        let blocks = group.integerAttribute("nblocks") ?? 0
+        guard blocks >= 0, blocks <= max(columnNames.count, 1) else {
+            throw LabDataError.unsupportedLayout(
+                path: path, symbol: symbol, detail: "nblocks \(blocks) is outside 0 … \(max(columnNames.count, 1)) (one block per dtype of the columns)")
+        }
+        for b in 0..<Int(blocks) {
             guard let itemsSet = group.dataset("block\(b)_items"), let values = group.dataset("block\(b)_values") else { continue }
             let items = (try? itemsSet.readStrings()) ?? []
             let typeClass = values.typeClass
@@ -478,6 +484,11 @@ struct ColumnarSource {
     func assemble(layout: DatasetLayout, overrides: [BarField: String], attributes group: HDF5Group) throws -> LoadedSymbol {
         guard let timestamps else {
             throw LabDataError.columnMissing(path: path, symbol: symbol, field: "timestamp", present: columns)
+        }
+        if let first = timestamps.min(), let last = timestamps.max(), last.subtractingReportingOverflow(first).overflow {
+            throw LabDataError.badIndex(
+                path: path, symbol: symbol,
+                detail: "timestamps span \(CivilTime.iso8601(first)) … \(CivilTime.iso8601(last)), more than the 292 years nanosecond differences hold")
         }
         var sources: [BarField: String] = [
             .timestamp: layout == .plain ? (ColumnMapping.column(for: .timestamp, in: columns) ?? "timestamp") : columns.first ?? "index"

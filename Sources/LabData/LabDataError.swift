@@ -96,7 +96,9 @@ public enum LabDataError: LabError, Equatable {
         }
     }
 
-    public var description: String {
+    public var description: String { text.oneLine }
+
+    private var text: String {
         switch self {
         case let .fileNotFound(path): "\(path): no such file"
         case let .isDirectory(path): "\(path): is a directory, expected an HDF5 file"

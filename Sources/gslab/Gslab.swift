@@ -29,7 +29,7 @@ struct Gslab: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as LabError {
-            FileHandle.standardError.write(Data(("gslab: " + error.description + "\n").utf8))
+            FileHandle.standardError.write(Data(("gslab: " + error.description.oneLine + "\n").utf8))
             Foundation.exit(error.category.exitStatus)
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)

@@ -146,4 +146,40 @@ import Testing
         let small = "Vx\np0\n" + String(repeating: "(g0\ng0\ntp0\n", count: 10) + "."
         #expect(PickleValue.parse(small)?.allStrings.count == 1024)
     }
+
+    /// Found by scripts/fuzz: a block count of -1 trapped and one of 2^31 looped 2^31 times;
+    /// timestamps from Int64.min to Int64.max overflowed their differences and their formatting;
+    /// a column name with a line break made a two-line error.
+    @Test func fuzzFindingsStayFixed() throws {
+        let dir = Fixture.scratch()
+        for blocks in [Int64(-1), Int64(Int32.max)] {
+            let path = dir + "/blocks\(blocks).h5"
+            try FileManager.default.copyItem(atPath: Fixture.path("pandas_fixed.h5"), toPath: path)
+            let symbol = try HDF5BarStore.symbols(in: path)[0].symbol
+            let file = H5Fopen(path, Self.readWrite, hid_t(H5P_DEFAULT))
+            let group = H5Gopen2(file, symbol, hid_t(H5P_DEFAULT))
+            H5Adelete(group, "nblocks")
+            var value = blocks
+            let space = H5Screate(H5S_SCALAR)
+            let attr = H5Acreate2(group, "nblocks", gslab_H5T_NATIVE_INT64(), space, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT))
+            H5Awrite(attr, gslab_H5T_NATIVE_INT64(), &value)
+            H5Aclose(attr)
+            H5Sclose(space)
+            H5Gclose(group)
+            H5Fclose(file)
+            expectError("\(path): \(symbol): nblocks \(blocks) is outside 0 … 5 (one block per dtype of the columns)") {
+                _ = try HDF5BarStore.read(path, symbol: symbol)
+            }
+        }
+        let wide = dir + "/wide.h5"
+        try Fixture.writeRaw(wide) { g in
+            try g.write("timestamp", [Int64.min, Int64.max])
+            for column in ["open", "high", "low", "close", "volume"] { try g.write(column, [1.0, 1.0]) }
+        }
+        expectError(
+            "\(wide): X: timestamp: timestamps span 1677-09-21T00:12:43.145224192Z … 2262-04-11T23:47:16.854775807Z, more than the 292 years nanosecond differences hold"
+        ) { _ = try HDF5BarStore.read(wide) }
+        let error = LabDataError.columnMissing(path: "f.h5", symbol: "X", field: "open", present: ["a\nb", "c\u{1B}"])
+        #expect(error.description == "f.h5: X: column open is missing (columns: a\\nb, c\\u{1B})")
+    }
 }
