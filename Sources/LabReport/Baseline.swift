@@ -31,9 +31,11 @@ public struct Baseline: Sendable, Codable, Equatable {
 
     /// Why this baseline cannot gate a report of the scenario named `name` — it was taken from
     /// another scenario, or it holds no metrics (a gate that would check nothing) — or nil.
-    public func mismatch(scenario name: String) -> String? {
-        if scenario != name {
-            return "baseline of scenario \"\(scenario)\", the report ran \"\(name)\" (take its own with gslab baseline update)"
+    /// With `acrossScenarios` (a comparison made on purpose) another scenario's baseline is fine.
+    public func mismatch(scenario name: String, acrossScenarios: Bool = false) -> String? {
+        if scenario != name && !acrossScenarios {
+            return
+                "baseline of scenario \"\(scenario)\", the report ran \"\(name)\" (take its own with gslab baseline update, or compare on purpose with --across-scenarios)"
         }
         if metrics.isEmpty { return "the baseline holds no metrics, so nothing would be checked (take one with gslab baseline update)" }
         return nil
@@ -160,18 +162,23 @@ public struct BaselineComparison: Sendable {
 
     /// Compares `report` with `baseline`; `tolerances` by metric name override `default`.
     /// - Throws: ``BaselineError/incompatible(_:)`` when the baseline is of another format or
-    ///   report schema, of another scenario, or holds no metrics (a gate that checks nothing).
-    public init(report: RunReport, baseline: Baseline, tolerances: [String: Tolerance] = [:], default fallback: Tolerance = Tolerance()) throws {
+    ///   report schema, of another scenario (unless `acrossScenarios`), or holds no metrics (a
+    ///   gate that checks nothing).
+    public init(
+        report: RunReport, baseline: Baseline, tolerances: [String: Tolerance] = [:], default fallback: Tolerance = Tolerance(),
+        acrossScenarios: Bool = false
+    ) throws {
         guard baseline.baseline_version == Baseline.formatVersion else {
             throw BaselineError.incompatible("baseline format \(baseline.baseline_version), this gslab reads \(Baseline.formatVersion)")
         }
-        guard baseline.report_schema_version == report.schema_version
-            || (RunReport.baselineSchemas.contains(baseline.report_schema_version) && RunReport.baselineSchemas.contains(report.schema_version))
+        guard
+            baseline.report_schema_version == report.schema_version
+                || (RunReport.baselineSchemas.contains(baseline.report_schema_version) && RunReport.baselineSchemas.contains(report.schema_version))
         else {
             throw BaselineError.incompatible(
                 "baseline taken from report schema \(baseline.report_schema_version), the report has schema \(report.schema_version)")
         }
-        if let why = baseline.mismatch(scenario: report.scenario.name) { throw BaselineError.incompatible(why) }
+        if let why = baseline.mismatch(scenario: report.scenario.name, acrossScenarios: acrossScenarios) { throw BaselineError.incompatible(why) }
         let current = Baseline(report: report)
         let direction = Dictionary(uniqueKeysWithValues: Baseline.watched.map { ($0.name, $0.direction) })
         var rows: [Row] = []

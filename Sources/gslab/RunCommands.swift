@@ -253,6 +253,9 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Config file (its tolerance_relative / tolerance_absolute are the defaults).")
     var config: String?
 
+    @Flag(name: .customLong("across-scenarios"), help: "Compare with a baseline of another scenario on purpose (refused otherwise).")
+    var acrossScenarios = false
+
     func run() throws {
         let settings = try LabConfig.load(file: config)
         var byMetric: [String: Tolerance] = [:]
@@ -265,7 +268,8 @@ struct CheckCommand: ParsableCommand {
             if metric == "default" { fallback = tol } else { byMetric[try Baseline.metric(named: metric, field: "--tolerance")] = tol }
         }
         let comparison = try BaselineComparison(
-            report: try BaselineFile.report(report), baseline: try BaselineFile.read(baseline), tolerances: byMetric, default: fallback)
+            report: try BaselineFile.report(report), baseline: try BaselineFile.read(baseline), tolerances: byMetric, default: fallback,
+            acrossScenarios: acrossScenarios)
         emit(comparison.rendered())
         if comparison.regressions > 0 { throw ExitCode(1) }
     }

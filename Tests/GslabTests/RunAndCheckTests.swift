@@ -42,7 +42,8 @@ import Testing
         let loose = try Run("check", report2, "--baseline", dir + "/base.json", "--tolerance", "default=rel:10,abs:100")
         #expect(loose.status == 0, "\(loose.stdout)")
         // A statistic named by its id passes like its label; a misspelled one is refused, not ignored.
-        let byID = try Run("check", report2, "--baseline", dir + "/base.json", "--tolerance", "default=rel:10,abs:100", "--tolerance", "sharpe_ratio=rel:10,abs:100")
+        let byID = try Run(
+            "check", report2, "--baseline", dir + "/base.json", "--tolerance", "default=rel:10,abs:100", "--tolerance", "sharpe_ratio=rel:10,abs:100")
         #expect(byID.status == 0, "\(byID.stderr)")
         let typo = try Run("check", report2, "--baseline", dir + "/base.json", "--tolerance", "Sharpe Ration=rel:0.5")
         #expect(typo.status == 2 && typo.stdout.isEmpty)
@@ -86,14 +87,18 @@ import Testing
         #expect(foreign.status == 2 && foreign.stdout.isEmpty)
         #expect(
             foreign.stderr
-                == "gslab: baseline: incompatible: baseline of scenario \"another\", the report ran \"\(name)\" (take its own with gslab baseline update)\n",
+                == "gslab: baseline: incompatible: baseline of scenario \"another\", the report ran \"\(name)\" (take its own with gslab baseline update, or compare on purpose with --across-scenarios)\n",
             "\(foreign.stderr)")
+        // On purpose, it compares (the same metrics under another name: nothing moved).
+        let purposeful = try Run("check", report, "--baseline", dir + "/other.json", "--across-scenarios")
+        #expect(purposeful.status == 0 && purposeful.stdout.hasPrefix("no metric moved"), "\(purposeful.stdout)\(purposeful.stderr)")
         other["scenario"] = name
         other["metrics"] = [String: Any]()
         try JSONSerialization.data(withJSONObject: other).write(to: URL(fileURLWithPath: dir + "/empty.json"))
         let empty = try Run("check", report, "--baseline", dir + "/empty.json")
         #expect(empty.status == 2 && empty.stdout.isEmpty)
-        #expect(empty.stderr == "gslab: baseline: incompatible: the baseline holds no metrics, so nothing would be checked (take one with gslab baseline update)\n")
+        #expect(
+            empty.stderr == "gslab: baseline: incompatible: the baseline holds no metrics, so nothing would be checked (take one with gslab baseline update)\n")
         let missing = try Run("check", report, "--baseline", dir + "/none.json")
         #expect(missing.status == 2 && missing.stderr == "gslab: \(dir)/none.json: no such baseline file\n")
         try "{\"schema_version\": 7}".write(toFile: dir + "/future.json", atomically: true, encoding: .utf8)
