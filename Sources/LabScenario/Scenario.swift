@@ -499,14 +499,15 @@ extension Scenario {
         try grid.finish()
         guard !axes.isEmpty else { throw gridNode.error("the grid has no parameters (zero combinations)") }
         // The count with overflow checks: a grid of many long lists is refused, never wraps.
-        var total = 1
+        var total: Int? = 1
         for (_, values) in axes {
-            let (product, overflow) = total.multipliedReportingOverflow(by: values.count)
-            guard !overflow, product <= min(cap, maximumCombinations) else {
-                let shown = overflow ? "more than \(Int.max)" : "\(product)"
-                throw gridNode.error("\(shown) combinations exceed the cap of \(min(cap, maximumCombinations))")
+            total = total.flatMap { t in
+                let (product, overflow) = t.multipliedReportingOverflow(by: values.count)
+                return overflow ? nil : product
             }
-            total = product
+        }
+        guard let total, total <= min(cap, maximumCombinations) else {
+            throw gridNode.error("\(total.map(String.init) ?? "more than \(Int.max)") combinations exceed the cap of \(min(cap, maximumCombinations))")
         }
         try m.finish()
         var sets: [[String: String]] = [base]

@@ -114,6 +114,21 @@ extension HostileInputTests {
         try expectRefused(["run", late, "--out", out], "\(late): calibration.horizon: 5000 bars leaves no signal an outcome in 2148 bars", out: out)
     }
 
+    /// A grid of seven lists of 700 values is 700^7 ≈ 8 · 10^19 combinations: more than an Int holds.
+    @Test func sweepSizesAreCheckedWithoutOverflow() throws {
+        let dir = scratch()
+        let values = "[" + (1...700).map(String.init).joined(separator: ", ") + "]"
+        let axes = (0..<7).map { "    p\($0): \(values)" }.joined(separator: "\n")
+        let grid = try scenario(in: dir) { $0 + "sweep:\n  grid:\n\(axes)\n" }
+        let run = try Run("scenario", "validate", grid)
+        #expect(run.status == 2 && run.stderr.hasSuffix("sweep.grid: more than 9223372036854775807 combinations exceed the cap of 10000\n"), "\(run.stderr)")
+        let random = try scenario(in: dir) { $0 + "sweep:\n  random:\n    samples: 5\n    ranges: {fast: [1, 9223372036854775807]}\n" }
+        let drawn = try Run("scenario", "validate", random)
+        #expect(
+            drawn.status == 2 && drawn.stderr.hasSuffix("whole-number bounds must lie within ±2147483647, got [1, 9223372036854775807]\n"),
+            "\(drawn.stderr)")
+    }
+
     @Test func namesLongInBytesAndHugeOrExplodingFilesAreRefused() throws {
         let dir = scratch()
         let letters = String(repeating: "𝒜", count: 64)  // 64 letters, 256 bytes: longer than a file name may be
