@@ -18,12 +18,16 @@ public struct Baseline: Sendable, Codable, Equatable {
     public var run_id: String
     /// Job key (`variant fast=10,slow=30`) → metric → value.
     public var metrics: [String: [String: Double]]
+    /// The hash of the scenario text the report ran (``RunReport/ScenarioEcho/hash``); absent in
+    /// baselines taken before it was recorded.
+    public var scenario_hash: String?
 
     /// The baseline metrics of every job of `report`.
     public init(report: RunReport) {
         report_schema_version = report.schema_version
         scenario = report.scenario.name
         run_id = report.run_id
+        scenario_hash = report.scenario.hash
         var m: [String: [String: Double]] = [:]
         for job in report.jobs { m[Self.key(job)] = Self.values(job) }
         metrics = m
@@ -31,11 +35,16 @@ public struct Baseline: Sendable, Codable, Equatable {
 
     /// Why this baseline cannot gate a report of the scenario named `name` — it was taken from
     /// another scenario, or it holds no metrics (a gate that would check nothing) — or nil.
-    /// With `acrossScenarios` (a comparison made on purpose) another scenario's baseline is fine.
-    public func mismatch(scenario name: String, acrossScenarios: Bool = false) -> String? {
+    /// A baseline of another scenario — another name, or the same name with another text (hash) —
+    /// is refused unless `acrossScenarios` (a comparison made on purpose).
+    public func mismatch(scenario name: String, hash: String? = nil, acrossScenarios: Bool = false) -> String? {
         if scenario != name && !acrossScenarios {
             return
                 "baseline of scenario \"\(scenario)\", the report ran \"\(name)\" (take its own with gslab baseline update, or compare on purpose with --across-scenarios)"
+        }
+        if let taken = scenario_hash, let hash, taken != hash, !acrossScenarios {
+            return
+                "baseline taken from another text of scenario \"\(scenario)\" (hash \(taken), the report ran \(hash)): take a new one with gslab baseline update, or compare on purpose with --across-scenarios"
         }
         if metrics.isEmpty { return "the baseline holds no metrics, so nothing would be checked (take one with gslab baseline update)" }
         return nil
@@ -178,7 +187,9 @@ public struct BaselineComparison: Sendable {
             throw BaselineError.incompatible(
                 "baseline taken from report schema \(baseline.report_schema_version), the report has schema \(report.schema_version)")
         }
-        if let why = baseline.mismatch(scenario: report.scenario.name, acrossScenarios: acrossScenarios) { throw BaselineError.incompatible(why) }
+        if let why = baseline.mismatch(scenario: report.scenario.name, hash: report.scenario.hash, acrossScenarios: acrossScenarios) {
+            throw BaselineError.incompatible(why)
+        }
         let current = Baseline(report: report)
         let direction = Dictionary(uniqueKeysWithValues: Baseline.watched.map { ($0.name, $0.direction) })
         var rows: [Row] = []

@@ -194,13 +194,17 @@ public struct RunReport: Sendable, Codable {
         public var variants: [String]
         /// Parameter sets per variant (1 without a sweep).
         public var parameter_sets: Int
+        /// FNV-1a of the scenario file's text, 16 hex digits: a baseline taken from another
+        /// version of the scenario (or another scenario of the same name) is told apart by it.
+        public var hash: String?
 
         /// An echo of every field.
         public init(
             name: String, description: String, file: String, seed: UInt64, dataset: String, symbol: String, start: String?, end: String?,
             data_quality_policy: String, strategy: String, parameters: [String: String], filters: [String], calibration_horizon: Int?, variants: [String],
-            parameter_sets: Int
+            parameter_sets: Int, hash: String? = nil
         ) {
+            self.hash = hash
             self.name = name
             self.description = description
             self.file = file

@@ -259,8 +259,8 @@ public final class RunHistory: @unchecked Sendable {
         }
     }
 
-    /// FNV-1a of a text, 16 hex digits.
-    static func hash(_ text: String) -> String {
+    /// FNV-1a of a text, 16 hex digits (the scenario hash of the history and the report).
+    public static func hash(_ text: String) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         let s = String(h, radix: 16)

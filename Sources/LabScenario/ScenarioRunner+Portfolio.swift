@@ -88,10 +88,11 @@ extension ScenarioRunner {
         }
         let jobSeconds = seconds(clock.now - t0)
         let echo = RunReport.ScenarioEcho(
-            name: scenario.name, description: scenario.description, file: URL(fileURLWithPath: scenario.file).lastPathComponent, seed: scenario.seed, dataset: spec.pathAsWritten,
+            name: scenario.name, description: scenario.description, file: URL(fileURLWithPath: scenario.file).lastPathComponent, seed: scenario.seed,
+            dataset: spec.pathAsWritten,
             symbol: spec.symbols.joined(separator: ","), start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
             data_quality_policy: scenario.dataQuality.rawValue, strategy: "portfolio", parameters: [:], filters: [], calibration_horizon: nil,
-            variants: variants.map(\.name), parameter_sets: 1)
+            variants: variants.map(\.name), parameter_sets: 1, hash: RunHistory.hash(scenario.text))
         let summary = RunReport.DataQualitySummary(
             symbol: spec.symbols.joined(separator: ","), rows: rows, rows_used: series[0].count, error_rows: errorRows, warnings: warnings,
             score: score, counts: counts, repaired: 0, policy: scenario.dataQuality.rawValue, source: servedBy,

@@ -41,6 +41,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Check each report against its scenario's baseline; exit 1 on a regression.")
     var check = false
 
+    @Flag(name: .customLong("across-scenarios"), help: "With --check: accept a baseline taken from another text of the scenario on purpose.")
+    var acrossScenarios = false
+
     @Option(
         help:
             "Run the I-th of N slices of the jobs (0-based) and write a partial result for gslab merge; default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + GSLAB_SHARD_COUNT."
@@ -69,7 +72,9 @@ struct RunCommand: ParsableCommand {
             for s in loaded {
                 guard let path = s.baseline else { throw ValidationError("--check: \(s.file) names no baseline (add baseline: FILE)") }
                 let baseline = try BaselineFile.read(path)
-                if let why = baseline.mismatch(scenario: s.name) { throw BaselineError.incompatible(why) }
+                if let why = baseline.mismatch(scenario: s.name, hash: RunHistory.hash(s.text), acrossScenarios: acrossScenarios) {
+                    throw BaselineError.incompatible(why)
+                }
                 baselines[s.file] = baseline
             }
         }
@@ -142,7 +147,7 @@ struct RunCommand: ParsableCommand {
                 emit("\(scenario.name): \(outcome.report.jobs.count) jobs\n  report.json  \(path)\n  report.html  \(html)\n")
                 var found: Int?
                 if let baseline = baselines[scenario.file] {
-                    let comparison = try BaselineComparison(report: outcome.report, baseline: baseline)
+                    let comparison = try BaselineComparison(report: outcome.report, baseline: baseline, acrossScenarios: acrossScenarios)
                     emit(comparison.rendered())
                     regressions += comparison.regressions
                     found = comparison.regressions
@@ -358,7 +363,8 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             let comparison = try BaselineComparison(
-                report: try BaselineFile.report(b), baseline: Baseline(report: try BaselineFile.report(a)), default: Tolerance(absolute: 0, relative: 0))
+                report: try BaselineFile.report(b), baseline: Baseline(report: try BaselineFile.report(a)), default: Tolerance(absolute: 0, relative: 0),
+                acrossScenarios: true)  // two reports named on purpose
             emit(comparison.rendered())
         }
     }

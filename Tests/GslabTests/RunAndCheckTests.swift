@@ -34,16 +34,20 @@ import Testing
         #expect(same.status == 0 && same.stdout.hasPrefix("no metric moved"))
         // Ten times the commission: lower return and Sharpe, a regression.
         let costly = try scenario(in: dir, name: "small", commission: 0.005, baseline: dir + "/base.json")
-        let checked = try Run("run", costly, "--out", dir + "/reports", "--check")
+        // Its text changed since the baseline: refused before any job, unless compared on purpose.
+        let refused = try Run("run", costly, "--out", dir + "/reports", "--check")
+        #expect(refused.status == 2 && refused.stderr.contains("baseline taken from another text of scenario \"small\""), "\(refused.stderr)")
+        let checked = try Run("run", costly, "--out", dir + "/reports", "--check", "--across-scenarios")
         #expect(checked.status == 1)
         #expect(checked.stdout.contains("Sharpe Ratio") && checked.stdout.contains("regression"))
         // A generous tolerance lets it pass.
         let report2 = try #require(checked.stdout.split(separator: "\n").first { $0.contains("report.json") }.map { String($0.split(separator: " ").last!) })
-        let loose = try Run("check", report2, "--baseline", dir + "/base.json", "--tolerance", "default=rel:10,abs:100")
+        let loose = try Run("check", report2, "--baseline", dir + "/base.json", "--tolerance", "default=rel:10,abs:100", "--across-scenarios")
         #expect(loose.status == 0, "\(loose.stdout)")
         // A statistic named by its id passes like its label; a misspelled one is refused, not ignored.
         let byID = try Run(
-            "check", report2, "--baseline", dir + "/base.json", "--tolerance", "default=rel:10,abs:100", "--tolerance", "sharpe_ratio=rel:10,abs:100")
+            "check", report2, "--baseline", dir + "/base.json", "--tolerance", "default=rel:10,abs:100", "--tolerance", "sharpe_ratio=rel:10,abs:100",
+            "--across-scenarios")
         #expect(byID.status == 0, "\(byID.stderr)")
         let typo = try Run("check", report2, "--baseline", dir + "/base.json", "--tolerance", "Sharpe Ration=rel:0.5")
         #expect(typo.status == 2 && typo.stdout.isEmpty)
