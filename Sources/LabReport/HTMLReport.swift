@@ -32,8 +32,11 @@ public enum HTMLReport {
                     ["strategy", e(s.strategy) + " " + e(s.parameters.keys.sorted().map { "\($0)=\(s.parameters[$0]!)" }.joined(separator: ", "))],
                     ["filters", e(s.filters.joined(separator: " → "))], ["variants", e(s.variants.joined(separator: ", "))],
                     ["parameter sets", "\(s.parameter_sets)"],
-                    ["headline job", "\(base.id) " + e(base.parameters.keys.sorted().map { "\($0)=\(base.parameters[$0]!)" }.joined(separator: ", "))
-                        + " (" + e(r.headline_reason ?? "declared") + ")"],
+                    [
+                        "headline job",
+                        "\(base.id) " + e(base.parameters.keys.sorted().map { "\($0)=\(base.parameters[$0]!)" }.joined(separator: ", "))
+                            + " (" + e(r.headline_reason ?? "declared") + ")",
+                    ],
                     ["seed", "\(s.seed)"], ["run id", e(r.run_id)],
                     ["gslab", e(r.environment.gslab_version)],
                 ], header: false) + "</header>"
@@ -105,7 +108,7 @@ public enum HTMLReport {
             + "</section>"
 
         // Sweep and walk-forward.
-        if r.sweep.count > 1 { body += sweepSection(r.sweep) }
+        if r.sweep.count > 1 { body += sweepSection(r.sweep, cannotTrade: r.sweep_skipped?.cannot_trade ?? 0) }
         if let walk = r.walk_forward, !walk.isEmpty {
             body +=
                 "<section><h2>Walk-forward</h2><p class=note>In each window the parameter set with the best in-sample objective is traded on the out-of-sample bars that follow.</p>"
@@ -224,10 +227,15 @@ public enum HTMLReport {
         return t + "</table>"
     }
 
-    /// The sweep: a heatmap of the Sharpe ratio when the grid spans two parameters, else a table.
-    static func sweepSection(_ rows: [RunReport.SweepRow]) -> String {
+    /// The sweep: a heatmap of the Sharpe ratio when the grid spans two parameters, else a table;
+    /// a warning when `cannotTrade` combinations have a warm-up as long as the data.
+    static func sweepSection(_ rows: [RunReport.SweepRow], cannotTrade: Int = 0) -> String {
         let e = HTMLText.escape
         var out = "<section><h2>Sweep (baseline)</h2>"
+        if cannotTrade > 0 {
+            out +=
+                "<p class=note>Warning: \(cannotTrade) of \(rows.count) combinations cannot trade (their warm-up is as long as the data): their rows show 0 trades.</p>"
+        }
         let keys = Array(Set(rows.flatMap { $0.parameters.keys })).sorted().filter { key in Set(rows.map { $0.parameters[key] ?? "" }).count > 1 }
         if keys.count == 2 {
             func sortedValues(_ k: String) -> [String] {

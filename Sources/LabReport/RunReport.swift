@@ -68,11 +68,15 @@ public struct RunReport: Sendable, Codable {
         public var invalid: Int
         /// Why the first skipped combination is invalid.
         public var first_invalid: String?
+        /// Combinations that ran but cannot trade: their warm-up is as long as the data, so their
+        /// rows show 0 trades (a warning; a sweep where none can trade is refused).
+        public var cannot_trade: Int?
         /// The counts and the first reason.
-        public init(excluded_by_constraint: Int, invalid: Int, first_invalid: String?) {
+        public init(excluded_by_constraint: Int, invalid: Int, first_invalid: String?, cannot_trade: Int? = nil) {
             self.excluded_by_constraint = excluded_by_constraint
             self.invalid = invalid
             self.first_invalid = first_invalid
+            self.cannot_trade = cannot_trade
         }
     }
 

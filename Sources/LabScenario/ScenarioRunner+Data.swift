@@ -79,7 +79,9 @@ extension ScenarioRunner {
     /// latency or a calibration horizon of at least `bars` bars (no fill, no outcome), and a
     /// strategy whose warm-up leaves no bar to trade on (the declared one; with a sweep, every
     /// combination — a sweep where some combinations still trade runs, those report 0 trades).
-    static func checkAgainstData(_ scenario: Scenario, bars: Int) throws {
+    /// - Returns: how many of the parameter sets cannot trade (their warm-up is as long as the data).
+    @discardableResult
+    static func checkAgainstData(_ scenario: Scenario, bars: Int) throws -> Int {
         let file = scenario.file
         switch scenario.execution.fillTiming {
         case let .nextOpen(latency), let .nextTypical(latency):
@@ -98,6 +100,7 @@ extension ScenarioRunner {
             throw ScenarioError.run(
                 "\(file): strategy.params: \(what) \(shortest + 1) bars before its first signal, the data has \(bars) bars: it cannot trade")
         }
+        return warmUps.filter { $0 + 1 >= bars }.count
     }
 
     /// The baseline and the plan's stress variants, each transformed with its own seed stream.

@@ -69,7 +69,7 @@ public struct ScenarioRunner: Sendable {
         let data = try prepare(scenario)
         let series = data.series
         timings["load_and_quality"] = seconds(clock.now - t0)
-        try Self.checkAgainstData(scenario, bars: series.count)
+        let cannotTrade = try Self.checkAgainstData(scenario, bars: series.count)
         t0 = clock.now
         let variants = try self.variants(scenario, data)
         timings["stress"] = seconds(clock.now - t0)
@@ -137,7 +137,8 @@ public struct ScenarioRunner: Sendable {
         report.headline_job = headline
         report.headline_reason = table?.reason ?? "declared"
         report.sweep_skipped = scenario.sweep.map {
-            RunReport.SweepSkipped(excluded_by_constraint: $0.excluded, invalid: $0.invalid, first_invalid: $0.firstInvalid)
+            RunReport.SweepSkipped(
+                excluded_by_constraint: $0.excluded, invalid: $0.invalid, first_invalid: $0.firstInvalid, cannot_trade: cannotTrade > 0 ? cannotTrade : nil)
         }
         report.tabulate()
         report.walk_forward = walkRows

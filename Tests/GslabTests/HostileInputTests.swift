@@ -114,6 +114,25 @@ extension HostileInputTests {
         try expectRefused(["run", late, "--out", out], "\(late): calibration.horizon: 5000 bars leaves no signal an outcome in 2148 bars", out: out)
     }
 
+    /// A sweep where some combinations cannot trade still runs (the others are meaningful) and
+    /// says so, in report.json and on the page; one where none can is refused.
+    @Test func sweepCombinationsLongerThanTheDataAreAWarning() throws {
+        let dir = scratch()
+        let some = try scenario(in: dir) { $0 + "sweep:\n  grid:\n    slow: [30, 5000]\n" }
+        let run = try Run("run", some, "--out", dir + "/out", "--no-history")
+        #expect(run.status == 0, "\(run.stderr)")
+        let path = try #require(run.stdout.split(separator: "\n").first { $0.contains("report.json") }.map { String($0.split(separator: " ").last!) })
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        #expect((report["sweep_skipped"] as? [String: Any])?["cannot_trade"] as? Int == 1)
+        let page = try String(contentsOfFile: path.replacingOccurrences(of: "report.json", with: "report.html"), encoding: .utf8)
+        #expect(page.contains("Warning: 1 of 2 combinations cannot trade (their warm-up is as long as the data)"))
+        let none = try scenario(in: dir) { $0 + "sweep:\n  grid:\n    slow: [3000, 5000]\n" }
+        try expectRefused(
+            ["run", none, "--out", dir + "/out2"],
+            "\(none): strategy.params: every combination of the sweep needs at least 3001 bars before its first signal, the data has 2148 bars: it cannot trade",
+            out: dir + "/out2")
+    }
+
     /// A grid of seven lists of 700 values is 700^7 ≈ 8 · 10^19 combinations: more than an Int holds.
     @Test func sweepSizesAreCheckedWithoutOverflow() throws {
         let dir = scratch()
