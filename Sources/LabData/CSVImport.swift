@@ -15,12 +15,7 @@ import SwiftCSV
 public enum CSVImport {
     /// Reads `path` into a series named `symbol`. Returns the series and which column fed each field.
     public static func read(_ path: String, symbol: String, timezone: String = "UTC") throws -> (BarSeries, [BarField: String]) {
-        switch FileKind(path: path) {
-        case .regular: break
-        case .missing: throw LabDataError.fileNotFound(path: path)
-        case .directory: throw LabDataError.isDirectory(path: path)
-        case let other: throw LabDataError.notRegularFile(path: path, kind: other.phrase)
-        }
+        try LabDataError.requireRegularFile(path)
         guard TimeZoneOffsets.isKnown(timezone) else {
             throw LabDataError.invalidParameter(owner: "csv import", field: "timezone", reason: "unknown time zone \"\(timezone)\"")
         }

@@ -121,12 +121,7 @@ final class HDF5File {
     /// Opens an existing file read-only, classifying every failure into a one-line error.
     static func openForReading(_ path: String) throws -> HDF5File {
         HDF5Library.prepare()
-        switch FileKind(path: path) {
-        case .regular: break
-        case .missing: throw LabDataError.fileNotFound(path: path)
-        case .directory: throw LabDataError.isDirectory(path: path)
-        case let other: throw LabDataError.notRegularFile(path: path, kind: other.phrase)
-        }
+        try LabDataError.requireRegularFile(path)
         guard FileManager.default.isReadableFile(atPath: path) else { throw LabDataError.permissionDenied(path: path) }
         let id = H5Fopen(path, gslab_H5F_ACC_RDONLY(), hid_t(H5P_DEFAULT))
         if id < 0 { throw classifyOpenFailure(path: path, stack: HDF5Library.errorStack()) }

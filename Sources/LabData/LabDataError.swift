@@ -80,6 +80,17 @@ public enum LabDataError: LabError, Equatable {
         }
     }
 
+    /// Throws unless `path` is a regular file: ``fileNotFound(path:)``, ``isDirectory(path:)`` or
+    /// ``notRegularFile(path:kind:)`` (a FIFO would block a read forever).
+    static func requireRegularFile(_ path: String) throws {
+        switch FileKind(path: path) {
+        case .regular: return
+        case .missing: throw LabDataError.fileNotFound(path: path)
+        case .directory: throw LabDataError.isDirectory(path: path)
+        case let other: throw LabDataError.notRegularFile(path: path, kind: other.phrase)
+        }
+    }
+
     /// HDF5 and write failures are internal errors (exit status 3); the rest is invalid input (2).
     public var category: LabErrorCategory {
         switch self {

@@ -49,12 +49,7 @@ public struct LabConfig: Sendable, Equatable {
         var config = LabConfig()
         let path = file ?? (FileManager.default.fileExists(atPath: "gslab.yaml") ? "gslab.yaml" : nil)
         if let path {
-            guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.file(path, reason: "no such config file") }
-            let data: Data
-            switch FileKind.contents(of: path, maxBytes: Scenario.maximumFileBytes) {
-            case let .success(bytes): data = bytes
-            case let .failure(refusal): throw ScenarioError.file(path, reason: refusal.reason)
-            }
+            let data = try ScenarioError.contents(of: path, what: "config", maxBytes: Scenario.maximumFileBytes)
             guard let text = String(data: data, encoding: .utf8) else { throw ScenarioError.file(path, reason: "not UTF-8 text") }
             let root = try YAMLNode.parse(text, file: path).mapping()
             for key in keys {

@@ -132,12 +132,7 @@ extension Scenario {
 
     /// Reads and validates the scenario at `path` (a regular file of at most ``maximumFileBytes``).
     public static func load(_ path: String, seed override: UInt64? = nil) throws -> Scenario {
-        guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.file(path, reason: "no such scenario file") }
-        let data: Data
-        switch FileKind.contents(of: path, maxBytes: maximumFileBytes) {
-        case let .success(bytes): data = bytes
-        case let .failure(refusal): throw ScenarioError.file(path, reason: refusal.reason)
-        }
+        let data = try ScenarioError.contents(of: path, what: "scenario", maxBytes: maximumFileBytes)
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError.file(path, reason: "cannot read the file (permissions, or not UTF-8 text)")
         }

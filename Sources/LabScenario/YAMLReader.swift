@@ -22,6 +22,16 @@ public enum ScenarioError: LabError, Equatable {
         case let .run(message): message
         }
     }
+
+    /// The bytes of the regular file at `path` (at most `maxBytes`), or a one-line error naming
+    /// it: `no such <what> file`, not a regular file, too large.
+    public static func contents(of path: String, what: String, maxBytes: Int) throws -> Data {
+        guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.file(path, reason: "no such \(what) file") }
+        switch FileKind.contents(of: path, maxBytes: maxBytes) {
+        case let .success(data): return data
+        case let .failure(refusal): throw ScenarioError.file(path, reason: refusal.reason)
+        }
+    }
 }
 
 /// Typed reading of a YAML node tree with positions: each accessor names the key path in its

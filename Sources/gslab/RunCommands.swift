@@ -197,11 +197,7 @@ enum BaselineFile {
 
     /// The bytes of the baseline or report at `path` (`what` names it when missing).
     static func contents(_ path: String, _ what: String) throws -> Data {
-        guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.file(path, reason: "no such \(what) file") }
-        switch FileKind.contents(of: path, maxBytes: maximumBytes) {
-        case let .success(data): return data
-        case let .failure(refusal): throw ScenarioError.file(path, reason: refusal.reason)
-        }
+        try ScenarioError.contents(of: path, what: what, maxBytes: maximumBytes)
     }
 
     static func read(_ path: String) throws -> Baseline {
