@@ -15,7 +15,8 @@ public struct LabConfig: Sendable, Equatable {
     public var history = ""
     /// 0: the number of cores.
     public var workers = 0
-    /// Largest estimated memory of a run's bars (dataset × variants), in MB; 0: no cap.
+    /// Largest estimated memory of a run's bars (dataset × variants), in MB; 0: the default
+    /// budget, a quarter of physical memory (``MemoryBudget/defaultMB``).
     public var memoryCapMB = 0
     /// Default relative tolerance of the regression gate (fraction of |baseline|).
     public var toleranceRelative = 0.01
@@ -94,7 +95,7 @@ public struct LabConfig: Sendable, Equatable {
     public func rendered() -> String {
         let values: [String: String] = [
             "reports": reports, "history": historyPath(), "workers": workers == 0 ? "\(ProcessInfo.processInfo.activeProcessorCount) (cores)" : "\(workers)",
-            "memory_cap_mb": memoryCapMB == 0 ? "none" : "\(memoryCapMB)", "tolerance_relative": "\(toleranceRelative)",
+            "memory_cap_mb": memoryCapMB == 0 ? "\(MemoryBudget.defaultMB) (a quarter of memory)" : "\(memoryCapMB)", "tolerance_relative": "\(toleranceRelative)",
             "tolerance_absolute": "\(toleranceAbsolute)", "metrics_file": metricsFile.isEmpty ? "none" : metricsFile,
         ]
         let width = max(30, values.values.map(\.count).max() ?? 0)
