@@ -129,6 +129,24 @@ extension ScenarioRunner {
         }
     }
 
+    /// Checks, without reading any bars, that the scenario's dataset can be found: its path (or,
+    /// with fallbacks, the first source present) is a regular file that holds the scenario's
+    /// symbols. `gslab scenario validate` runs it after parsing.
+    public static func checkDataset(_ scenario: Scenario) throws {
+        let spec = scenario.dataset
+        let sources = [(spec.path, spec.pathAsWritten)] + spec.fallbacks
+        guard let (path, written) = sources.first(where: { FileKind(path: $0.0) != .missing }) else {
+            throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
+        }
+        if let refusal = FileKind.readRefusal(path) { throw ScenarioError.run("\(scenario.file): dataset.path: \(written) \(refusal)") }
+        let present = try HDF5BarStore.symbols(in: path).map(\.symbol)
+        let wanted = spec.symbols.isEmpty ? spec.symbol.map { [$0] } ?? [] : spec.symbols
+        for symbol in wanted where !present.contains(symbol.hasPrefix("/") ? String(symbol.dropFirst()) : symbol) {
+            throw LabDataError.symbolNotFound(path: path, symbol: symbol, present: present)
+        }
+        if wanted.isEmpty && present.isEmpty { throw LabDataError.noBarData(path: path) }
+    }
+
     /// The dataset from its path, or the first fallback that can serve it (transient failures
     /// retried with backoff, `DatasetLoader`); returns the symbols and the path (as written) that served them.
     static func load(_ scenario: Scenario, symbols: [String]?) throws -> ([LoadedSymbol], String) {

@@ -176,7 +176,8 @@ struct ScenarioCommand: ParsableCommand {
     }
 
     struct Validate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check scenario files without running them.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check scenario files without running them: every key, and that the dataset exists and holds the symbols.")
 
         @Argument(help: "Scenario files (YAML).")
         var files: [String]
@@ -184,6 +185,7 @@ struct ScenarioCommand: ParsableCommand {
         func run() throws {
             for file in files {
                 let s = try Scenario.load(file)
+                try ScenarioRunner.checkDataset(s)
                 emit("\(file): ok (\(s.name): \(s.parameterSets.count) parameter set\(s.parameterSets.count == 1 ? "" : "s"))\n")
             }
         }

@@ -133,6 +133,19 @@ extension HostileInputTests {
             out: dir + "/out2")
     }
 
+    /// `scenario validate` said "ok" for a scenario whose data file does not exist.
+    @Test func validateChecksThatTheDatasetExistsAndHoldsTheSymbol() throws {
+        let dir = scratch()
+        let missing = try scenario(in: dir) { $0.replacingOccurrences(of: "/datasets/GOOG.h5", with: "/datasets/NOPE.h5") }
+        try expectRefused(
+            ["scenario", "validate", missing],
+            "\(missing): dataset.path: no such file \(Run.repository)/datasets/NOPE.h5 (resolved to \(Run.repository)/datasets/NOPE.h5)")
+        let symbol = try scenario(in: dir) { $0.replacingOccurrences(of: "symbol: GOOG", with: "symbol: MSFT") }
+        try expectRefused(["scenario", "validate", symbol], "\(Run.repository)/datasets/GOOG.h5: symbol \"MSFT\" not found (present: GOOG)")
+        let fine = try Run("scenario", "validate", try scenario(in: dir) { $0 })
+        #expect(fine.status == 0 && fine.stdout.hasSuffix(": ok (default: 1 parameter set)\n"))
+    }
+
     /// A grid of seven lists of 700 values is 700^7 ≈ 8 · 10^19 combinations: more than an Int holds.
     @Test func sweepSizesAreCheckedWithoutOverflow() throws {
         let dir = scratch()
