@@ -25,10 +25,19 @@ public struct ReadLimits: Sendable, Equatable {
     /// Half of the physical memory, in bytes.
     public static var memoryShare: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory / 2) }
 
-    /// The limits in force: `GSLAB_MAX_ROWS` when it is a positive whole number, else the default.
+    /// The limits in force: `GSLAB_MAX_ROWS` when it is a positive whole number, else the default
+    /// (the command line refuses any other value at start-up: ``environmentRefusal``).
     public static var current: ReadLimits {
         let rows = ProcessInfo.processInfo.environment["GSLAB_MAX_ROWS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
         return ReadLimits(maxRows: rows ?? defaultMaxRows)
+    }
+
+    /// Nil when `GSLAB_MAX_ROWS` is unset or a positive whole number, else the one-line reason a
+    /// misspelt value is refused rather than ignored.
+    public static var environmentRefusal: String? {
+        guard let text = ProcessInfo.processInfo.environment["GSLAB_MAX_ROWS"] else { return nil }
+        if let rows = Int(text), rows > 0 { return nil }
+        return "GSLAB_MAX_ROWS: expected a whole number ≥ 1, got \"\(text)\""
     }
 
     /// Nil when `rows` rows of `columns` 8-byte columns fit the limits, else why not (one phrase).

@@ -25,6 +25,10 @@ struct Gslab: ParsableCommand {
     /// Runs the command, turning every error into one line on stderr and the lab's exit status.
     static func main() {
         AllocatorTuning.keepLargeAllocationsInHeap()
+        if let refusal = ReadLimits.environmentRefusal {
+            FileHandle.standardError.write(Data(("gslab: " + refusal + "\n").utf8))
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

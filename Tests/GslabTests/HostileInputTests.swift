@@ -133,6 +133,23 @@ extension HostileInputTests {
             out: dir + "/out2")
     }
 
+    /// A misspelt row limit would have been ignored (the default in force without a word).
+    @Test func aMisspeltRowLimitIsRefused() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Run.binary)
+        process.arguments = ["dataset", "inspect", "datasets/GOOG.h5"]
+        process.currentDirectoryURL = URL(fileURLWithPath: Run.repository)
+        process.environment = ProcessInfo.processInfo.environment.merging(["GSLAB_MAX_ROWS": "2e6"]) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(text == "gslab: GSLAB_MAX_ROWS: expected a whole number ≥ 1, got \"2e6\"\n")
+    }
+
     /// `scenario validate` said "ok" for a scenario whose data file does not exist.
     @Test func validateChecksThatTheDatasetExistsAndHoldsTheSymbol() throws {
         let dir = scratch()
