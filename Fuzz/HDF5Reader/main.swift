@@ -18,18 +18,13 @@ import Foundation
 import LabCore
 import LabData
 
-/// SplitMix64: the fuzzer's own generator (the product's generators are not what is under test).
+/// The fuzzer's draws, from the lab's seeded generator.
 struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
+    var rng: SeededRNG
+    init(seed: UInt64) { rng = SeededRNG(seed: seed) }
+    mutating func next() -> UInt64 { rng.next() }
+    mutating func below(_ n: Int) -> Int { rng.nextInt(below: max(n, 1)) }
+    mutating func chance(_ p: Double) -> Bool { rng.nextUniform() < p }
     mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }
 
@@ -307,12 +302,12 @@ try FileManager.default.createDirectory(atPath: folder, withIntermediateDirector
 H5open()
 H5Eset_auto2(hid_t(H5E_DEFAULT), nil, nil)
 print("fuzz-hdf5-reader: seed \(seed), files in \(folder) (on a crash the last, current.h5, stays there)")
-var master = Generator(state: seed)
+var master = Generator(seed: seed)
 let deadline = Date().addingTimeInterval(seconds)
 var iterations = 0, outcomes = 0, accepted = 0
 let current = folder + "/current.h5"
 while Date() < deadline {
-    var maker = FileMaker(g: Generator(state: master.next()), path: current)
+    var maker = FileMaker(g: Generator(seed: master.next()), path: current)
     guard maker.make() else { continue }
     let seen = read(current)
     outcomes += seen.count

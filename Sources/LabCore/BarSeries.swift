@@ -64,9 +64,7 @@ public struct BarSeries: Sendable, Equatable {
         where column.count != n {
             throw LabCoreError.columnLengthMismatch(symbol: symbol, field: field, expected: n, actual: column.count)
         }
-        if let first = timestamps.min(), let last = timestamps.max(), last.subtractingReportingOverflow(first).overflow {
-            throw LabCoreError.timestampSpan(symbol: symbol, first: first, last: last)
-        }
+        if let (first, last) = Self.overflowingSpan(timestamps) { throw LabCoreError.timestampSpan(symbol: symbol, first: first, last: last) }
         self.symbol = symbol
         self.timestamps = timestamps
         self.open = open

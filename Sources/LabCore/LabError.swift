@@ -52,8 +52,7 @@ public enum LabCoreError: LabError, Equatable {
         case let .columnLengthMismatch(symbol, field, expected, actual):
             return "\(symbol): column \(field) has \(actual) rows, expected \(expected) (the length of timestamp)"
         case let .timestampSpan(symbol, first, last):
-            return
-                "\(symbol): timestamps span \(CivilTime.iso8601(first)) … \(CivilTime.iso8601(last)), more than the 292 years nanosecond differences hold"
+            return "\(symbol): \(Self.spanPhrase(first: first, last: last))"
         case let .invalidParameter(owner, field, reason):
             return "\(owner): \(field): \(reason)"
         case let .timestampsNotIncreasing(symbol, row):
@@ -62,6 +61,22 @@ public enum LabCoreError: LabError, Equatable {
             let hint = suggestion.map { " (did you mean \"\($0)\"?)" } ?? " (known: \(known.joined(separator: ", ")))"
             return "unknown \(kind) \"\(name)\"\(hint)"
         }
+    }
+}
+
+extension LabCoreError {
+    /// Why timestamps from `first` to `last` are refused (their difference overflows an `Int64`).
+    public static func spanPhrase(first: Int64, last: Int64) -> String {
+        "timestamps span \(CivilTime.iso8601(first)) … \(CivilTime.iso8601(last)), more than the 292 years nanosecond differences hold"
+    }
+}
+
+extension BarSeries {
+    /// The earliest and latest of `timestamps` when the one minus the other overflows an `Int64`
+    /// (then some difference of two bars would), else nil.
+    public static func overflowingSpan(_ timestamps: [Int64]) -> (first: Int64, last: Int64)? {
+        guard let first = timestamps.min(), let last = timestamps.max(), last.subtractingReportingOverflow(first).overflow else { return nil }
+        return (first, last)
     }
 }
 

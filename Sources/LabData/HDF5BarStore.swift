@@ -485,10 +485,9 @@ struct ColumnarSource {
         guard let timestamps else {
             throw LabDataError.columnMissing(path: path, symbol: symbol, field: "timestamp", present: columns)
         }
-        if let first = timestamps.min(), let last = timestamps.max(), last.subtractingReportingOverflow(first).overflow {
-            throw LabDataError.badIndex(
-                path: path, symbol: symbol,
-                detail: "timestamps span \(CivilTime.iso8601(first)) … \(CivilTime.iso8601(last)), more than the 292 years nanosecond differences hold")
+        // Before the frequency is inferred for the date labels (its differences would overflow).
+        if let (first, last) = BarSeries.overflowingSpan(timestamps) {
+            throw LabDataError.badIndex(path: path, symbol: symbol, detail: LabCoreError.spanPhrase(first: first, last: last))
         }
         var sources: [BarField: String] = [
             .timestamp: layout == .plain ? (ColumnMapping.column(for: .timestamp, in: columns) ?? "timestamp") : columns.first ?? "index"

@@ -62,11 +62,11 @@ public enum ReportWriter {
     public static func stage(_ report: RunReport, timings: [String: Double]?, to out: String) throws -> Staged {
         let folder = try runFolder(report, out: out)
         let parent = folder.deletingLastPathComponent()
-        try makeFolder(parent, out: out)
+        try makeFolder(parent)
         removeAbandoned(in: parent)
         let staging = parent.appendingPathComponent(".staging-\(folder.lastPathComponent)-\(getpid())")
         try? FileManager.default.removeItem(at: staging)
-        try makeFolder(staging, out: out)
+        try makeFolder(staging)
         let staged = Staged(staging: staging, folder: folder)
         do {
             try AtomicFile.write(Data(HTMLReport.render(report).utf8), to: staging.appendingPathComponent("report.html").path)
@@ -82,7 +82,7 @@ public enum ReportWriter {
     /// A shard's partial result, written straight into the run folder that every shard shares.
     static func writeShard(_ report: RunReport, to out: String) throws -> String {
         let folder = try runFolder(report, out: out)
-        try makeFolder(folder, out: out)
+        try makeFolder(folder)
         let shard = report.shard!
         let path = folder.appendingPathComponent("shard-\(shard.index)-of-\(shard.count).json").path
         try AtomicFile.write(try LabJSON.encode(report, compact: true), to: path)
@@ -101,7 +101,7 @@ public enum ReportWriter {
     }
 
     /// Creates `folder` and its missing parents (`mkdir -p`), failing with the system's reason.
-    static func makeFolder(_ folder: URL, out: String) throws {
+    static func makeFolder(_ folder: URL) throws {
         var path = folder.path.hasPrefix("/") ? "" : "."
         for component in folder.path.split(separator: "/") {
             path += "/" + component

@@ -72,7 +72,7 @@ struct YAMLNode {
 
     /// The largest whole number a scenario may give anywhere (2^31 − 1, the most bars a dataset
     /// may hold: see `ReadLimits`), so that no count, window or latency overflows in arithmetic.
-    static let maximumWholeNumber = Int(Int32.max)
+    static let maximumWholeNumber = ParameterReader.maximumInteger
 
     /// A whole number in `minimum ... maximumWholeNumber`; `what` describes it in the error.
     func integer(minimum: Int, _ what: String) throws -> Int {

@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 import Testing
 
 /// Hostile input through the binary: each case exits 2 with one line naming the file and the
@@ -58,7 +59,7 @@ import Testing
         let s = try scenario(in: dir) { $0 }
         try expectRefused(
             ["run", s, "--out", out, "--metrics-file", fifo], "\(fifo): is a FIFO (named pipe), not a regular file: it is not replaced", out: out)
-        #expect(FileKindProbe.isFIFO(fifo))
+        #expect(FileKind(path: fifo, followLinks: false) == .fifo)
         try expectRefused(["run", s, "--out", ""], "--out: an empty path names no folder")
         try expectRefused(["run", s, "--out", s], "--out: \(s) is a regular file, not a folder")
     }
@@ -235,13 +236,5 @@ extension HostileInputTests {
             reports.append(try Data(contentsOf: URL(fileURLWithPath: path)))
         }
         #expect(Set(reports).count == 1)
-    }
-}
-
-/// File-type checks for the assertions (the product's own check is what is under test).
-enum FileKindProbe {
-    static func isFIFO(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO
     }
 }

@@ -83,7 +83,8 @@ import Testing
             func passes(_ signal: Signal, indicators: IndicatorCache) -> Bool { signal.bar % 2 == 0 }
         }
         if (try? SlippageRegistry.shared.entry(named: "test_flat")) == nil {
-            try SlippageRegistry.shared.register(.init("test_flat", summary: "test") { p, _ in .custom(Flat(bps: try p.number("bps", default: 1, in: 0...100))) })
+            try SlippageRegistry.shared.register(
+                .init("test_flat", summary: "test") { p, _ in .custom(Flat(bps: try p.number("bps", default: 1, in: 0...100))) })
             try FilterRegistry.shared.register(.init("test_even_bars", summary: "test") { _, _ in .custom(EvenBarsOnly()) })
         }
         let custom = try parse(scenarioText("execution:\n  slippage: {model: test_flat, bps: 5}\nfilters:\n  - rule: test_even_bars\ncalibration: false"))

@@ -7,11 +7,7 @@ import Testing
 /// Nothing half-written is visible: reports are staged and moved into place, what a killed process
 /// left is cleaned up, and a report and its history row are visible together or not at all.
 @Suite struct ReportWriterTests {
-    func scratch() -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gslab-writer-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    func scratch() -> String { LabScenarioTests.scratch("gslab-writer") }
 
     /// The pid of a process that has exited (no process has it now).
     func deadPID() throws -> Int32 {

@@ -7,11 +7,7 @@ import Testing
 @testable import LabScenario
 
 @Suite struct RunnerTests {
-    func scratch() -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gslab-runner-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    func scratch() -> String { LabScenarioTests.scratch("gslab-runner") }
 
     /// A sweep under two stress variants: the same bytes with 1 and 3 workers.
     @Test func reportIsByteIdenticalWhateverTheWorkers() throws {

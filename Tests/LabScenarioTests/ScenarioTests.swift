@@ -25,6 +25,13 @@ func scenarioText(_ extra: String = "", name: String = "t") -> String {
 
 func parse(_ text: String) throws -> Scenario { try Scenario.parse(text, file: "s.yaml", folder: repository) }
 
+/// A new empty folder under the system temporary directory, named `prefix-<uuid>`.
+func scratch(_ prefix: String = "gslab-scenario") -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
 func message(_ body: () throws -> Void) -> String {
     do { try body(); return "no error" } catch { return "\(error)" }
 }

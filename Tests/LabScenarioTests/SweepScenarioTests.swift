@@ -67,8 +67,12 @@ import Testing
         #expect(
             error("sweep:\n  constraint: fats < slow\n  grid:\n    fast: [5]")
                 == "s.yaml:9:15: sweep.constraint: unknown parameter \"fats\" (did you mean \"fast\"?); parameters: fast, slow")
-        #expect(error("sweep:\n  constraint: fast + slow\n  grid:\n    fast: [5]") == "s.yaml:9:15: sweep.constraint: \"fast + slow\" is not a boolean expression (e.g. fast < slow)")
-        #expect(error("sweep:\n  constraint: fast > 100\n  grid:\n    fast: [5, 6]") == "s.yaml:9:15: sweep.constraint: no combination of the grid satisfies fast > 100")
+        #expect(
+            error("sweep:\n  constraint: fast + slow\n  grid:\n    fast: [5]")
+                == "s.yaml:9:15: sweep.constraint: \"fast + slow\" is not a boolean expression (e.g. fast < slow)")
+        #expect(
+            error("sweep:\n  constraint: fast > 100\n  grid:\n    fast: [5, 6]")
+                == "s.yaml:9:15: sweep.constraint: no combination of the grid satisfies fast > 100")
         #expect(error("sweep:\n  constraint: fast < slow and\n  grid:\n    fast: [5]") == "s.yaml:9:15: sweep.constraint: the expression ends too early")
         #expect(error("report:\n  sweep_detail: -1") == "s.yaml:9:17: report.sweep_detail: expected a whole number ≥ 0, got \"-1\"")
         #expect(
