@@ -11,6 +11,12 @@ public struct StrategySpec: Sendable, Equatable {
     public var members: [StrategySpec]
     /// Vote weight inside a composite (≥ 0).
     public var weight: Double
+    /// A strategy written in the strategy language (name ``StrategySpec/rulesName``); its declared
+    /// parameters are read from `parameters` like a built-in's.
+    public var program: StrategyProgram?
+
+    /// The name of a strategy written in the strategy language, in reports and signals.
+    public static let rulesName = "rules"
 
     /// A spec; parameters and members empty and weight 1 unless given.
     public init(name: String, parameters: [String: String] = [:], members: [StrategySpec] = [], weight: Double = 1) {
@@ -18,6 +24,12 @@ public struct StrategySpec: Sendable, Equatable {
         self.parameters = parameters
         self.members = members
         self.weight = weight
+    }
+
+    /// The spec of a program, with its declared parameters as text.
+    public init(program: StrategyProgram) {
+        self.init(name: Self.rulesName, parameters: Dictionary(uniqueKeysWithValues: program.parameters.map { ($0.name, fmt($0.value)) }))
+        self.program = program
     }
 }
 
@@ -94,6 +106,13 @@ public enum StrategyCatalog {
 
     /// The strategy `spec` describes; one-line errors name the strategy and the field.
     public static func make(_ spec: StrategySpec) throws -> any SignalStrategy {
-        try StrategyRegistry.shared.make(spec.name, parameters: spec.parameters, context: spec)
+        guard let program = spec.program else { return try StrategyRegistry.shared.make(spec.name, parameters: spec.parameters, context: spec) }
+        var reader = ParameterReader(owner: "strategy.params", values: spec.parameters)
+        var values: [String: Double] = [:]
+        for p in program.parameters {
+            values[p.name] = try reader.number(p.name, default: p.value, in: -1e15...1e15)
+        }
+        try reader.rejectUnknown()
+        return try RuleStrategy(program, values: values)
     }
 }
