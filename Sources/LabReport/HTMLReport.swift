@@ -30,6 +30,7 @@ public enum HTMLReport {
                 [
                     ["symbol", e(s.symbol)], ["dataset", e(s.dataset) + (s.start.map { " from \(e($0))" } ?? "") + (s.end.map { " to \(e($0))" } ?? "")],
                     ["strategy", e(s.strategy) + " " + e(s.parameters.keys.sorted().map { "\($0)=\(s.parameters[$0]!)" }.joined(separator: ", "))],
+                ] + (s.program ?? [:]).keys.sorted().map { key in [e(key), "<code>\(e(s.program![key]!))</code>"] } + [
                     ["filters", e(s.filters.joined(separator: " → "))], ["variants", e(s.variants.joined(separator: ", "))],
                     ["parameter sets", "\(s.parameter_sets)"],
                     [

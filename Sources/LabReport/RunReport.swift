@@ -198,6 +198,9 @@ public struct RunReport: Sendable, Codable {
         public var variants: [String]
         /// Parameter sets per variant (1 without a sweep).
         public var parameter_sets: Int
+        /// A strategy written in the strategy language: its expressions by key (`rules.enter_long`,
+        /// `let.trend`, `confidence`) and its `reentry`; nil for a built-in strategy.
+        public var program: [String: String]?
         /// FNV-1a of the scenario file's text, 16 hex digits: a baseline taken from another
         /// version of the scenario (or another scenario of the same name) is told apart by it.
         public var hash: String?
@@ -206,9 +209,10 @@ public struct RunReport: Sendable, Codable {
         public init(
             name: String, description: String, file: String, seed: UInt64, dataset: String, symbol: String, start: String?, end: String?,
             data_quality_policy: String, strategy: String, parameters: [String: String], filters: [String], calibration_horizon: Int?, variants: [String],
-            parameter_sets: Int, hash: String? = nil
+            parameter_sets: Int, hash: String? = nil, program: [String: String]? = nil
         ) {
             self.hash = hash
+            self.program = program
             self.name = name
             self.description = description
             self.file = file

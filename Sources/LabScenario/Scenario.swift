@@ -289,6 +289,7 @@ extension Scenario {
 
     static func parseStrategy(_ node: YAMLNode) throws -> StrategySpec {
         let m = try node.mapping()
+        if m.keys.contains("rules") || m.keys.contains("target") { return try parseProgram(m, at: node) }
         let nameNode = try m.required("name")
         let name = try nameNode.string()
         guard StrategyCatalog.names.contains(name) else {

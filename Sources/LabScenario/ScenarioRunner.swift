@@ -123,7 +123,7 @@ public struct ScenarioRunner: Sendable {
             symbol: series.symbol, start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
             data_quality_policy: scenario.dataQuality.rawValue, strategy: scenario.strategy.name, parameters: scenario.strategy.parameters,
             filters: scenario.filters.map(\.name), calibration_horizon: scenario.calibration?.horizon, variants: variants.map(\.name),
-            parameter_sets: sets.count, hash: RunHistory.hash(scenario.text))
+            parameter_sets: sets.count, hash: RunHistory.hash(scenario.text), program: scenario.strategy.program?.echo)
         var counts: [String: Int] = [:]
         for (kind, n) in data.quality.counts { counts[kind.rawValue] = n }
         let summary = RunReport.DataQualitySummary(

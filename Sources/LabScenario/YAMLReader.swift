@@ -10,6 +10,9 @@ import Yams
 public enum ScenarioError: LabError, Equatable {
     /// A problem at a place in a scenario file.
     case invalid(file: String, line: Int, column: Int, path: String, reason: String)
+    /// A mistake inside an expression of the strategy language: the one-line message, then the
+    /// expression and a caret under the place (`excerpt`, two lines).
+    case expression(file: String, line: Int, column: Int, path: String, reason: String, excerpt: String)
     /// A problem with a file as a whole (missing, unreadable, not YAML).
     case file(String, reason: String)
     /// A problem found while running (a dataset without the symbol, an empty date range …).
@@ -18,6 +21,7 @@ public enum ScenarioError: LabError, Equatable {
     public var description: String {
         switch self {
         case let .invalid(file, line, column, path, reason): "\(file):\(line):\(column): \(path.isEmpty ? "" : path + ": ")\(reason)"
+        case let .expression(file, line, column, path, reason, excerpt): "\(file):\(line):\(column): \(path): \(reason)\n\(excerpt)"
         case let .file(file, reason): "\(file): \(reason)"
         case let .run(message): message
         }

@@ -36,7 +36,7 @@ import Testing
         let stressItems = ((props["stress"] as! [String: Any])["oneOf"] as! [[String: Any]])[1]
         let stepSchema = object(stressItems, ["items", "properties", "steps", "items", "properties", "transform"])
         #expect(names(stepSchema) == Set(StressRegistry.shared.builtInNames))
-        #expect(names(object(root, ["$defs", "strategy", "properties", "name"])) == Set(StrategyRegistry.shared.builtInNames))
+        #expect(names(object(root, ["$defs", "builtin_strategy", "properties", "name"])) == Set(StrategyRegistry.shared.builtInNames))
         #expect(names(object(props, ["filters", "items", "properties", "rule"])) == Set(FilterRegistry.shared.builtInNames))
         #expect(names(object(execution, ["slippage", "properties", "model"])) == Set(SlippageRegistry.shared.builtInNames))
         #expect(names(object(execution, ["sizing", "properties", "mode"])) == Set(SizingRegistry.shared.builtInNames))

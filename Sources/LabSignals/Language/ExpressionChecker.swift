@@ -152,6 +152,13 @@ public struct ExpressionChecker {
         }
     }
 
+    /// ` (did you mean 'x'?)` for a close candidate, or nothing; names shorter than three letters
+    /// get no suggestion (any short word is "close" to them).
+    static func suggestion(for name: String, in candidates: [String], prefix: String = "") -> String {
+        guard name.count >= 3, let c = NameSuggestion.closest(to: name, in: candidates) else { return "" }
+        return " (did you mean '\(prefix)\(c)'?)"
+    }
+
     func name(_ n: String, at offset: Int) throws(ExpressionError) -> (TypedExpression, ValueType) {
         if n == "true" || n == "false" { return (.truth(n == "true"), .boolean) }
         if let field = PriceField(rawValue: n) { return (.field(field), .number) }
@@ -163,7 +170,7 @@ public struct ExpressionChecker {
         }
         if n == "hold" { throw ExpressionError(at: offset, "'hold' keeps the current position and belongs to a target: expression") }
         let candidates = PriceField.allCases.map(\.rawValue) + Array(lets.keys) + Array(parameters.keys) + ExpressionFunctions.names + ["true", "false"]
-        let hint = NameSuggestion.closest(to: n, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = Self.suggestion(for: n, in: candidates)
         let declared = ExpressionFunctions.named(n) == nil ? "; a parameter must be declared under params" : ""
         throw ExpressionError(at: offset, "unknown name '\(n)'\(hint)\(hint.isEmpty ? declared : "")")
     }
@@ -176,7 +183,7 @@ public struct ExpressionChecker {
                 throw ExpressionError(at: offset, "\(name) is a field, not a function (an earlier value is lag(\(name), k))")
             }
             if parameters[name] != nil || lets[name] != nil { throw ExpressionError(at: offset, "\(name) is a value, not a function") }
-            let hint = NameSuggestion.closest(to: name, in: ExpressionFunctions.names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = Self.suggestion(for: name, in: ExpressionFunctions.names)
             throw ExpressionError(at: offset, "unknown function '\(name)'\(hint)")
         }
         let required = f.arguments.count - f.defaults.count
@@ -190,7 +197,7 @@ public struct ExpressionChecker {
             guard let k = f.outputs.firstIndex(of: member) else {
                 let at = memberOffset ?? offset
                 if f.outputs.isEmpty { throw ExpressionError(at: at, "\(name) has a single output; '.\(member)' selects nothing") }
-                let hint = NameSuggestion.closest(to: member, in: f.outputs).map { " (did you mean '.\($0)'?)" } ?? ""
+                let hint = Self.suggestion(for: member, in: f.outputs, prefix: ".")
                 throw ExpressionError(
                     at: at, "'.\(member)' is not an output of \(name)\(hint); its outputs are \(f.outputs.map { "." + $0 }.joined(separator: ", "))")
             }

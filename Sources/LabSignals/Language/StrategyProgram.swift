@@ -169,6 +169,15 @@ public struct StrategyProgram: Sendable, Equatable {
         if seen.contains(name) { throw fail("'\(name)' is defined twice") }
     }
 
+    /// The expressions by key and the re-entry rule, as reports echo them.
+    public var echo: [String: String] {
+        var out = ["reentry": reentry.rawValue]
+        for (_, source) in lets { out[source.key] = source.text }
+        for source in rules.values { out[source.key] = source.text }
+        if let confidence { out[confidence.key] = confidence.text }
+        return out
+    }
+
     public static func == (a: StrategyProgram, b: StrategyProgram) -> Bool {
         a.parameters == b.parameters && a.lets.map(\.name) == b.lets.map(\.name) && a.lets.map(\.source) == b.lets.map(\.source)
             && a.rules == b.rules && a.confidence == b.confidence && a.reentry == b.reentry

@@ -40,7 +40,10 @@ struct ExpressionEvaluationTests {
         #expect(Self.same(try Self.numbers("ts_mean(close, 3)"), [n, n, 2, 10.0 / 3, 11.0 / 3, 13.0 / 3, 14.0 / 3]))
         #expect(Self.same(try Self.numbers("ts_min(close, 3)"), [n, n, 1, 2, 2, 4, 4]))
         #expect(Self.same(try Self.numbers("ts_max(close, 3)"), [n, n, 3, 5, 5, 5, 6]))
-        #expect(Self.same(try Self.numbers("ts_std(close, 3)"), [n, n, 1, (7.0 / 3).squareRoot(), (7.0 / 3).squareRoot(), (1.0 / 3).squareRoot(), (4.0 / 3).squareRoot()]))
+        #expect(
+            Self.same(
+                try Self.numbers("ts_std(close, 3)"), [n, n, 1, (7.0 / 3).squareRoot(), (7.0 / 3).squareRoot(), (1.0 / 3).squareRoot(), (4.0 / 3).squareRoot()])
+        )
         // Average ranks of ties, divided by the window (pandas rank(pct=True)).
         #expect(Self.same(try Self.numbers("ts_rank(close, 3)"), [n, n, 2.0 / 3, 1, 2.0 / 3, 0.5, 1]))
         // Bars since the extreme, the most recent on a tie.
@@ -158,10 +161,12 @@ struct ExpressionEvaluationTests {
         #expect(Self.same(try Self.numbers("test_double_lag(close)"), [n, 2, 6, 4, 10, 8, 8]))
         #expect(try Self.evaluate("test_double_lag(sma(close, 2))").1 == 2)
         #expect(throws: LabSignalsError.invalidParameter(owner: "expression function", field: "name", reason: "\"sma\" is taken")) {
-            try ExpressionFunctions.register(ExpressionFunction("sma", summary: "", arguments: [], result: .number, warmUp: { _, _ in [0] }, evaluate: { _ in [] }))
+            try ExpressionFunctions.register(
+                ExpressionFunction("sma", summary: "", arguments: [], result: .number, warmUp: { _, _ in [0] }, evaluate: { _ in [] }))
         }
         #expect(throws: LabSignalsError.invalidParameter(owner: "expression function", field: "name", reason: "\"close\" is taken")) {
-            try ExpressionFunctions.register(ExpressionFunction("close", summary: "", arguments: [], result: .number, warmUp: { _, _ in [0] }, evaluate: { _ in [] }))
+            try ExpressionFunctions.register(
+                ExpressionFunction("close", summary: "", arguments: [], result: .number, warmUp: { _, _ in [0] }, evaluate: { _ in [] }))
         }
     }
 }
