@@ -25,11 +25,16 @@ public enum LabErrorCategory: Sendable, Equatable {
 public protocol LabError: Error, CustomStringConvertible, Sendable {
     /// Which exit status the command line returns for this error.
     var category: LabErrorCategory { get }
+    /// Lines to print under the one-line description, or nil: the expression and a caret under the
+    /// mistake, for an error inside an expression of the strategy language.
+    var excerpt: String? { get }
 }
 
 extension LabError {
     /// Invalid input (exit status 2) unless the error says otherwise.
     public var category: LabErrorCategory { .invalidInput }
+    /// No excerpt unless the error has one.
+    public var excerpt: String? { nil }
 }
 
 /// Errors raised by LabCore value types (bar series construction, parameters, calendars).

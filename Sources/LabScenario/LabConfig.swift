@@ -95,7 +95,8 @@ public struct LabConfig: Sendable, Equatable {
     public func rendered() -> String {
         let values: [String: String] = [
             "reports": reports, "history": historyPath(), "workers": workers == 0 ? "\(ProcessInfo.processInfo.activeProcessorCount) (cores)" : "\(workers)",
-            "memory_cap_mb": memoryCapMB == 0 ? "\(MemoryBudget.defaultMB) (a quarter of memory)" : "\(memoryCapMB)", "tolerance_relative": "\(toleranceRelative)",
+            "memory_cap_mb": memoryCapMB == 0 ? "\(MemoryBudget.defaultMB) (a quarter of memory)" : "\(memoryCapMB)",
+            "tolerance_relative": "\(toleranceRelative)",
             "tolerance_absolute": "\(toleranceAbsolute)", "metrics_file": metricsFile.isEmpty ? "none" : metricsFile,
         ]
         let width = max(30, values.values.map(\.count).max() ?? 0)

@@ -122,8 +122,10 @@ public struct ParameterConstraint: Sendable, CustomStringConvertible {
             if c.isWhitespace { i += 1; continue }
             if c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isNumber) {
                 var j = i
-                while j < chars.count && (chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "E"
-                    || ((chars[j] == "-" || chars[j] == "+") && j > i && (chars[j - 1] == "e" || chars[j - 1] == "E"))) { j += 1 }
+                while j < chars.count
+                    && (chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "E"
+                        || ((chars[j] == "-" || chars[j] == "+") && j > i && (chars[j - 1] == "e" || chars[j - 1] == "E")))
+                { j += 1 }
                 out.append(String(chars[i..<j]))
                 i = j
             } else if c.isLetter || c == "_" {

@@ -53,5 +53,3 @@ enum RunID {
 private extension String {
     func leftPadded(to n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
 }
-
-

@@ -290,11 +290,14 @@ extension Scenario {
     static func parseStrategy(_ node: YAMLNode) throws -> StrategySpec {
         let m = try node.mapping()
         if m.keys.contains("rules") || m.keys.contains("target") { return try parseProgram(m, at: node) }
-        let nameNode = try m.required("name")
+        guard let nameNode = m.optional("name") else {
+            throw node.error("needs name: (a built-in strategy) or rules: (your own, docs/strategies.md)")
+        }
         let name = try nameNode.string()
         guard StrategyCatalog.names.contains(name) else {
             let hint = NameSuggestion.closest(to: name, in: StrategyCatalog.names).map { " (did you mean \"\($0)\"?)" } ?? ""
-            throw nameNode.error("unknown strategy \"\(name)\"\(hint); known: \(StrategyCatalog.names.joined(separator: ", "))")
+            throw nameNode.error(
+                "unknown strategy \"\(name)\"\(hint); known: \(StrategyCatalog.names.joined(separator: ", ")), or your own under rules: (docs/strategies.md)")
         }
         let params = try m.optional("params")?.textMap() ?? [:]
         let members = try m.optional("members").map { try $0.list().map(parseStrategy) } ?? []

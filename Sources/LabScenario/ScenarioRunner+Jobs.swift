@@ -1,11 +1,11 @@
 import Foundation
 import LabBacktest
 import LabCore
-import LabStress
 import LabExecution
 import LabMetrics
 import LabReport
 import LabSignals
+import LabStress
 
 extension ScenarioRunner {
     /// The strategy of `scenario` with `parameters`.

@@ -10,8 +10,8 @@ import Yams
 public enum ScenarioError: LabError, Equatable {
     /// A problem at a place in a scenario file.
     case invalid(file: String, line: Int, column: Int, path: String, reason: String)
-    /// A mistake inside an expression of the strategy language: the one-line message, then the
-    /// expression and a caret under the place (`excerpt`, two lines).
+    /// A mistake inside an expression of the strategy language: the one-line message, and as
+    /// ``excerpt`` the expression and a caret under the place (two lines).
     case expression(file: String, line: Int, column: Int, path: String, reason: String, excerpt: String)
     /// A problem with a file as a whole (missing, unreadable, not YAML).
     case file(String, reason: String)
@@ -21,10 +21,16 @@ public enum ScenarioError: LabError, Equatable {
     public var description: String {
         switch self {
         case let .invalid(file, line, column, path, reason): "\(file):\(line):\(column): \(path.isEmpty ? "" : path + ": ")\(reason)"
-        case let .expression(file, line, column, path, reason, excerpt): "\(file):\(line):\(column): \(path): \(reason)\n\(excerpt)"
+        case let .expression(file, line, column, path, reason, _): "\(file):\(line):\(column): \(path): \(reason)"
         case let .file(file, reason): "\(file): \(reason)"
         case let .run(message): message
         }
+    }
+
+    /// The expression and a caret under the mistake, for an error inside an expression.
+    public var excerpt: String? {
+        guard case let .expression(_, _, _, _, _, excerpt) = self else { return nil }
+        return excerpt
     }
 
     /// The bytes of the regular file at `path` (at most `maxBytes`), or a one-line error naming

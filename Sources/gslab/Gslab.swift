@@ -22,7 +22,8 @@ struct Gslab: ParsableCommand {
         ]
     )
 
-    /// Runs the command, turning every error into one line on stderr and the lab's exit status.
+    /// Runs the command, turning every error into one line on stderr (and, for a mistake inside an
+    /// expression, the expression and a caret under it) and the lab's exit status.
     static func main() {
         AllocatorTuning.keepLargeAllocationsInHeap()
         if let refusal = ReadLimits.environmentRefusal {
@@ -33,7 +34,8 @@ struct Gslab: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as LabError {
-            FileHandle.standardError.write(Data(("gslab: " + error.description.oneLine + "\n").utf8))
+            let excerpt = error.excerpt.map { $0 + "\n" } ?? ""
+            FileHandle.standardError.write(Data(("gslab: " + error.description.oneLine + "\n" + excerpt).utf8))
             Foundation.exit(error.category.exitStatus)
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)

@@ -87,7 +87,7 @@ func message(_ body: () throws -> Void) -> String {
         ),
         (
             "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cros\n",
-            "s.yaml:5:9: strategy.name: unknown strategy \"sma_cros\" (did you mean \"sma_cross\"?); known: bollinger, composite, donchian, ema_cross, macd, rsi_reversion, sma_cross"
+            "s.yaml:5:9: strategy.name: unknown strategy \"sma_cros\" (did you mean \"sma_cross\"?); known: bollinger, composite, donchian, ema_cross, macd, rsi_reversion, sma_cross, or your own under rules: (docs/strategies.md)"
         ),
         (
             "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\n  params: {fast: 30, slow: 10}\n",

@@ -70,12 +70,13 @@ import Testing
     ])
     func mistakesPointIntoTheExpression(rule: String, message expected: String, caret: Int) throws {
         let text = scenario("rules:\n  \(rule)")
-        let m = message { _ = try parse(text) }
-        let lines = m.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.count == 3, "\(m)")
-        #expect(lines.first.map(String.init) == expected)
+        var caught: ScenarioError?
+        do { _ = try parse(text) } catch let e as ScenarioError { caught = e }
+        let error = try #require(caught)
+        #expect(error.description == expected)
         // The caret is under the offending character of the expression shown above it.
-        #expect(lines.count == 3 && lines[2] == "  " + String(repeating: " ", count: caret) + "^", "\(m)")
+        let lines = (error.excerpt ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 2 && lines[1] == "  " + String(repeating: " ", count: caret) + "^", "\(error.excerpt ?? "")")
     }
 
     @Test func sectionMistakesNameTheKey() {

@@ -137,7 +137,8 @@ public struct ExpressionError: Error, Sendable, Equatable, CustomStringConvertib
     /// Two lines to print under the one-line message: the expression (on one line) and a caret
     /// under the offending character, both indented by two spaces.
     public func render(source: String) -> String {
-        let flat = String(String.UnicodeScalarView(source.unicodeScalars.map { $0 == "\n" || $0 == "\t" || $0 == "\r" ? " " : $0 }))
+        // One character per column: control characters (line breaks, tabs, escapes) become spaces.
+        let flat = String(String.UnicodeScalarView(source.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
         let column = min(max(0, offset), flat.unicodeScalars.count)
         return "  \(flat)\n  \(String(repeating: " ", count: column))^"
     }
