@@ -170,3 +170,16 @@ struct ExpressionEvaluationTests {
         }
     }
 }
+
+/// docs/strategies.md documents every built-in function.
+struct StrategyLanguageDocsTests {
+    @Test func everyBuiltInFunctionIsDocumented() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let doc = try String(contentsOf: repository.appendingPathComponent("docs/strategies.md"), encoding: .utf8)
+        let missing = ExpressionFunctions.builtIn.map(\.name).filter { !doc.contains("`\($0)(") && !doc.contains("`\($0)`") }
+        #expect(missing.isEmpty, "not in docs/strategies.md: \(missing)")
+        let fields = PriceField.allCases.map(\.rawValue).filter { !doc.contains($0) }
+        #expect(fields.isEmpty)
+    }
+}
