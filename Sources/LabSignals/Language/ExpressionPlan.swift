@@ -83,59 +83,72 @@ public struct ExpressionPlan: Sendable {
 
     /// Evaluates the plan over `bars` for groups of roots in turn (a strategy's rules; or, in a
     /// sweep, one group per combination), calling `consume(g, columns)` with group g's root columns
-    /// in their order. A node is computed once, when the first group needs it, and kept only while
-    /// a later group or node still reads it.
-    public func evaluate(_ bars: BarSeries, groups: [[Int]], consume: (Int, [Column]) -> Void) {
-        // The schedule: for each group, the nodes not computed before it, children first.
-        var scheduledIn = [Int](repeating: -1, count: nodes.count)
-        var schedule: [[Int]] = Array(repeating: [], count: groups.count)
-        for (g, roots) in groups.enumerated() {
-            var stack = roots.reversed().map { ($0, false) }
-            while let (id, expanded) = stack.popLast() {
-                if scheduledIn[id] >= 0 { continue }
-                if expanded {
-                    scheduledIn[id] = g
-                    schedule[g].append(id)
-                    continue
-                }
-                stack.append((id, true))
-                for input in nodes[id].inputs.reversed() where scheduledIn[input] < 0 { stack.append((input, false)) }
+    /// in their order.
+    ///
+    /// Within a group every node it needs is computed once and freed after its last reader. A
+    /// column a later group also needs is kept for it while the kept columns stay within
+    /// `sharedBytes` (8 bytes a number, 1 a truth value, per bar); beyond that budget it is
+    /// recomputed when needed again, so memory stays bounded whatever the number of groups.
+    public func evaluate(_ bars: BarSeries, groups: [[Int]], sharedBytes: Int = 64 << 20, consume: (Int, [Column]) -> Void) {
+        // The last group that may need each node.
+        var lastGroup = [Int](repeating: -1, count: nodes.count)
+        var mark = [Int](repeating: -1, count: nodes.count)
+        /// The nodes reachable from `roots` without passing through `stop`, ids ascending (a
+        /// topological order).
+        func reachable(_ roots: [Int], tag: Int, stop: (Int) -> Bool) -> [Int] {
+            var stack = roots, ids: [Int] = []
+            while let id = stack.popLast() {
+                guard mark[id] != tag else { continue }
+                mark[id] = tag
+                ids.append(id)
+                if !stop(id) { stack += nodes[id].inputs }
             }
+            return ids.sorted()
         }
-        // The last group that reads each node (as a root or through a node computed in it).
-        var lastGroup = scheduledIn
-        for (g, roots) in groups.enumerated() { for r in roots { lastGroup[r] = max(lastGroup[r], g) } }
-        for (g, ids) in schedule.enumerated() { for id in ids { for input in nodes[id].inputs { lastGroup[input] = max(lastGroup[input], g) } } }
-
-        var columns = [Column?](repeating: nil, count: nodes.count)
-        var calls: [CallKey: [Column]] = [:]
-        for (g, ids) in schedule.enumerated() {
-            for id in ids { columns[id] = compute(id, bars: bars, columns: columns, calls: &calls) }
-            consume(g, groups[g].map { columns[$0]! })
-            for id in 0..<nodes.count where lastGroup[id] == g { columns[id] = nil }
-            calls = calls.filter { key, _ in key.users.contains { lastGroup[$0] > g } }
+        for (g, roots) in groups.enumerated() { for id in reachable(roots, tag: g, stop: { _ in false }) { lastGroup[id] = g } }
+        var shared: [Int: Column] = [:]
+        var kept = 0
+        for g in groups.indices {
+            // What this group computes: what it reads, down to the columns kept from earlier groups.
+            let ids = reachable(groups[g], tag: groups.count + g, stop: { shared[$0] != nil })
+            // Readers of each node within this group (its roots count as one more).
+            var readers: [Int: Int] = [:]
+            for id in ids where shared[id] == nil { for input in nodes[id].inputs { readers[input, default: 0] += 1 } }
+            for r in groups[g] { readers[r, default: 0] += 1 }
+            var local: [Int: Column] = [:]
+            var calls: [CallKey: [Column]] = [:]
+            func column(_ id: Int) -> Column { shared[id] ?? local[id]! }
+            for id in ids where shared[id] == nil {
+                let value = compute(id, bars: bars, inputs: nodes[id].inputs.map(column), calls: &calls)
+                for input in nodes[id].inputs {
+                    readers[input]! -= 1
+                    if readers[input] == 0 { local[input] = nil }
+                }
+                let size = value.byteCount
+                if lastGroup[id] > g, kept + size <= sharedBytes {
+                    shared[id] = value
+                    kept += size
+                } else {
+                    local[id] = value
+                }
+            }
+            consume(g, groups[g].map(column))
+            for (id, value) in shared where lastGroup[id] == g {
+                shared[id] = nil
+                kept -= value.byteCount
+            }
         }
     }
 
-    /// A multi-output call computed once for all its outputs.
+    /// A multi-output call computed once (within a group) for all its outputs.
     private struct CallKey: Hashable {
         var name: String
         var fixed: [Double]
         var inputs: [Int]
-        /// Nodes reading outputs of this call (not part of the identity).
-        var users: [Int] = []
-
-        static func == (a: CallKey, b: CallKey) -> Bool { a.name == b.name && a.fixed == b.fixed && a.inputs == b.inputs }
-        func hash(into h: inout Hasher) {
-            h.combine(name)
-            h.combine(fixed)
-            h.combine(inputs)
-        }
     }
 
-    private func compute(_ id: Int, bars: BarSeries, columns: [Column?], calls: inout [CallKey: [Column]]) -> Column {
+    private func compute(_ id: Int, bars: BarSeries, inputs: [Column], calls: inout [CallKey: [Column]]) -> Column {
         let node = nodes[id]
-        let inputs = node.inputs.map { columns[$0]! }
         switch node.operation {
         case let .field(f): return .numbers(f.column(bars))
         case let .number(bits): return .number(Double(bitPattern: bits))
@@ -145,15 +158,22 @@ public struct ExpressionPlan: Sendable {
         case let .call(name, output, fixed):
             let f = ExpressionFunctions.named(name)!
             guard f.outputs.count > 1 else { return f.evaluate(.init(bars: bars, values: inputs, fixed: fixed))[0] }
-            var key = CallKey(name: name, fixed: fixed, inputs: node.inputs)
+            let key = CallKey(name: name, fixed: fixed, inputs: node.inputs)
             if let outs = calls[key] { return outs[output] }
             let outs = f.evaluate(.init(bars: bars, values: inputs, fixed: fixed))
-            key.users = nodes.indices.filter { u in
-                if case let .call(n, _, fx) = nodes[u].operation { return n == name && fx == fixed && nodes[u].inputs == node.inputs }
-                return false
-            }
             calls[key] = outs
             return outs[output]
+        }
+    }
+}
+
+extension Column {
+    /// Bytes the column holds: 8 a number, 1 a truth value, per bar; 0 for a fixed value.
+    var byteCount: Int {
+        switch self {
+        case let .numbers(v): v.count * 8
+        case let .booleans(b): b.count
+        case .number, .boolean: 0
         }
     }
 }

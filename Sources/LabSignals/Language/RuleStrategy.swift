@@ -93,38 +93,101 @@ public struct RuleStrategy: SignalStrategy {
 
     /// The decisions of the rules from bar `start` on (see the type's documentation for the order):
     /// `emit(bar, rule)` for each bar where the wanted position changes or an entry re-opens.
+    ///
+    /// One pass packs the rules into a bit mask per bar; the bars where no rule fires (most of
+    /// them) are skipped eight at a time.
     static func decide(_ rules: [RuleKind: [Bool]], from start: Int, count n: Int, reentry: Reentry, emit: (Int, RuleKind) -> Void) {
-        let none = [Bool](repeating: false, count: 0)
-        let enterLong = rules[.enter_long] ?? none, enterShort = rules[.enter_short] ?? none
-        let exitLong = rules[.exit_long] ?? none, exitShort = rules[.exit_short] ?? none
+        let first = Swift.max(0, start)
+        guard first < n else { return }
+        var mask = [UInt8](repeating: 0, count: n)
+        for (bit, rule) in RuleKind.allCases.enumerated() {
+            guard let r = rules[rule] else { continue }
+            r.withUnsafeBufferPointer { r in
+                mask.withUnsafeMutableBufferPointer { m in for t in first..<n { m[t] |= (r[t] ? 1 : 0) << UInt8(bit) } }
+            }
+        }
+        let enterLong: UInt8 = 1, exitLong: UInt8 = 2, enterShort: UInt8 = 4, exitShort: UInt8 = 8
         let reopen = reentry == .reopen
         var position = TargetDirection.flat
-        func fires(_ r: [Bool], _ t: Int) -> Bool { !r.isEmpty && r[t] }
-        for t in Swift.max(0, start)..<Swift.max(Swift.max(0, start), n) {
-            var rule: RuleKind?
-            switch position {
-            case .flat:
-                rule = fires(enterLong, t) ? .enter_long : (fires(enterShort, t) ? .enter_short : nil)
-            case .long:
-                if fires(enterShort, t) {
-                    rule = .enter_short
-                } else if reopen && fires(enterLong, t) {
-                    rule = .enter_long
-                } else if fires(exitLong, t) {
-                    rule = .exit_long
+        mask.withUnsafeBufferPointer { m in
+            let bytes = UnsafeRawPointer(m.baseAddress!)
+            var t = first
+            while t < n {
+                while t + 8 <= n && bytes.loadUnaligned(fromByteOffset: t, as: UInt64.self) == 0 { t += 8 }
+                while t < n && m[t] == 0 { t += 1 }
+                guard t < n else { break }
+                let fired = m[t]
+                var rule: RuleKind?
+                switch position {
+                case .flat:
+                    rule = fired & enterLong != 0 ? .enter_long : (fired & enterShort != 0 ? .enter_short : nil)
+                case .long:
+                    if fired & enterShort != 0 {
+                        rule = .enter_short
+                    } else if reopen && fired & enterLong != 0 {
+                        rule = .enter_long
+                    } else if fired & exitLong != 0 {
+                        rule = .exit_long
+                    }
+                case .short:
+                    if fired & enterLong != 0 {
+                        rule = .enter_long
+                    } else if reopen && fired & enterShort != 0 {
+                        rule = .enter_short
+                    } else if fired & exitShort != 0 {
+                        rule = .exit_short
+                    }
                 }
-            case .short:
-                if fires(enterLong, t) {
-                    rule = .enter_long
-                } else if reopen && fires(enterShort, t) {
-                    rule = .enter_short
-                } else if fires(exitShort, t) {
-                    rule = .exit_short
+                if let rule {
+                    position = rule.direction
+                    emit(t, rule)
                 }
+                t += 1
             }
-            guard let rule else { continue }
-            position = rule.direction
-            emit(t, rule)
         }
+    }
+}
+
+extension RuleStrategy: BatchedTargets {
+    /// The targets of every strategy of `batch` (a sweep's combinations) from one plan: a
+    /// sub-expression that several combinations share under their parameter values — `sma(close,
+    /// fast)` for every combination with fast = 10 — is computed once and kept for the next
+    /// combination needing it (within ``ExpressionPlan/evaluate(_:groups:sharedBytes:consume:)``'s
+    /// budget). The same targets as each strategy's own ``fillTargets(_:into:)`` (tested).
+    public static func batchTargets(_ batch: [RuleStrategy], bars: BarSeries) -> [TargetEvents] {
+        var plan = ExpressionPlan()
+        var groups: [[Int]] = [], kinds: [[RuleKind]] = []
+        for s in batch {
+            let rules = RuleKind.allCases.filter { s.program.checkedRules[$0] != nil }
+            // The strategy was built from these values, so every node plans (a failure would be a
+            // bug: fall back to the strategy's own plan).
+            guard let roots = try? rules.map({ try plan.add(s.program.checkedRules[$0]!, values: s.values) }) else {
+                return batch.map { $0.ownEvents(bars) }
+            }
+            groups.append(roots)
+            kinds.append(rules)
+        }
+        var out = [TargetEvents](repeating: TargetEvents(), count: batch.count)
+        plan.evaluate(bars, groups: groups) { g, columns in
+            var rules: [RuleKind: [Bool]] = [:]
+            for (k, kind) in kinds[g].enumerated() { rules[kind] = columns[k].booleans(count: bars.count) }
+            decide(rules, from: batch[g].warmUp, count: bars.count, reentry: batch[g].program.reentry) { bar, rule in
+                out[g].bars.append(Int32(bar))
+                out[g].directions.append(rule.direction)
+            }
+        }
+        return out
+    }
+
+    /// The events of this strategy's own plan.
+    func ownEvents(_ bars: BarSeries) -> TargetEvents {
+        var events = TargetEvents()
+        evaluate(bars, confidence: false) { rules, _ in
+            Self.decide(rules, from: warmUp, count: bars.count, reentry: program.reentry) { bar, rule in
+                events.bars.append(Int32(bar))
+                events.directions.append(rule.direction)
+            }
+        }
+        return events
     }
 }

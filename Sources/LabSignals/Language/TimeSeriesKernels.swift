@@ -139,8 +139,13 @@ enum TimeSeriesKernels {
     static func crossAbove(_ a: Column, _ b: Column, count n: Int) -> [Bool] {
         let x = a.numbers(count: n), y = b.numbers(count: n)
         return [Bool](unsafeUninitializedCapacity: n) { out, made in
-            if n > 0 { out[0] = false }
-            for i in Swift.stride(from: 1, to: n, by: 1) { out[i] = (x[i - 1] < y[i - 1]) && (x[i] > y[i]) }
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { y in
+                    if n > 0 { out[0] = false }
+                    // Branch-free (crosses are rare and unpredictable), so it vectorises.
+                    for i in Swift.stride(from: 1, to: n, by: 1) { out[i] = ((x[i - 1] < y[i - 1] ? 1 : 0) & (x[i] > y[i] ? 1 : 0)) == 1 }
+                }
+            }
             made = n
         }
     }

@@ -215,4 +215,27 @@ struct RuleStrategyTests {
         spec.parameters["fats"] = "3"
         #expect(throws: (any Error).self) { _ = try StrategyCatalog.make(spec) }
     }
+
+    @Test func aSweepBatchGivesEachCombinationsOwnTargets() throws {
+        let bars = try Fixtures.goog()
+        let p = try Self.program(
+            [
+                .enter_long: "cross_above(sma(close, fast), sma(close, slow)) and rsi(close, 14) < 70",
+                .exit_long: "close < lag(ts_min(low, fast), 1)", .enter_short: "cross_below(ema(close, fast), sma(close, slow))",
+            ], parameters: ["fast": 10, "slow": 50], reentry: .reopen)
+        let batch = try [5, 10, 20].flatMap { f in try [30, 50, 80].map { s in try RuleStrategy(p, values: ["fast": Double(f), "slow": Double(s)]) } }
+        let events = RuleStrategy.batchTargets(batch, bars: bars)
+        for (s, e) in zip(batch, events) {
+            var t = [TargetDirection?](repeating: nil, count: bars.count)
+            t.withUnsafeMutableBufferPointer { e.write(into: $0) }
+            #expect(t == Self.targets(s, bars), "\(s.values)")
+        }
+        // Kept columns or recomputed ones (a budget of nothing): the same values.
+        var plan = ExpressionPlan()
+        let roots = try batch.map { s in [try plan.add(p.checkedRules[.enter_long]!, values: s.values)] }
+        var kept: [[Bool]] = [], recomputed: [[Bool]] = []
+        plan.evaluate(bars, groups: roots) { _, c in kept.append(c[0].booleans(count: bars.count)) }
+        plan.evaluate(bars, groups: roots, sharedBytes: 0) { _, c in recomputed.append(c[0].booleans(count: bars.count)) }
+        #expect(kept == recomputed && kept.count == 9)
+    }
 }
