@@ -84,7 +84,9 @@ let package = Package(
         .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabBacktestTests", dependencies: ["LabBacktest", "LabSignals", "LabExecution", "LabMetrics", "LabCore", "LabData"]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabMetrics", "LabSignals", "LabCore"]),
-        .testTarget(name: "LabScenarioTests", dependencies: ["LabScenario", "LabReport", "LabSignals", "LabExecution", "LabCore", "LabData"]),
+        .testTarget(
+            name: "LabScenarioTests", dependencies: ["LabScenario", "LabReport", "LabSignals", "LabExecution", "LabMetrics", "LabCore", "LabData"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -46,6 +46,36 @@ public struct SymbolSummary: Sendable, Codable, Equatable {
         firstClose = s.close.first ?? .nan
         lastClose = s.close.last ?? .nan
     }
+
+    /// The summary of a group without bar fields (a signals table): its columns and rows, no
+    /// field mapping, NaN closes.
+    public init(_ table: ColumnTable) {
+        symbol = table.symbol
+        layout = table.layout
+        rows = table.timestamps.count
+        first = CivilTime.iso8601(table.timestamps.first ?? 0)
+        last = CivilTime.iso8601(table.timestamps.last ?? 0)
+        frequency = BarFrequency.infer(timestamps: table.timestamps)?.label
+        timezone = "UTC"
+        columns = table.columns
+        columnSources = [:]
+        firstClose = .nan
+        lastClose = .nan
+    }
+
+    /// The summaries of every symbol of `path`: bars where the group holds them, else its columns
+    /// (a group without bar fields, such as a signals table, is listed rather than refused).
+    public static func inspect(_ path: String) throws -> [SymbolSummary] {
+        let entries = try HDF5BarStore.symbols(in: path)
+        guard !entries.isEmpty else { throw LabDataError.noBarData(path: path) }
+        return try entries.map { entry in
+            do { return SymbolSummary(try HDF5BarStore.read(path, symbol: entry.symbol)) } catch LabDataError.columnMissing(_, _, let field, _)
+                where field != "timestamp"
+            {
+                return SymbolSummary(try HDF5BarStore.readColumns(path, symbol: entry.symbol))
+            }
+        }
+    }
 }
 
 /// JSON encoding used by every machine-readable output: sorted keys, pretty-printed, so the

@@ -210,6 +210,9 @@ struct ColumnarSource {
 
     /// Explicit field → column choices (see `HDF5BarStore.read`).
     let overrides: [BarField: String]
+    /// Read every numeric column of a pandas table, not only those feeding a bar field (what
+    /// `HDF5BarStore.readColumns` asks for).
+    var readsEveryColumn = false
 
     init(path: String, symbol: String, overrides: [BarField: String] = [:]) {
         self.path = path
@@ -426,10 +429,12 @@ struct ColumnarSource {
             }
             for (k, item) in items.enumerated() { wanted.append((item, member.offset + k * kind.size, kind)) }
         }
-        // Only the columns that feed a bar field are extracted, in one pass over the table read in
-        // cache-sized blocks.
-        let fieldColumns = Set(BarField.values.compactMap { ColumnMapping.column(for: $0, in: wanted.map(\.name), overrides: overrides) })
-        wanted = wanted.filter { fieldColumns.contains($0.name) }
+        // Only the columns that feed a bar field are extracted (every column for a column table),
+        // in one pass over the table read in cache-sized blocks.
+        if !readsEveryColumn {
+            let fieldColumns = Set(BarField.values.compactMap { ColumnMapping.column(for: $0, in: wanted.map(\.name), overrides: overrides) })
+            wanted = wanted.filter { fieldColumns.contains($0.name) }
+        }
         try checkRows(n, columns: wanted.count + 1, dataset: "table")
         var gatherer = RecordGatherer(
             columns: wanted.map { ($0.offset, $0.kind) }, int64Offset: indexMember.offset, recordSize: recordSize, rows: n)

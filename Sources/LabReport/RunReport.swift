@@ -198,6 +198,9 @@ public struct RunReport: Sendable, Codable {
         public var variants: [String]
         /// Parameter sets per variant (1 without a sweep).
         public var parameter_sets: Int
+        /// Signals brought from a file (`strategy.signals`): where they came from and how they were
+        /// aligned; nil otherwise.
+        public var signals: SignalsEcho?
         /// A strategy written in the strategy language: its expressions by key (`rules.enter_long`,
         /// `let.trend`, `confidence`) and its `reentry`; nil for a built-in strategy.
         public var program: [String: String]?
@@ -209,8 +212,9 @@ public struct RunReport: Sendable, Codable {
         public init(
             name: String, description: String, file: String, seed: UInt64, dataset: String, symbol: String, start: String?, end: String?,
             data_quality_policy: String, strategy: String, parameters: [String: String], filters: [String], calibration_horizon: Int?, variants: [String],
-            parameter_sets: Int, hash: String? = nil, program: [String: String]? = nil
+            parameter_sets: Int, hash: String? = nil, program: [String: String]? = nil, signals: SignalsEcho? = nil
         ) {
+            self.signals = signals
             self.hash = hash
             self.program = program
             self.name = name
@@ -228,6 +232,47 @@ public struct RunReport: Sendable, Codable {
             self.calibration_horizon = calibration_horizon
             self.variants = variants
             self.parameter_sets = parameter_sets
+        }
+    }
+
+    /// Signals brought from a file, as the run read them. A signal at bar t is decided at its close
+    /// and traded at the scenario's fill timing (next open by default); stress variants keep the
+    /// signals fixed bar for bar and stress the execution only.
+    public struct SignalsEcho: Sendable, Codable, Equatable {
+        /// The file as the scenario names it.
+        public var file: String
+        /// The symbol (group) read.
+        public var symbol: String
+        /// The columns used (target or rules, then confidence).
+        public var columns: [String]
+        /// `exact` or `ffill`.
+        public var align: String
+        /// Rows in the file.
+        public var rows: Int
+        /// Bars with a row at their timestamp.
+        public var matched: Int
+        /// Bars that took the row before them (`ffill`).
+        public var filled: Int
+        /// Rows no bar used (`ffill`).
+        public var skipped_rows: Int
+        /// Columns of the file the scenario does not use.
+        public var ignored_columns: [String]
+        /// The timing convention, stated.
+        public var timing = "decided at the close of bar t, traded at the scenario's fill timing; stress variants keep the signals fixed bar for bar"
+
+        /// What a run read.
+        public init(
+            file: String, symbol: String, columns: [String], align: String, rows: Int, matched: Int, filled: Int, skipped_rows: Int, ignored_columns: [String]
+        ) {
+            self.file = file
+            self.symbol = symbol
+            self.columns = columns
+            self.align = align
+            self.rows = rows
+            self.matched = matched
+            self.filled = filled
+            self.skipped_rows = skipped_rows
+            self.ignored_columns = ignored_columns
         }
     }
 

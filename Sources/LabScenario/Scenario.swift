@@ -45,6 +45,8 @@ public struct Scenario: Sendable {
     public var walkForward: WalkForward?
     /// A portfolio of `dataset.symbols` rebalanced by a weight rule (instead of a signal strategy).
     public var portfolio: PortfolioSpec?
+    /// Signals brought from a file (`strategy.signals`; the strategy is then `signals`).
+    public var signals: SignalsDeclaration?
 
     /// `sweep:` beyond its grid: how the best combination is chosen and what was left out.
     public struct SweepPlan: Sendable {
@@ -172,7 +174,20 @@ extension Scenario {
         let stress = try root.optional("stress").map(parseStress) ?? .variants([])
         let portfolioNode = root.optional("portfolio")
         let strategyNode = portfolioNode == nil ? try root.required("strategy") : root.optional("strategy")
-        let strategy = try strategyNode.map(parseStrategy) ?? StrategySpec(name: "sma_cross")
+        // `strategy.signals`: columns from a file, aligned to the bars when the run reads them.
+        let signalsNode = try strategyNode.flatMap { node -> YAMLNode? in
+            guard case .mapping = node.node else { return nil }
+            let m = try node.mapping()
+            guard let s = m.optional("signals") else { return nil }
+            try m.finish()
+            return s
+        }
+        let signals = try signalsNode.map { try parseSignals($0, folder: folder, dataset: dataset) }
+        let strategy = signals != nil ? StrategySpec(name: StrategySpec.signalsName) : try strategyNode.map(parseStrategy) ?? StrategySpec(name: "sma_cross")
+        if signals != nil {
+            if let sweep = root.optional("sweep") { throw sweep.error("a signals strategy has no parameters to sweep") }
+            if let wf = root.optional("walk_forward") { throw wf.error("a signals strategy has no parameters for a walk-forward to choose") }
+        }
         let portfolio = try portfolioNode.map { try parsePortfolio($0, symbols: dataset.symbols) }
         if portfolioNode == nil && !dataset.symbols.isEmpty, let symbolsNode = try root.required("dataset").mapping().optional("symbols") {
             throw symbolsNode.error("several symbols need a portfolio: section (a strategy trades one symbol)")
@@ -180,7 +195,8 @@ extension Scenario {
         let filters = try root.optional("filters").map { try $0.list().map(parseFilter) } ?? []
         let calibration = try root.optional("calibration").map(parseCalibration) ?? ConfidenceCalibrator()
         let execution = try root.optional("execution").map(parseExecution) ?? ExecutionSimulator.Config()
-        let (sets, sweepPlan) = try parseSweep(root.optional("sweep"), strategy: strategy, at: strategyNode ?? nameNode, seed: seed)
+        let (sets, sweepPlan) =
+            signals != nil ? ([[:]], nil) : try parseSweep(root.optional("sweep"), strategy: strategy, at: strategyNode ?? nameNode, seed: seed)
         if let portfolioNode, sets.count > 1 { throw portfolioNode.error("a portfolio scenario takes no sweep (yet)") }
         var report = ReportOptions()
         if let r = try root.optional("report")?.mapping() {
@@ -203,10 +219,12 @@ extension Scenario {
             return WalkForward(inSample: inSample, outOfSample: outOfSample, step: step, objective: objective)
         }
         try root.finish()
-        return Scenario(
+        var scenario = Scenario(
             name: name, description: description, seed: seed, file: file, text: text, dataset: dataset, dataQuality: policy,
             stress: stress, strategy: strategy, filters: filters, calibration: calibration, execution: execution,
             parameterSets: sets, sweep: sweepPlan, report: report, baseline: baseline, walkForward: walkForward, portfolio: portfolio)
+        scenario.signals = signals
+        return scenario
     }
 
     static func parsePortfolio(_ node: YAMLNode, symbols: [String]) throws -> PortfolioSpec {

@@ -145,6 +145,18 @@ extension ScenarioRunner {
             throw LabDataError.symbolNotFound(path: path, symbol: symbol, present: present)
         }
         if wanted.isEmpty && present.isEmpty { throw LabDataError.noBarData(path: path) }
+        if let signals = scenario.signals {
+            guard FileKind(path: signals.path) != .missing else {
+                throw ScenarioError.run("\(scenario.file): strategy.signals.path: no such file \(signals.pathAsWritten) (resolved to \(signals.path))")
+            }
+            if let refusal = FileKind.readRefusal(signals.path) {
+                throw ScenarioError.run("\(scenario.file): strategy.signals.path: \(signals.pathAsWritten) \(refusal)")
+            }
+            let held = try HDF5BarStore.symbols(in: signals.path).map(\.symbol)
+            if let symbol = signals.symbol ?? spec.symbol ?? (present.count == 1 ? present[0] : nil), !held.contains(symbol) {
+                throw LabDataError.symbolNotFound(path: signals.path, symbol: symbol, present: held)
+            }
+        }
     }
 
     /// The dataset from its path, or the first fallback that can serve it (transient failures

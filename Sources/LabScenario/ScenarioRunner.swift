@@ -68,6 +68,13 @@ public struct ScenarioRunner: Sendable {
         var t0 = clock.now
         let data = try prepare(scenario)
         let series = data.series
+        // Signals from a file are aligned to the bars as read (after the date range and cleaning).
+        let signals = try scenario.signals.map { try $0.load(for: series, scenarioFile: scenario.file, datasetSymbol: series.symbol) }
+        let scenario = {
+            var s = scenario
+            s.strategy.signalColumns = signals?.columns
+            return s
+        }()
         timings["load_and_quality"] = seconds(clock.now - t0)
         let cannotTrade = try Self.checkAgainstData(scenario, bars: series.count)
         t0 = clock.now
@@ -123,7 +130,7 @@ public struct ScenarioRunner: Sendable {
             symbol: series.symbol, start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
             data_quality_policy: scenario.dataQuality.rawValue, strategy: scenario.strategy.name, parameters: scenario.strategy.parameters,
             filters: scenario.filters.map(\.name), calibration_horizon: scenario.calibration?.horizon, variants: variants.map(\.name),
-            parameter_sets: sets.count, hash: RunHistory.hash(scenario.text), program: scenario.strategy.program?.echo)
+            parameter_sets: sets.count, hash: RunHistory.hash(scenario.text), program: scenario.strategy.program?.echo, signals: signals?.echo)
         var counts: [String: Int] = [:]
         for (kind, n) in data.quality.counts { counts[kind.rawValue] = n }
         let summary = RunReport.DataQualitySummary(

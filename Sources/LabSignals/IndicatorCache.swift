@@ -60,7 +60,9 @@ public final class IndicatorCache {
     public func noise(at i: Int) -> Double { volatility(20, at: i) * bars.close[i] }
 
     /// Mean close of the `window` bars ending at `i` (NaN during the warm-up or over a missing value).
-    public func closeMean(_ window: Int, at i: Int) -> Double { bars.close.withUnsafeBufferPointer { TrailingWindow.mean($0, from: i - window + 1, through: i) } }
+    public func closeMean(_ window: Int, at i: Int) -> Double {
+        bars.close.withUnsafeBufferPointer { TrailingWindow.mean($0, from: i - window + 1, through: i) }
+    }
 
     /// Mean volume of the `window` bars *before* bar `i` (NaN until there are `window` of them).
     public func priorVolumeMean(_ window: Int, at i: Int) -> Double { TrailingWindow.meanVolume(bars, window: window, before: i) }

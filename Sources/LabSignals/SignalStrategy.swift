@@ -70,4 +70,3 @@ public enum LabSignalsError: LabError, Equatable {
     guard z.isFinite, z > 0 else { return 0 }
     return 1 - exp(-z)
 }
-

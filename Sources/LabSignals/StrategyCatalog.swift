@@ -15,8 +15,14 @@ public struct StrategySpec: Sendable, Equatable {
     /// parameters are read from `parameters` like a built-in's.
     public var program: StrategyProgram?
 
+    /// Signals computed outside the lab, aligned to the bars (name ``StrategySpec/signalsName``);
+    /// attached by the runner once the bars are read.
+    public var signalColumns: SignalColumns?
+
     /// The name of a strategy written in the strategy language, in reports and signals.
     public static let rulesName = "rules"
+    /// The name of a strategy of signals brought from a file, in reports and signals.
+    public static let signalsName = "signals"
 
     /// A spec; parameters and members empty and weight 1 unless given.
     public init(name: String, parameters: [String: String] = [:], members: [StrategySpec] = [], weight: Double = 1) {
@@ -106,6 +112,13 @@ public enum StrategyCatalog {
 
     /// The strategy `spec` describes; one-line errors name the strategy and the field.
     public static func make(_ spec: StrategySpec) throws -> any SignalStrategy {
+        if spec.name == StrategySpec.signalsName, spec.program == nil {
+            guard let columns = spec.signalColumns else {
+                throw LabSignalsError.invalidParameter(owner: "strategy", field: "signals", reason: "the signal columns are not aligned to the bars yet")
+            }
+            try ParameterReader(owner: "strategy.signals", values: spec.parameters).rejectUnknown()
+            return SignalColumnsStrategy(columns)
+        }
         guard let program = spec.program else { return try StrategyRegistry.shared.make(spec.name, parameters: spec.parameters, context: spec) }
         var reader = ParameterReader(owner: "strategy.params", values: spec.parameters)
         var values: [String: Double] = [:]

@@ -15,13 +15,22 @@ extension DatasetCommand {
         var json = false
 
         func run() throws {
-            let summaries = try HDF5BarStore.read(file).map(SymbolSummary.init)
+            let summaries = try SymbolSummary.inspect(file)
             if json {
                 emit(String(decoding: try LabJSON.encode(summaries), as: UTF8.self))
                 return
             }
             emit("\(file)\n")
             for s in summaries {
+                guard !s.columnSources.isEmpty else {
+                    emit(
+                        """
+                          \(s.symbol)  layout \(s.layout.rawValue)  rows \(s.rows)  \(s.first) … \(s.last)  no bar fields (a signals table: strategy.signals reads its columns)
+                            columns: \(s.columns.joined(separator: ", "))
+
+                        """)
+                    continue
+                }
                 let mapping = BarField.allCases.compactMap { f in s.columnSources[f.rawValue].map { "\(f.rawValue)←\($0)" } }
                 emit(
                     """

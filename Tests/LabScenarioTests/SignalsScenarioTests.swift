@@ -1,0 +1,111 @@
+import Foundation
+import LabCore
+import LabData
+import LabMetrics
+import LabReport
+import Testing
+
+@testable import LabScenario
+
+/// Bring your own signals: columns computed in pandas (scripts/make_signals_fixtures.py), aligned
+/// to the bars by timestamp, traded like the lab's own strategies — and every bad file refused
+/// with one line naming the file, symbol, column and row.
+@Suite struct SignalsScenarioTests {
+    static let fixture = repository + "/Tests/LabScenarioTests/Fixtures/signals.h5"
+
+    func scenario(_ signals: String, execution: String = "execution: {commission: {rate: 0.001}}") -> String {
+        """
+        name: byo
+        dataset: {path: datasets/GOOG.h5, symbol: GOOG}
+        strategy:
+          signals:
+        \(signals.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+        calibration: false
+        \(execution)
+        """
+    }
+
+    func baselineStats(_ text: String) throws -> [String: StatValue] {
+        let report = try ScenarioRunner(workers: 1).run(try parse(text)).report
+        return report.jobs[0].stats
+    }
+
+    @Test func pandasRuleColumnsTradeLikeTheSameRulesWrittenInTheLanguage() throws {
+        let byo = try baselineStats(scenario("path: \(Self.fixture)\nenter_long: enter_long\nenter_short: enter_short\nreentry: reopen"))
+        let rules = try baselineStats(
+            """
+            name: byo
+            dataset: {path: datasets/GOOG.h5, symbol: GOOG}
+            strategy:
+              rules:
+                enter_long: cross_above(sma(close, 10), sma(close, 20))
+                enter_short: cross_below(sma(close, 10), sma(close, 20))
+              reentry: reopen
+            calibration: false
+            execution: {commission: {rate: 0.001}}
+            """)
+        // The pandas columns have no warm-up, the rules one of 20 bars: compare the trading itself.
+        for key in ["# Trades", "Return [%]", "Win Rate [%]", "Max. Drawdown [%]", "Commissions [$]", "Equity Final [$]"] {
+            #expect(byo[key] == rules[key], "\(key): \(String(describing: byo[key])) vs \(String(describing: rules[key]))")
+        }
+        #expect((byo["# Trades"]?.number ?? 0) > 80)
+        // A target column of the same positions is the rules with reentry: hold.
+        let target = try baselineStats(scenario("path: \(Self.fixture)\ncolumn: target"))
+        let held = try baselineStats(scenario("path: \(Self.fixture)\nenter_long: enter_long\nenter_short: enter_short"))
+        #expect(target["Return [%]"] == held["Return [%]"] && target["# Trades"] == held["# Trades"])
+    }
+
+    @Test func theReportSaysWhatWasReadAndIgnored() throws {
+        let report = try ScenarioRunner(workers: 1).run(try parse(scenario("path: \(Self.fixture)\ncolumn: target"))).report
+        let echo = try #require(report.scenario.signals)
+        #expect(echo.symbol == "GOOG" && echo.columns == ["target"] && echo.rows == 2148 && echo.matched == 2148 && echo.filled == 0)
+        #expect(echo.ignored_columns == ["enter_long", "enter_short", "text", "flag", "big", "half", "holes"])
+        #expect(report.scenario.strategy == "signals")
+        // With ffill, a missing row is carried over from the row before and counted.
+        let gap = try ScenarioRunner(workers: 1).run(try parse(scenario("path: \(Self.fixture)\nsymbol: GOOG_GAP\ncolumn: target\nalign: ffill"))).report
+        #expect(gap.scenario.signals?.filled == 1 && gap.scenario.signals?.matched == 2147)
+    }
+
+    @Test(arguments: [
+        ("column: nope", "no column nope (present: index, enter_long, enter_short, target, text, flag, big, half, holes)"),
+        ("column: text", "column text is not numeric (type object (strings)); write 0/1 or numbers"),
+        ("enter_long: flag", "column flag is not numeric (type bool); write 0/1 or numbers"),
+        ("column: big", "column big row 62 (2004-11-16) is -2.0: outside [−1, 1]"),
+        ("column: half", "column half row 62 (2004-11-16) is -0.5: fractional targets are not supported yet (use −1, 0 or 1)"),
+        ("enter_long: holes", "column holes row 100 (2005-01-11) is NaN, which holes may not be"),
+        ("enter_long: enter_long\nconfidence: target", "column target row 0 (2004-08-19) is NaN, which target may not be"),
+        ("symbol: GOOG_GAP\ncolumn: target", "bar 1040 (2008-10-06) has no row; align: ffill carries the row before forward"),
+    ])
+    func badSignalColumnsAreRefused(signals: String, reason: String) throws {
+        let s = try parse(scenario("path: \(Self.fixture)\n\(signals)"))
+        let symbol = signals.contains("GOOG_GAP") ? "GOOG_GAP" : "GOOG"
+        #expect(message { _ = try ScenarioRunner(workers: 1).run(s) } == "s.yaml: strategy.signals: \(Self.fixture) /\(symbol): \(reason)")
+    }
+
+    @Test func declarationMistakesAreCaughtWhenRead() {
+        #expect(
+            message { _ = try parse(scenario("align: exact")) }
+                == "s.yaml:5:5: strategy.signals: needs column: (a target column) or rule columns (enter_long: …)")
+        #expect(
+            message { _ = try parse(scenario("column: t\nenter_long: e")) }
+                == "s.yaml:5:5: strategy.signals: takes column: (a target) or rule columns, not both")
+        #expect(message { _ = try parse(scenario("exit_long: e")) } == "s.yaml:5:5: strategy.signals: rule columns need enter_long or enter_short")
+        #expect(
+            message { _ = try parse(scenario("column: t\nalign: nearest")) } == "s.yaml:6:12: strategy.signals.align: expected exact or ffill, got \"nearest\"")
+        #expect(message { _ = try parse(scenario("column: t\ncolum: u")) }.contains("strategy.signals.colum: unknown key (did you mean \"column\"?)"))
+        #expect(
+            message { _ = try parse(scenario("column: t") + "\nsweep:\n  grid:\n    fast: [1, 2]") }.hasSuffix("a signals strategy has no parameters to sweep"))
+    }
+
+    @Test func aSignalsFileForAnotherSymbolIsRefused() throws {
+        let s = try parse(
+            """
+            name: byo
+            dataset: {path: datasets/intraday_2sym.h5, symbol: AAA}
+            strategy:
+              signals: {path: datasets/GOOG_signals.h5, column: target}
+            """)
+        #expect(message { try ScenarioRunner.checkDataset(s) } == "\(repository)/datasets/GOOG_signals.h5: symbol \"AAA\" not found (present: GOOG)")
+        #expect(message { _ = try ScenarioRunner(workers: 1).run(s) } == "\(repository)/datasets/GOOG_signals.h5: symbol \"AAA\" not found (present: GOOG)")
+    }
+}
