@@ -6,6 +6,9 @@
 //        gslab-bench sweep FILE SYMBOL          (100 SMA-crossover combinations through SweepEngine with key
 //                                                statistics, 1 and 2 workers; final equities for the vectorbt cross-check)
 //        gslab-bench backtest FILE SYMBOL BARS  (one SmaCross(10, 20) backtest, backtesting.py's settings)
+//        gslab-bench rules FILE SYMBOL          (the strategy language: targets of sma_cross as rules next to the
+//                                                built-in on one series and for 100 combinations, the sweep
+//                                                through SweepEngine, and parse + check + plan of a 20-line strategy)
 //        gslab-bench stress ROWS RUNS           (each stress transform on ROWS minute bars, one core;
 //                                                GARCH fit; bootstrap of 1000 paths × 10k bars)
 import Foundation
@@ -146,6 +149,57 @@ do {
         print("sweep \(one) \(two) \(bars.count) \(combos.count) \(Double(usage.ru_maxrss) / 1024)")
         print("final " + finals.map { "\($0)" }.joined(separator: " "))
         print("trades \(trades)")
+    case "rules":
+        let bars = try HDF5BarStore.read(args[2], symbol: args[3]).series
+        let fasts = Array(stride(from: 5, through: 50, by: 5)), slows = Array(stride(from: 60, through: 240, by: 20))
+        let combos = fasts.flatMap { f in slows.map { (f, $0) } }
+        let program = try StrategyProgram(
+            parameters: [.init(name: "fast", value: 10), .init(name: "slow", value: 60)],
+            rules: [
+                .enter_long: .init(key: "rules.enter_long", text: "cross_above(sma(close, fast), sma(close, slow))"),
+                .exit_long: .init(key: "rules.exit_long", text: "cross_below(sma(close, fast), sma(close, slow))"),
+            ], reentry: .reopen)
+        let builtIns = try combos.map { try MovingAverageCross(fast: $0.0, slow: $0.1, allowShort: false) }
+        let rules = try combos.map { try RuleStrategy(program, values: ["fast": Double($0.0), "slow": Double($0.1)]) }
+        var targets = [TargetDirection?](repeating: nil, count: bars.count)
+        let oneBuiltIn = best(5) { targets.withUnsafeMutableBufferPointer { builtIns[0].fillTargets(bars, into: $0) } }
+        let oneRules = best(5) { targets.withUnsafeMutableBufferPointer { rules[0].fillTargets(bars, into: $0) } }
+        let batchBuiltIn = best(3) { blackHole(MovingAverageCross.batchTargets(builtIns, bars: bars)) }
+        let batchRules = best(3) { blackHole(RuleStrategy.batchTargets(rules, bars: bars)) }
+        let config = ExecutionSimulator.Config(cash: 10_000, commission: CommissionModel(rate: 0.001), fractionalUnits: true)
+        let simulator = try ExecutionSimulator(config: config)
+        func sweep(_ make: @escaping @Sendable (Int) throws -> any SignalStrategy) -> Double {
+            best(3) { blackHole(try! SweepEngine.run(bars, simulator: simulator, count: combos.count, workers: 2) { k in .strategy(try make(k)) }!) }
+        }
+        let sweepBuiltIn = sweep { builtIns[$0] }
+        let sweepRules = sweep { rules[$0] }
+        // A 20-line strategy: 6 lets, 4 rules, a confidence, 9 parameters.
+        let lets: [(String, String)] = [
+            ("trend", "sma(close, slow)"), ("fastline", "ema(close, fast)"), ("momentum", "rsi(close, rsi_window)"),
+            ("band_mid", "bollinger(close, band_window, band_k).mid"), ("noise", "ts_std(log_returns, 20) * close"),
+            ("channel_low", "lag(donchian(exit_window).lower, 1)"),
+        ]
+        let text: [RuleKind: String] = [
+            .enter_long: "cross_above(fastline, trend) and momentum < rsi_max and close > band_mid",
+            .exit_long: "close < channel_low or bars_since(cross_below(fastline, trend)) == 0",
+            .enter_short: "cross_below(fastline, trend) and momentum > rsi_min and close < band_mid",
+            .exit_short: "close > lag(donchian(exit_window).upper, 1) or ts_argmax(close, 20) == 0",
+        ]
+        let parameters: [(String, Double)] = [
+            ("fast", 10), ("slow", 50), ("rsi_window", 14), ("rsi_max", 70), ("rsi_min", 30), ("band_window", 20), ("band_k", 2),
+            ("exit_window", 20), ("scale", 20),
+        ]
+        let compile = best(20) {
+            let p = try! StrategyProgram(
+                parameters: parameters.map { .init(name: $0.0, value: $0.1) }, lets: lets.map { ($0.0, .init(key: "let.\($0.0)", text: $0.1)) },
+                rules: text.mapValues { .init(key: "rules", text: $0) },
+                confidence: .init(key: "confidence", text: "clip(abs(close / trend - 1) * scale, 0, 1) * (1 - exp(-abs(delta(fastline - trend)) / noise))"))
+            blackHole(try! RuleStrategy(p, values: Dictionary(uniqueKeysWithValues: parameters)))
+        }
+        print("rules_one \(oneRules) \(oneBuiltIn) \(bars.count)")
+        print("rules_batch \(batchRules) \(batchBuiltIn) \(combos.count)")
+        print("rules_sweep \(sweepRules) \(sweepBuiltIn) \(combos.count)")
+        print("rules_compile \(compile)")
     case "backtest":
         let all = try HDF5BarStore.read(args[2], symbol: args[3]).series
         let bars = all[bars: 0..<min(all.count, Int(args[4]) ?? 100_000)].materialize()
