@@ -41,6 +41,10 @@ public enum HTMLReport {
                     ["seed", "\(s.seed)"], ["run id", e(r.run_id)],
                     ["gslab", e(r.environment.gslab_version)],
                 ], header: false) + "</header>"
+        if let silent = s.program.flatMap({ _ in s.silent_rules }) {
+            body +=
+                "<p class=note>Warning: \(e(silent.joined(separator: ", "))) \(silent.count == 1 ? "is" : "are") never true on these bars after the warm-up: \(silent.count == 1 ? "it" : "they") can never act.</p>"
+        }
         let m = base.signals.monitoring
         body += "<section class=cards>"
         for (label, value, good) in [

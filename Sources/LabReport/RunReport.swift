@@ -201,6 +201,9 @@ public struct RunReport: Sendable, Codable {
         /// Signals brought from a file (`strategy.signals`): where they came from and how they were
         /// aligned; nil otherwise.
         public var signals: SignalsEcho?
+        /// Rules of a strategy written in the language (the headline's parameters) that are never
+        /// true on the baseline bars after the warm-up: they can never act (a warning); nil when none.
+        public var silent_rules: [String]?
         /// A strategy written in the strategy language: its expressions by key (`rules.enter_long`,
         /// `let.trend`, `confidence`) and its `reentry`; nil for a built-in strategy.
         public var program: [String: String]?

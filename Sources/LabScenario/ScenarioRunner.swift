@@ -124,13 +124,17 @@ public struct ScenarioRunner: Sendable {
         timings["jobs"] = seconds(clock.now - t0)
 
         let spec = scenario.dataset
-        let echo = RunReport.ScenarioEcho(
+        var echo = RunReport.ScenarioEcho(
             name: scenario.name, description: scenario.description, file: URL(fileURLWithPath: scenario.file).lastPathComponent, seed: scenario.seed,
             dataset: spec.pathAsWritten,
             symbol: series.symbol, start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
             data_quality_policy: scenario.dataQuality.rawValue, strategy: scenario.strategy.name, parameters: scenario.strategy.parameters,
             filters: scenario.filters.map(\.name), calibration_horizon: scenario.calibration?.horizon, variants: variants.map(\.name),
             parameter_sets: sets.count, hash: RunHistory.hash(scenario.text), program: scenario.strategy.program?.echo, signals: signals?.echo)
+        if let rules = try Self.strategy(scenario, sets[headline]) as? RuleStrategy {
+            let silent = rules.silentRules(series).map(\.rawValue)
+            echo.silent_rules = silent.isEmpty ? nil : silent.map { "rules.\($0)" }
+        }
         var counts: [String: Int] = [:]
         for (kind, n) in data.quality.counts { counts[kind.rawValue] = n }
         let summary = RunReport.DataQualitySummary(

@@ -99,6 +99,20 @@ import Testing
         #expect(message { _ = try parse(scenario("rules:\n  enter_long: close > 1", extra: "sweep:\n  grid:\n    fats: [1, 2]")) }.contains("fats"))
     }
 
+    @Test func aRuleThatNeverFiresIsAWarningInTheReport() throws {
+        let s = try parse(
+            scenario(
+                "rules:\n  enter_long: close > 1e9\n  exit_long: close < 0\n  enter_short: cross_below(sma(close, 5), sma(close, 20))",
+                extra: "calibration: false"))
+        let report = try ScenarioRunner(workers: 1).run(s).report
+        #expect(report.scenario.silent_rules == ["rules.enter_long", "rules.exit_long"])
+        #expect(
+            HTMLReport.render(report).contains("Warning: rules.enter_long, rules.exit_long are never true on these bars after the warm-up: they can never act.")
+        )
+        let quiet = try ScenarioRunner(workers: 1).run(try parse(scenario("rules:\n  enter_long: close > 100", extra: "calibration: false"))).report
+        #expect(quiet.scenario.silent_rules == nil)
+    }
+
     @Test func aSweepCombinationOutOfRangeIsSkippedAndNamed() throws {
         let s = try parse(scenario("params: {w: 5}\nrules:\n  enter_long: close > sma(close, w)", extra: "sweep:\n  grid:\n    w: [0, 5, 10]"))
         #expect(s.parameterSets.map { $0["w"] } == ["5", "10"])

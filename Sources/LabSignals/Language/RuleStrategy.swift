@@ -79,6 +79,16 @@ public struct RuleStrategy: SignalStrategy {
         }
     }
 
+    /// The rules that are never true over `bars` from the warm-up on (in rule order): such a rule
+    /// can never act on this data, which a report states as a warning.
+    public func silentRules(_ bars: BarSeries) -> [RuleKind] {
+        var silent: [RuleKind] = []
+        evaluate(bars, confidence: false) { rules, _ in
+            silent = RuleKind.allCases.filter { kind in rules[kind].map { !$0.dropFirst(warmUp).contains(true) } ?? false }
+        }
+        return silent
+    }
+
     /// The rules' truth values (and the confidence's numbers) over `bars`.
     func evaluate(_ bars: BarSeries, confidence: Bool = true, _ body: ([RuleKind: [Bool]], [Double]?) -> Void) {
         let kinds = RuleKind.allCases.filter { ruleNodes[$0] != nil }
