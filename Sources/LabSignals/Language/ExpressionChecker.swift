@@ -104,6 +104,9 @@ public struct ExpressionChecker {
     public var parameters: [String: Double]
     /// The `let` names defined so far, with their checked expressions and types.
     public var lets: [String: (TypedExpression, ValueType)] = [:]
+    /// `let` names bound to a function with several outputs (`band: bollinger(close, 20, 2)`),
+    /// read as `band.upper`: the call as written.
+    public var records: [String: (function: String, arguments: [Expression], offset: Int)] = [:]
 
     /// A checker over the declared parameters.
     public init(parameters: [String: Double]) { self.parameters = parameters }
@@ -118,6 +121,9 @@ public struct ExpressionChecker {
         case let .call(f, args):
             return try call(f, args, output: nil, at: e.offset)
         case let .member(base, member):
+            if case let .name(n) = base.kind, let r = records[n] {
+                return try call(r.function, r.arguments, output: member, at: r.offset, memberOffset: e.offset)
+            }
             guard case let .call(f, args) = base.kind else {
                 if case let .name(n) = base.kind, let function = ExpressionFunctions.named(n), function.outputs.contains(member) {
                     return try call(n, [], output: member, at: base.offset, memberOffset: e.offset)
@@ -163,6 +169,9 @@ public struct ExpressionChecker {
         if n == "true" || n == "false" { return (.truth(n == "true"), .boolean) }
         if let field = PriceField(rawValue: n) { return (.field(field), .number) }
         if let l = lets[n] { return l }
+        if let r = records[n], let f = ExpressionFunctions.named(r.function) {
+            throw ExpressionError(at: offset, "\(n) has several outputs; pick one: \(f.outputs.map { "\(n).\($0)" }.joined(separator: ", "))")
+        }
         if parameters[n] != nil { return (.fixed(.parameter(n)), .number) }
         if let f = ExpressionFunctions.named(n) {
             guard f.arguments.isEmpty else { throw ExpressionError(at: offset, "\(n) is a function: write \(f.signature)") }

@@ -113,7 +113,11 @@ public struct StrategyProgram: Sendable, Equatable {
         var checker = ExpressionChecker(parameters: Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.value) }))
         for (name, source) in lets {
             try Self.checkName(name, key: source.key, seen: seen)
-            checker.lets[name] = try Self.check(source, with: checker)
+            if let record = try Self.record(source, with: checker) {
+                checker.records[name] = record
+            } else {
+                checker.lets[name] = try Self.check(source, with: checker)
+            }
             seen.insert(name)
         }
         guard rules[.enter_long] != nil || rules[.enter_short] != nil else {
@@ -148,6 +152,19 @@ public struct StrategyProgram: Sendable, Equatable {
         self.reentry = reentry
         self.checkedRules = typed
         self.checkedConfidence = typedConfidence
+    }
+
+    /// A `let` bound to a call of a function with several outputs (checked through its first
+    /// output), or nil for any other expression.
+    static func record(_ source: Source, with checker: ExpressionChecker) throws(Failure) -> (function: String, arguments: [Expression], offset: Int)? {
+        do {
+            let e = try ExpressionParser.parse(source.text)
+            guard case let .call(name, args) = e.kind, let f = ExpressionFunctions.named(name), f.outputs.count > 1 else { return nil }
+            _ = try checker.call(name, args, output: f.outputs[0], at: e.offset)
+            return (name, args, e.offset)
+        } catch {
+            throw Failure(key: source.key, text: source.text, error: error)
+        }
     }
 
     static func check(_ source: Source, with checker: ExpressionChecker) throws(Failure) -> (TypedExpression, ValueType) {

@@ -80,7 +80,7 @@ struct RuleStrategyTests {
                             .enter_long: "lag(close, 1) >= lag(b.lower, 1) and close < b.lower",
                             .enter_short: "lag(close, 1) <= lag(b.upper, 1) and close > b.upper",
                             .exit_long: "lag(close, 1) <= lag(b.mid, 1) and close > b.mid", .exit_short: "lag(close, 1) >= lag(b.mid, 1) and close < b.mid",
-                        ].mapValues { $0.replacingOccurrences(of: "b.", with: "\(b).") }), values: [:])
+                        ], lets: [("b", b)]), values: [:])
             ),
             (
                 "macd", try MACDMomentum(),
@@ -196,6 +196,15 @@ struct RuleStrategyTests {
             failure { try Self.program([.enter_long: "close > t"], lets: [("u", "t + 1"), ("t", "close")]) }
                 == "let.u: unknown name 't'; a parameter must be declared under params")
         #expect(failure { try Self.program([.enter_long: "close > 1"], lets: [("and", "close")]) } == "let.and: 'and' is a word of the language")
+        #expect(
+            failure { try Self.program([.enter_long: "close > b"], lets: [("b", "bollinger(close, 20, 2)")]) }
+                == "rules.enter_long: b has several outputs; pick one: b.upper, b.mid, b.lower, b.pctb")
+        #expect(
+            failure { try Self.program([.enter_long: "close > b.top"], lets: [("b", "bollinger(close, 20, 2)")]) }
+                == "rules.enter_long: '.top' is not an output of bollinger; its outputs are .upper, .mid, .lower, .pctb")
+        #expect(
+            failure { try Self.program([.enter_long: "close > b.mid"], lets: [("b", "bollinger(close, 0, 2)")]) }
+                == "let.b: bollinger's window must be a whole number of bars ≥ 2, got 0")
     }
 
     @Test func sweepCombinationsAreBuiltThroughTheCatalog() throws {

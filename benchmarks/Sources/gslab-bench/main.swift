@@ -176,13 +176,13 @@ do {
         // A 20-line strategy: 6 lets, 4 rules, a confidence, 9 parameters.
         let lets: [(String, String)] = [
             ("trend", "sma(close, slow)"), ("fastline", "ema(close, fast)"), ("momentum", "rsi(close, rsi_window)"),
-            ("band_mid", "bollinger(close, band_window, band_k).mid"), ("noise", "ts_std(log_returns, 20) * close"),
+            ("band", "bollinger(close, band_window, band_k)"), ("noise", "ts_std(log_returns, 20) * close"),
             ("channel_low", "lag(donchian(exit_window).lower, 1)"),
         ]
         let text: [RuleKind: String] = [
-            .enter_long: "cross_above(fastline, trend) and momentum < rsi_max and close > band_mid",
+            .enter_long: "cross_above(fastline, trend) and momentum < rsi_max and close > band.mid",
             .exit_long: "close < channel_low or bars_since(cross_below(fastline, trend)) == 0",
-            .enter_short: "cross_below(fastline, trend) and momentum > rsi_min and close < band_mid",
+            .enter_short: "cross_below(fastline, trend) and momentum > rsi_min and close < band.mid",
             .exit_short: "close > lag(donchian(exit_window).upper, 1) or ts_argmax(close, 20) == 0",
         ]
         let parameters: [(String, Double)] = [
