@@ -55,6 +55,13 @@ public enum ModelCatalog {
                 out += "| `\(name)` | \(try k.summary(name)) | \(params.isEmpty ? "—" : params.joined(separator: "; ")) |\n"
             }
         }
+        out += "\n## Strategy language functions — `strategy.rules`, `strategy.let`, `strategy.confidence`\n\n"
+        out += "Definitions, units and warm-ups: docs/strategies.md. A Swift user adds one with `ExpressionFunctions.register(_:)`.\n\n"
+        out += "| function | what |\n| --- | --- |\n"
+        let functions = ExpressionFunctions.builtIn + (builtIn ? [] : ExpressionFunctions.registeredNames.compactMap(ExpressionFunctions.named))
+        for f in functions.sorted(by: { $0.name < $1.name }) {
+            out += "| `\(f.signature.replacingOccurrences(of: "|", with: "\\|"))` | \(f.summary) |\n"
+        }
         return out
     }
 }

@@ -174,6 +174,12 @@ public enum ExpressionFunctions {
         return table[name]
     }
 
+    /// The names of the functions a Swift user registered (not built in), sorted.
+    public static var registeredNames: [String] {
+        let builtInNames = Set(builtIn.map(\.name))
+        return names.filter { !builtInNames.contains($0) }
+    }
+
     /// Every function's name, sorted.
     public static var names: [String] {
         lock.lock()
