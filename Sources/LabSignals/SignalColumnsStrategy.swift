@@ -59,6 +59,7 @@ public struct SignalColumnsStrategy: SignalStrategy {
         return out
     }
 
+    /// The decisions' directions at their bars, nil elsewhere (what a sweep or `gslab backtest` trades).
     public func fillTargets(_ bars: BarSeries, into targets: UnsafeMutableBufferPointer<TargetDirection?>) {
         precondition(targets.count == bars.count, "fillTargets: need \(bars.count) targets")
         for i in targets.indices { targets[i] = nil }

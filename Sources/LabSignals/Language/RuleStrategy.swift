@@ -71,6 +71,7 @@ public struct RuleStrategy: SignalStrategy {
         return out
     }
 
+    /// The rules' decisions at their bars, nil elsewhere, without confidences (what a sweep trades).
     public func fillTargets(_ bars: BarSeries, into targets: UnsafeMutableBufferPointer<TargetDirection?>) {
         precondition(targets.count == bars.count, "fillTargets: need \(bars.count) targets")
         for i in targets.indices { targets[i] = nil }
