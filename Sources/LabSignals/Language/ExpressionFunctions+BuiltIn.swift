@@ -178,10 +178,18 @@ extension ExpressionFunctions {
         ExpressionFunction(
             "cross_above", summary: "a strictly below b on the bar before and strictly above it now (backtesting.py's crossover)",
             arguments: [.value(.number, name: "a"), .value(.number, name: "b")], result: .boolean, warmUp: { v, _ in [v.max()! + 1] },
-            evaluate: { i in [.booleans(TimeSeriesKernels.crossAbove(i.values[0], i.values[1], count: i.count))] }),
+            evaluate: { i in [.booleans(TimeSeriesKernels.crossings(i.values[0], i.values[1], count: i.count).above)] }),
         ExpressionFunction(
             "cross_below", summary: "a strictly above b on the bar before and strictly below it now",
             arguments: [.value(.number, name: "a"), .value(.number, name: "b")], result: .boolean, warmUp: { v, _ in [v.max()! + 1] },
-            evaluate: { i in [.booleans(TimeSeriesKernels.crossAbove(i.values[1], i.values[0], count: i.count))] }),
+            evaluate: { i in [.booleans(TimeSeriesKernels.crossings(i.values[0], i.values[1], count: i.count).below)] }),
+        ExpressionFunction(
+            "crossing", summary: "cross_above(a, b) and cross_below(a, b) in one pass, as .above and .below (what those two are planned as)",
+            arguments: [.value(.number, name: "a"), .value(.number, name: "b")], outputs: ["above", "below"], result: .boolean,
+            warmUp: { v, _ in [v.max()! + 1, v.max()! + 1] },
+            evaluate: { i in
+                let c = TimeSeriesKernels.crossings(i.values[0], i.values[1], count: i.count)
+                return [.booleans(c.above), .booleans(c.below)]
+            }),
     ]
 }

@@ -55,6 +55,10 @@ public struct ExpressionPlan: Sendable {
         case let .binary(op, x, y):
             let a = try add(x, values: values), b = try add(y, values: values)
             return node(.binary(op), [a, b], warmUp: max(warmUps[a], warmUps[b]))
+        case .call("cross_above", 0, let args, []), .call("cross_below", 0, let args, []):
+            // Both directions of a pair are one pass (`crossing`), shared when a strategy reads both.
+            guard case let .call(name, _, _, _) = e else { preconditionFailure() }
+            return try add(.call(function: "crossing", output: name == "cross_above" ? 0 : 1, values: args, fixed: []), values: values)
         case let .call(name, output, args, fixedArgs):
             guard let f = ExpressionFunctions.named(name) else { preconditionFailure("ExpressionPlan: \(name) was checked but is not registered") }
             var inputs: [Int] = []

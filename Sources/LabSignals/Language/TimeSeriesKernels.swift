@@ -134,19 +134,28 @@ enum TimeSeriesKernels {
     /// The truth value `k` bars ago (false for the first k bars).
     static func lag(_ x: [Bool], _ k: Int) -> [Bool] { x.indices.map { $0 >= k ? x[$0 - k] : false } }
 
-    /// backtesting.py's `crossover(a, b)` at every bar: `a` strictly below `b` on the bar before and
-    /// strictly above it on this bar (a touch is not a cross; false at bar 0 and over missing values).
-    static func crossAbove(_ a: Column, _ b: Column, count n: Int) -> [Bool] {
+    /// backtesting.py's `crossover` both ways at every bar, in one pass: `above` where `a` is
+    /// strictly below `b` on the bar before and strictly above it on this bar, `below` the mirror
+    /// image (a touch is not a cross; false at bar 0 and over missing values).
+    static func crossings(_ a: Column, _ b: Column, count n: Int) -> (above: [Bool], below: [Bool]) {
         let x = a.numbers(count: n), y = b.numbers(count: n)
-        return [Bool](unsafeUninitializedCapacity: n) { out, made in
+        var below = [Bool](repeating: false, count: n)
+        let above = [Bool](unsafeUninitializedCapacity: n) { up, made in
             x.withUnsafeBufferPointer { x in
                 y.withUnsafeBufferPointer { y in
-                    if n > 0 { out[0] = false }
-                    // Branch-free (crosses are rare and unpredictable), so it vectorises.
-                    for i in Swift.stride(from: 1, to: n, by: 1) { out[i] = ((x[i - 1] < y[i - 1] ? 1 : 0) & (x[i] > y[i] ? 1 : 0)) == 1 }
+                    below.withUnsafeMutableBufferPointer { down in
+                        if n > 0 { up[0] = false }
+                        // Branch-free (crosses are rare and unpredictable), so it vectorises.
+                        for i in Swift.stride(from: 1, to: n, by: 1) {
+                            let before = x[i - 1] < y[i - 1] ? 1 : 0, beforeOver = x[i - 1] > y[i - 1] ? 1 : 0
+                            up[i] = (before & (x[i] > y[i] ? 1 : 0)) == 1
+                            down[i] = (beforeOver & (x[i] < y[i] ? 1 : 0)) == 1
+                        }
+                    }
                 }
             }
             made = n
         }
+        return (above, below)
     }
 }
