@@ -56,6 +56,8 @@ public struct Backtest: Sendable {
         var signals: SignalRun?
         let execution: ExecutionSimulator.Result
         switch source {
+        case let .strategy(strategy) where strategy.sizesPositions:
+            execution = try simulator.run(bars, orders: SignalRun.orders(strategy.signals(for: bars), count: bars.count), start: start)
         case let .strategy(strategy):
             var targets = [TargetDirection?](repeating: nil, count: bars.count)
             targets.withUnsafeMutableBufferPointer { strategy.fillTargets(bars, into: $0) }
@@ -65,8 +67,7 @@ public struct Backtest: Sendable {
             signals = run
             // Market orders at full size are targets (a byte a bar, not an order's 40).
             execution =
-                run.passed.contains(where: { $0.sizeScale != 1 })
-                ? try simulator.run(bars, orders: run.orders, start: start) : try simulator.run(bars, targets: run.targets, start: start)
+                run.needsOrders ? try simulator.run(bars, orders: run.orders, start: start) : try simulator.run(bars, targets: run.targets, start: start)
         }
         let (performance, table) = try Self.statistics(
             bars, equity: execution.equity, execution: execution, decisionStart: start, from: statisticsFrom, scope: scope, grid: grid)
@@ -138,10 +139,17 @@ public struct BacktestResult: Sendable {
 }
 
 extension SignalRun {
-    /// Market orders for the passed signals at their bars, with their size scales (nil elsewhere).
-    public var orders: [EntryOrder?] {
-        var out = [EntryOrder?](repeating: nil, count: barCount)
-        for s in passed where s.bar < barCount { out[s.bar] = EntryOrder(s.direction, sizeScale: s.sizeScale) }
+    /// Market orders for the passed signals at their bars, with their size scales and resizes (nil elsewhere).
+    public var orders: [EntryOrder?] { Self.orders(passed, count: barCount) }
+
+    /// Whether a passed signal sets a size (a scale below 1, or a resize), so the simulator needs
+    /// orders rather than target directions.
+    public var needsOrders: Bool { passed.contains { $0.sizeScale != 1 || $0.resizes } }
+
+    /// Market orders from `signals` by bar (`count` long): each signal's direction, size scale and resize.
+    public static func orders(_ signals: [Signal], count: Int) -> [EntryOrder?] {
+        var out = [EntryOrder?](repeating: nil, count: count)
+        for s in signals where s.bar < count { out[s.bar] = EntryOrder(s.direction, sizeScale: s.sizeScale, resizes: s.resizes) }
         return out
     }
 }

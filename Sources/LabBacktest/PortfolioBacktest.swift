@@ -51,4 +51,3 @@ public struct PortfolioBacktestResult: Sendable {
     /// Every statistic as typed rows (the report's `stats`).
     public var statistics: StatsTable
 }
-

@@ -63,7 +63,7 @@ public enum SweepEngine {
     ) throws -> [TargetEvents?] {
         var groups: [ObjectIdentifier: [Int]] = [:]
         for (k, source) in sources.enumerated() {
-            if case let .success(.strategy(strategy)) = source, strategy is any BatchedTargets {
+            if case let .success(.strategy(strategy)) = source, strategy is any BatchedTargets, !strategy.sizesPositions {
                 groups[ObjectIdentifier(type(of: strategy)), default: []].append(k)
             }
         }
@@ -76,9 +76,13 @@ public enum SweepEngine {
             }
             let first = batch[0] as! any BatchedTargets
             let cuts = (0...parts).map { bars.count * $0 / parts }
-            guard let ranged = try WorkerPool.map(parts, workers: workers, isCancelled: isCancelled, { p in
-                Self.events(first, batch, bars: bars, range: cuts[p]..<cuts[p + 1])
-            }) else { return out }
+            guard
+                let ranged = try WorkerPool.map(
+                    parts, workers: workers, isCancelled: isCancelled,
+                    { p in
+                        Self.events(first, batch, bars: bars, range: cuts[p]..<cuts[p + 1])
+                    })
+            else { return out }
             if ranged.allSatisfy({ $0 != nil }) {
                 for (j, k) in members.enumerated() {
                     var events = TargetEvents()
@@ -89,9 +93,13 @@ public enum SweepEngine {
             }
             let size = (members.count + parts - 1) / parts
             let chunks = stride(from: 0, to: members.count, by: size).map { $0..<min($0 + size, members.count) }
-            guard let computed = try WorkerPool.map(chunks.count, workers: workers, isCancelled: isCancelled, { c in
-                Self.events(first, Array(batch[chunks[c]]), bars: bars)
-            }) else { return out }
+            guard
+                let computed = try WorkerPool.map(
+                    chunks.count, workers: workers, isCancelled: isCancelled,
+                    { c in
+                        Self.events(first, Array(batch[chunks[c]]), bars: bars)
+                    })
+            else { return out }
             for (c, chunk) in chunks.enumerated() { for (j, m) in chunk.enumerated() { out[members[m]] = computed[c][j] } }
         }
         return out
@@ -123,13 +131,17 @@ private final class Buffers {
         summary: inout EquitySummary?
     ) throws -> ExecutionSimulator.Result {
         switch signals {
+        case let .strategy(strategy) where strategy.sizesPositions:
+            let orders = SignalRun.orders(strategy.signals(for: bars), count: bars.count)
+            guard summary != nil else { return try simulator.run(bars, orders: orders, start: start) }
+            return try orders.withUnsafeBufferPointer { o in try simulator.run(bars, orders: o, start: start, summary: &summary!) }
         case let .strategy(strategy):
             targets.withUnsafeMutableBufferPointer { t in
                 if let events { events.write(into: t) } else { strategy.fillTargets(bars, into: t) }
             }
         case let .pipeline(pipeline, flagged):
             let run = try pipeline.run(bars, flagged: flagged)
-            if run.passed.contains(where: { $0.sizeScale != 1 }) {
+            if run.needsOrders {
                 let orders = run.orders
                 guard summary != nil else { return try simulator.run(bars, orders: orders, start: start) }
                 return try orders.withUnsafeBufferPointer { o in try simulator.run(bars, orders: o, start: start, summary: &summary!) }

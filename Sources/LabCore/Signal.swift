@@ -51,6 +51,9 @@ public struct Signal: Sendable, Equatable, Hashable, Codable {
     public var quality: Double
     /// Fraction of the normal position size allowed, in [0, 1].
     public var sizeScale: Double
+    /// Whether the signal sets the size of a position held on the same side (a target fraction):
+    /// the simulator then trades the difference instead of ignoring or re-opening it.
+    public var resizes: Bool = false
 
     /// A signal whose raw confidence is `confidence`; quality unscored and full size unless given.
     public init(
@@ -77,7 +80,7 @@ public struct Signal: Sendable, Equatable, Hashable, Codable {
         a.bar == b.bar && a.timestamp == b.timestamp && a.symbol == b.symbol && a.direction == b.direction
             && a.confidence.bitPattern == b.confidence.bitPattern && a.rawConfidence.bitPattern == b.rawConfidence.bitPattern
             && a.strategy == b.strategy && a.reason == b.reason && a.quality.bitPattern == b.quality.bitPattern
-            && a.sizeScale.bitPattern == b.sizeScale.bitPattern
+            && a.sizeScale.bitPattern == b.sizeScale.bitPattern && a.resizes == b.resizes
     }
 
     public func hash(into h: inout Hasher) {

@@ -62,6 +62,15 @@ extension ExecutionSimulator {
         mutating func work(_ order: inout WorkingOrder?, at bar: Int, reference: Double) {
             guard var current = order else { return }
             var room = capacity(bar)
+            // A resize on the side already held: size the wanted position on the equity at this
+            // reference and trade the difference (adding or reducing; no closing phase).
+            if current.order.resizes, current.toOpen == nil, current.target != .flat, units != 0, (units > 0) == (current.target == .long) {
+                let balance = cash
+                cash = equity(at: reference)
+                current.toOpen = size(current.target, at: bar, reference: reference, scale: current.order.sizeScale) - units
+                current.budget = max(0, cash) * config.maxLeverage - abs(units) * reference
+                cash = balance
+            }
             // Closing phase: until the old position is gone (the opening phase starts once sized).
             if units != 0 && current.toOpen == nil && room > 0 {
                 let q = min(abs(units), room)
@@ -80,7 +89,10 @@ extension ExecutionSimulator {
                     // A later part of an order the cap split is priced on its own bar: it takes no more
                     // than the margin left (the rest of the order is dropped), so cash never goes below
                     // what the margin rules allow. The first part is within the sizing by construction.
-                    let within = current.opened ? unitsWithin(current.budget, buying: remaining > 0, at: bar, reference: reference, upTo: q) : q
+                    // A reduction of the held position needs no margin.
+                    let reducing = units != 0 && (units > 0) != (remaining > 0)
+                    let within =
+                        current.opened && !reducing ? unitsWithin(current.budget, buying: remaining > 0, at: bar, reference: reference, upTo: q) : q
                     let rest = within < q ? 0 : (remaining > 0 ? remaining - q : remaining + q)
                     q = within
                     if q > 0 {

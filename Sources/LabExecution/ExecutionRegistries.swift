@@ -45,7 +45,9 @@ public enum SizingRegistry {
         kind: "sizing rule",
         entries: [
             .init("all", summary: "all the margin available (backtesting.py's default)") { _, _ in .allAvailable },
-            .init("fraction", summary: "this fraction of equity, at most the margin") { p, _ in .fractionOfEquity(try p.requiredNumber("fraction", in: 1e-9...100)) },
+            .init("fraction", summary: "this fraction of equity, at most the margin") { p, _ in
+                .fractionOfEquity(try p.requiredNumber("fraction", in: 1e-9...100))
+            },
             .init("volatility_target", summary: "equity × target / σ, σ the annualised volatility over the window before the fill") { p, _ in
                 .volatilityTarget(
                     annualVolatility: try p.requiredNumber("annual_volatility", in: 1e-9...100), window: try p.integer("window", default: 20, minimum: 2))

@@ -78,15 +78,21 @@ public struct EntryOrder: Sendable, Equatable {
     /// Fraction in (0, 1] of the budget the sizing rule gives (a risk-adjusted signal's
     /// `sizeScale`); applied before rounding and the cash check.
     public var sizeScale: Double
+    /// With a position already held on the target's side: trade the difference to the size this
+    /// order asks for (sized on the equity at the fill), instead of closing and re-opening.
+    /// Without one, the order opens as any other.
+    public var resizes: Bool
 
     /// An order for `target`; a market, good-till-cancelled order at the full size by default.
     public init(
-        _ target: TargetDirection, type: OrderType = .market, validity: OrderValidity = .goodTillCancelled, sizeScale: Double = 1
+        _ target: TargetDirection, type: OrderType = .market, validity: OrderValidity = .goodTillCancelled, sizeScale: Double = 1,
+        resizes: Bool = false
     ) {
         self.target = target
         self.type = type
         self.validity = validity
         self.sizeScale = sizeScale
+        self.resizes = resizes
     }
 }
 

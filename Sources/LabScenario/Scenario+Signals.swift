@@ -22,7 +22,8 @@ public struct SignalsDeclaration: Sendable, Equatable {
     public var pathAsWritten: String
     /// The symbol (group) in the file; nil: the dataset's symbol.
     public var symbol: String?
-    /// The column of wanted positions (+1, 0, −1; NaN keeps the position), or nil for rule columns.
+    /// The column of wanted positions as fractions of equity in [−1, 1] (NaN keeps the position),
+    /// or nil for rule columns.
     public var target: String?
     /// Rule columns by rule (0 or 1 per row).
     public var rules: [RuleKind: String]
@@ -147,10 +148,7 @@ extension SignalsDeclaration {
         let content: SignalColumns.Content
         if let target {
             content = .target(
-                try aligned(try column(target), target, allowNaN: true) { v in
-                    guard v >= -1 && v <= 1 else { return "outside [−1, 1]" }
-                    return v == 0 || v == 1 || v == -1 ? nil : "fractional targets are not supported yet (use −1, 0 or 1)"
-                })
+                try aligned(try column(target), target, allowNaN: true) { v in v >= -1 && v <= 1 ? nil : "outside [−1, 1]" })
         } else {
             var columns: [RuleKind: [Bool]] = [:]
             for (rule, name) in rules {

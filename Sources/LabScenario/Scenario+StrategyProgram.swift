@@ -2,13 +2,10 @@ import LabSignals
 import Yams
 
 extension Scenario {
-    /// A strategy written in the strategy language (`strategy: {params, let, rules, confidence,
-    /// reentry}`), parsed and type-checked here, before any data is read. A mistake inside an
+    /// A strategy written in the strategy language (`strategy: {params, let, rules | target,
+    /// confidence, reentry}`), parsed and type-checked here, before any data is read. A mistake inside an
     /// expression is reported at its line and column in the file, with the expression and a caret.
     static func parseProgram(_ m: MappingReader, at node: YAMLNode) throws -> StrategySpec {
-        if let target = m.optional("target") {
-            throw target.error("the target: form (positions as fractions of equity) is not available yet; write rules:")
-        }
         var nodes: [String: YAMLNode] = [:]
         var parameters: [StrategyProgram.Parameter] = []
         if let p = m.optional("params") {
@@ -31,13 +28,20 @@ extension Scenario {
             try lm.finish()
         }
         var rules: [RuleKind: StrategyProgram.Source] = [:]
-        let rm = try m.required("rules").mapping()
-        for rule in RuleKind.allCases {
-            guard let v = rm.optional(rule.rawValue) else { continue }
-            rules[rule] = .init(key: "rules.\(rule.rawValue)", text: try v.string())
-            nodes["rules.\(rule.rawValue)"] = v
+        var target: StrategyProgram.Source?
+        if let t = m.optional("target") {
+            if let r = m.optional("rules") { throw r.error("a strategy takes target: or rules:, not both") }
+            target = .init(key: "target", text: try t.string())
+            nodes["target"] = t
+        } else {
+            let rm = try m.required("rules").mapping()
+            for rule in RuleKind.allCases {
+                guard let v = rm.optional(rule.rawValue) else { continue }
+                rules[rule] = .init(key: "rules.\(rule.rawValue)", text: try v.string())
+                nodes["rules.\(rule.rawValue)"] = v
+            }
+            try rm.finish()
         }
-        try rm.finish()
         var confidence: StrategyProgram.Source?
         if let c = m.optional("confidence") {
             confidence = .init(key: "confidence", text: try c.string())
@@ -45,6 +49,7 @@ extension Scenario {
         }
         var reentry = Reentry.hold
         if let r = m.optional("reentry") {
+            if target != nil { throw r.error("reentry applies to rules; a target sets the position itself") }
             guard let value = Reentry(rawValue: try r.string()) else {
                 throw r.error("expected \(Reentry.allCases.map(\.rawValue).joined(separator: " or ")), got \(r.described())")
             }
@@ -53,7 +58,8 @@ extension Scenario {
         try m.finish()
         do {
             return StrategySpec(
-                program: try StrategyProgram(parameters: parameters, lets: lets, rules: rules, confidence: confidence, reentry: reentry))
+                program: try StrategyProgram(
+                    parameters: parameters, lets: lets, rules: rules, target: target, confidence: confidence, reentry: reentry))
         } catch {
             let at = nodes[error.key] ?? node
             let path = node.path + "." + error.key

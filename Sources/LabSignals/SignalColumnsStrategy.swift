@@ -5,7 +5,8 @@ import LabCore
 public struct SignalColumns: Sendable, Equatable {
     /// What the columns say.
     public enum Content: Sendable, Equatable {
-        /// The wanted position per bar: +1 long, −1 short, 0 flat, NaN: keep the current one.
+        /// The wanted position per bar as a fraction of equity in [−1, 1] (+1 all long, −0.5 half
+        /// short, 0 flat); NaN keeps the current one.
         case target([Double])
         /// Rule columns (true where the rule fires), read in the order of ``RuleStrategy``.
         case rules([RuleKind: [Bool]])
@@ -35,8 +36,9 @@ public struct SignalColumns: Sendable, Equatable {
 /// sends the same signals at the same bar indices, so the variant stresses the execution only;
 /// bars beyond the columns get no signal. No warm-up.
 ///
-/// A target column emits a signal where the wanted position changes (NaN keeps it); rule columns
-/// are decided as ``RuleStrategy`` decides rules. Reasons: `target`, or the rule names.
+/// A target column emits a signal where the wanted fraction changes (NaN keeps it), resizing a
+/// position held on the same side; rule columns are decided as ``RuleStrategy`` decides rules.
+/// Reasons: `target`, or the rule names.
 public struct SignalColumnsStrategy: SignalStrategy {
     /// The aligned columns.
     public let columns: SignalColumns
@@ -47,42 +49,46 @@ public struct SignalColumnsStrategy: SignalStrategy {
     public var name: String { "signals" }
     public var warmUp: Int { 0 }
 
+    /// A target column sets sizes (its orders resize a held position).
+    public var sizesPositions: Bool {
+        if case .target = columns.content { return true }
+        return false
+    }
+
     public func signals(in indicators: IndicatorCache) -> [Signal] {
         let bars = indicators.bars
         var out: [Signal] = []
-        decisions(count: bars.count) { bar, direction, reason, isEntry in
-            let c = isEntry ? (columns.confidence.map { v in v[bar].isNaN ? 0 : min(1, max(0, v[bar])) } ?? 1) : 1
-            out.append(
-                Signal(
-                    bar: bar, timestamp: bars.timestamps[bar], symbol: bars.symbol, direction: direction, confidence: c, strategy: name, reason: reason))
+        decisions(count: bars.count) { bar, direction, scale, reason in
+            let c = direction != .flat ? (columns.confidence.map { v in v[bar].isNaN ? 0 : min(1, max(0, v[bar])) } ?? 1) : 1
+            var signal = Signal(
+                bar: bar, timestamp: bars.timestamps[bar], symbol: bars.symbol, direction: direction, confidence: c, strategy: name, reason: reason,
+                sizeScale: scale)
+            signal.resizes = sizesPositions && direction != .flat
+            out.append(signal)
         }
         return out
     }
 
-    /// The decisions' directions at their bars, nil elsewhere (what a sweep or `gslab backtest` trades).
+    /// The decisions' directions at their bars, nil elsewhere (what `gslab backtest` or a sweep
+    /// trades for rule columns; a target column's sizes need ``signals(in:)``).
     public func fillTargets(_ bars: BarSeries, into targets: UnsafeMutableBufferPointer<TargetDirection?>) {
         precondition(targets.count == bars.count, "fillTargets: need \(bars.count) targets")
         for i in targets.indices { targets[i] = nil }
         decisions(count: bars.count) { bar, direction, _, _ in targets[bar] = direction }
     }
 
-    /// `emit(bar, direction, reason, isEntry)` for each decision over the first `count` bars.
-    func decisions(count: Int, _ emit: (Int, TargetDirection, String, Bool) -> Void) {
+    /// `emit(bar, direction, size scale, reason)` for each decision over the first `count` bars.
+    func decisions(count: Int, _ emit: (Int, TargetDirection, Double, String) -> Void) {
         let n = min(count, columns.count)
         switch columns.content {
         case let .target(values):
-            var current = TargetDirection.flat
-            for t in 0..<n where !values[t].isNaN {
-                let wanted: TargetDirection = values[t] > 0 ? .long : (values[t] < 0 ? .short : .flat)
-                guard wanted != current else { continue }
-                current = wanted
-                emit(t, wanted, "target", wanted != .flat)
+            RuleStrategy.decideTargets(values, from: 0, count: n) { bar, wanted in
+                let direction: TargetDirection = wanted > 0 ? .long : (wanted < 0 ? .short : .flat)
+                emit(bar, direction, direction == .flat ? 1 : abs(wanted), "target")
             }
         case let .rules(rules):
             let cut = rules.mapValues { Array($0.prefix(n)) }
-            RuleStrategy.decide(cut, from: 0, count: n, reentry: columns.reentry) { bar, rule in
-                emit(bar, rule.direction, rule.rawValue, rule == .enter_long || rule == .enter_short)
-            }
+            RuleStrategy.decide(cut, from: 0, count: n, reentry: columns.reentry) { bar, rule in emit(bar, rule.direction, 1, rule.rawValue) }
         }
     }
 }

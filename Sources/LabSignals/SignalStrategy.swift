@@ -20,9 +20,16 @@ public protocol SignalStrategy: Sendable {
     /// kernel that needs no ``Signal`` values (no confidence, no reason texts) implements it; the
     /// default goes through ``signals(in:)``. What a sweep runs for every combination.
     func fillTargets(_ bars: BarSeries, into targets: UnsafeMutableBufferPointer<TargetDirection?>)
+    /// Whether the strategy's signals set position sizes (``Signal/sizeScale`` and
+    /// ``Signal/resizes``: a target fraction), so that its orders come from ``signals(in:)`` and
+    /// not from ``fillTargets(_:into:)``'s directions. False unless a strategy says so.
+    var sizesPositions: Bool { get }
 }
 
 extension SignalStrategy {
+    /// Directions only: the orders are the targets.
+    public var sizesPositions: Bool { false }
+
     /// The raw signals over `bars`, with indicators computed for this call alone.
     public func signals(for bars: BarSeries) -> [Signal] { signals(in: IndicatorCache(bars)) }
 

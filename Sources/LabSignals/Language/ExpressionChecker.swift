@@ -104,6 +104,8 @@ public struct ExpressionChecker {
     public var parameters: [String: Double]
     /// The `let` names defined so far, with their checked expressions and types.
     public var lets: [String: (TypedExpression, ValueType)] = [:]
+    /// Whether `hold` (keep the current position: NaN) may be used — in a target expression.
+    public var allowsHold = false
     /// `let` names bound to a function with several outputs (`band: bollinger(close, 20, 2)`),
     /// read as `band.upper`: the call as written.
     public var records: [String: (function: String, arguments: [Expression], offset: Int)] = [:]
@@ -177,7 +179,10 @@ public struct ExpressionChecker {
             guard f.arguments.isEmpty else { throw ExpressionError(at: offset, "\(n) is a function: write \(f.signature)") }
             return try call(n, [], output: nil, at: offset)
         }
-        if n == "hold" { throw ExpressionError(at: offset, "'hold' keeps the current position and belongs to a target: expression") }
+        if n == "hold" {
+            guard allowsHold else { throw ExpressionError(at: offset, "'hold' keeps the current position and belongs to a target: expression") }
+            return (.fixed(.literal(.nan)), .number)
+        }
         let candidates = PriceField.allCases.map(\.rawValue) + Array(lets.keys) + Array(parameters.keys) + ExpressionFunctions.names + ["true", "false"]
         let hint = Self.suggestion(for: n, in: candidates)
         let declared = ExpressionFunctions.named(n) == nil ? "; a parameter must be declared under params" : ""

@@ -19,12 +19,13 @@ public struct RuleStrategy: SignalStrategy {
     /// The parameter values it runs with (the declared ones, overlaid by a sweep combination).
     public let values: [String: Double]
     let plan: ExpressionPlan
-    /// Plan nodes of the rules and of the confidence.
+    /// Plan nodes of the rules, of the target and of the confidence.
     let ruleNodes: [RuleKind: Int]
+    let targetNode: Int?
     let confidenceNode: Int?
 
-    /// The first bar a rule is read at: the longest look-back of the rules and the confidence
-    /// (derived from the expressions: each function's warm-up added along the chain).
+    /// The first bar a rule (or the target) is read at: the longest look-back of the expressions
+    /// and the confidence (derived from them: each function's warm-up added along the chain).
     public let warmUp: Int
 
     /// The program under `values` (every declared parameter; others are refused by the catalog).
@@ -42,41 +43,74 @@ public struct RuleStrategy: SignalStrategy {
             guard let t = program.checkedRules[rule] else { continue }
             nodes[rule] = try add(t, key: program.rules[rule]!.key)
         }
+        targetNode = try program.checkedTarget.map { try add($0, key: program.target!.key) }
         confidenceNode = try program.checkedConfidence.map { try add($0, key: program.confidence!.key) }
         self.program = program
         self.values = values
         self.plan = plan
         self.ruleNodes = nodes
-        self.warmUp = (Array(nodes.values) + (confidenceNode.map { [$0] } ?? [])).map { plan.warmUps[$0] }.max() ?? 0
+        self.warmUp = (Array(nodes.values) + [targetNode, confidenceNode].compactMap { $0 }).map { plan.warmUps[$0] }.max() ?? 0
     }
 
     public var name: String { "rules" }
 
+    /// A target strategy sets sizes (its orders resize a held position).
+    public var sizesPositions: Bool { targetNode != nil }
+
     public func signals(in indicators: IndicatorCache) -> [Signal] {
         let bars = indicators.bars
         var out: [Signal] = []
-        evaluate(bars) { rules, confidence in
-            Self.decide(rules, from: warmUp, count: bars.count, reentry: program.reentry) { bar, rule in
-                var c = 1.0
-                if let confidence, rule == .enter_long || rule == .enter_short {
-                    let v = confidence[bar]
-                    c = v.isNaN ? 0 : min(1, max(0, v))
-                }
-                out.append(
-                    Signal(
-                        bar: bar, timestamp: bars.timestamps[bar], symbol: bars.symbol, direction: rule.direction, confidence: c, strategy: name,
-                        reason: rule.rawValue))
-            }
+        decisions(bars, confidence: true) { bar, direction, scale, reason, confidence in
+            var signal = Signal(
+                bar: bar, timestamp: bars.timestamps[bar], symbol: bars.symbol, direction: direction, confidence: confidence, strategy: name,
+                reason: reason, sizeScale: scale)
+            signal.resizes = targetNode != nil && direction != .flat
+            out.append(signal)
         }
         return out
     }
 
-    /// The rules' decisions at their bars, nil elsewhere, without confidences (what a sweep trades).
+    /// The decisions' directions at their bars, nil elsewhere, without confidences (what a sweep
+    /// trades for a rules strategy; a target strategy's sizes need ``signals(in:)``).
     public func fillTargets(_ bars: BarSeries, into targets: UnsafeMutableBufferPointer<TargetDirection?>) {
         precondition(targets.count == bars.count, "fillTargets: need \(bars.count) targets")
         for i in targets.indices { targets[i] = nil }
-        evaluate(bars, confidence: false) { rules, _ in
-            Self.decide(rules, from: warmUp, count: bars.count, reentry: program.reentry) { bar, rule in targets[bar] = rule.direction }
+        decisions(bars, confidence: false) { bar, direction, _, _, _ in targets[bar] = direction }
+    }
+
+    /// `emit(bar, direction, size scale, reason, confidence)` for every decision over `bars`:
+    /// the rules' (scale 1, the rule's name) or the target's (scale |target|, `target`). Entries
+    /// carry the confidence expression's value clipped to [0, 1] (NaN counts 0), else 1; exits 1.
+    func decisions(_ bars: BarSeries, confidence: Bool, _ emit: (Int, TargetDirection, Double, String, Double) -> Void) {
+        evaluate(bars, confidence: confidence) { rules, target, confidence in
+            func conviction(_ bar: Int) -> Double {
+                guard let confidence else { return 1 }
+                let v = confidence[bar]
+                return v.isNaN ? 0 : min(1, max(0, v))
+            }
+            if let target {
+                Self.decideTargets(target, from: warmUp, count: bars.count) { bar, wanted in
+                    let direction: TargetDirection = wanted > 0 ? .long : (wanted < 0 ? .short : .flat)
+                    emit(bar, direction, direction == .flat ? 1 : abs(wanted), "target", direction == .flat ? 1 : conviction(bar))
+                }
+                return
+            }
+            Self.decide(rules, from: warmUp, count: bars.count, reentry: program.reentry) { bar, rule in
+                let entry = rule == .enter_long || rule == .enter_short
+                emit(bar, rule.direction, 1, rule.rawValue, entry ? conviction(bar) : 1)
+            }
+        }
+    }
+
+    /// The wanted fractions of equity from bar `start` on: `emit(bar, fraction)` where the target,
+    /// clipped to [−1, 1], differs from the last one emitted (0 before the first); NaN keeps it.
+    static func decideTargets(_ values: [Double], from start: Int, count n: Int, emit: (Int, Double) -> Void) {
+        var current = 0.0
+        for t in Swift.max(0, start)..<Swift.max(Swift.max(0, start), Swift.min(n, values.count)) where !values[t].isNaN {
+            let wanted = Swift.min(1, Swift.max(-1, values[t]))
+            guard wanted != current else { continue }
+            current = wanted
+            emit(t, wanted)
         }
     }
 
@@ -84,21 +118,23 @@ public struct RuleStrategy: SignalStrategy {
     /// can never act on this data, which a report states as a warning.
     public func silentRules(_ bars: BarSeries) -> [RuleKind] {
         var silent: [RuleKind] = []
-        evaluate(bars, confidence: false) { rules, _ in
+        evaluate(bars, confidence: false) { rules, _, _ in
             silent = RuleKind.allCases.filter { kind in rules[kind].map { !$0.dropFirst(warmUp).contains(true) } ?? false }
         }
         return silent
     }
 
-    /// The rules' truth values (and the confidence's numbers) over `bars`.
-    func evaluate(_ bars: BarSeries, confidence: Bool = true, _ body: ([RuleKind: [Bool]], [Double]?) -> Void) {
+    /// The rules' truth values (or the target's numbers) and the confidence's numbers over `bars`.
+    func evaluate(_ bars: BarSeries, confidence: Bool = true, _ body: ([RuleKind: [Bool]], [Double]?, [Double]?) -> Void) {
         let kinds = RuleKind.allCases.filter { ruleNodes[$0] != nil }
         var roots = kinds.map { ruleNodes[$0]! }
+        if let t = targetNode { roots.append(t) }
         if confidence, let c = confidenceNode { roots.append(c) }
         plan.evaluate(bars, groups: [roots]) { _, columns in
             var rules: [RuleKind: [Bool]] = [:]
             for (k, kind) in kinds.enumerated() { rules[kind] = columns[k].booleans(count: bars.count) }
-            body(rules, confidence && confidenceNode != nil ? columns.last!.numbers(count: bars.count) : nil)
+            let target = targetNode.map { _ in columns[kinds.count].numbers(count: bars.count) }
+            body(rules, target, confidence && confidenceNode != nil ? columns.last!.numbers(count: bars.count) : nil)
         }
     }
 
@@ -193,11 +229,9 @@ extension RuleStrategy: BatchedTargets {
     /// The events of this strategy's own plan.
     func ownEvents(_ bars: BarSeries) -> TargetEvents {
         var events = TargetEvents()
-        evaluate(bars, confidence: false) { rules, _ in
-            Self.decide(rules, from: warmUp, count: bars.count, reentry: program.reentry) { bar, rule in
-                events.bars.append(Int32(bar))
-                events.directions.append(rule.direction)
-            }
+        decisions(bars, confidence: false) { bar, direction, _, _, _ in
+            events.bars.append(Int32(bar))
+            events.directions.append(direction)
         }
         return events
     }

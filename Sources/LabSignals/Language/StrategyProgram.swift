@@ -85,8 +85,11 @@ public struct StrategyProgram: Sendable, Equatable {
     public let parameters: [Parameter]
     /// Named sub-expressions in definition order (each may use those above it).
     public let lets: [(name: String, source: Source)]
-    /// The rules given (at least one entry).
+    /// The rules given (at least one entry), or none with a target.
     public let rules: [RuleKind: Source]
+    /// The wanted position per bar as a fraction of equity (clipped to [−1, 1]; `hold` or NaN
+    /// keeps the current one), instead of rules.
+    public let target: Source?
     /// The entry confidence, a number clipped to [0, 1]; nil: every signal carries confidence 1.
     public let confidence: Source?
     /// What a repeated entry does.
@@ -94,6 +97,7 @@ public struct StrategyProgram: Sendable, Equatable {
 
     /// The checked rules and confidence (the `let`s are inlined).
     let checkedRules: [RuleKind: TypedExpression]
+    let checkedTarget: TypedExpression?
     let checkedConfidence: TypedExpression?
 
     /// Parses and checks a program.
@@ -101,8 +105,8 @@ public struct StrategyProgram: Sendable, Equatable {
     ///   unknown function or name (with a did-you-mean), a wrong arity, a type error, a window that is
     ///   not a whole number ≥ its minimum, a negative lag, no entry rule, an exit without its entry.
     public init(
-        parameters: [Parameter], lets: [(name: String, source: Source)] = [], rules: [RuleKind: Source], confidence: Source? = nil,
-        reentry: Reentry = .hold
+        parameters: [Parameter], lets: [(name: String, source: Source)] = [], rules: [RuleKind: Source] = [:], target: Source? = nil,
+        confidence: Source? = nil, reentry: Reentry = .hold
     ) throws(Failure) {
         var seen: Set<String> = []
         for p in parameters {
@@ -120,8 +124,12 @@ public struct StrategyProgram: Sendable, Equatable {
             }
             seen.insert(name)
         }
-        guard rules[.enter_long] != nil || rules[.enter_short] != nil else {
-            throw Failure(key: "rules", error: ExpressionError(at: 0, "needs enter_long or enter_short (or both)"))
+        if let target {
+            guard rules.isEmpty else { throw Failure(key: target.key, error: ExpressionError(at: 0, "takes target: or rules:, not both")) }
+        } else {
+            guard rules[.enter_long] != nil || rules[.enter_short] != nil else {
+                throw Failure(key: "rules", error: ExpressionError(at: 0, "needs enter_long or enter_short (or both)"))
+            }
         }
         for (exit, entry) in [(RuleKind.exit_long, RuleKind.enter_long), (.exit_short, .enter_short)] where rules[exit] != nil && rules[entry] == nil {
             throw Failure(key: rules[exit]!.key, error: ExpressionError(at: 0, "has no position to close without \(entry.rawValue)"))
@@ -135,6 +143,18 @@ public struct StrategyProgram: Sendable, Equatable {
                     key: source.key, text: source.text, error: ExpressionError(at: 0, "a rule must be true/false (a comparison, a cross …), got a number"))
             }
             typed[rule] = t
+        }
+        var typedTarget: TypedExpression?
+        if let target {
+            var holding = checker
+            holding.allowsHold = true
+            let (t, type) = try Self.check(target, with: holding)
+            guard type == .number else {
+                throw Failure(
+                    key: target.key, text: target.text,
+                    error: ExpressionError(at: 0, "a target must be a number in [−1, 1] (a fraction of equity), got true/false"))
+            }
+            typedTarget = t
         }
         var typedConfidence: TypedExpression?
         if let confidence {
@@ -150,6 +170,8 @@ public struct StrategyProgram: Sendable, Equatable {
         self.rules = rules
         self.confidence = confidence
         self.reentry = reentry
+        self.target = target
+        self.checkedTarget = typedTarget
         self.checkedRules = typed
         self.checkedConfidence = typedConfidence
     }
@@ -191,12 +213,13 @@ public struct StrategyProgram: Sendable, Equatable {
         var out = ["reentry": reentry.rawValue]
         for (_, source) in lets { out[source.key] = source.text }
         for source in rules.values { out[source.key] = source.text }
+        if let target { out[target.key] = target.text }
         if let confidence { out[confidence.key] = confidence.text }
         return out
     }
 
     public static func == (a: StrategyProgram, b: StrategyProgram) -> Bool {
         a.parameters == b.parameters && a.lets.map(\.name) == b.lets.map(\.name) && a.lets.map(\.source) == b.lets.map(\.source)
-            && a.rules == b.rules && a.confidence == b.confidence && a.reentry == b.reentry
+            && a.rules == b.rules && a.target == b.target && a.confidence == b.confidence && a.reentry == b.reentry
     }
 }
