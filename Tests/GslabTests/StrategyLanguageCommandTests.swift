@@ -21,6 +21,16 @@ import Testing
         #expect(html.contains("<code>close &lt; lag(donchian(exit_window).lower, 1)</code>"))
     }
 
+    @Test(arguments: [("custom-rules-sweep", 36), ("byo-signals", 1)])
+    func theOtherShippedExamplesValidateAndRun(name: String, sets: Int) throws {
+        let out = scratch() + "/out"
+        let validate = try Run("scenario", "validate", "scenarios/\(name).yaml")
+        #expect(validate.stdout == "scenarios/\(name).yaml: ok (\(name): \(sets) parameter set\(sets == 1 ? "" : "s"))\n", "\(validate.stderr)")
+        let run = try Run("run", "scenarios/\(name).yaml", "--out", out)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: out + "/" + name)) ?? []).count == 1)
+    }
+
     @Test func aMistakeStopsBeforeTheDataWithACaret() throws {
         let dir = scratch()
         let out = dir + "/out"

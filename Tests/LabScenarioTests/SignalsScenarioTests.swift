@@ -55,6 +55,22 @@ import Testing
         #expect(target["Return [%]"] == held["Return [%]"] && target["# Trades"] == held["# Trades"])
     }
 
+    @Test func aFractionalTargetTradesThatFractionOfEquity() throws {
+        func run(_ column: String) throws -> RunReport {
+            try ScenarioRunner(workers: 1).run(
+                try parse(scenario("path: \(Self.fixture)\ncolumn: \(column)", execution: "execution: {fractional_units: true}"))
+            ).report
+        }
+        let full = try run("target"), half = try run("half")
+        #expect(full.jobs[0].trades.count == half.jobs[0].trades.count && full.jobs[0].trades.count > 80)
+        for (a, b) in zip(full.jobs[0].trades.items.prefix(3), half.jobs[0].trades.items.prefix(3)) {
+            #expect(a.entry_bar == b.entry_bar)
+        }
+        // The first position: all of the cash, then half of it, at the same fill.
+        let a = full.jobs[0].trades.items[0], b = half.jobs[0].trades.items[0]
+        #expect(abs(b.size / a.size - 0.5) < 1e-9)
+    }
+
     @Test func theReportSaysWhatWasReadAndIgnored() throws {
         let report = try ScenarioRunner(workers: 1).run(try parse(scenario("path: \(Self.fixture)\ncolumn: target"))).report
         let echo = try #require(report.scenario.signals)
@@ -71,7 +87,6 @@ import Testing
         ("column: text", "column text is not numeric (type object (strings)); write 0/1 or numbers"),
         ("enter_long: flag", "column flag is not numeric (type bool); write 0/1 or numbers"),
         ("column: big", "column big row 62 (2004-11-16) is -2.0: outside [−1, 1]"),
-        ("column: half", "column half row 62 (2004-11-16) is -0.5: fractional targets are not supported yet (use −1, 0 or 1)"),
         ("enter_long: holes", "column holes row 100 (2005-01-11) is NaN, which holes may not be"),
         ("enter_long: enter_long\nconfidence: target", "column target row 0 (2004-08-19) is NaN, which target may not be"),
         ("symbol: GOOG_GAP\ncolumn: target", "bar 1040 (2008-10-06) has no row; align: ffill carries the row before forward"),

@@ -93,10 +93,29 @@ import Testing
         #expect(
             message { _ = try parse(scenario("rules:\n  enter_long: close > 1\nreentry: again")) }
                 == "s.yaml:8:12: strategy.reentry: expected hold or reopen, got \"again\"")
-        #expect(
-            message { _ = try parse(scenario("target: close > 1\nrules:\n  enter_long: close > 1")) }.hasSuffix(
-                "the target: form (positions as fractions of equity) is not available yet; write rules:"))
         #expect(message { _ = try parse(scenario("rules:\n  enter_long: close > 1", extra: "sweep:\n  grid:\n    fats: [1, 2]")) }.contains("fats"))
+    }
+
+    @Test func aTargetStrategyResizesItsPosition() throws {
+        let s = try parse(
+            scenario(
+                """
+                params: {window: 20}
+                target: clip(zscore(close, window) / -2, -1, 1)
+                """, extra: "calibration: false\nexecution: {fractional_units: true, commission: {rate: 0.001}}"))
+        #expect(s.strategy.program?.target?.text == "clip(zscore(close, window) / -2, -1, 1)")
+        let report = try ScenarioRunner(workers: 1).run(s).report
+        let job = report.jobs[0]
+        #expect(report.scenario.program?["target"] == "clip(zscore(close, window) / -2, -1, 1)")
+        // A continuous target resizes on most bars: far more signals than round trips.
+        #expect(job.trades.count > 10)
+        #expect(job.signals.quality.all.generated > 10 * job.trades.count)
+        #expect(
+            message { _ = try parse(scenario("target: close\nrules:\n  enter_long: close > 1")) }
+                == "s.yaml:8:5: strategy.rules: a strategy takes target: or rules:, not both")
+        #expect(
+            message { _ = try parse(scenario("target: 1\nreentry: hold")) }
+                == "s.yaml:7:12: strategy.reentry: reentry applies to rules; a target sets the position itself")
     }
 
     @Test func aRuleThatNeverFiresIsAWarningInTheReport() throws {

@@ -9,6 +9,10 @@ import LabCore
 ///   only); else `exit_long` closes;
 /// - short: the mirror image (`enter_long` reverses, `enter_short` re-opens, `exit_short` closes).
 ///
+/// With a `target:` instead of rules, the wanted fraction of equity (clipped to [−1, 1]; NaN
+/// keeps the position) is read at every bar from the warm-up on and a signal sent where it
+/// changes, sized by |target| and resizing a position held on the same side.
+///
 /// The decision is traded at the scenario's fill timing (next open by default). Entries carry the
 /// `confidence` expression's value at the bar, clipped to [0, 1] (a missing value counts 0), or 1
 /// without one; exits carry 1. Reasons are the rule names (`enter_long` …). Every value read is

@@ -80,16 +80,27 @@ struct LookAheadPropertyTests {
         var g = Generator(rng: SeededRNG(seed: 7))
         let simulator = try ExecutionSimulator(config: .init(cash: 10_000, commissionRate: 0.001))
         for _ in 0..<40 {
-            let program = try RuleStrategyTests.program(
-                [.enter_long: g.boolean(2), .exit_long: g.boolean(1), .enter_short: g.boolean(2), .exit_short: g.boolean(1)],
-                parameters: ["p": 7], confidence: g.number(2), reentry: g.pick([.hold, .reopen]))
+            let program =
+                g.rng.nextInt(below: 3) == 0
+                ? try StrategyProgram(
+                    parameters: [.init(name: "p", value: 7)],
+                    target: .init(key: "target", text: "where(\(g.boolean(1)), clip(\(g.number(1)) / 100, -1, 1), hold)"),
+                    confidence: .init(key: "confidence", text: g.number(1)))
+                : try RuleStrategyTests.program(
+                    [.enter_long: g.boolean(2), .exit_long: g.boolean(1), .enter_short: g.boolean(2), .exit_short: g.boolean(1)],
+                    parameters: ["p": 7], confidence: g.number(2), reentry: g.pick([.hold, .reopen]))
             let s = try RuleStrategy(program, values: ["p": 7])
             let t = 100 + g.rng.nextInt(below: bars.count - 200)
             let cut = bars[bars: 0..<(t + 1)].materialize()
             let a = s.signals(for: bars), b = s.signals(for: cut)
-            #expect(a.filter { $0.bar <= t } == b, "\(program.rules.mapValues(\.text))")
-            let fullRun = try simulator.run(bars, targets: s.targets(for: bars), start: s.warmUp)
-            let cutRun = try simulator.run(cut, targets: s.targets(for: cut), start: s.warmUp)
+            #expect(a.filter { $0.bar <= t } == b, "\(program.echo)")
+            func orders(_ signals: [Signal], _ n: Int) -> [EntryOrder?] {
+                var out = [EntryOrder?](repeating: nil, count: n)
+                for s in signals { out[s.bar] = EntryOrder(s.direction, sizeScale: s.sizeScale, resizes: s.resizes) }
+                return out
+            }
+            let fullRun = try simulator.run(bars, orders: orders(a, bars.count), start: s.warmUp)
+            let cutRun = try simulator.run(cut, orders: orders(b, cut.count), start: s.warmUp)
             #expect(Array(fullRun.equity[0...t]) == cutRun.equity)
             #expect(fullRun.trades.filter { $0.exitBar < t } == cutRun.trades.filter { $0.exitBar < t })
         }

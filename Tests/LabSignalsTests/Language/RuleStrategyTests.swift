@@ -247,4 +247,47 @@ struct RuleStrategyTests {
         plan.evaluate(bars, groups: roots, sharedBytes: 0) { _, c in recomputed.append(c[0].booleans(count: bars.count)) }
         #expect(kept == recomputed && kept.count == 9)
     }
+
+    @Test func aTargetSetsDirectionAndSizeAndHoldKeepsIt() throws {
+        // Closes 1, 3, 2, 5, 4, 4, 6.
+        let bars = ExpressionEvaluationTests.small
+        let p = try StrategyProgram(
+            parameters: [], target: .init(key: "target", text: "where(close > 3, 0.5, where(close < 2, -3, hold))"),
+            confidence: .init(key: "confidence", text: "close / 10"))
+        let s = try RuleStrategy(p, values: [:])
+        #expect(s.sizesPositions)
+        let signals = s.signals(for: bars)
+        #expect(signals.map(\.bar) == [0, 3])
+        #expect(signals.map(\.direction) == [.short, .long])
+        #expect(signals.map(\.sizeScale) == [1, 0.5])  // −3 is clipped to −1
+        #expect(signals.map(\.resizes) == [true, true] && signals.map(\.reason) == ["target", "target"])
+        #expect(signals.map(\.confidence) == [0.1, 0.5])
+        // A change of size on the same side is a signal; 0 is flat.
+        let q = try RuleStrategy(
+            try StrategyProgram(parameters: [], target: .init(key: "target", text: "where(close > 4, 1, where(close > 2, 0.25, 0))")), values: [:])
+        let t = q.signals(for: bars)
+        #expect(t.map(\.bar) == [1, 2, 3, 4, 6] && t.map(\.sizeScale) == [0.25, 1, 1, 0.25, 1])
+        #expect(t.map(\.direction) == [.long, .flat, .long, .long, .long] && t.map(\.resizes) == [true, false, true, true, true])
+        #expect(Self.targets(q, bars) == [nil, .long, .flat, .long, .long, nil, .long])
+    }
+
+    @Test func targetMistakes() {
+        func failure(_ body: () throws -> StrategyProgram) -> String? {
+            do {
+                _ = try body()
+                return nil
+            } catch { return "\(error)" }
+        }
+        #expect(
+            failure { try StrategyProgram(parameters: [], target: .init(key: "target", text: "close > 1")) }
+                == "target: a target must be a number in [−1, 1] (a fraction of equity), got true/false")
+        #expect(
+            failure {
+                try StrategyProgram(
+                    parameters: [], rules: [.enter_long: .init(key: "rules.enter_long", text: "close > 1")], target: .init(key: "target", text: "1"))
+            } == "target: takes target: or rules:, not both")
+        #expect(
+            failure { try StrategyProgram(parameters: [], target: .init(key: "target", text: "sma(close, hold)")) }
+                == "target: sma's window is not a finite number")
+    }
 }
