@@ -73,7 +73,7 @@ public struct SignalColumnsStrategy: SignalStrategy {
     /// trades for rule columns; a target column's sizes need ``signals(in:)``).
     public func fillTargets(_ bars: BarSeries, into targets: UnsafeMutableBufferPointer<TargetDirection?>) {
         precondition(targets.count == bars.count, "fillTargets: need \(bars.count) targets")
-        for i in targets.indices { targets[i] = nil }
+        targets.update(repeating: nil)
         decisions(count: bars.count) { bar, direction, _, _ in targets[bar] = direction }
     }
 

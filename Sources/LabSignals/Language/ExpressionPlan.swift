@@ -94,6 +94,12 @@ public struct ExpressionPlan: Sendable {
     /// `sharedBytes` (8 bytes a number, 1 a truth value, per bar); beyond that budget it is
     /// recomputed when needed again, so memory stays bounded whatever the number of groups.
     public func evaluate(_ bars: BarSeries, groups: [[Int]], sharedBytes: Int = 64 << 20, consume: (Int, [Column]) -> Void) {
+        evaluate(bars, groups: groups, sharedBytes: sharedBytes, shortcut: SMACrossingShortcut(self, bars: bars), consume: consume)
+    }
+
+    /// ``evaluate(_:groups:sharedBytes:consume:)`` with the nodes `shortcut` provides taken from it
+    /// (their inputs are then not computed unless another node reads them).
+    func evaluate(_ bars: BarSeries, groups: [[Int]], sharedBytes: Int, shortcut: SMACrossingShortcut?, consume: (Int, [Column]) -> Void) {
         // The last group that may need each node.
         var lastGroup = [Int](repeating: -1, count: nodes.count)
         var mark = [Int](repeating: -1, count: nodes.count)
@@ -114,17 +120,18 @@ public struct ExpressionPlan: Sendable {
         var kept = 0
         for g in groups.indices {
             // What this group computes: what it reads, down to the columns kept from earlier groups.
-            let ids = reachable(groups[g], tag: groups.count + g, stop: { shared[$0] != nil })
+            let ids = reachable(groups[g], tag: groups.count + g, stop: { shared[$0] != nil || shortcut?.provided[$0] != nil })
             // Readers of each node within this group (its roots count as one more).
             var readers: [Int: Int] = [:]
-            for id in ids where shared[id] == nil { for input in nodes[id].inputs { readers[input, default: 0] += 1 } }
+            for id in ids where shared[id] == nil && shortcut?.provided[id] == nil { for input in nodes[id].inputs { readers[input, default: 0] += 1 } }
             for r in groups[g] { readers[r, default: 0] += 1 }
             var local: [Int: Column] = [:]
             var calls: [CallKey: [Column]] = [:]
             func column(_ id: Int) -> Column { shared[id] ?? local[id]! }
             for id in ids where shared[id] == nil {
-                let value = compute(id, bars: bars, inputs: nodes[id].inputs.map(column), calls: &calls)
-                for input in nodes[id].inputs {
+                let provided = shortcut?.provided[id] != nil
+                let value = provided ? shortcut!.column(id, count: bars.count) : compute(id, bars: bars, inputs: nodes[id].inputs.map(column), calls: &calls)
+                for input in nodes[id].inputs where !provided {
                     readers[input]! -= 1
                     if readers[input] == 0 { local[input] = nil }
                 }

@@ -78,7 +78,7 @@ public struct RuleStrategy: SignalStrategy {
     /// trades for a rules strategy; a target strategy's sizes need ``signals(in:)``).
     public func fillTargets(_ bars: BarSeries, into targets: UnsafeMutableBufferPointer<TargetDirection?>) {
         precondition(targets.count == bars.count, "fillTargets: need \(bars.count) targets")
-        for i in targets.indices { targets[i] = nil }
+        targets.update(repeating: nil)
         decisions(bars, confidence: false) { bar, direction, _, _, _ in targets[bar] = direction }
     }
 
@@ -86,24 +86,41 @@ public struct RuleStrategy: SignalStrategy {
     /// the rules' (scale 1, the rule's name) or the target's (scale |target|, `target`). Entries
     /// carry the confidence expression's value clipped to [0, 1] (NaN counts 0), else 1; exits 1.
     func decisions(_ bars: BarSeries, confidence: Bool, _ emit: (Int, TargetDirection, Double, String, Double) -> Void) {
-        evaluate(bars, confidence: confidence) { rules, target, confidence in
-            func conviction(_ bar: Int) -> Double {
-                guard let confidence else { return 1 }
-                let v = confidence[bar]
-                return v.isNaN ? 0 : min(1, max(0, v))
+        let shortcut = SMACrossingShortcut(plan, bars: bars)
+        // Rules that are all crossings of SMA pairs are decided from the crossover kernels' events
+        // alone: no column of a bar is made.
+        if targetNode == nil, let shortcut, ruleNodes.values.allSatisfy({ shortcut.provided[$0] != nil }) {
+            var conviction: [Double]?
+            if confidence, let c = confidenceNode {
+                plan.evaluate(bars, groups: [[c]], sharedBytes: 64 << 20, shortcut: shortcut) { _, columns in conviction = columns[0].numbers(count: bars.count)
+                }
             }
+            Self.decide(events: ruleNodes.mapValues { shortcut.bars(of: $0) }, from: warmUp, count: bars.count, reentry: program.reentry) { bar, rule in
+                let entry = rule == .enter_long || rule == .enter_short
+                emit(bar, rule.direction, 1, rule.rawValue, entry ? Self.clipped(conviction, at: bar) : 1)
+            }
+            return
+        }
+        evaluate(bars, confidence: confidence, shortcut: shortcut) { rules, target, confidence in
             if let target {
                 Self.decideTargets(target, from: warmUp, count: bars.count) { bar, wanted in
                     let direction: TargetDirection = wanted > 0 ? .long : (wanted < 0 ? .short : .flat)
-                    emit(bar, direction, direction == .flat ? 1 : abs(wanted), "target", direction == .flat ? 1 : conviction(bar))
+                    emit(bar, direction, direction == .flat ? 1 : abs(wanted), "target", direction == .flat ? 1 : Self.clipped(confidence, at: bar))
                 }
                 return
             }
             Self.decide(rules, from: warmUp, count: bars.count, reentry: program.reentry) { bar, rule in
                 let entry = rule == .enter_long || rule == .enter_short
-                emit(bar, rule.direction, 1, rule.rawValue, entry ? conviction(bar) : 1)
+                emit(bar, rule.direction, 1, rule.rawValue, entry ? Self.clipped(confidence, at: bar) : 1)
             }
         }
+    }
+
+    /// The confidence at `bar` clipped to [0, 1] (NaN counts 0), or 1 without a confidence.
+    static func clipped(_ confidence: [Double]?, at bar: Int) -> Double {
+        guard let confidence else { return 1 }
+        let v = confidence[bar]
+        return v.isNaN ? 0 : min(1, max(0, v))
     }
 
     /// The wanted fractions of equity from bar `start` on: `emit(bar, fraction)` where the target,
@@ -129,12 +146,14 @@ public struct RuleStrategy: SignalStrategy {
     }
 
     /// The rules' truth values (or the target's numbers) and the confidence's numbers over `bars`.
-    func evaluate(_ bars: BarSeries, confidence: Bool = true, _ body: ([RuleKind: [Bool]], [Double]?, [Double]?) -> Void) {
+    func evaluate(
+        _ bars: BarSeries, confidence: Bool = true, shortcut: SMACrossingShortcut? = nil, _ body: ([RuleKind: [Bool]], [Double]?, [Double]?) -> Void
+    ) {
         let kinds = RuleKind.allCases.filter { ruleNodes[$0] != nil }
         var roots = kinds.map { ruleNodes[$0]! }
         if let t = targetNode { roots.append(t) }
         if confidence, let c = confidenceNode { roots.append(c) }
-        plan.evaluate(bars, groups: [roots]) { _, columns in
+        plan.evaluate(bars, groups: [roots], sharedBytes: 64 << 20, shortcut: shortcut ?? SMACrossingShortcut(plan, bars: bars)) { _, columns in
             var rules: [RuleKind: [Bool]] = [:]
             for (k, kind) in kinds.enumerated() { rules[kind] = columns[k].booleans(count: bars.count) }
             let target = targetNode.map { _ in columns[kinds.count].numbers(count: bars.count) }
@@ -153,13 +172,24 @@ public struct RuleStrategy: SignalStrategy {
         var mask = [UInt8](repeating: 0, count: n)
         for (bit, rule) in RuleKind.allCases.enumerated() {
             guard let r = rules[rule] else { continue }
-            r.withUnsafeBufferPointer { r in
-                mask.withUnsafeMutableBufferPointer { m in for t in first..<n { m[t] |= (r[t] ? 1 : 0) << UInt8(bit) } }
+            precondition(r.count >= n, "decide: a rule column is shorter than the bars")
+            r.withUnsafeBytes { r in
+                mask.withUnsafeMutableBytes { m in
+                    // A Bool is one byte, 0 or 1: eight bars per step, each byte shifted to the rule's bit.
+                    var t = first
+                    while t + 8 <= n {
+                        let word = r.loadUnaligned(fromByteOffset: t, as: UInt64.self) << UInt64(bit)
+                        m.storeBytes(of: m.loadUnaligned(fromByteOffset: t, as: UInt64.self) | word, toByteOffset: t, as: UInt64.self)
+                        t += 8
+                    }
+                    while t < n {
+                        m[t] |= r[t] << UInt8(bit)
+                        t += 1
+                    }
+                }
             }
         }
-        let enterLong: UInt8 = 1, exitLong: UInt8 = 2, enterShort: UInt8 = 4, exitShort: UInt8 = 8
-        let reopen = reentry == .reopen
-        var position = TargetDirection.flat
+        var machine = RuleMachine(reopen: reentry == .reopen)
         mask.withUnsafeBufferPointer { m in
             let bytes = UnsafeRawPointer(m.baseAddress!)
             var t = first
@@ -167,35 +197,68 @@ public struct RuleStrategy: SignalStrategy {
                 while t + 8 <= n && bytes.loadUnaligned(fromByteOffset: t, as: UInt64.self) == 0 { t += 8 }
                 while t < n && m[t] == 0 { t += 1 }
                 guard t < n else { break }
-                let fired = m[t]
-                var rule: RuleKind?
-                switch position {
-                case .flat:
-                    rule = fired & enterLong != 0 ? .enter_long : (fired & enterShort != 0 ? .enter_short : nil)
-                case .long:
-                    if fired & enterShort != 0 {
-                        rule = .enter_short
-                    } else if reopen && fired & enterLong != 0 {
-                        rule = .enter_long
-                    } else if fired & exitLong != 0 {
-                        rule = .exit_long
-                    }
-                case .short:
-                    if fired & enterLong != 0 {
-                        rule = .enter_long
-                    } else if reopen && fired & enterShort != 0 {
-                        rule = .enter_short
-                    } else if fired & exitShort != 0 {
-                        rule = .exit_short
-                    }
-                }
-                if let rule {
-                    position = rule.direction
-                    emit(t, rule)
-                }
+                if let rule = machine.step(m[t]) { emit(t, rule) }
                 t += 1
             }
         }
+    }
+
+    /// ``decide(_:from:count:reentry:emit:)`` from the bars where each rule fires (ascending), in
+    /// time proportional to their number.
+    static func decide(events: [RuleKind: [Int32]], from start: Int, count n: Int, reentry: Reentry, emit: (Int, RuleKind) -> Void) {
+        var fired: [(bar: Int32, bit: UInt8)] = []
+        for (bit, rule) in RuleKind.allCases.enumerated() {
+            for bar in events[rule] ?? [] where Int(bar) >= start && Int(bar) < n { fired.append((bar, UInt8(1) << UInt8(bit))) }
+        }
+        fired.sort { $0.bar < $1.bar }
+        var machine = RuleMachine(reopen: reentry == .reopen)
+        var k = 0
+        while k < fired.count {
+            let bar = fired[k].bar
+            var mask: UInt8 = 0
+            while k < fired.count && fired[k].bar == bar {
+                mask |= fired[k].bit
+                k += 1
+            }
+            if let rule = machine.step(mask) { emit(Int(bar), rule) }
+        }
+    }
+}
+
+/// The position the rules hold and the rule that acts on a bar, given the rules firing there as a
+/// bit mask (bit k: ``RuleKind`` case k), in the order of ``RuleStrategy``'s documentation.
+struct RuleMachine {
+    let reopen: Bool
+    var position = TargetDirection.flat
+
+    init(reopen: Bool) { self.reopen = reopen }
+
+    /// The rule that acts when `fired` rules fire (nil: none), the position updated.
+    mutating func step(_ fired: UInt8) -> RuleKind? {
+        let enterLong: UInt8 = 1, exitLong: UInt8 = 2, enterShort: UInt8 = 4, exitShort: UInt8 = 8
+        var rule: RuleKind?
+        switch position {
+        case .flat:
+            rule = fired & enterLong != 0 ? .enter_long : (fired & enterShort != 0 ? .enter_short : nil)
+        case .long:
+            if fired & enterShort != 0 {
+                rule = .enter_short
+            } else if reopen && fired & enterLong != 0 {
+                rule = .enter_long
+            } else if fired & exitLong != 0 {
+                rule = .exit_long
+            }
+        case .short:
+            if fired & enterLong != 0 {
+                rule = .enter_long
+            } else if reopen && fired & enterShort != 0 {
+                rule = .enter_short
+            } else if fired & exitShort != 0 {
+                rule = .exit_short
+            }
+        }
+        if let rule { position = rule.direction }
+        return rule
     }
 }
 
@@ -219,13 +282,25 @@ extension RuleStrategy: BatchedTargets {
             kinds.append(rules)
         }
         var out = [TargetEvents](repeating: TargetEvents(), count: batch.count)
-        plan.evaluate(bars, groups: groups) { g, columns in
-            var rules: [RuleKind: [Bool]] = [:]
-            for (k, kind) in kinds[g].enumerated() { rules[kind] = columns[k].booleans(count: bars.count) }
-            decide(rules, from: batch[g].warmUp, count: bars.count, reentry: batch[g].program.reentry) { bar, rule in
+        let shortcut = SMACrossingShortcut(plan, bars: bars)
+        func record(_ g: Int) -> (Int, RuleKind) -> Void {
+            { bar, rule in
                 out[g].bars.append(Int32(bar))
                 out[g].directions.append(rule.direction)
             }
+        }
+        // Combinations whose rules are all SMA-pair crossings are decided from the kernels' events.
+        if let shortcut, groups.allSatisfy({ $0.allSatisfy { shortcut.provided[$0] != nil } }) {
+            for g in batch.indices {
+                let events = Dictionary(uniqueKeysWithValues: zip(kinds[g], groups[g].map(shortcut.bars(of:))))
+                decide(events: events, from: batch[g].warmUp, count: bars.count, reentry: batch[g].program.reentry, emit: record(g))
+            }
+            return out
+        }
+        plan.evaluate(bars, groups: groups, sharedBytes: 64 << 20, shortcut: shortcut) { g, columns in
+            var rules: [RuleKind: [Bool]] = [:]
+            for (k, kind) in kinds[g].enumerated() { rules[kind] = columns[k].booleans(count: bars.count) }
+            decide(rules, from: batch[g].warmUp, count: bars.count, reentry: batch[g].program.reentry, emit: record(g))
         }
         return out
     }

@@ -145,6 +145,33 @@ struct ExpressionEvaluationTests {
         #expect(Self.same(got[1].numbers(count: bars.count), m.histogram, tolerance: 0))
     }
 
+    /// Crossings of two SMAs of a field come from the crossover kernels: the same truth values as
+    /// the general path (SMA columns and a crossing pass), windows in either order, equal ones,
+    /// other fields, several pairs at once, and over missing values.
+    @Test func smaCrossingsThroughTheCrossoverKernelsAreTheGeneralPath() throws {
+        let goog = try Fixtures.goog()
+        let c = ExpressionChecker(parameters: [:])
+        var plan = ExpressionPlan()
+        let texts = [
+            "cross_above(sma(close, 10), sma(close, 20))", "cross_below(sma(close, 10), sma(close, 20))", "cross_above(sma(close, 30), sma(close, 5))",
+            "cross_below(sma(close, 30), sma(close, 5))", "cross_above(sma(close, 7), sma(close, 7))", "cross_above(sma(open, 3), sma(open, 9))",
+            "cross_above(sma(close, 10), sma(close, 20)) and close > sma(close, 20)",
+        ]
+        let roots = try texts.map { [try plan.add(try c.check(try ExpressionParser.parse($0)).0, values: [:])] }
+        var holed = goog
+        holed.close[500] = .nan
+        holed.open[900] = .infinity
+        for bars in [goog, holed, try RuleStrategyTests.randomWalk(50_000, seed: 3)] {
+            let shortcut = try #require(SMACrossingShortcut(plan, bars: bars))
+            #expect(shortcut.provided.count == 6)
+            var fast: [[Bool]] = [], general: [[Bool]] = []
+            plan.evaluate(bars, groups: roots, sharedBytes: 1 << 30, shortcut: shortcut) { _, col in fast.append(col[0].booleans(count: bars.count)) }
+            plan.evaluate(bars, groups: roots, sharedBytes: 1 << 30, shortcut: nil) { _, col in general.append(col[0].booleans(count: bars.count)) }
+            #expect(fast == general)
+            #expect(fast[0].filter { $0 }.count > 10 && fast[4].allSatisfy { !$0 })
+        }
+    }
+
     @Test func aSweepValueOutOfRangeIsRefusedWhenPlanned() throws {
         let (t, _) = try ExpressionChecker(parameters: ["w": 5]).check(try ExpressionParser.parse("sma(close, w)"))
         var plan = ExpressionPlan()

@@ -164,6 +164,10 @@ do {
         var targets = [TargetDirection?](repeating: nil, count: bars.count)
         let oneBuiltIn = best(5) { targets.withUnsafeMutableBufferPointer { builtIns[0].fillTargets(bars, into: $0) } }
         let oneRules = best(5) { targets.withUnsafeMutableBufferPointer { rules[0].fillTargets(bars, into: $0) } }
+        if args.count > 4 && args[4] == "one" {  // profiling: the one-series case alone, GSLAB_BENCH_RUNS times
+            print("rules_one \(oneRules) \(oneBuiltIn) \(bars.count)")
+            break
+        }
         let batchBuiltIn = best(3) { blackHole(MovingAverageCross.batchTargets(builtIns, bars: bars)) }
         let batchRules = best(3) { blackHole(RuleStrategy.batchTargets(rules, bars: bars)) }
         let config = ExecutionSimulator.Config(cash: 10_000, commission: CommissionModel(rate: 0.001), fractionalUnits: true)
