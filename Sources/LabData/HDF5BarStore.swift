@@ -25,6 +25,13 @@ public struct LoadedSymbol: Sendable {
     public let columns: [String]
     /// Which file column fed each bar field (`close` → `Adj Close`).
     public let columnSources: [BarField: String]
+
+    /// The file's columns that feed no bar field (nor the plain layout's `spread`): what a run
+    /// names as ignored rather than dropping silently.
+    public var unusedColumns: [String] {
+        let used = Set(columnSources.values)
+        return columns.filter { !used.contains($0) && !(layout == .plain && $0 == "spread") }
+    }
 }
 
 /// A symbol found in a file, before its data is read.

@@ -320,6 +320,8 @@ public struct RunReport: Sendable, Codable {
         public var source: String
         /// Hash of the bars run on (after the date range and cleaning; FNV-1a on 64-bit words), 16 hex digits.
         public var data_hash: String
+        /// Columns of the dataset the run does not read (no bar field, no signal); nil when none.
+        public var ignored_columns: [String]?
 
         /// A summary; every count as found.
         public init(

@@ -45,7 +45,7 @@ extension Scenario {
         let pathNode = m.optional("path")
         let written = try pathNode?.string() ?? dataset.pathAsWritten
         let path =
-            try pathNode.map { _ in written.hasPrefix("/") ? written : URL(fileURLWithPath: folder).appendingPathComponent(written).standardized.path }
+            pathNode.map { _ in written.hasPrefix("/") ? written : URL(fileURLWithPath: folder).appendingPathComponent(written).standardized.path }
             ?? dataset.path
         let symbol = try m.optional("symbol")?.string()
         let target = try m.optional("column")?.string()

@@ -19,6 +19,8 @@ struct PreparedData {
     var repaired: Int
     /// The dataset path (as written) that served the data.
     var servedBy: String
+    /// Columns of the dataset that feed no bar field.
+    var unusedColumns: [String] = []
 }
 
 /// One stress variant of the data: the baseline first, then the plan's.
@@ -72,7 +74,9 @@ extension ScenarioRunner {
             }
         }
         guard series.count > 2 else { throw ScenarioError.run("\(scenario.file): dataset: only \(series.count) bars left to run on") }
-        return PreparedData(series: series, rows: rows, quality: quality, flagged: flagged, repaired: repaired, servedBy: servedBy)
+        var prepared = PreparedData(series: series, rows: rows, quality: quality, flagged: flagged, repaired: repaired, servedBy: servedBy)
+        prepared.unusedColumns = loaded[0].unusedColumns
+        return prepared
     }
 
     /// Refuses settings that cannot mean anything on `bars` bars, before any job runs: a fill

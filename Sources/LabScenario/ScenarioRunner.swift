@@ -137,10 +137,14 @@ public struct ScenarioRunner: Sendable {
         }
         var counts: [String: Int] = [:]
         for (kind, n) in data.quality.counts { counts[kind.rawValue] = n }
-        let summary = RunReport.DataQualitySummary(
+        var summary = RunReport.DataQualitySummary(
             symbol: series.symbol, rows: data.rows, rows_used: series.count, error_rows: data.quality.errorRows, warnings: data.quality.warnings,
             score: data.quality.score, counts: counts, repaired: data.repaired, policy: scenario.dataQuality.rawValue, source: data.servedBy,
             data_hash: RunID.hash(series: [series]))
+        // Columns no bar field reads, less the signals read from the dataset's own file, are named.
+        let readAsSignals = scenario.signals.map { $0.path == scenario.dataset.path ? Set($0.usedColumns) : [] } ?? []
+        let ignored = data.unusedColumns.filter { !readAsSignals.contains($0) }
+        summary.ignored_columns = ignored.isEmpty ? nil : ignored
         let runID = RunID.make(scenario: scenario.text, dataHash: summary.data_hash, seed: scenario.seed)
         var report = RunReport(
             run_id: runID, scenario: echo, environment: Version.environment, data_quality: summary, jobs: jobs, sweep: table?.rows ?? [],

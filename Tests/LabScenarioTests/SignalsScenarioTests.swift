@@ -112,6 +112,20 @@ import Testing
             message { _ = try parse(scenario("column: t") + "\nsweep:\n  grid:\n    fast: [1, 2]") }.hasSuffix("a signals strategy has no parameters to sweep"))
     }
 
+    /// A dataset column no bar field reads is named in the report, never dropped silently.
+    @Test func unusedDatasetColumnsAreNamed() throws {
+        let s = try parse(
+            """
+            name: extra
+            dataset: {path: Tests/LabDataTests/Fixtures/pandas_aliases.h5, symbol: GOOG}
+            strategy: {name: sma_cross, params: {fast: 3, slow: 8}}
+            calibration: false
+            """)
+        let report = try ScenarioRunner(workers: 1).run(s).report
+        #expect(report.data_quality.ignored_columns == ["note"])
+        #expect(try ScenarioRunner(workers: 1).run(try parse(scenarioText())).report.data_quality.ignored_columns == nil)
+    }
+
     @Test func aSignalsFileForAnotherSymbolIsRefused() throws {
         let s = try parse(
             """
