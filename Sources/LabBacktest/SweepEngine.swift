@@ -29,6 +29,15 @@ public enum SweepEngine {
         _ bars: BarSeries, simulator: ExecutionSimulator, count: Int, workers: Int, scope: PerformanceStats.Scope = .key,
         isCancelled: @escaping @Sendable () -> Bool = { false }, source: @escaping @Sendable (Int) throws -> Backtest.SignalSource
     ) throws -> [Outcome]? {
+        try run(bars, simulators: { _ in simulator }, count: count, workers: workers, scope: scope, isCancelled: isCancelled, source: source)
+    }
+
+    /// ``run(_:simulator:count:workers:scope:isCancelled:source:)`` with combination k traded
+    /// through `simulators(k)` (a sweep over execution settings).
+    public static func run(
+        _ bars: BarSeries, simulators: @escaping @Sendable (Int) -> ExecutionSimulator, count: Int, workers: Int, scope: PerformanceStats.Scope = .key,
+        isCancelled: @escaping @Sendable () -> Bool = { false }, source: @escaping @Sendable (Int) throws -> Backtest.SignalSource
+    ) throws -> [Outcome]? {
         guard !bars.isEmpty else { return [] }
         let grid = PeriodGrid(timestamps: bars.timestamps, timezone: bars.timezone)
         // Every source first (errors surface in combination order); strategies of one batched
@@ -37,6 +46,7 @@ public enum SweepEngine {
         let events = try batchedEvents(bars, sources: sources, workers: workers, isCancelled: isCancelled)
         return try WorkerPool.map(count, workers: workers, isCancelled: isCancelled, state: { Buffers(bars: bars.count) }) { buffers, k in
             let signals = try sources[k].get()
+            let simulator = simulators(k)
             let start = Backtest(simulator: simulator, source: signals).decisionStart(bars)
             // The key statistics from the bar loop's running summary (no curve); every statistic
             // from the curve.

@@ -5,6 +5,7 @@ import LabMetrics
 import LabReport
 import LabSignals
 import LabStress
+import Yams
 
 /// A parsed, validated scenario file (schema in docs/scenarios.md and scenarios/scenario.schema.json).
 public struct Scenario: Sendable {
@@ -47,6 +48,23 @@ public struct Scenario: Sendable {
     public var portfolio: PortfolioSpec?
     /// Signals brought from a file (`strategy.signals`; the strategy is then `signals`).
     public var signals: SignalsDeclaration?
+    /// The execution settings of each parameter set when the sweep varies `execution.…` keys
+    /// (parallel to ``parameterSets``); nil otherwise (every set uses ``execution``).
+    public var executionBySet: [ExecutionSimulator.Config]?
+
+    /// The prefix of a sweep key that varies an execution setting (`execution.commission.rate`).
+    public static let executionPrefix = "execution."
+
+    /// The execution settings of the parameter set `parameters`.
+    public func execution(for parameters: [String: String]) -> ExecutionSimulator.Config {
+        guard let executionBySet, let k = parameterSets.firstIndex(of: parameters) else { return execution }
+        return executionBySet[k]
+    }
+
+    /// The strategy's own parameters of a parameter set (the `execution.…` keys left out).
+    public static func strategyParameters(_ parameters: [String: String]) -> [String: String] {
+        parameters.filter { !$0.key.hasPrefix(executionPrefix) }
+    }
 
     /// `sweep:` beyond its grid: how the best combination is chosen and what was left out.
     public struct SweepPlan: Sendable {
@@ -184,9 +202,8 @@ extension Scenario {
         }
         let signals = try signalsNode.map { try parseSignals($0, folder: folder, dataset: dataset) }
         let strategy = signals != nil ? StrategySpec(name: StrategySpec.signalsName) : try strategyNode.map(parseStrategy) ?? StrategySpec(name: "sma_cross")
-        if signals != nil {
-            if let sweep = root.optional("sweep") { throw sweep.error("a signals strategy has no parameters to sweep") }
-            if let wf = root.optional("walk_forward") { throw wf.error("a signals strategy has no parameters for a walk-forward to choose") }
+        if signals != nil, let wf = root.optional("walk_forward") {
+            throw wf.error("a signals strategy has no parameters for a walk-forward to choose")
         }
         let portfolio = try portfolioNode.map { try parsePortfolio($0, symbols: dataset.symbols) }
         if portfolioNode == nil && !dataset.symbols.isEmpty, let symbolsNode = try root.required("dataset").mapping().optional("symbols") {
@@ -195,8 +212,9 @@ extension Scenario {
         let filters = try root.optional("filters").map { try $0.list().map(parseFilter) } ?? []
         let calibration = try root.optional("calibration").map(parseCalibration) ?? ConfidenceCalibrator()
         let execution = try root.optional("execution").map(parseExecution) ?? ExecutionSimulator.Config()
-        let (sets, sweepPlan) =
-            signals != nil ? ([[:]], nil) : try parseSweep(root.optional("sweep"), strategy: strategy, at: strategyNode ?? nameNode, seed: seed)
+        let (sets, sweepPlan, executions) = try parseSweep(
+            root.optional("sweep"), strategy: strategy, at: strategyNode ?? nameNode, seed: seed, execution: root.optional("execution"),
+            buildsStrategy: signals == nil)
         if let portfolioNode, sets.count > 1 { throw portfolioNode.error("a portfolio scenario takes no sweep (yet)") }
         var report = ReportOptions()
         if let r = try root.optional("report")?.mapping() {
@@ -224,6 +242,7 @@ extension Scenario {
             stress: stress, strategy: strategy, filters: filters, calibration: calibration, execution: execution,
             parameterSets: sets, sweep: sweepPlan, report: report, baseline: baseline, walkForward: walkForward, portfolio: portfolio)
         scenario.signals = signals
+        scenario.executionBySet = executions
         return scenario
     }
 
@@ -406,15 +425,18 @@ extension Scenario {
     /// The parameter sets: without a sweep, the strategy's own; with `sweep.grid`, the cartesian
     /// product of the listed values (keys in sorted order, values in the order written); with
     /// `sweep.random`, seeded draws.
-    static func parseSweep(_ node: YAMLNode?, strategy: StrategySpec, at strategyNode: YAMLNode, seed: UInt64) throws -> ([[String: String]], SweepPlan?) {
+    static func parseSweep(
+        _ node: YAMLNode?, strategy: StrategySpec, at strategyNode: YAMLNode, seed: UInt64, execution: YAMLNode?, buildsStrategy: Bool
+    ) throws -> ([[String: String]], SweepPlan?, [ExecutionSimulator.Config]?) {
         func build(_ set: [String: String]) throws {
+            guard buildsStrategy else { return }
             var spec = strategy
-            spec.parameters = set
+            spec.parameters = strategyParameters(set)
             _ = try StrategyCatalog.make(spec)
         }
         guard let node else {
             do { try build(strategy.parameters) } catch { throw strategyNode.error("\(error)") }
-            return ([strategy.parameters], nil)
+            return ([strategy.parameters], nil, nil)
         }
         let m = try node.mapping()
         let objective = try m.optional("objective").map(parseObjective) ?? .sharpe_ratio
@@ -428,10 +450,15 @@ extension Scenario {
         }
         let kept = constraint.map { c in all.filter(c.accepts) } ?? all
         guard !kept.isEmpty else { throw constraintNode!.error("no combination of the grid satisfies \(constraint!.text)") }
-        var sets: [[String: String]] = [], firstInvalid: String?
+        if !buildsStrategy, let key = names.sorted().first(where: { !$0.hasPrefix(executionPrefix) }) {
+            throw node.error("a signals strategy has no parameters to sweep (\(key)); sweep execution.… settings instead")
+        }
+        let varies = names.contains { $0.hasPrefix(executionPrefix) }
+        var sets: [[String: String]] = [], executions: [ExecutionSimulator.Config] = [], firstInvalid: String?
         for set in kept {
             do {
                 try build(set)
+                if varies { executions.append(try executionConfig(execution, overriding: set, at: node)) }
                 sets.append(set)
             } catch {
                 firstInvalid = firstInvalid ?? "\(error)"
@@ -441,8 +468,37 @@ extension Scenario {
         return (
             sets,
             SweepPlan(
-                objective: objective, constraint: constraint, excluded: all.count - kept.count, invalid: kept.count - sets.count, firstInvalid: firstInvalid)
+                objective: objective, constraint: constraint, excluded: all.count - kept.count, invalid: kept.count - sets.count, firstInvalid: firstInvalid),
+            varies ? executions : nil
         )
+    }
+
+    /// The execution settings of `execution` (the scenario's section, or the defaults) with the
+    /// set's `execution.…` keys written in at their paths, read as the section is.
+    /// Values written in are placed at `sweep` (the sweep section) for error messages.
+    static func executionConfig(_ execution: YAMLNode?, overriding set: [String: String], at sweep: YAMLNode) throws -> ExecutionSimulator.Config {
+        let mark = sweep.node.mark
+        var node = execution?.node ?? Node.mapping(Node.Mapping([], .implicit, .any, mark))
+        for key in set.keys.sorted() where key.hasPrefix(executionPrefix) {
+            node = overriding(node, path: key.dropFirst(executionPrefix.count).split(separator: ".").map(String.init), value: set[key]!, mark: mark)
+        }
+        return try parseExecution(YAMLNode(node: node, path: "execution", file: sweep.file))
+    }
+
+    /// `node` with the scalar at `path` (mapping keys, created when missing) set to `value`; new
+    /// nodes carry `mark`.
+    static func overriding(_ node: Node, path: [String], value: String, mark: Mark?) -> Node {
+        guard let first = path.first else { return .scalar(Node.Scalar(value, .implicit, .any, mark)) }
+        var pairs: [(Node, Node)] = []
+        if case let .mapping(m) = node { pairs = m.map { ($0.key, $0.value) } }
+        let rest = Array(path.dropFirst())
+        if let i = pairs.firstIndex(where: { $0.0.scalar?.string == first }) {
+            pairs[i].1 = overriding(pairs[i].1, path: rest, value: value, mark: mark)
+        } else {
+            let empty = Node.mapping(Node.Mapping([], .implicit, .any, mark))
+            pairs.append((.scalar(Node.Scalar(first, .implicit, .any, mark)), overriding(empty, path: rest, value: value, mark: mark)))
+        }
+        return .mapping(Node.Mapping(pairs, .implicit, .any, node.mark ?? mark))
     }
 
     /// A statistic named at `node` (`sweep.objective`, `walk_forward.objective`) with a better

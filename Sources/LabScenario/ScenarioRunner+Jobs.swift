@@ -11,7 +11,7 @@ extension ScenarioRunner {
     /// The strategy of `scenario` with `parameters`.
     static func strategy(_ scenario: Scenario, _ parameters: [String: String]) throws -> any SignalStrategy {
         var spec = scenario.strategy
-        spec.parameters = parameters
+        spec.parameters = Scenario.strategyParameters(parameters)
         return try StrategyCatalog.make(spec)
     }
 
@@ -39,7 +39,8 @@ extension ScenarioRunner {
     ) throws -> JobReport {
         let strategy = try Self.strategy(scenario, parameters)
         let backtest = Backtest(
-            simulator: try ExecutionSimulator(config: scenario.execution), source: .pipeline(try Self.pipeline(scenario, strategy), flagged: flagged))
+            simulator: try ExecutionSimulator(config: scenario.execution(for: parameters)),
+            source: .pipeline(try Self.pipeline(scenario, strategy), flagged: flagged))
         let run = try backtest.run(series, statisticsFrom: statsFrom, grid: grid)
         let signals = run.signals!, result = run.execution
         if light {

@@ -23,10 +23,11 @@ extension ScenarioRunner {
     /// The sweep table of `scenario` on the baseline `series` (every parameter set).
     func sweepTable(_ scenario: Scenario, series: BarSeries, flagged: [Bool]?, tick: @escaping @Sendable () -> Void) throws -> SweepTable {
         let sets = scenario.parameterSets, plan = scenario.sweep!
-        let simulator = try ExecutionSimulator(config: scenario.execution)
+        let simulators = try Self.simulators(scenario)
         guard
             let outcomes = try SweepEngine.run(
-                series, simulator: simulator, count: sets.count, workers: workers, scope: plan.objective.isKey ? .key : .full,
+                series, simulators: { simulators[simulators.count == 1 ? 0 : $0] }, count: sets.count, workers: workers,
+                scope: plan.objective.isKey ? .key : .full,
                 isCancelled: { [cancellation] in cancellation.isCancelled },
                 source: { k in
                     defer { tick() }
@@ -43,6 +44,11 @@ extension ScenarioRunner {
                 job: o.combination, variant: "baseline", parameters: sets[o.combination], statistics: o.statistics.rows)
         }
         return SweepTable(rows: rows, headline: headline, reason: declared != nil ? "declared" : "best_by_\(plan.objective.id)", detail: detail)
+    }
+
+    /// One simulator for every parameter set, or one per set when the sweep varies execution settings.
+    static func simulators(_ scenario: Scenario) throws -> [ExecutionSimulator] {
+        try (scenario.executionBySet ?? [scenario.execution]).map { try ExecutionSimulator(config: $0) }
     }
 
     /// A value to maximise: the statistic itself, negated when lower is better; NaN ranks last.

@@ -18,13 +18,13 @@ extension ScenarioRunner {
         _ scenario: Scenario, _ wf: Scenario.WalkForward, series: BarSeries, windows walk: [Int], tick: @escaping @Sendable () -> Void
     ) throws -> [RunReport.WalkForwardRow] {
         let sets = scenario.parameterSets
-        let simulator = try ExecutionSimulator(config: scenario.execution)
+        let simulators = try Self.simulators(scenario)
         let chosen = try parallel(walk.count) { w in
             let a = walk[w]
             let slice = series[bars: a..<(a + wf.inSample)].materialize()
             guard
                 let outcomes = try SweepEngine.run(
-                    slice, simulator: simulator, count: sets.count, workers: 1, scope: wf.objective.isKey ? .key : .full,
+                    slice, simulators: { simulators[simulators.count == 1 ? 0 : $0] }, count: sets.count, workers: 1, scope: wf.objective.isKey ? .key : .full,
                     source: { k in
                         defer { tick() }
                         return try Self.tradedSource(scenario, sets[k], flagged: nil)

@@ -109,7 +109,8 @@ import Testing
             message { _ = try parse(scenario("column: t\nalign: nearest")) } == "s.yaml:6:12: strategy.signals.align: expected exact or ffill, got \"nearest\"")
         #expect(message { _ = try parse(scenario("column: t\ncolum: u")) }.contains("strategy.signals.colum: unknown key (did you mean \"column\"?)"))
         #expect(
-            message { _ = try parse(scenario("column: t") + "\nsweep:\n  grid:\n    fast: [1, 2]") }.hasSuffix("a signals strategy has no parameters to sweep"))
+            message { _ = try parse(scenario("column: t") + "\nsweep:\n  grid:\n    fast: [1, 2]") }.contains(
+                "a signals strategy has no parameters to sweep (fast)"))
     }
 
     /// A dataset column no bar field reads is named in the report, never dropped silently.
@@ -136,5 +137,60 @@ import Testing
             """)
         #expect(message { try ScenarioRunner.checkDataset(s) } == "\(repository)/datasets/GOOG_signals.h5: symbol \"AAA\" not found (present: GOOG)")
         #expect(message { _ = try ScenarioRunner(workers: 1).run(s) } == "\(repository)/datasets/GOOG_signals.h5: symbol \"AAA\" not found (present: GOOG)")
+    }
+}
+
+/// Sweeps over execution settings (`sweep.grid` keys `execution.…`): each combination trades through
+/// its own settings, for any strategy and for signals from a file.
+@Suite struct ExecutionSweepTests {
+    @Test func aSweepOverCommissionAndSlippage() throws {
+        let s = try parse(
+            scenarioText(
+                """
+                execution: {commission: {rate: 0.001}, slippage: {model: fixed_bps, bps: 5}}
+                calibration: false
+                sweep:
+                  grid:
+                    execution.commission.rate: [0, 0.001, 0.005]
+                    execution.slippage.bps: [0, 10]
+                """))
+        #expect(s.parameterSets.count == 6 && s.executionBySet?.count == 6)
+        let report = try ScenarioRunner(workers: 2).run(s).report
+        func value(_ row: RunReport.SweepRow, _ key: String) -> Double { row.stats[key] ?? .nan }
+        let rows = report.sweep
+        #expect(rows.count == 6)
+        // Same signals, more cost: commissions grow with the rate, the final equity falls.
+        let byRate = Dictionary(grouping: rows.filter { $0.parameters["execution.slippage.bps"] == "0" }, by: { $0.parameters["execution.commission.rate"]! })
+        let equity = ["0", "0.001", "0.005"].map { value(byRate[$0]![0], "Equity Final [$]") }
+        #expect(equity[0] > equity[1] && equity[1] > equity[2])
+        #expect(Set(rows.map { value($0, "# Trades") }).count == 1)
+        #expect(report.headline_reason == "best_by_sharpe_ratio")
+    }
+
+    @Test func signalsFromAFileSweepTheirExecution() throws {
+        let s = try parse(
+            """
+            name: byo
+            dataset: {path: datasets/GOOG.h5, symbol: GOOG}
+            strategy:
+              signals: {path: datasets/GOOG_signals.h5, column: target}
+            calibration: false
+            sweep:
+              grid:
+                execution.fill.timing: [next_open, this_close]
+            """)
+        let report = try ScenarioRunner(workers: 1).run(s).report
+        #expect(report.sweep.count == 2 && report.sweep[0].stats != report.sweep[1].stats)
+        #expect(
+            message { _ = try parse(scenarioText("sweep:\n  grid:\n    execution.commission.rate: [-1, 2]")) }
+                == "s.yaml:9:3: sweep: no combination builds a valid strategy: s.yaml:9:3: execution.commission.rate: expected a number in [0, 0.1], got \"-1\""
+        )
+        #expect(
+            message {
+                _ = try parse(
+                    "name: b\ndataset: {path: datasets/GOOG.h5, symbol: GOOG}\nstrategy:\n  signals: {path: datasets/GOOG_signals.h5, column: target}\nsweep:\n  grid:\n    fast: [1, 2]"
+                )
+            }
+                == "s.yaml:6:3: sweep: a signals strategy has no parameters to sweep (fast); sweep execution.… settings instead")
     }
 }
