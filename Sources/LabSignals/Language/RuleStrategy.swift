@@ -206,19 +206,18 @@ public struct RuleStrategy: SignalStrategy {
     /// ``decide(_:from:count:reentry:emit:)`` from the bars where each rule fires (ascending), in
     /// time proportional to their number.
     static func decide(events: [RuleKind: [Int32]], from start: Int, count n: Int, reentry: Reentry, emit: (Int, RuleKind) -> Void) {
-        var fired: [(bar: Int32, bit: UInt8)] = []
-        for (bit, rule) in RuleKind.allCases.enumerated() {
-            for bar in events[rule] ?? [] where Int(bar) >= start && Int(bar) < n { fired.append((bar, UInt8(1) << UInt8(bit))) }
-        }
-        fired.sort { $0.bar < $1.bar }
+        // Each rule's bars are ascending: merge them (no sort), the rules firing on a bar as a mask.
+        let lists = RuleKind.allCases.map { events[$0] ?? [] }
+        var heads = lists.map { list in list.firstIndex { Int($0) >= start } ?? list.count }
         var machine = RuleMachine(reopen: reentry == .reopen)
-        var k = 0
-        while k < fired.count {
-            let bar = fired[k].bar
+        while true {
+            var bar = Int32.max
+            for r in lists.indices where heads[r] < lists[r].count { bar = min(bar, lists[r][heads[r]]) }
+            guard bar != Int32.max, Int(bar) < n else { return }
             var mask: UInt8 = 0
-            while k < fired.count && fired[k].bar == bar {
-                mask |= fired[k].bit
-                k += 1
+            for r in lists.indices where heads[r] < lists[r].count && lists[r][heads[r]] == bar {
+                mask |= UInt8(1) << UInt8(r)
+                heads[r] += 1
             }
             if let rule = machine.step(mask) { emit(Int(bar), rule) }
         }

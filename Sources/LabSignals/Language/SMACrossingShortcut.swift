@@ -68,6 +68,8 @@ struct SMACrossingShortcut {
     /// bit pattern, as the simulator's order scan reads them).
     static func events(_ targets: [TargetDirection?]) -> TargetEvents {
         var e = TargetEvents()
+        e.bars.reserveCapacity(targets.count / 16)
+        e.directions.reserveCapacity(targets.count / 16)
         targets.withUnsafeBufferPointer { t in
             let n = t.count
             var i = 0
