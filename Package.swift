@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LabExecution", targets: ["LabExecution"]),
         .library(name: "LabMetrics", targets: ["LabMetrics"]),
         .library(name: "LabBacktest", targets: ["LabBacktest"]),
+        .library(name: "LabRobustness", targets: ["LabRobustness"]),
         .library(name: "LabScenario", targets: ["LabScenario"]),
     ],
     dependencies: [
@@ -47,11 +48,12 @@ let package = Package(
         .target(name: "LabExecution", dependencies: ["LabCore", "COpenBLAS", "CVectorMath"]),
         .target(name: "LabMetrics", dependencies: ["LabCore"]),
         .target(name: "LabBacktest", dependencies: ["LabCore", "LabSignals", "LabExecution", "LabMetrics"]),
-        .target(name: "LabReport", dependencies: ["LabCore", "LabStress", "LabSignals", "LabMetrics"]),
+        .target(name: "LabRobustness", dependencies: ["LabCore", "LabStress"]),
+        .target(name: "LabReport", dependencies: ["LabCore", "LabStress", "LabSignals", "LabMetrics", "LabRobustness"]),
         .target(
             name: "LabScenario",
             dependencies: [
-                "LabCore", "LabData", "LabStress", "LabSignals", "LabExecution", "LabMetrics", "LabBacktest", "LabReport",
+                "LabCore", "LabData", "LabStress", "LabSignals", "LabExecution", "LabMetrics", "LabBacktest", "LabRobustness", "LabReport",
                 .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -83,6 +85,7 @@ let package = Package(
             name: "LabExecutionTests", dependencies: ["LabExecution", "LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabBacktestTests", dependencies: ["LabBacktest", "LabSignals", "LabExecution", "LabMetrics", "LabCore", "LabData"]),
+        .testTarget(name: "LabRobustnessTests", dependencies: ["LabRobustness", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabMetrics", "LabSignals", "LabCore"]),
         .testTarget(
             name: "LabScenarioTests", dependencies: ["LabScenario", "LabReport", "LabSignals", "LabExecution", "LabMetrics", "LabCore", "LabData"],

@@ -19,6 +19,10 @@ public enum SweepEngine {
         public var combination: Int
         /// Its statistics (``Statistic/key`` rows with the `.key` scope).
         public var statistics: StatsTable
+        /// Its simple returns between the period ends of the statistics' grid (``PeriodGrid``: the
+        /// returns its Sharpe ratio is taken from), when asked for (`returns: true`): one value a
+        /// day on intraday or daily bars, never a bar-by-bar curve.
+        public var periodReturns: [Double]?
     }
 
     /// Runs `count` combinations over `bars`: combination k trades `source(k)` through
@@ -26,17 +30,20 @@ public enum SweepEngine {
     /// order, so they do not depend on `workers`. The first error in combination order is
     /// rethrown. Returns nil when `isCancelled` stopped it.
     public static func run(
-        _ bars: BarSeries, simulator: ExecutionSimulator, count: Int, workers: Int, scope: PerformanceStats.Scope = .key,
+        _ bars: BarSeries, simulator: ExecutionSimulator, count: Int, workers: Int, scope: PerformanceStats.Scope = .key, returns: Bool = false,
         isCancelled: @escaping @Sendable () -> Bool = { false }, source: @escaping @Sendable (Int) throws -> Backtest.SignalSource
     ) throws -> [Outcome]? {
-        try run(bars, simulators: { _ in simulator }, count: count, workers: workers, scope: scope, isCancelled: isCancelled, source: source)
+        try run(
+            bars, simulators: { _ in simulator }, count: count, workers: workers, scope: scope, returns: returns, isCancelled: isCancelled,
+            source: source)
     }
 
     /// ``run(_:simulator:count:workers:scope:isCancelled:source:)`` with combination k traded
-    /// through `simulators(k)` (a sweep over execution settings).
+    /// through `simulators(k)` (a sweep over execution settings). `returns`: keep each combination's
+    /// period returns (``Outcome/periodReturns``).
     public static func run(
         _ bars: BarSeries, simulators: @escaping @Sendable (Int) -> ExecutionSimulator, count: Int, workers: Int, scope: PerformanceStats.Scope = .key,
-        isCancelled: @escaping @Sendable () -> Bool = { false }, source: @escaping @Sendable (Int) throws -> Backtest.SignalSource
+        returns: Bool = false, isCancelled: @escaping @Sendable () -> Bool = { false }, source: @escaping @Sendable (Int) throws -> Backtest.SignalSource
     ) throws -> [Outcome]? {
         guard !bars.isEmpty else { return [] }
         let grid = PeriodGrid(timestamps: bars.timestamps, timezone: bars.timezone)
@@ -52,6 +59,7 @@ public enum SweepEngine {
             // from the curve.
             var summary = scope == .key ? EquitySummary(grid: grid) : nil
             let execution = try buffers.run(bars, signals, events: events[k], simulator: simulator, start: start, summary: &summary)
+            let periodReturns = returns ? (summary?.periodReturns ?? PeriodGrid.returns(of: execution.equity, grid: grid)) : nil
             let (_, table) =
                 try summary.map { summary in
                     try Backtest.statistics(
@@ -59,7 +67,7 @@ public enum SweepEngine {
                         tradedValue: execution.tradedValue, buyAndHoldStart: max(0, start - 1), timezone: bars.timezone, scope: .key, grid: grid,
                         summary: summary)
                 } ?? Backtest.statistics(bars, equity: execution.equity, execution: execution, decisionStart: start, scope: .full, grid: grid)
-            return Outcome(combination: k, statistics: table)
+            return Outcome(combination: k, statistics: table, periodReturns: periodReturns)
         }
     }
 

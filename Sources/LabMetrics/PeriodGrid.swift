@@ -91,3 +91,24 @@ extension EquitySummary {
     /// An empty summary over `grid`'s periods (what ``PerformanceStats`` reads of a curve).
     public init(grid: PeriodGrid) { self.init(periodEnds: grid.periodEnds) }
 }
+
+extension PeriodGrid {
+    /// Simple returns of `values` (an equity curve or closes, one value a bar of this grid) from one
+    /// period end to the next: what ``PerformanceStats`` takes its Sharpe ratio from, and what
+    /// ``EquitySummary/periodReturns`` gives without the curve. Empty when `values` is not one a bar.
+    public static func returns(of values: [Double], grid: PeriodGrid) -> [Double] {
+        guard values.count == grid.bars, grid.periodEnds.count >= 2 else { return [] }
+        let ends = grid.periodEnds
+        return (1..<ends.count).map { k in values[ends[k]] / values[ends[k - 1]] - 1 }
+    }
+
+    /// The name of this grid's period: `day`, `week`, `month` or `year`.
+    public var periodName: String {
+        switch periodsPerYear {
+        case 52: "week"
+        case 12: "month"
+        case 1: "year"
+        default: "day"
+        }
+    }
+}

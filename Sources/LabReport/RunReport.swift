@@ -43,6 +43,9 @@ public struct RunReport: Sendable, Codable {
     public var walk_forward: [WalkForwardRow]?
     /// Set in a partial result of `gslab run --shard I/N` (absent from a whole or merged report).
     public var shard: Shard?
+    /// Is the headline result luck? PSR/DSR, PBO, Reality Check/SPA and the trade Monte Carlo
+    /// (docs/robustness.md); absent when the scenario turns the analysis off.
+    public var robustness: RobustnessReport?
 
     /// Which slice of the jobs a partial result holds: jobs whose id ≡ index (mod count).
     public struct Shard: Sendable, Codable, Equatable {
@@ -108,6 +111,8 @@ public struct RunReport: Sendable, Codable {
         }
         var merged = parts.first { $0.shard?.index == 0 }!
         merged.jobs = parts.flatMap(\.jobs).sorted { $0.id < $1.id }
+        // The analysis is made by the shard that ran the headline job.
+        merged.robustness = parts.lazy.compactMap(\.robustness).first
         merged.shard = nil
         merged.tabulate()
         return merged

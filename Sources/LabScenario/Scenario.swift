@@ -3,6 +3,7 @@ import LabCore
 import LabExecution
 import LabMetrics
 import LabReport
+import LabRobustness
 import LabSignals
 import LabStress
 import Yams
@@ -51,6 +52,8 @@ public struct Scenario: Sendable {
     /// The execution settings of each parameter set when the sweep varies `execution.…` keys
     /// (parallel to ``parameterSets``); nil otherwise (every set uses ``execution``).
     public var executionBySet: [ExecutionSimulator.Config]?
+    /// Is the headline result luck? What the run's robustness analysis computes (`robustness:`).
+    public var robustness = RobustnessSettings()
 
     /// The prefix of a sweep key that varies an execution setting (`execution.commission.rate`).
     public static let executionPrefix = "execution."
@@ -236,6 +239,7 @@ extension Scenario {
             try m.finish()
             return WalkForward(inSample: inSample, outOfSample: outOfSample, step: step, objective: objective)
         }
+        let robustness = try root.optional("robustness").map(parseRobustness) ?? RobustnessSettings()
         try root.finish()
         var scenario = Scenario(
             name: name, description: description, seed: seed, file: file, text: text, dataset: dataset, dataQuality: policy,
@@ -243,6 +247,7 @@ extension Scenario {
             parameterSets: sets, sweep: sweepPlan, report: report, baseline: baseline, walkForward: walkForward, portfolio: portfolio)
         scenario.signals = signals
         scenario.executionBySet = executions
+        scenario.robustness = robustness
         return scenario
     }
 

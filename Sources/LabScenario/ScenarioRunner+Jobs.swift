@@ -4,6 +4,7 @@ import LabCore
 import LabExecution
 import LabMetrics
 import LabReport
+import LabRobustness
 import LabSignals
 import LabStress
 
@@ -32,23 +33,41 @@ extension ScenarioRunner {
     /// `statsFrom`: the statistics cover bars from there on (walk-forward: after the warm-up
     /// history); `light`: no monitoring, anomalies, trades or curve beyond what the statistics need;
     /// `grid`: the period grid of `series` from `statsFrom` on, when the caller has it (variants
-    /// on the baseline's clock share one).
+    /// on the baseline's clock share one); `series`: also keep the job's period and trade returns
+    /// (for the robustness analysis).
     func runJob(
         id: Int, scenario: Scenario, variant: String, series: BarSeries, flagged: [Bool]?, annotations: [StressAnnotation],
-        parameters: [String: String], statsFrom: Int = 0, light: Bool = false, grid: PeriodGrid? = nil
-    ) throws -> JobReport {
+        parameters: [String: String], statsFrom: Int = 0, light: Bool = false, grid: PeriodGrid? = nil, keepReturns: Bool = false
+    ) throws -> JobRun {
         let strategy = try Self.strategy(scenario, parameters)
         let backtest = Backtest(
             simulator: try ExecutionSimulator(config: scenario.execution(for: parameters)),
             source: .pipeline(try Self.pipeline(scenario, strategy), flagged: flagged))
         let run = try backtest.run(series, statisticsFrom: statsFrom, grid: grid)
         let signals = run.signals!, result = run.execution
+        var returns: JobRun.Returns?
+        if keepReturns {
+            let from = min(max(0, statsFrom), series.count - 1)
+            let equity = from == 0 ? result.equity : Array(result.equity[from...])
+            let periods = grid ?? PeriodGrid(timestamps: from == 0 ? series.timestamps : Array(series.timestamps[from...]), timezone: series.timezone)
+            let trades = result.trades.filter { $0.entryBar >= from }.map { t -> TradeRecord in
+                var t = t
+                t.entryBar -= from
+                return t
+            }
+            returns = .init(
+                period: PeriodGrid.returns(of: equity, grid: periods),
+                benchmark: PeriodGrid.returns(of: from == 0 ? series.close : Array(series.close[from...]), grid: periods),
+                trades: TradeMonteCarlo.returnOnEquity(trades: trades, equity: equity, startingCash: equity.first ?? scenario.execution.cash),
+                periodsPerYear: periods.periodsPerYear, periodName: periods.periodName)
+        }
         if light {
-            return JobReport(
+            return JobRun(report: JobReport(
                 id: id, variant: variant, parameters: parameters, bars: series.count - min(max(0, statsFrom), series.count - 1),
                 stats: run.statistics.dictionary,
                 signals: .init(quality: signals.qualityMetrics, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
-                trades: .init(count: result.trades.count, items: []), equity: .init(bar: [], time: [], value: []), annotations: [])
+                trades: .init(count: result.trades.count, items: []), equity: .init(bar: [], time: [], value: []), annotations: []),
+                returns: returns)
         }
         let horizon = scenario.calibration?.horizon ?? 5
         var outcomes = signals.outcomes[horizon] ?? SignalOutcomes.compute(signals.signals, close: series.close, horizon: horizon)
@@ -67,11 +86,33 @@ extension ScenarioRunner {
         let anomalies = SignalAnomalyDetector().detect(
             signalBars: directional.map(\.bar), confidences: directional.map(\.confidence), outcomes: outcomes)
         let keep = LTTB.indices(result.equity, threshold: scenario.report.equityPoints)
-        return JobReport(
+        let report = JobReport(
             id: id, variant: variant, parameters: parameters, bars: series.count, stats: run.statistics.dictionary,
             signals: .init(quality: signals.qualityMetrics, monitoring: monitoring, anomalies: anomalies),
             trades: .init(count: result.trades.count, items: Array(result.trades.prefix(scenario.report.tradesCap))),
             equity: .init(bar: keep, time: keep.map { CivilTime.iso8601(series.timestamps[$0]) }, value: keep.map { result.equity[$0] }),
             annotations: annotations)
+        return JobRun(report: report, returns: returns)
+    }
+}
+
+/// A job's report and, when asked for, the series the robustness analysis reads.
+struct JobRun: Sendable {
+    /// What report.json shows of the job.
+    var report: JobReport
+    /// Its period and trade returns.
+    var returns: Returns?
+
+    /// A job's return series.
+    struct Returns: Sendable {
+        /// Simple returns of the equity between the statistics' period ends.
+        var period: [Double]
+        /// The instrument's close over the same periods (buy and hold).
+        var benchmark: [Double]
+        /// Each trade's P&L over the equity before its entry bar.
+        var trades: [Double]
+        /// Periods a year, and the period's name.
+        var periodsPerYear: Double
+        var periodName: String
     }
 }

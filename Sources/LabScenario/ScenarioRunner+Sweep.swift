@@ -17,6 +17,9 @@ struct SweepTable {
     var reason: String
     /// Combinations reported in full: the headline and the best `report.sweep_detail` by the objective, ascending.
     var detail: [Int]
+    /// Each combination's period returns (``SweepEngine/Outcome/periodReturns``) when the
+    /// robustness analysis asks for them.
+    var returns: [[Double]]?
 }
 
 extension ScenarioRunner {
@@ -27,7 +30,7 @@ extension ScenarioRunner {
         guard
             let outcomes = try SweepEngine.run(
                 series, simulators: { simulators[simulators.count == 1 ? 0 : $0] }, count: sets.count, workers: workers,
-                scope: plan.objective.isKey ? .key : .full,
+                scope: plan.objective.isKey ? .key : .full, returns: scenario.robustness.enabled,
                 isCancelled: { [cancellation] in cancellation.isCancelled },
                 source: { k in
                     defer { tick() }
@@ -43,7 +46,9 @@ extension ScenarioRunner {
             RunReport.SweepRow(
                 job: o.combination, variant: "baseline", parameters: sets[o.combination], statistics: o.statistics.rows)
         }
-        return SweepTable(rows: rows, headline: headline, reason: declared != nil ? "declared" : "best_by_\(plan.objective.id)", detail: detail)
+        return SweepTable(
+            rows: rows, headline: headline, reason: declared != nil ? "declared" : "best_by_\(plan.objective.id)", detail: detail,
+            returns: scenario.robustness.enabled ? outcomes.map { $0.periodReturns ?? [] } : nil)
     }
 
     /// One simulator for every parameter set, or one per set when the sweep varies execution settings.

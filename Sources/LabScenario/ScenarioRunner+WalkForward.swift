@@ -4,6 +4,7 @@ import LabCore
 import LabExecution
 import LabMetrics
 import LabReport
+import LabRobustness
 
 extension ScenarioRunner {
     /// Walk-forward window starts: every `step` bars while in-sample and out-of-sample periods fit.
@@ -13,10 +14,12 @@ extension ScenarioRunner {
 
     /// Walk-forward on the baseline `series`: in each window every parameter set runs in sample
     /// through the sweep engine, the best by the objective (ties: the first set) runs out of
-    /// sample after its warm-up history.
+    /// sample after its warm-up history. With the robustness analysis on, also every in-sample
+    /// trial's per-period Sharpe ratio and the stitched out-of-sample returns.
     func walkForward(
         _ scenario: Scenario, _ wf: Scenario.WalkForward, series: BarSeries, windows walk: [Int], tick: @escaping @Sendable () -> Void
-    ) throws -> [RunReport.WalkForwardRow] {
+    ) throws -> (rows: [RunReport.WalkForwardRow], returns: WalkForwardReturns?) {
+        let robust = scenario.robustness.enabled
         let sets = scenario.parameterSets
         let simulators = try Self.simulators(scenario)
         let chosen = try parallel(walk.count) { w in
@@ -25,14 +28,14 @@ extension ScenarioRunner {
             guard
                 let outcomes = try SweepEngine.run(
                     slice, simulators: { simulators[simulators.count == 1 ? 0 : $0] }, count: sets.count, workers: 1, scope: wf.objective.isKey ? .key : .full,
-                    source: { k in
+                    returns: robust, source: { k in
                         defer { tick() }
                         return try Self.tradedSource(scenario, sets[k], flagged: nil)
                     })
-            else { return (0, Double.nan) }
+            else { return (0, Double.nan, [Double]()) }
             let values = outcomes.map { $0.statistics[wf.objective]?.number ?? .nan }
             let best = Self.ranking(values.map { Self.score($0, wf.objective) })[0]
-            return (best, values[best])
+            return (best, values[best], outcomes.compactMap { $0.periodReturns.map { SharpeInference(returns: $0).sharpe } })
         }
         let outOfSample = try parallel(walk.count) { w in
             defer { tick() }
@@ -42,11 +45,14 @@ extension ScenarioRunner {
             let slice = series[bars: from..<(a + wf.inSample + wf.outOfSample)].materialize()
             return try runJob(
                 id: w, scenario: scenario, variant: "out_of_sample", series: slice, flagged: nil, annotations: [],
-                parameters: parameters, statsFrom: warm, light: true)
+                parameters: parameters, statsFrom: warm, light: true, keepReturns: robust)
         }
         let ts = series.timestamps
-        return walk.indices.map { w in
-            let a = walk[w], oos = outOfSample[w]
+        let returns =
+            robust
+            ? WalkForwardReturns(outOfSample: outOfSample.flatMap { $0.returns?.period ?? [] }, trialSharpes: chosen.flatMap(\.2)) : nil
+        let rows = walk.indices.map { w in
+            let a = walk[w], oos = outOfSample[w].report
             func number(_ s: Statistic) -> Double { oos.stats[s.label]?.number ?? .nan }
             return RunReport.WalkForwardRow(
                 window: w, in_sample: [CivilTime.iso8601(ts[a]), CivilTime.iso8601(ts[a + wf.inSample - 1])],
@@ -55,5 +61,6 @@ extension ScenarioRunner {
                 out_of_sample_return_pct: number(.return_pct), out_of_sample_sharpe: number(.sharpe_ratio),
                 out_of_sample_max_drawdown_pct: number(.max_drawdown_pct), out_of_sample_trades: oos.trades.count)
         }
+        return (rows, returns)
     }
 }

@@ -108,20 +108,33 @@ public struct ScenarioRunner: Sendable {
         // moves bars in time gets its own).
         let grid = PeriodGrid(timestamps: series.timestamps, timezone: series.timezone)
         let onClock = variants.map { $0.series.timezone == series.timezone && $0.series.timestamps == series.timestamps }
-        let jobs = try parallel(mine.count) { m in
+        let robust = scenario.robustness.enabled
+        let runs = try parallel(mine.count) { m in
             defer { tick() }
             let id = mine[m], v = variants[id / sets.count]
             let started = ContinuousClock.now
             let job = try runJob(
                 id: id, scenario: scenario, variant: v.name, series: v.series, flagged: v.flagged, annotations: v.annotations,
-                parameters: sets[id % sets.count], grid: onClock[id / sets.count] ? grid : nil)
+                parameters: sets[id % sets.count], grid: onClock[id / sets.count] ? grid : nil, keepReturns: robust && id == headline)
             compute.add(seconds(ContinuousClock.now - started))
             return job
         }
+        let jobs = runs.map(\.report)
         timings["job_compute"] = compute.total
-        let walkRows =
+        let walked =
             try (shard?.index ?? 0) == 0 ? scenario.walkForward.map { try walkForward(scenario, $0, series: series, windows: walk, tick: tick) } : nil
+        let walkRows = walked?.rows
         timings["jobs"] = seconds(clock.now - t0)
+        // Is the headline luck? In the run (or shard) that ran the headline job.
+        var robustness: RobustnessReport?
+        if robust, let returns = runs.first(where: { $0.report.id == headline })?.returns {
+            t0 = clock.now
+            var combinations = table?.returns
+            table?.returns = nil
+            robustness = self.robustness(
+                scenario.robustness, seed: scenario.seed, headline: headline, returns: returns, combinations: &combinations, walk: walked?.returns)
+            timings["robustness"] = seconds(clock.now - t0)
+        }
 
         let spec = scenario.dataset
         var echo = RunReport.ScenarioEcho(
@@ -157,6 +170,7 @@ public struct ScenarioRunner: Sendable {
         }
         report.tabulate()
         report.walk_forward = walkRows
+        report.robustness = robustness
         report.shard = shard
         timings["total"] = seconds(clock.now - begin)
         return Outcome(report: report, timings: timings)
