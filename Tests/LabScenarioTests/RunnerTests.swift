@@ -172,7 +172,7 @@ import Testing
             try runner.runJob(
                 id: 0, scenario: s, variant: "x", series: bars[bars: 0..<400].materialize(), flagged: nil,
                 annotations: [], parameters: set, light: true
-            ).stats["Sharpe Ratio"]!.number
+            ).report.stats["Sharpe Ratio"]!.number
         }
         let best = sharpes.indices.max { sharpes[$0] < sharpes[$1] }!
         #expect(walk[0].chosen == s.parameterSets[best] && walk[0].in_sample_objective == sharpes[best])
