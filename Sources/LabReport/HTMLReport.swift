@@ -11,6 +11,12 @@ import LabMetrics
 /// quality; the signal funnel, the calibration (reliability) plot, monitoring and anomalies; every
 /// statistic per variant.
 public enum HTMLReport {
+    /// Whether a variant is one of the stress suite's bootstrap paths (`bootstrap_1` … `bootstrap_N`),
+    /// drawn together as a fan.
+    public static func isBootstrapPath(_ variant: String) -> Bool {
+        variant.hasPrefix("bootstrap_") && Int(variant.dropFirst("bootstrap_".count)) != nil
+    }
+
     static let palette = ["#000000", "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
 
     /// The page.
@@ -45,6 +51,7 @@ public enum HTMLReport {
             body +=
                 "<p class=note>Warning: \(e(silent.joined(separator: ", "))) \(silent.count == 1 ? "is" : "are") never true on these bars after the warm-up: \(silent.count == 1 ? "it" : "they") can never act.</p>"
         }
+        if let robustness = r.robustness { body += RobustnessPanel.render(robustness) }
         let m = base.signals.monitoring
         body += "<section class=cards>"
         for (label, value, good) in [
@@ -71,14 +78,25 @@ public enum HTMLReport {
         var drawdown = SVGLineChart(title: "Drawdown (fraction of the running peak)", height: 260, lines: [], logScale: false)
         drawdown.domain = base.bars
         drawdown.xLabels = equity.xLabels
-        for (k, job) in shown.enumerated() {
-            let color = palette[k % palette.count]
-            equity.lines.append(.init(name: job.variant, values: job.equity.value, color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar))
+        func drawdowns(_ job: JobReport) -> [Double] {
             var peak = -Double.infinity
-            let dd = job.equity.value.map { v -> Double in
+            return job.equity.value.map { v -> Double in
                 peak = max(peak, v); return peak > 0 ? v / peak - 1 : 0
             }
-            drawdown.lines.append(.init(name: job.variant, values: dd, color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar))
+        }
+        // Bootstrap paths (the suite's bootstrap_1 … bootstrap_N) are one fan, not N lines.
+        let resampled = shown.filter { isBootstrapPath($0.variant) }
+        let fanned = resampled.count >= 2 ? Set(resampled.map(\.id)) : []
+        if !fanned.isEmpty {
+            let name = "bootstrap ×\(resampled.count): 5–95 %"
+            equity.fans.append(
+                .init(name: name, paths: resampled.map { ($0.equity.value, $0.equity.bar) }, domain: base.bars, color: "#7f7f7f"))
+            drawdown.fans.append(.init(name: name, paths: resampled.map { (drawdowns($0), $0.equity.bar) }, domain: base.bars, color: "#7f7f7f"))
+        }
+        for (k, job) in shown.enumerated() where !fanned.contains(job.id) {
+            let color = palette[k % palette.count]
+            equity.lines.append(.init(name: job.variant, values: job.equity.value, color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar))
+            drawdown.lines.append(.init(name: job.variant, values: drawdowns(job), color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar))
             for note in job.annotations {
                 if let regimes = note.regimes {
                     var start: Int?
@@ -215,6 +233,8 @@ public enum HTMLReport {
         .cards{display:flex;flex-wrap:wrap;gap:10px;margin-top:16px}.card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:120px}
         .card .label{font-size:12px;color:#666}.card .value{font-size:20px;font-weight:600}.good .value{color:#1a7f37}.bad .value{color:#c62828}
         .note,.muted{color:#666;font-size:12px}figure{margin:8px 0}svg{max-width:100%;height:auto}.row{display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap}
+        .verdict ul{list-style:none;padding:0;margin:8px 0}.verdict li{font-size:16px;font-weight:600;margin:4px 0;padding-left:22px;position:relative}
+        .verdict li.good{color:#1a7f37}.verdict li.bad{color:#c62828}.verdict li.good::before{content:"✓";position:absolute;left:0}.verdict li.bad::before{content:"✗";position:absolute;left:0}
         </style></head>
         <body>
         \(body)

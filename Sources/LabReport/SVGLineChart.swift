@@ -83,6 +83,52 @@ public struct SVGLineChart: Sendable {
     public var domain: Int?
     /// Small ticks under the plot at bar positions (trade entries), with a colour and a tooltip.
     public var markers: [(position: Int, color: String, label: String)] = []
+    /// Bands of many paths drawn as one fan (shaded 5–95 % band, median line) instead of lines.
+    public var fans: [Fan] = []
+
+    /// Many paths of one kind (bootstrap resamples) as their per-position 5 %, 50 % and 95 %
+    /// quantiles over common positions.
+    public struct Fan: Sendable {
+        /// Legend name.
+        public var name: String
+        /// Positions (indices into the domain), ascending.
+        public var positions: [Int]
+        /// The 5 %, 50 % and 95 % quantiles at each position.
+        public var lower: [Double], median: [Double], upper: [Double]
+        /// Colour of the band and the median.
+        public var color: String
+
+        /// The fan of `paths` (each its values at its own ascending `positions`, or at 0, 1, … when
+        /// nil), sampled at `points` evenly spaced positions of `0..<domain` (values between a
+        /// path's positions interpolated linearly), quantiles linear between order statistics.
+        public init(name: String, paths: [(values: [Double], positions: [Int]?)], domain: Int, points: Int = 240, color: String) {
+            self.name = name
+            self.color = color
+            let count = max(2, min(points, domain))
+            let positions = (0..<count).map { domain <= 1 ? 0 : $0 * (domain - 1) / (count - 1) }
+            self.positions = positions
+            let sampled: [[Double]] = paths.map { path in
+                let at = path.positions ?? Array(path.values.indices)
+                var j = 0
+                return positions.map { p in
+                    while j + 1 < at.count && at[j + 1] <= p { j += 1 }
+                    guard j + 1 < at.count, at[j] <= p else { return path.values[min(j, path.values.count - 1)] }
+                    let w = Double(p - at[j]) / Double(at[j + 1] - at[j])
+                    return path.values[j] + w * (path.values[j + 1] - path.values[j])
+                }
+            }
+            func quantile(_ v: [Double], _ q: Double) -> Double {
+                let sorted = v.filter(\.isFinite).sorted()
+                guard !sorted.isEmpty else { return .nan }
+                let h = Double(sorted.count - 1) * q, lo = Int(h)
+                return sorted[lo] + (h - Double(lo)) * (sorted[min(lo + 1, sorted.count - 1)] - sorted[lo])
+            }
+            let columns = positions.indices.map { i in sampled.map { $0[i] } }
+            lower = columns.map { quantile($0, 0.05) }
+            median = columns.map { quantile($0, 0.5) }
+            upper = columns.map { quantile($0, 0.95) }
+        }
+    }
 
     /// A chart 960 × 420 px with a log y axis unless given.
     public init(
@@ -99,12 +145,15 @@ public struct SVGLineChart: Sendable {
 
     /// The chart as SVG text.
     public func render() -> String {
-        let legend = lines.contains { !$0.name.isEmpty }
+        let legend = lines.contains { !$0.name.isEmpty } || !fans.isEmpty
         let left = 64.0, right = legend ? 150.0 : 16.0, top = 36.0, bottom = 36.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
-        let count = domain ?? lines.map { $0.positions.map { ($0.last ?? -1) + 1 } ?? $0.values.count }.max() ?? 0
+        let lineEnds: [Int] = lines.map { line in line.positions.map { ($0.last ?? -1) + 1 } ?? line.values.count }
+        let fanEnds: [Int] = fans.map { ($0.positions.last ?? -1) + 1 }
+        let count = domain ?? (lineEnds + fanEnds).max() ?? 0
         func transform(_ v: Double) -> Double { logScale ? Foundation.log(v) : v }
-        let finite = lines.flatMap(\.values).filter { $0.isFinite && (!logScale || $0 > 0) }.map(transform)
+        let fanValues: [Double] = fans.flatMap { $0.lower + $0.upper }
+        let finite = (lines.flatMap(\.values) + fanValues).filter { $0.isFinite && (!logScale || $0 > 0) }.map(transform)
         let lo = finite.min() ?? 0, hi = finite.max() ?? 1
         let span = hi > lo ? hi - lo : 1
         func x(_ i: Int) -> Double { left + plotWidth * (count > 1 ? Double(i) / Double(count - 1) : 0.5) }
@@ -136,6 +185,23 @@ public struct SVGLineChart: Sendable {
             let xx = x(min(max(0, m.position), count - 1))
             svg +=
                 "<line x1=\"\(f(xx))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(xx))\" y2=\"\(f(top + plotHeight - 8))\" stroke=\"\(m.color)\" stroke-width=\"1.5\"><title>\(escape(m.label))</title></line>\n"
+        }
+        for (k, fan) in fans.enumerated() {
+            let valid = fan.positions.indices.filter {
+                fan.lower[$0].isFinite && fan.upper[$0].isFinite && (!logScale || (fan.lower[$0] > 0 && fan.upper[$0] > 0))
+            }
+            let upper = valid.map { "\(f(x(fan.positions[$0]))),\(f(y(fan.upper[$0])))" }
+            let lower = valid.reversed().map { "\(f(x(fan.positions[$0]))),\(f(y(fan.lower[$0])))" }
+            svg +=
+                "<polygon fill=\"\(fan.color)\" fill-opacity=\"0.2\" stroke=\"none\" points=\"\((upper + lower).joined(separator: " "))\"><title>\(escape(fan.name)): 5–95 %</title></polygon>\n"
+            let median = valid.filter { fan.median[$0].isFinite && (!logScale || fan.median[$0] > 0) }
+                .map { "\(f(x(fan.positions[$0]))),\(f(y(fan.median[$0])))" }
+            svg +=
+                "<polyline fill=\"none\" stroke=\"\(fan.color)\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\" points=\"\(median.joined(separator: " "))\"><title>\(escape(fan.name)): median</title></polyline>\n"
+            let ly = top + 14 + Double(lines.count + k) * 18
+            svg +=
+                "<rect x=\"\(f(left + plotWidth + 12))\" y=\"\(f(ly - 10))\" width=\"18\" height=\"10\" fill=\"\(fan.color)\" fill-opacity=\"0.3\" stroke=\"\(fan.color)\" stroke-dasharray=\"3 2\"/>"
+            svg += "<text x=\"\(f(left + plotWidth + 36))\" y=\"\(f(ly))\">\(escape(fan.name))</text>\n"
         }
         for (k, line) in lines.enumerated() {
             let points = Self.decimate(line.values, columns: Int(plotWidth))

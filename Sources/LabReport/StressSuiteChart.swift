@@ -11,8 +11,18 @@ public enum StressSuiteChart {
     public static func chart(_ results: [StressScenarioResult], symbol: Int = 0, title: String? = nil) -> SVGLineChart {
         var lines: [SVGLineChart.Line] = []
         var bands: [SVGLineChart.Band] = []
+        // Bootstrap paths are one fan (5–95 % band and median), not a line each.
+        let paths = results.dropFirst().filter { HTMLReport.isBootstrapPath($0.name) && symbol < $0.data.series.count }
+        let fanned = paths.count >= 2 ? Set(paths.map(\.name)) : []
+        var fans: [SVGLineChart.Fan] = []
+        if !fanned.isEmpty {
+            fans.append(
+                SVGLineChart.Fan(
+                    name: "bootstrap ×\(paths.count): 5–95 %", paths: paths.map { ($0.data.series[symbol].close, nil) },
+                    domain: paths.map { $0.data.series[symbol].count }.max() ?? 0, color: "#7f7f7f"))
+        }
         for (k, result) in results.enumerated() {
-            guard symbol < result.data.series.count else { continue }
+            guard symbol < result.data.series.count, !fanned.contains(result.name) else { continue }
             let series = result.data.series[symbol]
             let isBaseline = k == 0
             let color = isBaseline ? "#000000" : palette[(k - 1) % palette.count]
@@ -34,7 +44,9 @@ public enum StressSuiteChart {
         }
         let first = results.first?.data.series[symbol]
         let labels = first.map { (CivilTime.iso8601($0.timestamps.first ?? 0), CivilTime.iso8601($0.timestamps.last ?? 0)) } ?? ("", "")
-        return SVGLineChart(
+        var chart = SVGLineChart(
             title: title ?? "Stress suite — \(first?.symbol ?? "") close", lines: lines, bands: bands, xLabels: labels)
+        chart.fans = fans
+        return chart
     }
 }
