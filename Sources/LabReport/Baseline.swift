@@ -21,6 +21,9 @@ public struct Baseline: Sendable, Codable, Equatable {
     /// The hash of the scenario text the report ran (``RunReport/ScenarioEcho/hash``); absent in
     /// baselines taken before it was recorded.
     public var scenario_hash: String?
+    /// Requirements the gate also holds every report to (`dsr >= 0.95`; ``Requirement``), as
+    /// written; absent when none.
+    public var requirements: [String]?
 
     /// The baseline metrics of every job of `report`.
     public init(report: RunReport) {
@@ -164,18 +167,22 @@ public struct BaselineComparison: Sendable {
 
     /// What moved beyond its tolerance, in job then metric order.
     public var rows: [Row]
-    /// Rows that fail the gate: regressions and missing metrics.
-    public var regressions: Int { rows.filter { $0.status == .regression || $0.status == .missing }.count }
+    /// The baseline's own requirements and the caller's, checked against the report.
+    public var requirements: RequirementCheck
+    /// What fails the gate: regressions, missing metrics and failed requirements.
+    public var regressions: Int { rows.filter { $0.status == .regression || $0.status == .missing }.count + requirements.failures }
     /// Metrics compared.
     public var compared: Int
 
-    /// Compares `report` with `baseline`; `tolerances` by metric name override `default`.
+    /// Compares `report` with `baseline`; `tolerances` by metric name override `default`; the
+    /// baseline's requirements and `requirements` are checked too.
     /// - Throws: ``BaselineError/incompatible(_:)`` when the baseline is of another format or
     ///   report schema, of another scenario (unless `acrossScenarios`), or holds no metrics (a
-    ///   gate that checks nothing).
+    ///   gate that checks nothing); ``RequirementError`` for a requirement of the baseline that
+    ///   does not parse.
     public init(
         report: RunReport, baseline: Baseline, tolerances: [String: Tolerance] = [:], default fallback: Tolerance = Tolerance(),
-        acrossScenarios: Bool = false
+        acrossScenarios: Bool = false, requirements extra: [Requirement] = []
     ) throws {
         guard baseline.baseline_version == Baseline.formatVersion else {
             throw BaselineError.incompatible("baseline format \(baseline.baseline_version), this gslab reads \(Baseline.formatVersion)")
@@ -225,16 +232,23 @@ public struct BaselineComparison: Sendable {
         }
         self.rows = rows
         self.compared = compared
+        let own = try (baseline.requirements ?? []).enumerated().map { k, text in try Requirement(text, field: "baseline requirements[\(k)]") }
+        requirements = RequirementCheck(report: report, requirements: own + extra)
     }
 
     /// A compact text table of what moved.
     public func rendered() -> String {
-        guard !rows.isEmpty else { return "no metric moved beyond its tolerance (\(compared) compared)\n" }
+        let required = requirements.rendered()
+        guard !rows.isEmpty else {
+            return required + "no metric moved beyond its tolerance (\(compared) compared)"
+                + (requirements.failures > 0 ? ", \(requirements.failures) requirement\(requirements.failures == 1 ? "" : "s") failed" : "") + "\n"
+        }
         let jobWidth = max(3, rows.map(\.job.count).max()!), metricWidth = max(6, rows.map(\.metric.count).max()!)
         func pad(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
         func num(_ v: Double) -> String { v.isNaN ? "—" : String(format: "%.6g", v) }
+        let worse = regressions - requirements.failures
         var out =
-            pad("job", jobWidth) + "  " + pad("metric", metricWidth) + "  " + pad("baseline", 12) + "  " + pad("current", 12) + "  " + pad("allowed", 10)
+            required + pad("job", jobWidth) + "  " + pad("metric", metricWidth) + "  " + pad("baseline", 12) + "  " + pad("current", 12) + "  " + pad("allowed", 10)
             + "  status\n"
         for r in rows {
             out +=
@@ -242,7 +256,8 @@ public struct BaselineComparison: Sendable {
                 + pad(num(r.allowed), 10) + "  " + r.status.rawValue + "\n"
         }
         out +=
-            "\(regressions) regression\(regressions == 1 ? "" : "s"), \(rows.count - regressions) other move\(rows.count - regressions == 1 ? "" : "s"), \(compared) metrics compared\n"
+            "\(worse) regression\(worse == 1 ? "" : "s"), \(rows.count - worse) other move\(rows.count - worse == 1 ? "" : "s"), \(compared) metrics compared"
+            + (requirements.failures > 0 ? ", \(requirements.failures) requirement\(requirements.failures == 1 ? "" : "s") failed" : "") + "\n"
         return out
     }
 }

@@ -247,8 +247,13 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "report.json of the run to check.")
     var report: String
 
-    @Option(help: "Baseline file (gslab baseline update).")
-    var baseline: String
+    @Option(help: "Baseline file (gslab baseline update); its own requirements are checked too.")
+    var baseline: String?
+
+    @Option(
+        name: .customLong("require"),
+        help: "A requirement NAME OP NUMBER (repeatable): a robustness figure (dsr, psr, pbo, spa_p_value, …) or a headline statistic, e.g. 'dsr >= 0.95'.")
+    var requirements: [String] = []
 
     @Option(name: .customLong("tolerance"), help: "Per-metric tolerance METRIC=rel:0.05[,abs:0.1] (repeatable), or default=…")
     var tolerances: [String] = []
@@ -270,9 +275,17 @@ struct CheckCommand: ParsableCommand {
             let metric = String(t[..<eq])
             if metric == "default" { fallback = tol } else { byMetric[try Baseline.metric(named: metric, field: "--tolerance")] = tol }
         }
+        let required = try requirements.map { try Requirement($0, field: "--require") }
+        guard let baseline else {
+            guard !required.isEmpty else { throw ValidationError("give --baseline FILE, --require 'NAME OP NUMBER', or both") }
+            let check = RequirementCheck(report: try BaselineFile.report(report), requirements: required)
+            emit(check.rendered() + "\(check.failures) of \(required.count) requirement\(required.count == 1 ? "" : "s") failed\n")
+            if check.failures > 0 { throw ExitCode(1) }
+            return
+        }
         let comparison = try BaselineComparison(
             report: try BaselineFile.report(report), baseline: try BaselineFile.read(baseline), tolerances: byMetric, default: fallback,
-            acrossScenarios: acrossScenarios)
+            acrossScenarios: acrossScenarios, requirements: required)
         emit(comparison.rendered())
         if comparison.regressions > 0 { throw ExitCode(1) }
     }
@@ -291,8 +304,19 @@ struct BaselineCommand: ParsableCommand {
         @Option(help: "Baseline file to write.")
         var out: String
 
+        @Option(
+            name: .customLong("require"),
+            help: "A requirement every checked report must meet, NAME OP NUMBER (repeatable; default: those of the file being replaced).")
+        var requirements: [String] = []
+
         func run() throws {
-            let baseline = Baseline(report: try BaselineFile.report(report))
+            let required = try requirements.map { try Requirement($0, field: "--require") }
+            var baseline = Baseline(report: try BaselineFile.report(report))
+            if !required.isEmpty {
+                baseline.requirements = requirements.map { $0.trimmingCharacters(in: .whitespaces) }
+            } else if FileKind(path: out) == .regular, let old = try? BaselineFile.read(out) {
+                baseline.requirements = old.requirements
+            }
             try AtomicFile.write(try LabJSON.encode(baseline), to: out)
             emit("baseline for \(baseline.scenario) (\(baseline.metrics.count) jobs) written to \(out)\n")
         }
