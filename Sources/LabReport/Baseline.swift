@@ -33,6 +33,11 @@ public struct Baseline: Sendable, Codable, Equatable {
         scenario_hash = report.scenario.hash
         var m: [String: [String: Double]] = [:]
         for job in report.jobs { m[Self.key(job)] = Self.values(job) }
+        if let robustness = report.robustness {
+            var figures: [String: Double] = [:]
+            for f in RobustnessFigure.kept { if case let .success(v) = f.value(in: robustness), v.isFinite { figures[f.rawValue] = v } }
+            if !figures.isEmpty { m[Self.robustnessKey] = figures }
+        }
         metrics = m
     }
 
@@ -83,15 +88,19 @@ public struct Baseline: Sendable, Codable, Equatable {
     public static let watched: [(name: String, direction: Direction)] =
         watchedStatistics.map { s in
             (s.label, s.direction == .higherIsBetter ? .higher : s.direction == .lowerIsBetter ? .lower : .either)
-        } + watchedSignals
+        } + watchedSignals + RobustnessFigure.kept.map { ($0.rawValue, $0.higherIsBetter ? .higher : .lower) }
+
+    /// The key under which a baseline (and the run history) keeps the report's robustness figures.
+    public static let robustnessKey = "robustness"
 
     /// The metric a user named in `--tolerance`: a statistic by id, label or alias (its label is
-    /// the baseline's name), or a signal figure (`signal.hit_rate`).
+    /// the baseline's name), a signal figure (`signal.hit_rate`) or a robustness figure (`dsr`).
     /// - Throws: ``LabMetricsError/unknownStatistic(field:name:suggestion:)`` for anything else.
     public static func metric(named name: String, field: String) throws -> String {
         if watchedSignals.contains(where: { $0.name == name }) { return name }
+        if let f = RobustnessFigure(rawValue: name) { return f.rawValue }
         if let s = Statistic(named: name) { return s.label }
-        let ids = Statistic.names + watchedSignals.map(\.name)
+        let ids = Statistic.names + watchedSignals.map(\.name) + RobustnessFigure.allCases.map(\.rawValue)
         throw LabMetricsError.unknownStatistic(
             field: field, name: name, suggestion: NameSuggestion.closest(to: name.replacingOccurrences(of: " ", with: "_"), in: ids))
     }

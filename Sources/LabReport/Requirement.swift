@@ -23,6 +23,13 @@ public enum RobustnessFigure: String, CaseIterable, Sendable {
     /// Deflated Sharpe ratio of the walk-forward's out-of-sample returns.
     case walk_forward_dsr
 
+    /// The figures a baseline keeps and compares (the minimum track record is left out: it follows
+    /// from the Sharpe ratio, which is kept, and has no value when that is ≤ 0).
+    public static let kept: [RobustnessFigure] = allCases.filter { $0 != .min_track_record }
+
+    /// Whether a higher value speaks for the result (a DSR) rather than against it (a PBO, a p-value).
+    public var higherIsBetter: Bool { [.dsr, .psr, .walk_forward_dsr].contains(self) }
+
     /// The figure in `report`, or why it is not there.
     public func value(in report: RobustnessReport?) -> Result<Double, Absence> {
         guard let r = report else { return .failure(Absence("the report has no robustness section (robustness: off)")) }
@@ -37,7 +44,7 @@ public enum RobustnessFigure: String, CaseIterable, Sendable {
         case .reality_check_p_value: return take(r.spa?.reality_check_p_value)
         case .min_track_record:
             guard let s = r.sharpe else { return .failure(note) }
-            return .success(s.min_track_record ?? .infinity)
+            return take(s.min_track_record).mapError { _ in Absence("no track record length suffices: the Sharpe ratio is not above 0") }
         case .monte_carlo_probability_of_loss: return take(r.monte_carlo?.probability_of_loss)
         case .walk_forward_dsr: return take(r.walk_forward?.dsr)
         }

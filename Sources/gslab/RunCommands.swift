@@ -318,7 +318,7 @@ struct BaselineCommand: ParsableCommand {
                 baseline.requirements = old.requirements
             }
             try AtomicFile.write(try LabJSON.encode(baseline), to: out)
-            emit("baseline for \(baseline.scenario) (\(baseline.metrics.count) jobs) written to \(out)\n")
+            emit("baseline for \(baseline.scenario) (\(baseline.metrics.keys.filter { $0 != Baseline.robustnessKey }.count) jobs) written to \(out)\n")
         }
     }
 }
