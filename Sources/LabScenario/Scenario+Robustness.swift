@@ -19,9 +19,9 @@ extension Scenario {
             }
             settings.blocks = blocks
         }
-        settings.replications = try m.optional("bootstrap")?.integer(minimum: 1, "replications ≥ 1") ?? settings.replications
-        if let b = m.optional("bootstrap"), settings.replications > 100_000 {
-            throw b.error("expected replications in 1...100000, got \(settings.replications)")
+        if let b = m.optional("bootstrap") {
+            settings.replications = try b.integer(minimum: 1, "replications ≥ 1")
+            if settings.replications > 100_000 { throw b.error("expected replications in 1...100000, got \(settings.replications)") }
         }
         settings.blockLength = try m.optional("block_length")?.integer(minimum: 1, "periods ≥ 1")
         if let b = m.optional("benchmark") {
@@ -35,9 +35,9 @@ extension Scenario {
         }
         settings.confidence = try m.optional("confidence")?.number(0.5...0.9999, "a probability in [0.5, 0.9999]") ?? settings.confidence
         if let mc = try m.optional("monte_carlo")?.mapping() {
-            settings.monteCarloPaths = try mc.optional("paths")?.integer(minimum: 1, "paths ≥ 1") ?? settings.monteCarloPaths
-            if let p = mc.optional("paths"), settings.monteCarloPaths > 1_000_000 {
-                throw p.error("expected paths in 1...1000000, got \(settings.monteCarloPaths)")
+            if let p = mc.optional("paths") {
+                settings.monteCarloPaths = try p.integer(minimum: 1, "paths ≥ 1")
+                if settings.monteCarloPaths > 1_000_000 { throw p.error("expected paths in 1...1000000, got \(settings.monteCarloPaths)") }
             }
             settings.lossFraction = try mc.optional("loss_fraction")?.number(1e-6...1, "a fraction in (0, 1]") ?? settings.lossFraction
             try mc.finish()
