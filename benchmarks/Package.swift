@@ -13,6 +13,7 @@ let package = Package(
                 .product(name: "LabStress", package: "GoldenSignalsLab"), .product(name: "LabExecution", package: "GoldenSignalsLab"),
                 .product(name: "LabSignals", package: "GoldenSignalsLab"), .product(name: "LabMetrics", package: "GoldenSignalsLab"),
                 .product(name: "LabBacktest", package: "GoldenSignalsLab"), .product(name: "LabScenario", package: "GoldenSignalsLab"),
+                .product(name: "LabRobustness", package: "GoldenSignalsLab"),
             ]
         )
     ]

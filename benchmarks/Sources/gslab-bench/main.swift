@@ -9,6 +9,8 @@
 //        gslab-bench rules FILE SYMBOL          (the strategy language: targets of sma_cross as rules next to the
 //                                                built-in on one series and for 100 combinations, the sweep
 //                                                through SweepEngine, and parse + check + plan of a 20-line strategy)
+//        gslab-bench robustness [RUNS]          (PBO over 1 000 × 2 600, SPA B = 1 000 over 100 × 5 000, trade Monte Carlo
+//                                                10 000 × 1 000; 2 workers)
 //        gslab-bench stress ROWS RUNS           (each stress transform on ROWS minute bars, one core;
 //                                                GARCH fit; bootstrap of 1000 paths × 10k bars)
 import Foundation
@@ -234,6 +236,8 @@ do {
         }
     case "runner":
         try RunnerBenchmark.run(path: args[2], symbol: args[3])
+    case "robustness":
+        RobustnessBenchmark.run(runs: args.count > 2 ? Int(args[2]) ?? 3 : 3)
     case "signals":
         try SignalsBenchmark.run(path: args[2], symbol: args[3], runs: Int(args[4]) ?? 5, pipelineOnly: args.count > 5 && args[5] == "pipeline")
     case "vmath":
