@@ -72,6 +72,7 @@ public struct Requirement: Sendable, Equatable, CustomStringConvertible {
 
     /// The comparison.
     public enum Comparison: String, Sendable, CaseIterable {
+        /// `>=`, `<=`, `>`, `<`, `==`.
         case atLeast = ">=", atMost = "<=", greater = ">", less = "<", equal = "=="
 
         /// Whether `value` meets it against `threshold`.
