@@ -237,11 +237,13 @@ enum BaselineFile {
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Compare a report's metrics with a baseline; exit 1 on a regression.",
+        abstract: "Compare a report's metrics with a baseline and hold it to requirements; exit 1 on a regression or a failed requirement.",
         discussion: """
             Direction-aware: a lower Sharpe or return, a deeper drawdown, a higher volatility, cost drag, Brier score or \
             calibration error beyond the tolerance is a regression; the opposite move is an improvement; a changed trade \
-            count is reported but passes. Tolerance: max(abs, rel·|baseline|), default rel 0.01, abs 1e-9.
+            count is reported but passes. Tolerance: max(abs, rel·|baseline|), default rel 0.01, abs 1e-9. \
+            Requirements (--require 'dsr >= 0.95', and those kept in the baseline) must all hold: one line each, exit 1 when \
+            one fails (docs/robustness.md).
             """)
 
     @Argument(help: "report.json of the run to check.")

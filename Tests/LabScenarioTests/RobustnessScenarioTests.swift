@@ -103,6 +103,13 @@ import Testing
             parse(scenarioText(Self.grid + "\nrobustness: {blocks: 8, bootstrap: 300, benchmark: zero, monte_carlo: {paths: 500}}"))
         ).report.robustness
         #expect(zero?.spa?.benchmark == "zero" && zero?.spa?.best_mean_excess != spa.best_mean_excess)
+        // The history records the figures beside the jobs' metrics.
+        let dir = scratch()
+        let history = try RunHistory(path: dir + "/h.sqlite")
+        _ = try history.record(report, scenarioText: s.text, reportPath: dir + "/r.json", seconds: nil)
+        let trend = try history.trend(scenario: s.name, job: Baseline.robustnessKey, metric: "dsr")
+        #expect(trend.map(\.value) == [sharpe.dsr])
+        #expect(try history.trend(scenario: s.name, job: Baseline.robustnessKey, metric: "pbo").map(\.value) == [pbo.pbo])
     }
 
     /// One parameter set: PSR, DSR = PSR(0) with one trial, the trade Monte Carlo, and notes for
