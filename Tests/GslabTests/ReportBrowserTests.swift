@@ -22,6 +22,8 @@ import Testing
         #expect(dom.stdout.contains("<h1>default</h1>"))
         #expect(dom.stdout.components(separatedBy: "<polyline").count - 1 == 6)  // equity and drawdown, three variants each
         #expect(dom.stdout.contains("<circle"))  // the reliability plot
+        // The verdict panel above the cards: the DSR of one trial and the trade Monte Carlo.
+        #expect(dom.stdout.contains("<h2>Is it luck?</h2>") && dom.stdout.contains("after 1 trial") && dom.stdout.contains("paths lose 20 % or more"))
         let consoleErrors = dom.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
         #expect(consoleErrors.isEmpty, "\(consoleErrors)")
         let artifacts = Run.repository + "/.build/test-artifacts"
