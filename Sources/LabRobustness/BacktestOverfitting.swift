@@ -102,7 +102,7 @@ public struct BacktestOverfitting: Sendable, Equatable {
                 oosSR.withUnsafeMutableBufferPointer { oos in
                     let lg = UnsafeSendable(lg), ins = UnsafeSendable(ins), oos = UnsafeSendable(oos)
                     DispatchQueue.concurrentPerform(iterations: parts) { p in
-                        var inS = [Double](repeating: 0, count: n), inQ = inS, oosSharpe = inS
+                        var inS = [Double](repeating: 0, count: n), inQ = inS, oosScore = inS
                         for j in (masks.count * p / parts)..<(masks.count * (p + 1) / parts) {
                             let mask = masks[j]
                             for k in 0..<n { inS[k] = 0; inQ[k] = 0 }
@@ -113,22 +113,24 @@ public struct BacktestOverfitting: Sendable, Equatable {
                                 for k in 0..<n { inS[k] += blockSum[base + k]; inQ[k] += blockSquares[base + k] }
                             }
                             let outCount = Double(periods) - inCount
-                            var best = 0, bestSharpe = -Double.infinity
+                            // Ranked by a monotone transform of the Sharpe ratio (no square root).
+                            var best = 0, bestScore = -Double.infinity
                             for k in 0..<n {
-                                let sr = sharpe(sum: inS[k], squares: inQ[k], count: inCount)
-                                if k == 0 || sr > bestSharpe { best = k; bestSharpe = sr }
-                                oosSharpe[k] = sharpe(sum: allSum[k] - inS[k], squares: allSquares[k] - inQ[k], count: outCount)
+                                let score = order(sum: inS[k], squares: inQ[k], count: inCount)
+                                if k == 0 || score > bestScore { best = k; bestScore = score }
+                                oosScore[k] = order(sum: allSum[k] - inS[k], squares: allSquares[k] - inQ[k], count: outCount)
                             }
-                            let winner = oosSharpe[best]
+                            let winner = oosScore[best]
                             var below = 0, equal = 0
                             for k in 0..<n {
-                                if oosSharpe[k] < winner { below += 1 } else if oosSharpe[k] == winner { equal += 1 }
+                                below += oosScore[k] < winner ? 1 : 0
+                                equal += oosScore[k] == winner ? 1 : 0
                             }
                             let rank = Double(below) + Double(equal + 1) / 2
                             let omega = rank / Double(n + 1)
+                            ins.value[j] = sharpe(sum: inS[best], squares: inQ[best], count: inCount)
+                            oos.value[j] = sharpe(sum: allSum[best] - inS[best], squares: allSquares[best] - inQ[best], count: outCount)
                             lg.value[j] = log(omega / (1 - omega))
-                            ins.value[j] = bestSharpe
-                            oos.value[j] = winner
                         }
                     }
                 }
@@ -150,6 +152,15 @@ public struct BacktestOverfitting: Sendable, Equatable {
         let mean = sum / count
         let variance = (squares - count * mean * mean) / (count - 1)
         if variance > 0 { return mean / variance.squareRoot() }
+        return mean == 0 ? 0 : (mean > 0 ? .infinity : -.infinity)
+    }
+
+    /// `SR·|SR|·(count − 1)` from the same sums: mean·|mean| over the sum of squared deviations, in
+    /// the Sharpe ratio's order (ties where it ties), without its square root; 0 or ±∞ with no variance.
+    @inline(__always) static func order(sum: Double, squares: Double, count: Double) -> Double {
+        let mean = sum / count
+        let deviations = squares - count * mean * mean
+        if deviations > 0 { return mean * abs(mean) / deviations }
         return mean == 0 ? 0 : (mean > 0 ? .infinity : -.infinity)
     }
 

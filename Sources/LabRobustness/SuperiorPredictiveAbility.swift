@@ -79,10 +79,14 @@ public struct SuperiorPredictiveAbility: Sendable, Equatable {
     /// The default mean block length for T periods: ⌊√T⌋ (arch's default).
     public static func defaultBlockLength(periods: Int) -> Int { max(1, Int(Double(periods).squareRoot())) }
 
-    /// Tests `models` (N return series of T periods each; each one is emptied as it is read, to
-    /// hold one copy at a time) against `benchmark` (T returns) with `replications` stationary
-    /// bootstrap draws of mean block `blockLength` (default ⌊√T⌋), seeded by `seed`, shared among
-    /// `workers` threads.
+    /// Tests `models` (N return series of T periods each; the caller's array is emptied, so this
+    /// holds the only copy and releases it when done) against `benchmark` (T returns) with
+    /// `replications` stationary bootstrap draws of mean block `blockLength` (default ⌊√T⌋), seeded
+    /// by `seed`, shared among `workers` threads.
+    ///
+    /// The work is cut so it stays in cache: the replications' index runs are drawn in batches, and
+    /// for each batch the strategies are taken a few at a time, their excess returns' prefix sums
+    /// laid out period-major so that one run adds a short contiguous row per end.
     public static func test(
         models: inout [[Double]], benchmark: [Double], blockLength: Int? = nil, replications: Int = 1000, seed: UInt64, workers: Int = 1
     ) -> Result<SuperiorPredictiveAbility, Shortfall> {
@@ -91,25 +95,27 @@ public struct SuperiorPredictiveAbility: Sendable, Equatable {
         guard t >= 20 else { return .failure(.tooFewPeriods(t)) }
         precondition(models.allSatisfy { $0.count == t }, "every strategy needs the benchmark's periods")
         precondition(replications >= 1, "replications must be ≥ 1")
+        let returns = models
+        models = []
         let block = blockLength ?? defaultBlockLength(periods: t)
-        // Prefix sums of d for each strategy (strategy-major), its mean and variance.
-        let stride = t + 1
-        var prefix = [Double](repeating: 0, count: n * stride)
+        let parts = max(1, workers)
+
+        // Each strategy's mean excess return and kernel variance.
         var means = [Double](repeating: 0, count: n), variances = means
-        for k in 0..<n {
-            var d = models[k]
-            models[k] = []
-            for i in 0..<t { d[i] -= benchmark[i] }
-            var running = 0.0
-            let base = k * stride
-            for i in 0..<t {
-                running += d[i]
-                prefix[base + i + 1] = running
+        means.withUnsafeMutableBufferPointer { mu in
+            variances.withUnsafeMutableBufferPointer { va in
+                let mu = UnsafeSendable(mu), va = UnsafeSendable(va)
+                DispatchQueue.concurrentPerform(iterations: min(parts, n)) { part in
+                    for k in (n * part / min(parts, n))..<(n * (part + 1) / min(parts, n)) {
+                        var d = returns[k]
+                        for i in 0..<t { d[i] -= benchmark[i] }
+                        let mean = d.reduce(0, +) / Double(t)
+                        for i in 0..<t { d[i] -= mean }
+                        mu.value[k] = mean
+                        va.value[k] = bootstrapVariance(demeaned: d, p: 1 / Double(block))
+                    }
+                }
             }
-            let mean = d.reduce(0, +) / Double(t)
-            means[k] = mean
-            for i in 0..<t { d[i] -= mean }
-            variances[k] = bootstrapVariance(demeaned: d, p: 1 / Double(block))
         }
         var best = 0
         for k in 1..<n where means[k] > means[best] { best = k }
@@ -123,56 +129,93 @@ public struct SuperiorPredictiveAbility: Sendable, Equatable {
         let rcStatistic = means[best]
         let spaStatistic = (0..<n).reduce(0.0) { omega[$1] > 0 ? max($0, root * means[$1] / omega[$1]) : $0 }
 
-        // Each replication: its index runs (start, length) without wrap, then every strategy's
-        // bootstrap mean from the prefix sums; 6 exceedance flags (3 re-centrings × 2 tests).
-        var exceed = [UInt8](repeating: 0, count: replications * 6)
+        // Replication b's statistics: max over strategies of the re-centred bootstrap means, 3
+        // re-centrings × (not studentised, studentised); each worker keeps maxima over the
+        // strategies it saw, combined at the end (a maximum does not depend on the order).
         let streams = SeededRNG(seed: seed).streams(replications)
         let sampler = StationaryBootstrap(meanBlock: Double(block))
-        let parts = max(1, min(workers, replications))
-        prefix.withUnsafeBufferPointer { pre in
-            exceed.withUnsafeMutableBufferPointer { ex in
-                let pre = UnsafeSendable(pre), ex = UnsafeSendable(ex)
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    var maxRC = [Double](repeating: 0, count: 3), maxSPA = maxRC
-                    for b in (replications * part / parts)..<(replications * (part + 1) / parts) {
-                        var rng = streams[b]
+        let chunk = 32, chunks = (n + chunk - 1) / chunk
+        let workerCount = min(parts, chunks)
+        var maxima = [[Double]](repeating: [], count: workerCount)
+        let batch = 256
+        for first in stride(from: 0, to: replications, by: batch) {
+            let reps = min(batch, replications - first)
+            // The batch's index runs (start, length) without wrap, replication by replication.
+            var runs = [[(Int, Int)]](repeating: [], count: reps)
+            runs.withUnsafeMutableBufferPointer { out in
+                let out = UnsafeSendable(out)
+                DispatchQueue.concurrentPerform(iterations: min(parts, reps)) { part in
+                    for r in (reps * part / min(parts, reps))..<(reps * (part + 1) / min(parts, reps)) {
+                        var rng = streams[first + r]
                         let picked = sampler.indices(length: t, of: t, rng: &rng)
-                        var runs: [(Int, Int)] = []
+                        var list: [(Int, Int)] = []
                         var start = picked[0], length = 1
                         for i in 1..<t {
                             if picked[i] == start + length { length += 1 } else {
-                                runs.append((start, length))
+                                list.append((start, length))
                                 start = picked[i]
                                 length = 1
                             }
                         }
-                        runs.append((start, length))
-                        for j in 0..<3 {
-                            maxRC[j] = -.infinity
-                            maxSPA[j] = 0
-                        }
-                        for k in 0..<n {
-                            let base = k * stride
-                            var sum = 0.0
-                            for (s, l) in runs { sum += pre.value[base + s + l] - pre.value[base + s] }
-                            let mean = sum / Double(t)
-                            for j in 0..<3 {
-                                let centred = mean - centres[j][k]
-                                maxRC[j] = max(maxRC[j], centred)
-                                if omega[k] > 0 { maxSPA[j] = max(maxSPA[j], root * centred / omega[k]) }
-                            }
-                        }
-                        for j in 0..<3 {
-                            ex.value[b * 6 + j] = maxRC[j] > rcStatistic ? 1 : 0
-                            ex.value[b * 6 + 3 + j] = maxSPA[j] > spaStatistic ? 1 : 0
-                        }
+                        list.append((start, length))
+                        out.value[r] = list
                     }
                 }
             }
+            let batchRuns = runs
+            let batchMaxima = (0..<workerCount).map { _ in UnsafeBox([Double](repeating: 0, count: reps * 6)) }
+            DispatchQueue.concurrentPerform(iterations: workerCount) { part in
+                var local = [Double](repeating: 0, count: reps * 6)
+                for r in 0..<reps { for j in 0..<3 { local[r * 6 + j] = -.infinity } }
+                var prefix = [Double](repeating: 0, count: (t + 1) * chunk)
+                var acc = [Double](repeating: 0, count: chunk)
+                for c in stride(from: part, to: chunks, by: workerCount) {
+                    let members = (c * chunk)..<min(n, (c + 1) * chunk)
+                    let width = members.count
+                    // Prefix sums of the excess returns, period-major: prefix[(i + 1)·width + m].
+                    for m in 0..<width { prefix[m] = 0 }
+                    for (m, k) in members.enumerated() {
+                        returns[k].withUnsafeBufferPointer { r in
+                            var running = 0.0
+                            for i in 0..<t {
+                                running += r[i] - benchmark[i]
+                                prefix[(i + 1) * width + m] = running
+                            }
+                        }
+                    }
+                    prefix.withUnsafeBufferPointer { pre in
+                        for r in 0..<reps {
+                            for m in 0..<width { acc[m] = 0 }
+                            for (s, l) in batchRuns[r] {
+                                let hi = (s + l) * width, lo = s * width
+                                for m in 0..<width { acc[m] += pre[hi + m] - pre[lo + m] }
+                            }
+                            for (m, k) in members.enumerated() {
+                                let mean = acc[m] / Double(t)
+                                for j in 0..<3 {
+                                    let centred = mean - centres[j][k]
+                                    local[r * 6 + j] = max(local[r * 6 + j], centred)
+                                    if omega[k] > 0 { local[r * 6 + 3 + j] = max(local[r * 6 + 3 + j], root * centred / omega[k]) }
+                                }
+                            }
+                        }
+                    }
+                }
+                batchMaxima[part].value = local
+            }
+            for part in 0..<workerCount {
+                let local = batchMaxima[part].value
+                maxima[part] += local
+            }
         }
-        func share(_ j: Int) -> Double {
-            Double((0..<replications).reduce(0) { $0 + Int(exceed[$1 * 6 + j]) }) / Double(replications)
+        var exceed = [Int](repeating: 0, count: 6)
+        for b in 0..<replications {
+            for j in 0..<6 {
+                let value = (0..<workerCount).reduce(j < 3 ? -Double.infinity : 0) { max($0, maxima[$1][b * 6 + j]) }
+                exceed[j] += value > (j < 3 ? rcStatistic : spaStatistic) ? 1 : 0
+            }
         }
+        func share(_ j: Int) -> Double { Double(exceed[j]) / Double(replications) }
         return .success(
             SuperiorPredictiveAbility(
                 periods: t, models: n, blockLength: block, replications: replications, best: best, meanExcess: means, variances: variances,
@@ -207,4 +250,10 @@ public struct SuperiorPredictiveAbility: Sendable, Equatable {
         }
         return (squares + 2 * (near + far / tt)) / tt
     }
+}
+
+/// A value one worker writes and the caller reads after the workers are done.
+final class UnsafeBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
 }

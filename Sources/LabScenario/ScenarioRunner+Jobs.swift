@@ -33,7 +33,7 @@ extension ScenarioRunner {
     /// `statsFrom`: the statistics cover bars from there on (walk-forward: after the warm-up
     /// history); `light`: no monitoring, anomalies, trades or curve beyond what the statistics need;
     /// `grid`: the period grid of `series` from `statsFrom` on, when the caller has it (variants
-    /// on the baseline's clock share one); `series`: also keep the job's period and trade returns
+    /// on the baseline's clock share one); `keepReturns`: also keep the job's period and trade returns
     /// (for the robustness analysis).
     func runJob(
         id: Int, scenario: Scenario, variant: String, series: BarSeries, flagged: [Bool]?, annotations: [StressAnnotation],
@@ -109,8 +109,9 @@ struct JobRun: Sendable {
         var period: [Double]
         /// The instrument's close over the same periods (buy and hold).
         var benchmark: [Double]
-        /// Each trade's P&L over the equity before its entry bar.
-        var trades: [Double]
+        /// Each trade's P&L over the equity before its entry bar (nil for a portfolio: fills, not
+        /// closed trades).
+        var trades: [Double]?
         /// Periods a year, and the period's name.
         var periodsPerYear: Double
         var periodName: String

@@ -67,7 +67,7 @@ extension ScenarioRunner {
         let t0 = clock.now
         let done = Counter()
         let mine = (0..<variants.count).filter { shard == nil || $0 % shard!.count == shard!.index }
-        let jobs = try parallel(mine.count) { m in
+        let runs = try parallel(mine.count) { m in
             let k = mine[m]
             defer { progress?(done.increment(), mine.count) }
             let v = frozen[k]
@@ -76,7 +76,16 @@ extension ScenarioRunner {
             let first = v.series[0]
             let keep = LTTB.indices(result.equity, threshold: scenario.report.equityPoints)
             let empty = SignalQualityMetrics(signals: [], passed: [], filterStats: [])
-            return JobReport(
+            // The baseline's period returns for the robustness analysis (a portfolio has fills,
+            // not closed trades: no trade Monte Carlo).
+            var returns: JobRun.Returns?
+            if k == 0 && scenario.robustness.enabled {
+                let grid = PeriodGrid(timestamps: first.timestamps, timezone: first.timezone)
+                returns = .init(
+                    period: PeriodGrid.returns(of: result.equity, grid: grid), benchmark: [], trades: nil, periodsPerYear: grid.periodsPerYear,
+                    periodName: grid.periodName)
+            }
+            let report = JobReport(
                 id: k, variant: v.name, parameters: [:], bars: first.count, stats: table.dictionary,
                 signals: .init(quality: empty, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
                 trades: .init(count: 0, items: []),
@@ -85,7 +94,9 @@ extension ScenarioRunner {
                 portfolio: .init(
                     symbols: result.symbols, fills: result.fills.count,
                     rebalances: result.rebalances.map { .init(bar: $0.bar, time: CivilTime.iso8601(first.timestamps[$0.bar]), weights: $0.weights) }))
+            return JobRun(report: report, returns: returns)
         }
+        let jobs = runs.map(\.report)
         let jobSeconds = seconds(clock.now - t0)
         let echo = RunReport.ScenarioEcho(
             name: scenario.name, description: scenario.description, file: URL(fileURLWithPath: scenario.file).lastPathComponent, seed: scenario.seed,
@@ -105,6 +116,10 @@ extension ScenarioRunner {
         report.headline_job = 0
         report.headline_reason = "declared"
         report.tabulate()
+        if let returns = runs.first(where: { $0.report.id == 0 })?.returns {
+            var none: [[Double]]?
+            report.robustness = robustness(scenario.robustness, seed: scenario.seed, headline: 0, returns: returns, combinations: &none, walk: nil)
+        }
         report.shard = shard
         return Outcome(report: report, timings: ["jobs": jobSeconds, "job_compute": jobSeconds, "total": seconds(clock.now - begin)])
     }

@@ -55,12 +55,16 @@ extension ScenarioRunner {
         } else {
             report.notes.append("PBO, the Reality Check and SPA need a sweep (at least 2 combinations); this run tried one parameter set")
         }
-        switch TradeMonteCarlo.simulate(
-            returns: returns.trades, paths: settings.monteCarloPaths, lossFraction: settings.lossFraction, seed: Self.derivedSeed(seed, 2),
-            workers: workers)
-        {
-        case let .success(simulation): report.monte_carlo = .init(simulation)
-        case let .failure(shortfall): report.notes.append(shortfall.description)
+        if let trades = returns.trades {
+            switch TradeMonteCarlo.simulate(
+                returns: trades, paths: settings.monteCarloPaths, lossFraction: settings.lossFraction, seed: Self.derivedSeed(seed, 2),
+                workers: workers)
+            {
+            case let .success(simulation): report.monte_carlo = .init(simulation)
+            case let .failure(shortfall): report.notes.append(shortfall.description)
+            }
+        } else {
+            report.notes.append("the trade Monte Carlo needs closed trades; a portfolio has fills")
         }
         if let walk {
             let oos = SharpeInference(returns: walk.outOfSample)

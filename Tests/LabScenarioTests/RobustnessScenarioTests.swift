@@ -145,6 +145,14 @@ import Testing
         #expect(r.sharpe != nil && r.spa != nil)
     }
 
+    /// A portfolio: PSR and DSR of its equity's returns; fills, not closed trades, so no Monte Carlo.
+    @Test func portfolioSection() throws {
+        let report = try ScenarioRunner(workers: 2).run(Scenario.load(repository + "/scenarios/multi-asset.yaml")).report
+        let r = try #require(report.robustness)
+        #expect(r.sharpe?.trials == 1 && r.sharpe?.job == 0 && r.monte_carlo == nil)
+        #expect(r.notes.contains("the trade Monte Carlo needs closed trades; a portfolio has fills"))
+    }
+
     /// A walk-forward: PSR and DSR of the stitched out-of-sample returns, N = sets × windows.
     @Test func walkForwardSection() throws {
         let s = try Scenario.load(repository + "/scenarios/walk-forward.yaml")
