@@ -95,42 +95,56 @@ public struct BacktestOverfitting: Sendable, Equatable {
         for b in 0..<blocks { for k in 0..<n { totalS[k] += s[b * n + k]; totalQ[k] += q[b * n + k] } }
         let masks = Self.splits(blocks)
         let (blockSum, blockSquares, allSum, allSquares) = (s, q, totalS, totalQ)
+        // A split and its complement share their sums (one's in-sample is the other's out of
+        // sample): the splits holding block 0 are computed, each giving its complement too.
+        let position = {
+            var out = [Int32](repeating: -1, count: 1 << blocks)
+            for (j, m) in masks.enumerated() { out[m] = Int32(j) }
+            return out
+        }()
+        let full = (1 << blocks) - 1
+        let pairs = masks.filter { $0 & 1 != 0 }
         var logits = [Double](repeating: 0, count: masks.count), isSR = logits, oosSR = logits
-        let parts = max(1, min(workers, masks.count))
+        let parts = max(1, min(workers, pairs.count))
         logits.withUnsafeMutableBufferPointer { lg in
             isSR.withUnsafeMutableBufferPointer { ins in
                 oosSR.withUnsafeMutableBufferPointer { oos in
                     let lg = UnsafeSendable(lg), ins = UnsafeSendable(ins), oos = UnsafeSendable(oos)
                     DispatchQueue.concurrentPerform(iterations: parts) { p in
-                        var inS = [Double](repeating: 0, count: n), inQ = inS, oosScore = inS
-                        for j in (masks.count * p / parts)..<(masks.count * (p + 1) / parts) {
-                            let mask = masks[j]
-                            for k in 0..<n { inS[k] = 0; inQ[k] = 0 }
-                            var inCount = 0.0
+                        var aS = [Double](repeating: 0, count: n), aQ = aS, aScore = aS, bScore = aS
+                        for pair in (pairs.count * p / parts)..<(pairs.count * (p + 1) / parts) {
+                            let mask = pairs[pair]
+                            for k in 0..<n { aS[k] = 0; aQ[k] = 0 }
+                            var aCount = 0.0
                             for b in 0..<blocks where mask & (1 << b) != 0 {
-                                inCount += counts[b]
+                                aCount += counts[b]
                                 let base = b * n
-                                for k in 0..<n { inS[k] += blockSum[base + k]; inQ[k] += blockSquares[base + k] }
+                                for k in 0..<n { aS[k] += blockSum[base + k]; aQ[k] += blockSquares[base + k] }
                             }
-                            let outCount = Double(periods) - inCount
+                            let bCount = Double(periods) - aCount
                             // Ranked by a monotone transform of the Sharpe ratio (no square root).
-                            var best = 0, bestScore = -Double.infinity
                             for k in 0..<n {
-                                let score = order(sum: inS[k], squares: inQ[k], count: inCount)
-                                if k == 0 || score > bestScore { best = k; bestScore = score }
-                                oosScore[k] = order(sum: allSum[k] - inS[k], squares: allSquares[k] - inQ[k], count: outCount)
+                                aScore[k] = order(sum: aS[k], squares: aQ[k], count: aCount)
+                                bScore[k] = order(sum: allSum[k] - aS[k], squares: allSquares[k] - aQ[k], count: bCount)
                             }
-                            let winner = oosScore[best]
-                            var below = 0, equal = 0
-                            for k in 0..<n {
-                                below += oosScore[k] < winner ? 1 : 0
-                                equal += oosScore[k] == winner ? 1 : 0
+                            // Split `mask` (in sample: a) and its complement (in sample: b).
+                            for (j, inScore, outScore) in [(Int(position[mask]), aScore, bScore), (Int(position[full ^ mask]), bScore, aScore)] {
+                                var best = 0
+                                for k in 1..<n where inScore[k] > inScore[best] { best = k }
+                                let winner = outScore[best]
+                                var below = 0, equal = 0
+                                for k in 0..<n {
+                                    below += outScore[k] < winner ? 1 : 0
+                                    equal += outScore[k] == winner ? 1 : 0
+                                }
+                                let omega = (Double(below) + Double(equal + 1) / 2) / Double(n + 1)
+                                lg.value[j] = log(omega / (1 - omega))
+                                let inA = j == Int(position[mask])
+                                let aSharpe = sharpe(sum: aS[best], squares: aQ[best], count: aCount)
+                                let bSharpe = sharpe(sum: allSum[best] - aS[best], squares: allSquares[best] - aQ[best], count: bCount)
+                                ins.value[j] = inA ? aSharpe : bSharpe
+                                oos.value[j] = inA ? bSharpe : aSharpe
                             }
-                            let rank = Double(below) + Double(equal + 1) / 2
-                            let omega = rank / Double(n + 1)
-                            ins.value[j] = sharpe(sum: inS[best], squares: inQ[best], count: inCount)
-                            oos.value[j] = sharpe(sum: allSum[best] - inS[best], squares: allSquares[best] - inQ[best], count: outCount)
-                            lg.value[j] = log(omega / (1 - omega))
                         }
                     }
                 }

@@ -53,20 +53,30 @@ public struct TradeMonteCarlo: Sendable, Equatable {
         var final = [Double](repeating: 0, count: paths), drawdown = final
         let streams = SeededRNG(seed: seed).streams(paths)
         let parts = max(1, min(workers, paths))
-        returns.withUnsafeBufferPointer { r in
+        // Growth factors, a loss beyond −100 % ending the path at 0.
+        let factors = returns.map { max(0, 1 + $0) }
+        factors.withUnsafeBufferPointer { r in
             final.withUnsafeMutableBufferPointer { fe in
                 drawdown.withUnsafeMutableBufferPointer { dd in
                     let r = UnsafeSendable(r), fe = UnsafeSendable(fe), dd = UnsafeSendable(dd)
                     DispatchQueue.concurrentPerform(iterations: parts) { part in
                         for k in (paths * part / parts)..<(paths * (part + 1) / parts) {
                             var rng = streams[k]
-                            var equity = 1.0, peak = 1.0, worst = 0.0
+                            // The deepest point of each stretch under one peak is its lowest
+                            // equity: one division per new peak, not one a trade.
+                            var equity = 1.0, peak = 1.0, low = 1.0, worst = 0.0
                             for _ in 0..<n {
-                                equity *= max(0, 1 + r.value[rng.nextInt(below: n)])
-                                if equity > peak { peak = equity } else { worst = max(worst, 1 - equity / peak) }
+                                equity *= r.value[rng.nextInt(below: n)]
+                                if equity > peak {
+                                    worst = max(worst, 1 - low / peak)
+                                    peak = equity
+                                    low = equity
+                                } else if equity < low {
+                                    low = equity
+                                }
                             }
                             fe.value[k] = equity
-                            dd.value[k] = worst
+                            dd.value[k] = max(worst, 1 - low / peak)
                         }
                     }
                 }
