@@ -79,6 +79,18 @@ extension ScenarioRunner {
         return report
     }
 
+    /// Refuses, before the sweep runs, an analysis whose per-combination returns (8 bytes a period
+    /// a combination, held from the sweep to the end of the analysis) would pass the memory cap.
+    func checkRobustnessMemory(_ scenario: Scenario, combinations: Int, periods: Int) throws {
+        guard memoryCapMB > 0 else { return }
+        let needed = Double(combinations) * Double(periods) * 8 / 1_048_576
+        if needed > Double(memoryCapMB) {
+            throw ScenarioError.run(
+                "\(scenario.file): robustness: the sweep's returns take about \(String(format: "%.1f", needed)) MB (\(combinations) combinations × \(periods) periods), over the cap of \(memoryCapMB) MB (--memory-limit, memory_cap_mb; or robustness: off)"
+            )
+        }
+    }
+
     /// The seed of one random part of the analysis (1: the bootstrap of the Reality Check and SPA,
     /// 2: the trade Monte Carlo), from the scenario's seed.
     static func derivedSeed(_ seed: UInt64, _ part: UInt64) -> UInt64 {

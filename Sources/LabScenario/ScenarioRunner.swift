@@ -91,6 +91,12 @@ public struct ScenarioRunner: Sendable {
             throw ScenarioError.run(
                 "\(scenario.file): walk_forward: \(series.count) bars are fewer than one window (in_sample \(wf.inSample) + out_of_sample \(wf.outOfSample))")
         }
+        // The period grid once for every variant on the baseline's clock (a stress transform that
+        // moves bars in time gets its own).
+        let grid = PeriodGrid(timestamps: series.timestamps, timezone: series.timezone)
+        if scenario.sweep != nil && scenario.robustness.enabled {
+            try checkRobustnessMemory(scenario, combinations: sets.count, periods: max(0, grid.periodEnds.count - 1))
+        }
         let total = (scenario.sweep != nil ? sets.count : 0) + variants.count + scenario.report.sweepDetail + walk.count * (sets.count + 1)
         let done = Counter()
         let tick: @Sendable () -> Void = { _ = progress?(done.increment(), total) }
@@ -104,9 +110,6 @@ public struct ScenarioRunner: Sendable {
         let ids = (table?.detail ?? [0]) + (1..<variants.count).map { $0 * sets.count + headline }
         let mine = ids.filter { shard == nil || $0 % shard!.count == shard!.index }
         let compute = Accumulator()
-        // The period grid once for every variant on the baseline's clock (a stress transform that
-        // moves bars in time gets its own).
-        let grid = PeriodGrid(timestamps: series.timestamps, timezone: series.timezone)
         let onClock = variants.map { $0.series.timezone == series.timezone && $0.series.timestamps == series.timestamps }
         let robust = scenario.robustness.enabled
         let runs = try parallel(mine.count) { m in

@@ -145,6 +145,20 @@ import Testing
         #expect(r.sharpe != nil && r.spa != nil)
     }
 
+    /// The sweep's returns are counted against the memory cap before the sweep runs.
+    @Test func returnsBeyondTheMemoryCapAreRefused() throws {
+        let s = try parse(scenarioText("sweep:\n  grid:\n    fast: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\n    slow: [20, 22, 24, 26, 28, 30, 32, 34, 36, 38]"))
+        var runner = ScenarioRunner(workers: 2)
+        runner.memoryCapMB = 1
+        #expect(
+            message { _ = try runner.run(s) }
+                == "s.yaml: robustness: the sweep's returns take about 1.6 MB (100 combinations × 2147 periods), over the cap of 1 MB (--memory-limit, memory_cap_mb; or robustness: off)"
+        )
+        var off = try parse(scenarioText("sweep:\n  grid:\n    fast: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\n    slow: [20, 22, 24, 26, 28, 30, 32, 34, 36, 38]"))
+        off.robustness.enabled = false
+        #expect(try runner.run(off).report.robustness == nil)
+    }
+
     /// A portfolio: PSR and DSR of its equity's returns; fills, not closed trades, so no Monte Carlo.
     @Test func portfolioSection() throws {
         let report = try ScenarioRunner(workers: 2).run(Scenario.load(repository + "/scenarios/multi-asset.yaml")).report
