@@ -2,6 +2,7 @@ import Foundation
 import LabCore
 import LabMetrics
 import LabReport
+import LabRobustness
 import Prometheus
 
 /// Prometheus text exposition of a `gslab run` (node_exporter's textfile-collector style: one
@@ -9,7 +10,8 @@ import Prometheus
 ///
 /// Gauges, labelled by scenario: `gslab_run_duration_seconds`, `gslab_bars_processed` (bars ×
 /// jobs), `gslab_jobs`, `gslab_data_quality_findings{kind}` (with `kind="all"` always present), `gslab_strategy_metric{job, metric}`
-/// for the headline job's Sharpe, return and maximum drawdown (metric ids of ``Statistic``), `gslab_regression_check` (1 when
+/// for the headline job's Sharpe, return and maximum drawdown (metric ids of ``Statistic``),
+/// `gslab_robustness{figure}` (the report's robustness figures: dsr, psr, pbo, spa_p_value, …), `gslab_regression_check` (1 when
 /// `--check` found a regression, 0 when it passed; absent without a check); and
 /// `gslab_run_failures` for the invocation.
 public enum RunMetrics {
@@ -51,6 +53,15 @@ public enum RunMetrics {
                     registry.makeGauge(
                         name: "gslab_strategy_metric", labels: [scenario, ("job", Baseline.key(base)), ("metric", statistic.id)],
                         help: "Key metrics of the scenario's headline job"
+                    ).set(to: v)
+                }
+            }
+            if let robustness = e.report.robustness {
+                for figure in RobustnessFigure.kept {
+                    guard case let .success(v) = figure.value(in: robustness), v.isFinite else { continue }
+                    registry.makeGauge(
+                        name: "gslab_robustness", labels: [scenario, ("figure", figure.rawValue)],
+                        help: "Robustness figures of the headline (dsr, psr, pbo, spa_p_value, ...; docs/robustness.md)"
                     ).set(to: v)
                 }
             }

@@ -37,10 +37,14 @@ import Testing
 
     @Test func requirementsGateAReport() throws {
         let dir = scratch()
-        let run = try Run("run", try scenario(in: dir), "--out", dir + "/reports", "--no-history")
+        let run = try Run("run", try scenario(in: dir), "--out", dir + "/reports", "--no-history", "--metrics-file", dir + "/gslab.prom")
         #expect(run.status == 0, "\(run.stderr)")
         let report = try reportPath(run)
         let dsr = try figure(report, ["sharpe", "dsr"]), pbo = try figure(report, ["pbo", "pbo"])
+        // The metrics file carries the figures for alerting.
+        let prom = try String(contentsOfFile: dir + "/gslab.prom", encoding: .utf8)
+        let line = prom.split(separator: "\n").first { $0.hasPrefix("gslab_robustness{") && $0.contains("figure=\"dsr\"") }
+        #expect(abs((line.flatMap { Double($0.split(separator: " ").last!) } ?? .nan) - dsr) < 1e-12, "\(prom)")
         // One that holds and one that fails: one line each, exit 1.
         let gate = try Run("check", report, "--require", "dsr >= \(dsr + 0.01)", "--require", "pbo <= \(pbo)")
         #expect(gate.status == 1)
