@@ -51,6 +51,8 @@ extension ScenarioRunner {
                 case let .success(test): report.spa = .init(test, benchmark: settings.benchmark, jobs: jobs)
                 case let .failure(shortfall): report.notes.append(shortfall.description)
                 }
+            } else {
+                report.notes.append("the Reality Check and SPA need the benchmark over the combinations' \(periods) periods, it has \(benchmark.count)")
             }
         } else {
             report.notes.append("PBO, the Reality Check and SPA need a sweep (at least 2 combinations); this run tried one parameter set")
