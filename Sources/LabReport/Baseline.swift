@@ -98,9 +98,9 @@ public struct Baseline: Sendable, Codable, Equatable {
     /// - Throws: ``LabMetricsError/unknownStatistic(field:name:suggestion:)`` for anything else.
     public static func metric(named name: String, field: String) throws -> String {
         if watchedSignals.contains(where: { $0.name == name }) { return name }
-        if let f = RobustnessFigure(rawValue: name) { return f.rawValue }
+        if let f = RobustnessFigure(rawValue: name), RobustnessFigure.kept.contains(f) { return f.rawValue }
         if let s = Statistic(named: name) { return s.label }
-        let ids = Statistic.names + watchedSignals.map(\.name) + RobustnessFigure.allCases.map(\.rawValue)
+        let ids = Statistic.names + watchedSignals.map(\.name) + RobustnessFigure.kept.map(\.rawValue)
         throw LabMetricsError.unknownStatistic(
             field: field, name: name, suggestion: NameSuggestion.closest(to: name.replacingOccurrences(of: " ", with: "_"), in: ids))
     }
