@@ -257,7 +257,8 @@ public struct BaselineComparison: Sendable {
         func num(_ v: Double) -> String { v.isNaN ? "—" : String(format: "%.6g", v) }
         let worse = regressions - requirements.failures
         var out =
-            required + pad("job", jobWidth) + "  " + pad("metric", metricWidth) + "  " + pad("baseline", 12) + "  " + pad("current", 12) + "  " + pad("allowed", 10)
+            required + pad("job", jobWidth) + "  " + pad("metric", metricWidth) + "  " + pad("baseline", 12) + "  " + pad("current", 12) + "  "
+            + pad("allowed", 10)
             + "  status\n"
         for r in rows {
             out +=

@@ -123,7 +123,8 @@ public struct Requirement: Sendable, Equatable, CustomStringConvertible {
             figure = .statistic(s)
         } else {
             let known = RobustnessFigure.allCases.map(\.rawValue) + Statistic.names
-            throw RequirementError.unknown(field: field, name: name, suggestion: NameSuggestion.closest(to: name.replacingOccurrences(of: " ", with: "_"), in: known))
+            throw RequirementError.unknown(
+                field: field, name: name, suggestion: NameSuggestion.closest(to: name.replacingOccurrences(of: " ", with: "_"), in: known))
         }
         self.comparison = comparison
         self.threshold = threshold
@@ -136,7 +137,9 @@ public struct Requirement: Sendable, Equatable, CustomStringConvertible {
         switch figure {
         case let .robustness(f): value = f.value(in: report.robustness)
         case let .statistic(s):
-            if case let .number(v)? = report.headline?.stats[s.label] { value = .success(v) } else {
+            if case let .number(v)? = report.headline?.stats[s.label] {
+                value = .success(v)
+            } else {
                 value = .failure(.init("the headline job has no \(s.label)"))
             }
         }

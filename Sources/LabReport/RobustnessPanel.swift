@@ -15,25 +15,33 @@ enum RobustnessPanel {
         }
         if let p = r.pbo {
             out.append(
-                ("PBO \(two(p.pbo)): the in-sample best combination ranks at or below the median out of sample in \(percent(p.pbo)) of \(p.splits) splits",
-                 p.pbo <= 0.2))
+                (
+                    "PBO \(two(p.pbo)): the in-sample best combination ranks at or below the median out of sample in \(percent(p.pbo)) of \(p.splits) splits",
+                    p.pbo <= 0.2
+                ))
         }
         if let t = r.spa {
             let beats = t.spa_p_value <= 1 - r.confidence
             let against = t.benchmark == "zero" ? "cash" : "buy and hold"
             out.append(
-                ("SPA p \(two(t.spa_p_value)): the best combination \(beats ? "beats" : "does not beat") \(against) at \(level) after \(t.combinations) tries",
-                 beats))
+                (
+                    "SPA p \(two(t.spa_p_value)): the best combination \(beats ? "beats" : "does not beat") \(against) at \(level) after \(t.combinations) tries",
+                    beats
+                ))
         }
         if let w = r.walk_forward {
             out.append(
-                ("Walk-forward DSR \(two(w.dsr)): out of sample \(w.significant ? "significant" : "not significant") at \(level) after \(w.trials) trials",
-                 w.significant))
+                (
+                    "Walk-forward DSR \(two(w.dsr)): out of sample \(w.significant ? "significant" : "not significant") at \(level) after \(w.trials) trials",
+                    w.significant
+                ))
         }
         if let m = r.monte_carlo {
             out.append(
-                ("Trades resampled: \(percent(m.probability_of_loss)) of \(m.paths) paths lose \(percent(m.loss_fraction)) or more",
-                 m.probability_of_loss < 0.05))
+                (
+                    "Trades resampled: \(percent(m.probability_of_loss)) of \(m.paths) paths lose \(percent(m.loss_fraction)) or more",
+                    m.probability_of_loss < 0.05
+                ))
         }
         return out
     }
@@ -93,7 +101,8 @@ enum RobustnessPanel {
         if let p = r.pbo { html += "<figure>\(logitHistogram(p))</figure>" }
         html += "</div>"
         for note in r.notes { html += "<p class=note>\(e(note)).</p>" }
-        html += "<p class=note>Sharpe ratios per \(e(r.period)) (× √\(Int(r.periods_per_year)) annualises them); definitions and how to read each number: docs/robustness.md.</p></section>"
+        html +=
+            "<p class=note>Sharpe ratios per \(e(r.period)) (× √\(Int(r.periods_per_year)) annualises them); definitions and how to read each number: docs/robustness.md.</p></section>"
         return html
     }
 

@@ -151,7 +151,9 @@ public struct SuperiorPredictiveAbility: Sendable, Equatable {
                         var list: [(Int, Int)] = []
                         var start = picked[0], length = 1
                         for i in 1..<t {
-                            if picked[i] == start + length { length += 1 } else {
+                            if picked[i] == start + length {
+                                length += 1
+                            } else {
                                 list.append((start, length))
                                 start = picked[i]
                                 length = 1

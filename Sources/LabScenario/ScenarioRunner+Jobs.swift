@@ -62,11 +62,12 @@ extension ScenarioRunner {
                 periodsPerYear: periods.periodsPerYear, periodName: periods.periodName)
         }
         if light {
-            return JobRun(report: JobReport(
-                id: id, variant: variant, parameters: parameters, bars: series.count - min(max(0, statsFrom), series.count - 1),
-                stats: run.statistics.dictionary,
-                signals: .init(quality: signals.qualityMetrics, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
-                trades: .init(count: result.trades.count, items: []), equity: .init(bar: [], time: [], value: []), annotations: []),
+            return JobRun(
+                report: JobReport(
+                    id: id, variant: variant, parameters: parameters, bars: series.count - min(max(0, statsFrom), series.count - 1),
+                    stats: run.statistics.dictionary,
+                    signals: .init(quality: signals.qualityMetrics, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
+                    trades: .init(count: result.trades.count, items: []), equity: .init(bar: [], time: [], value: []), annotations: []),
                 returns: returns)
         }
         let horizon = scenario.calibration?.horizon ?? 5

@@ -1,6 +1,6 @@
 import Foundation
-import LabReport
 import LabCore
+import LabReport
 import LabRobustness
 
 /// The walk-forward's series for the robustness analysis: the out-of-sample returns of every

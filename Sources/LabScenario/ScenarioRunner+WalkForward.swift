@@ -28,7 +28,8 @@ extension ScenarioRunner {
             guard
                 let outcomes = try SweepEngine.run(
                     slice, simulators: { simulators[simulators.count == 1 ? 0 : $0] }, count: sets.count, workers: 1, scope: wf.objective.isKey ? .key : .full,
-                    returns: robust, source: { k in
+                    returns: robust,
+                    source: { k in
                         defer { tick() }
                         return try Self.tradedSource(scenario, sets[k], flagged: nil)
                     })
