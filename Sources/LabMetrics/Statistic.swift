@@ -240,9 +240,11 @@ public enum Statistic: String, CaseIterable, Sendable, Codable, Comparable {
     /// (`sharpe`, `return`), case-insensitively; nil for anything else.
     public init?(named name: String) {
         let n = name.trimmingCharacters(in: .whitespaces)
-        if let s = Statistic(rawValue: n.lowercased()) ?? Self.aliases[n.lowercased()] ?? Self.allCases.first(where: {
-            $0.label.lowercased() == n.lowercased()
-        }) {
+        if let s = Statistic(rawValue: n.lowercased()) ?? Self.aliases[n.lowercased()]
+            ?? Self.allCases.first(where: {
+                $0.label.lowercased() == n.lowercased()
+            })
+        {
             self = s
         } else {
             return nil

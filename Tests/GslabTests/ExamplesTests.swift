@@ -19,7 +19,8 @@ import Testing
         }
         try #require(build.status == 0, "swift build of Examples/CustomModels: \(build.stderr.suffix(2000)) \(build.stdout.suffix(2000))")
         let bin = try Run(executable: swift, arguments: ["swift", "build", "--package-path", example, "--show-bin-path"], directory: example)
-        let run = try Run(executable: bin.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/custom-models", arguments: ["scenario.yaml"], directory: example)
+        let run = try Run(
+            executable: bin.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/custom-models", arguments: ["scenario.yaml"], directory: example)
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map(String.init)
         // The headline is the declared lookback 40 (in the grid); the user's slippage was charged.

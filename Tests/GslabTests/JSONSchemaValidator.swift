@@ -89,7 +89,9 @@ struct JSONSchemaValidator {
                 if let sub = properties[name] {
                     check(members[name]!, against: sub, at: path + "." + name, into: &out)
                 } else if let extra = s["additionalProperties"] {
-                    if extra == .bool(false) { out.append("\(path): unexpected key \(name)") } else if case .object = extra {
+                    if extra == .bool(false) {
+                        out.append("\(path): unexpected key \(name)")
+                    } else if case .object = extra {
                         check(members[name]!, against: extra, at: path + "." + name, into: &out)
                     }
                 }

@@ -122,7 +122,8 @@ enum Bars {
             let grid = PeriodGrid(timestamps: bars.timestamps, timezone: bars.timezone)
             func stats(_ scope: PerformanceStats.Scope, _ g: PeriodGrid?) throws -> PerformanceStats {
                 try PerformanceStats.compute(
-                    .init(equity: r.equity, timestamps: bars.timestamps, close: bars.close, trades: r.trades, buyAndHoldStart: 19,
+                    .init(
+                        equity: r.equity, timestamps: bars.timestamps, close: bars.close, trades: r.trades, buyAndHoldStart: 19,
                         timezone: bars.timezone, grid: g, scope: scope))
             }
             let full = try stats(.full, nil), key = try stats(.key, grid), fullGrid = try stats(.full, grid)
