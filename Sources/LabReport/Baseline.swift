@@ -154,8 +154,8 @@ public struct Tolerance: Sendable, Equatable {
 public struct BaselineComparison: Sendable {
     /// What happened to a metric: worse, better or moved with no better direction beyond tolerance, gone from the report, or new in it.
     public enum Status: String, Sendable {
-        /// Worse beyond tolerance; better beyond it; moved with no better direction; gone from the report; new in it.
-        case regression, improvement, changed, missing, new
+        /// Worse beyond tolerance; better beyond it; moved with no better direction; gone from the report; new in it; within tolerance.
+        case regression, improvement, changed, missing, new, within
     }
 
     /// One metric of one job that moved (or went missing).
@@ -174,8 +174,11 @@ public struct BaselineComparison: Sendable {
         public var status: Status
     }
 
+    /// Every metric compared (status ``Status/within`` when it stayed within its tolerance) and
+    /// every job gone or new, in job then metric order.
+    public var checks: [Row]
     /// What moved beyond its tolerance, in job then metric order.
-    public var rows: [Row]
+    public var rows: [Row] { checks.filter { $0.status != .within } }
     /// The baseline's own requirements and the caller's, checked against the report.
     public var requirements: RequirementCheck
     /// What fails the gate: regressions, missing metrics and failed requirements.
@@ -233,13 +236,13 @@ public struct BaselineComparison: Sendable {
                     case .either: status = .changed
                     }
                 }
-                if let status { rows.append(Row(job: job, metric: metric, baseline: b, current: c, allowed: allowed, status: status)) }
+                rows.append(Row(job: job, metric: metric, baseline: b, current: c, allowed: allowed, status: status ?? .within))
             }
         }
         for job in current.metrics.keys.sorted() where baseline.metrics[job] == nil {
             rows.append(Row(job: job, metric: "(job)", baseline: .nan, current: .nan, allowed: 0, status: .new))
         }
-        self.rows = rows
+        checks = rows
         self.compared = compared
         let own = try (baseline.requirements ?? []).enumerated().map { k, text in try Requirement(text, field: "baseline requirements[\(k)]") }
         requirements = RequirementCheck(report: report, requirements: own + extra)

@@ -266,6 +266,13 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("across-scenarios"), help: "Compare with a baseline of another scenario on purpose (refused otherwise).")
     var acrossScenarios = false
 
+    @Option(
+        help: """
+            Output: text (a table), junit (JUnit XML), github (::error annotations, and a Markdown summary appended to \
+            $GITHUB_STEP_SUMMARY when set, else printed), json.
+            """)
+    var format: CheckFormat = .text
+
     func run() throws {
         let settings = try LabConfig.load(file: config)
         var byMetric: [String: Tolerance] = [:]
@@ -278,18 +285,42 @@ struct CheckCommand: ParsableCommand {
             if metric == "default" { fallback = tol } else { byMetric[try Baseline.metric(named: metric, field: "--tolerance")] = tol }
         }
         let required = try requirements.map { try Requirement($0, field: "--require") }
-        guard let baseline else {
-            guard !required.isEmpty else { throw ValidationError("give --baseline FILE, --require 'NAME OP NUMBER', or both") }
-            let check = RequirementCheck(report: try BaselineFile.report(report), requirements: required)
-            emit(check.rendered() + "\(check.failures) of \(required.count) requirement\(required.count == 1 ? "" : "s") failed\n")
-            if check.failures > 0 { throw ExitCode(1) }
-            return
+        guard baseline != nil || !required.isEmpty else { throw ValidationError("give --baseline FILE, --require 'NAME OP NUMBER', or both") }
+        let summaryFile = format == .github ? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"].flatMap { $0.isEmpty ? nil : $0 } : nil
+        let report = try BaselineFile.report(self.report)
+        let comparison = try baseline.map {
+            try BaselineComparison(
+                report: report, baseline: try BaselineFile.read($0), tolerances: byMetric, default: fallback, acrossScenarios: acrossScenarios,
+                requirements: required)
         }
-        let comparison = try BaselineComparison(
-            report: try BaselineFile.report(report), baseline: try BaselineFile.read(baseline), tolerances: byMetric, default: fallback,
-            acrossScenarios: acrossScenarios, requirements: required)
-        emit(comparison.rendered())
-        if comparison.regressions > 0 { throw ExitCode(1) }
+        let verdict = CheckVerdict(
+            scenario: report.scenario.name, comparison: comparison, requirements: RequirementCheck(report: report, requirements: required))
+        if let summaryFile {
+            // Appended, as GitHub collects every step's summary from the file it names.
+            emit(verdict.annotations())
+            try CheckSummaryFile.append(verdict.summary(), to: summaryFile)
+        } else {
+            emit(verdict.rendered(format))
+        }
+        if verdict.failures > 0 { throw ExitCode(1) }
+    }
+}
+
+extension CheckFormat: ExpressibleByArgument {}
+
+/// `$GITHUB_STEP_SUMMARY`: Markdown appended to the file the runner names.
+enum CheckSummaryFile {
+    static func append(_ text: String, to path: String) throws {
+        if let refusal = FileKind.readRefusal(path), FileKind(path: path) != .missing {
+            throw ValidationError("GITHUB_STEP_SUMMARY: \(path) \(refusal)")
+        }
+        guard
+            let handle = FileHandle(forWritingAtPath: path)
+                ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil)
+        else { throw ValidationError("GITHUB_STEP_SUMMARY: cannot write \(path)") }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
     }
 }
 
