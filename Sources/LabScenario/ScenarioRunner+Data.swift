@@ -47,12 +47,7 @@ extension ScenarioRunner {
         }
         var series = loaded[0].series
         let rows = series.count
-        if spec.start != nil || spec.end != nil {
-            series = series.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize()
-            guard !series.isEmpty else {
-                throw ScenarioError.run("\(scenario.file): dataset.start/end: no \(series.symbol) bars in the date range in \(spec.pathAsWritten)")
-            }
-        }
+        series = try Self.dateRange(scenario, series)
         let quality = try DataQuality.validate(series)
         var flagged: [Bool]?
         var repaired = 0
@@ -77,6 +72,40 @@ extension ScenarioRunner {
         var prepared = PreparedData(series: series, rows: rows, quality: quality, flagged: flagged, repaired: repaired, servedBy: servedBy)
         prepared.unusedColumns = loaded[0].unusedColumns
         return prepared
+    }
+
+    /// `series` cut to the scenario's `dataset.start`/`end`, or a one-line error naming the range
+    /// and what the file holds when no bar is left.
+    static func dateRange(_ scenario: Scenario, _ series: BarSeries) throws -> BarSeries {
+        let spec = scenario.dataset
+        guard spec.start != nil || spec.end != nil else { return series }
+        let cut = series.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize()
+        guard cut.isEmpty else { return cut }
+        let range = (spec.start.map { CivilTime.iso8601($0) } ?? "the start") + " … " + (spec.end.map { CivilTime.iso8601($0) } ?? "the end")
+        let held = series.isEmpty ? "none" : "\(CivilTime.iso8601(series.timestamps[0])) … \(CivilTime.iso8601(series.timestamps[series.count - 1]))"
+        throw ScenarioError.run(
+            "\(scenario.file): dataset.start/end: no \(series.symbol) bars in the date range \(range) in \(spec.pathAsWritten) (it holds \(held))")
+    }
+
+    /// Opens the scenario's data as a run would — every symbol read, cut to the date range, the
+    /// data-quality policy applied, the settings that need the data checked (warm-up, latency,
+    /// horizon), signals from a file aligned — without running a job: `gslab scenario validate`.
+    /// - Returns: one line per symbol: its bars in the range and their first and last time.
+    public func validateData(_ scenario: Scenario) throws -> [String] {
+        func span(_ s: BarSeries) -> String {
+            "\(s.symbol): \(s.count) bars \(CivilTime.iso8601(s.timestamps[0])) … \(CivilTime.iso8601(s.timestamps[s.count - 1]))"
+        }
+        if scenario.portfolio != nil {
+            let (loaded, _) = try Self.load(scenario, symbols: scenario.dataset.symbols)
+            return try loaded.map { span(try Self.dateRange(scenario, $0.series)) }
+        }
+        let data = try prepare(scenario)
+        var scenario = scenario
+        if let signals = scenario.signals {
+            scenario.strategy.signalColumns = try signals.load(for: data.series, scenarioFile: scenario.file, datasetSymbol: data.series.symbol).columns
+        }
+        try Self.checkAgainstData(scenario, bars: data.series.count)
+        return [span(data.series)]
     }
 
     /// Refuses settings that cannot mean anything on `bars` bars, before any job runs: a fill

@@ -21,12 +21,7 @@ extension ScenarioRunner {
         let spec = scenario.dataset, plan = scenario.portfolio!
         let (loaded, servedBy) = try Self.load(scenario, symbols: spec.symbols)
         var series = loaded.map(\.series)
-        if spec.start != nil || spec.end != nil {
-            series = series.map { $0.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
-            if let empty = series.first(where: \.isEmpty) {
-                throw ScenarioError.run("\(scenario.file): dataset.start/end: no \(empty.symbol) bars in the date range in \(spec.pathAsWritten)")
-            }
-        }
+        series = try series.map { try Self.dateRange(scenario, $0) }
         let rows = series.map(\.count).max() ?? 0
         var counts: [String: Int] = [:], errorRows = 0, warnings = 0, score = 100.0
         for (k, s) in series.enumerated() {

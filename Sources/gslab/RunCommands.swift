@@ -177,16 +177,25 @@ struct ScenarioCommand: ParsableCommand {
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check scenario files without running them: every key, and that the dataset exists and holds the symbols.")
+            abstract: """
+                Check scenario files without running them: every key; that the dataset exists and holds the symbols; \
+                and, reading the data, the date range, the data-quality policy, signals files and the settings that need the data.
+                """)
 
         @Argument(help: "Scenario files (YAML).")
         var files: [String]
+
+        @Flag(name: .customLong("no-data"), help: "Do not read the bars: only the keys, the file and its symbols.")
+        var noData = false
 
         func run() throws {
             for file in files {
                 let s = try Scenario.load(file)
                 try ScenarioRunner.checkDataset(s)
-                emit("\(file): ok (\(s.name): \(s.parameterSets.count) parameter set\(s.parameterSets.count == 1 ? "" : "s"))\n")
+                let spans = noData ? [] : try ScenarioRunner(workers: 1).validateData(s)
+                emit(
+                    "\(file): ok (\(s.name): \(s.parameterSets.count) parameter set\(s.parameterSets.count == 1 ? "" : "s")"
+                        + spans.map { "; \($0)" }.joined() + ")\n")
             }
         }
     }

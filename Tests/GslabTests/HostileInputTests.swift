@@ -161,7 +161,19 @@ extension HostileInputTests {
         let symbol = try scenario(in: dir) { $0.replacingOccurrences(of: "symbol: GOOG", with: "symbol: MSFT") }
         try expectRefused(["scenario", "validate", symbol], "\(Run.repository)/datasets/GOOG.h5: symbol \"MSFT\" not found (present: GOOG)")
         let fine = try Run("scenario", "validate", try scenario(in: dir) { $0 })
-        #expect(fine.status == 0 && fine.stdout.hasSuffix(": ok (default: 1 parameter set)\n"))
+        #expect(fine.status == 0 && fine.stdout.hasSuffix(": ok (default: 1 parameter set; GOOG: 2148 bars 2004-08-19 … 2013-03-01)\n"))
+        // The data is read: a date range the file does not cover, or too short for the strategy,
+        // is a one-line error (exit 2); --no-data skips the bars.
+        let later = try scenario(in: dir) { $0.replacingOccurrences(of: "  symbol: GOOG\n", with: "  symbol: GOOG\n  start: 2030-01-01\n  end: 2030-12-31\n") }
+        try expectRefused(
+            ["scenario", "validate", later],
+            "\(later): dataset.start/end: no GOOG bars in the date range 2030-01-01 … 2030-12-31 in \(Run.repository)/datasets/GOOG.h5 (it holds 2004-08-19 … 2013-03-01)"
+        )
+        let skipped = try Run("scenario", "validate", later, "--no-data")
+        #expect(skipped.status == 0 && skipped.stdout == "\(later): ok (default: 1 parameter set)\n")
+        let short = try scenario(in: dir) { $0.replacingOccurrences(of: "  symbol: GOOG\n", with: "  symbol: GOOG\n  start: 2013-02-20\n") }
+        try expectRefused(
+            ["scenario", "validate", short], "\(short): strategy.params: sma_cross needs 31 bars before its first signal, the data has 8 bars: it cannot trade")
     }
 
     /// A grid of seven lists of 700 values is 700^7 ≈ 8 · 10^19 combinations: more than an Int holds.

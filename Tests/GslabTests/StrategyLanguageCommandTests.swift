@@ -8,7 +8,10 @@ import Testing
     @Test func theShippedCustomRulesScenarioValidatesAndRuns() throws {
         let out = scratch() + "/out"
         let validate = try Run("scenario", "validate", "scenarios/custom-rules.yaml")
-        #expect(validate.status == 0 && validate.stdout == "scenarios/custom-rules.yaml: ok (custom-rules: 1 parameter set)\n", "\(validate.stderr)")
+        #expect(
+            validate.status == 0
+                && validate.stdout == "scenarios/custom-rules.yaml: ok (custom-rules: 1 parameter set; GOOG: 2148 bars 2004-08-19 … 2013-03-01)\n",
+            "\(validate.stderr)")
         let run = try Run("run", "scenarios/custom-rules.yaml", "--out", out)
         #expect(run.status == 0, "\(run.stderr)")
         let folder = out + "/custom-rules"
@@ -25,7 +28,9 @@ import Testing
     func theOtherShippedExamplesValidateAndRun(name: String, sets: Int) throws {
         let out = scratch() + "/out"
         let validate = try Run("scenario", "validate", "scenarios/\(name).yaml")
-        #expect(validate.stdout == "scenarios/\(name).yaml: ok (\(name): \(sets) parameter set\(sets == 1 ? "" : "s"))\n", "\(validate.stderr)")
+        #expect(
+            validate.stdout == "scenarios/\(name).yaml: ok (\(name): \(sets) parameter set\(sets == 1 ? "" : "s"); GOOG: 2148 bars 2004-08-19 … 2013-03-01)\n",
+            "\(validate.stderr)")
         let run = try Run("run", "scenarios/\(name).yaml", "--out", out)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: out + "/" + name)) ?? []).count == 1)

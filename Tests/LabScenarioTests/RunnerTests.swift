@@ -108,7 +108,9 @@ import Testing
         let symbol = try parse(scenarioText().replacingOccurrences(of: "symbol: GOOG", with: "symbol: MSFT"))
         #expect(message { _ = try ScenarioRunner().run(symbol) } == "\(repository)/datasets/GOOG.h5: symbol \"MSFT\" not found (present: GOOG)")
         let empty = try parse(scenarioText().replacingOccurrences(of: "symbol: GOOG", with: "symbol: GOOG\n  start: 2020-01-01"))
-        #expect(message { _ = try ScenarioRunner().run(empty) } == "s.yaml: dataset.start/end: no GOOG bars in the date range in datasets/GOOG.h5")
+        #expect(
+            message { _ = try ScenarioRunner().run(empty) }
+                == "s.yaml: dataset.start/end: no GOOG bars in the date range 2020-01-01 … the end in datasets/GOOG.h5 (it holds 2004-08-19 … 2013-03-01)")
         let outcome = try ScenarioRunner(workers: 1).run(try parse(scenarioText()))
         #expect(
             message { _ = try ReportWriter.write(outcome, to: "/proc/forbidden") }
