@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabMetrics", "LabSignals", "LabCore"]),
         .testTarget(
             name: "LabScenarioTests", dependencies: ["LabScenario", "LabReport", "LabSignals", "LabExecution", "LabMetrics", "LabCore", "LabData"],
-            resources: [.copy("Fixtures")]),
+            exclude: ["Golden"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GslabTests", dependencies: ["gslab", "LabData", "LabCore", .product(name: "Yams", package: "Yams")]),
     ]
 )
