@@ -122,6 +122,8 @@ public enum HTMLReport {
             "<section><h2>Equity and drawdown</h2><p class=note>Shaded: bars a stress transform touched (regimes: bars outside the calm regime). Ticks under the equity plot: the baseline's trade entries (green long, red short; first \(base.trades.items.count) of \(base.trades.count)).</p>"
         body += "<figure>\(equity.render())</figure><figure>\(drawdown.render())</figure></section>"
 
+        if let sheet = r.tear_sheet { body += TearSheetSection.render(sheet) }
+
         // Stress comparison.
         body +=
             "<section><h2>Stress comparison</h2>"
@@ -233,6 +235,7 @@ public enum HTMLReport {
         .cards{display:flex;flex-wrap:wrap;gap:10px;margin-top:16px}.card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:120px}
         .card .label{font-size:12px;color:#666}.card .value{font-size:20px;font-weight:600}.good .value{color:#1a7f37}.bad .value{color:#c62828}
         .note,.muted{color:#666;font-size:12px}figure{margin:8px 0}svg{max-width:100%;height:auto}.row{display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap}
+        .gain{color:#1a7f37}.loss{color:#c62828}
         .verdict ul{list-style:none;padding:0;margin:8px 0}.verdict li{font-size:16px;font-weight:600;margin:4px 0;padding-left:22px;position:relative}
         .verdict li.good{color:#1a7f37}.verdict li.bad{color:#c62828}.verdict li.good::before{content:"✓";position:absolute;left:0}.verdict li.bad::before{content:"✗";position:absolute;left:0}
         </style></head>

@@ -43,6 +43,9 @@ public struct RunReport: Sendable, Codable {
     public var walk_forward: [WalkForwardRow]?
     /// Set in a partial result of `gslab run --shard I/N` (absent from a whole or merged report).
     public var shard: Shard?
+    /// The headline job's monthly and yearly returns and worst drawdown periods (the tear sheet's
+    /// tables); absent from portfolio and partial (shard) results without the headline.
+    public var tear_sheet: TearSheetReport?
     /// Is the headline result luck? PSR/DSR, PBO, Reality Check/SPA and the trade Monte Carlo
     /// (docs/robustness.md); absent when the scenario turns the analysis off.
     public var robustness: RobustnessReport?
@@ -113,6 +116,7 @@ public struct RunReport: Sendable, Codable {
         merged.jobs = parts.flatMap(\.jobs).sorted { $0.id < $1.id }
         // The analysis is made by the shard that ran the headline job.
         merged.robustness = parts.lazy.compactMap(\.robustness).first
+        merged.tear_sheet = parts.lazy.compactMap(\.tear_sheet).first
         merged.shard = nil
         merged.tabulate()
         return merged

@@ -37,7 +37,8 @@ extension ScenarioRunner {
     /// (for the robustness analysis).
     func runJob(
         id: Int, scenario: Scenario, variant: String, series: BarSeries, flagged: [Bool]?, annotations: [StressAnnotation],
-        parameters: [String: String], statsFrom: Int = 0, light: Bool = false, grid: PeriodGrid? = nil, keepReturns: Bool = false
+        parameters: [String: String], statsFrom: Int = 0, light: Bool = false, grid: PeriodGrid? = nil, keepReturns: Bool = false,
+        tearSheet: Bool = false
     ) throws -> JobRun {
         let strategy = try Self.strategy(scenario, parameters)
         let backtest = Backtest(
@@ -93,7 +94,15 @@ extension ScenarioRunner {
             trades: .init(count: result.trades.count, items: Array(result.trades.prefix(scenario.report.tradesCap))),
             equity: .init(bar: keep, time: keep.map { CivilTime.iso8601(series.timestamps[$0]) }, value: keep.map { result.equity[$0] }),
             annotations: annotations)
-        return JobRun(report: report, returns: returns)
+        let sheet =
+            tearSheet
+            ? TearSheetReport(
+                job: id,
+                sheet: TearSheet(
+                    equity: result.equity, benchmark: series.close, timestamps: series.timestamps, timezone: series.timezone,
+                    intraday: series.frequency?.isIntraday ?? false),
+                timestamps: series.timestamps) : nil
+        return JobRun(report: report, returns: returns, tearSheet: sheet)
     }
 }
 
@@ -103,6 +112,8 @@ struct JobRun: Sendable {
     var report: JobReport
     /// Its period and trade returns.
     var returns: Returns?
+    /// Its tear sheet's tables, when asked for.
+    var tearSheet: TearSheetReport?
 
     /// A job's return series.
     struct Returns: Sendable {

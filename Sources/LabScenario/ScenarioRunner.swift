@@ -118,7 +118,8 @@ public struct ScenarioRunner: Sendable {
             let started = ContinuousClock.now
             let job = try runJob(
                 id: id, scenario: scenario, variant: v.name, series: v.series, flagged: v.flagged, annotations: v.annotations,
-                parameters: sets[id % sets.count], grid: onClock[id / sets.count] ? grid : nil, keepReturns: robust && id == headline)
+                parameters: sets[id % sets.count], grid: onClock[id / sets.count] ? grid : nil, keepReturns: robust && id == headline,
+                tearSheet: id == headline)
             compute.add(seconds(ContinuousClock.now - started))
             return job
         }
@@ -174,6 +175,7 @@ public struct ScenarioRunner: Sendable {
         report.tabulate()
         report.walk_forward = walkRows
         report.robustness = robustness
+        report.tear_sheet = runs.first { $0.report.id == headline }?.tearSheet
         report.shard = shard
         timings["total"] = seconds(clock.now - begin)
         return Outcome(report: report, timings: timings)

@@ -22,6 +22,8 @@ import Testing
         #expect(dom.stdout.contains("<h1>default</h1>"))
         #expect(dom.stdout.components(separatedBy: "<polyline").count - 1 == 6)  // equity and drawdown, three variants each
         #expect(dom.stdout.contains("<circle"))  // the reliability plot
+        // The tear sheet's tables: the monthly heatmap, yearly returns beside buy and hold, the worst drawdowns.
+        #expect(dom.stdout.contains("Monthly returns (%)") && dom.stdout.contains("Yearly returns (%)") && dom.stdout.contains("<h3>Worst drawdowns</h3>"))
         // The verdict panel above the cards: the DSR of one trial and the trade Monte Carlo.
         #expect(dom.stdout.contains("<h2>Is it luck?</h2>") && dom.stdout.contains("after 1 trial") && dom.stdout.contains("paths lose 20 % or more"))
         let consoleErrors = dom.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }

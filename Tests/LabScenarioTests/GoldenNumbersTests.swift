@@ -13,8 +13,8 @@ import Testing
 /// What is pinned: every job's baseline metrics (return, final equity, Sharpe, Sortino, Calmar,
 /// maximum drawdown, volatility, win rate, profit factor, expectancy, SQN, trades, cost drag, the
 /// signal figures), the robustness figures, each walk-forward window's out-of-sample return,
-/// Sharpe, maximum drawdown and trades, and the sweep table's Sharpe ratio and return of every
-/// combination. Tolerance: |value − golden| ≤ 1e-9 · max(1, |golden|) — the runs are
+/// Sharpe, maximum drawdown and trades, the sweep table's Sharpe ratio and return of every
+/// combination, and the tear sheet's yearly returns and worst drawdowns. Tolerance: |value − golden| ≤ 1e-9 · max(1, |golden|) — the runs are
 /// deterministic (seeded, the same bits for any number of workers), so only a change of the code
 /// moves them. An intended change is recorded with `scripts/update-golden` (it runs this test with
 /// `GSLAB_UPDATE_GOLDEN=1`, which writes the files instead of comparing), and the diff of the
@@ -39,6 +39,10 @@ import Testing
                 for label in ["Sharpe Ratio", "Return [%]"] { entry[label] = row.stats[label] }
                 out[key] = entry
             }
+        }
+        if let sheet = report.tear_sheet {
+            for year in sheet.yearly { out["tear_sheet year \(year.year)"] = ["strategy": year.strategy, "benchmark": year.benchmark] }
+            for (k, d) in sheet.drawdowns.enumerated() { out["tear_sheet drawdown \(k + 1)"] = ["depth": d.depth, "days": d.days] }
         }
         return out.mapValues { $0.filter { $0.value.isFinite } }
     }
