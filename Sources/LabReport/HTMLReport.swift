@@ -60,7 +60,7 @@ public enum HTMLReport {
             ("Max drawdown", pct(number(base, "Max. Drawdown [%]")), number(base, "Max. Drawdown [%]") > -20),
             ("Trades", "\(base.trades.count)", true),
             ("Win rate", pct(number(base, "Win Rate [%]")), number(base, "Win Rate [%]") >= 50),
-            ("Final equity", money(number(base, "Equity Final [$]")), true),
+            ("Final equity", money(number(base, "Equity Final [$]")), number(base, "Return [%]") >= 0),
             ("Signal hit rate", pct(m.hit_rate * 100), m.hit_rate >= 0.5),
             ("Calibration error", fmt(m.calibration_error), !(m.calibration_error > 0.1)),
             ("Recalibrate?", m.needs_recalibration ? "yes" : "no", !m.needs_recalibration),
@@ -71,18 +71,28 @@ public enum HTMLReport {
         body += "</section>"
 
         // Equity and drawdown, every variant overlaid.
+        // A log scale once the equity spans more than 10× (a compounding curve reads as a line).
+        let values = shown.flatMap(\.equity.value).filter { $0.isFinite && $0 > 0 }
+        let logScale = (values.max() ?? 1) / (values.min() ?? 1) > 10
         var equity = SVGLineChart(
-            title: "Equity — baseline and stress variants", lines: [], xLabels: (base.equity.time.first ?? "", base.equity.time.last ?? ""),
-            logScale: false)
+            title: "Equity — baseline and stress variants" + (logScale ? " (log scale)" : ""), lines: [],
+            xLabels: (base.equity.time.first ?? "", base.equity.time.last ?? ""), logScale: logScale)
         equity.domain = base.bars
-        var drawdown = SVGLineChart(title: "Drawdown (fraction of the running peak)", height: 260, lines: [], logScale: false)
+        equity.yLabel = "equity (account currency)"
+        equity.xTicks = Self.yearTicks(base.equity)
+        var drawdown = SVGLineChart(title: "Drawdown (% below the running peak)", height: 260, lines: [], logScale: false)
         drawdown.domain = base.bars
         drawdown.xLabels = equity.xLabels
+        drawdown.yLabel = "drawdown (%)"
+        drawdown.xTicks = equity.xTicks
         func drawdowns(_ job: JobReport) -> [Double] {
             var peak = -Double.infinity
             return job.equity.value.map { v -> Double in
-                peak = max(peak, v); return peak > 0 ? v / peak - 1 : 0
+                peak = max(peak, v); return peak > 0 ? (v / peak - 1) * 100 : 0
             }
+        }
+        if let hold = base.equity.buy_and_hold {
+            equity.lines.append(.init(name: "buy and hold", values: hold, color: "#b0b0b0", width: 1.5, positions: base.equity.bar))
         }
         // Bootstrap paths (the suite's bootstrap_1 … bootstrap_N) are one fan, not N lines.
         let resampled = shown.filter { isBootstrapPath($0.variant) }
@@ -123,6 +133,7 @@ public enum HTMLReport {
         body += "<figure>\(equity.render())</figure><figure>\(drawdown.render())</figure></section>"
 
         if let sheet = r.tear_sheet { body += TearSheetSection.render(sheet) }
+        if !base.trades.items.isEmpty { body += TearSheetSection.trades(base.trades) }
 
         // Stress comparison.
         body +=
@@ -220,6 +231,22 @@ public enum HTMLReport {
                         }
                 }) + "</section>"
         return page(r, body: body)
+    }
+
+    /// A tick at the first kept point of each calendar year (every other year past 12, every
+    /// fifth past 30).
+    static func yearTicks(_ curve: JobReport.CurveSection) -> [(position: Int, label: String)] {
+        var ticks: [(Int, String)] = []
+        var last = ""
+        for (bar, time) in zip(curve.bar, curve.time) {
+            let year = String(time.prefix(4))
+            if year != last {
+                if !last.isEmpty { ticks.append((bar, year)) }
+                last = year
+            }
+        }
+        let every = ticks.count > 30 ? 5 : ticks.count > 12 ? 2 : 1
+        return ticks.enumerated().filter { $0.offset % every == 0 }.map(\.element)
     }
 
     static func page(_ r: RunReport, body: String) -> String {

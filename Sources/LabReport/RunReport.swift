@@ -497,12 +497,17 @@ public struct JobReport: Sendable, Codable {
         public var time: [String]
         /// Its value (equity, account currency).
         public var value: [Double]
+        /// Buying the instrument with the starting cash at the close before the strategy's first
+        /// decision and holding it, at the same bars (account currency; the cash before that bar);
+        /// absent for a portfolio and a light job.
+        public var buy_and_hold: [Double]?
 
         /// A curve of kept points.
-        public init(bar: [Int], time: [String], value: [Double]) {
+        public init(bar: [Int], time: [String], value: [Double], buy_and_hold: [Double]? = nil) {
             self.bar = bar
             self.time = time
             self.value = value
+            self.buy_and_hold = buy_and_hold
         }
     }
 

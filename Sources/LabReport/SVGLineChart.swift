@@ -83,6 +83,11 @@ public struct SVGLineChart: Sendable {
     public var domain: Int?
     /// Small ticks under the plot at bar positions (trade entries), with a colour and a tooltip.
     public var markers: [(position: Int, color: String, label: String)] = []
+    /// Labelled ticks on the time axis (position in the domain, label), e.g. each new year; when
+    /// given they replace the start and end labels.
+    public var xTicks: [(position: Int, label: String)] = []
+    /// The y axis' title with its unit (`equity (account currency)`); nil: none.
+    public var yLabel: String?
     /// Bands of many paths drawn as one fan (shaded 5–95 % band, median line) instead of lines.
     public var fans: [Fan] = []
 
@@ -146,7 +151,7 @@ public struct SVGLineChart: Sendable {
     /// The chart as SVG text.
     public func render() -> String {
         let legend = lines.contains { !$0.name.isEmpty } || !fans.isEmpty
-        let left = 64.0, right = legend ? 150.0 : 16.0, top = 36.0, bottom = 36.0
+        let left = yLabel == nil ? 64.0 : 76.0, right = legend ? 150.0 : 16.0, top = 36.0, bottom = 36.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let lineEnds: [Int] = lines.map { line in line.positions.map { ($0.last ?? -1) + 1 } ?? line.values.count }
         let fanEnds: [Int] = fans.map { ($0.positions.last ?? -1) + 1 }
@@ -179,8 +184,20 @@ public struct SVGLineChart: Sendable {
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(yy))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(yy))\" stroke=\"#ddd\"/>"
             svg += "<text x=\"\(f(left - 6))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(String(format: value >= 100 ? "%.0f" : "%.2f", value))</text>\n"
         }
-        svg += "<text x=\"\(f(left))\" y=\"\(f(Double(height) - 12))\">\(escape(xLabels.0))</text>"
-        svg += "<text x=\"\(f(left + plotWidth))\" y=\"\(f(Double(height) - 12))\" text-anchor=\"end\">\(escape(xLabels.1))</text>\n"
+        if xTicks.isEmpty || count == 0 {
+            svg += "<text x=\"\(f(left))\" y=\"\(f(Double(height) - 12))\">\(escape(xLabels.0))</text>"
+            svg += "<text x=\"\(f(left + plotWidth))\" y=\"\(f(Double(height) - 12))\" text-anchor=\"end\">\(escape(xLabels.1))</text>\n"
+        } else {
+            for tick in xTicks {
+                let xx = x(min(max(0, tick.position), count - 1))
+                svg += "<line x1=\"\(f(xx))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(xx))\" y2=\"\(f(top + plotHeight + 5))\" stroke=\"#888\"/>"
+                svg += "<text x=\"\(f(xx))\" y=\"\(f(Double(height) - 12))\" text-anchor=\"middle\">\(escape(tick.label))</text>\n"
+            }
+        }
+        if let yLabel {
+            svg +=
+                "<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\">\(escape(yLabel))</text>\n"
+        }
         for m in markers where count > 0 {
             let xx = x(min(max(0, m.position), count - 1))
             svg +=

@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// report.html's tear-sheet tables as static SVG and tables: the monthly returns heatmap (year ×
 /// month, a diverging scale centred on 0 — gains green, losses red —, every value printed), the
@@ -23,6 +24,24 @@ enum TearSheetSection {
             ["peak", "trough", "recovery", "depth", "days"],
             t.drawdowns.map { d in
                 [d.start, d.trough, d.end ?? "not recovered", "<span class=loss>\(percent(-d.depth))</span>", String(format: "%.0f", d.days)]
+            })
+        return html + "</section>"
+    }
+
+    /// The job's trade list (the first `trades_cap` of them): entry and exit time, side, size,
+    /// prices, P&L, return, commission and exit reason; gains green, losses red.
+    static func trades(_ t: JobReport.TradesSection) -> String {
+        var html =
+            "<section><h2>Trades</h2><p class=note>The first \(t.items.count) of \(t.count) closed trades (report.trades_cap); P&amp;L in account currency after costs.</p>"
+        html += HTMLReport.table(
+            ["entry", "exit", "side", "size", "entry price", "exit price", "P&amp;L", "return", "commission", "exit"],
+            t.items.map { trade in
+                [
+                    CivilTime.iso8601(trade.entry_time), CivilTime.iso8601(trade.exit_time), trade.size >= 0 ? "long" : "short",
+                    String(format: "%.4g", abs(trade.size)), String(format: "%.2f", trade.entry_price), String(format: "%.2f", trade.exit_price),
+                    "<span class=\(trade.pnl >= 0 ? "gain" : "loss")>\(String(format: "%+.2f", trade.pnl))</span>", signed(trade.return_pct),
+                    String(format: "%.2f", trade.commission), HTMLText.escape(trade.exit_reason.rawValue),
+                ]
             })
         return html + "</section>"
     }

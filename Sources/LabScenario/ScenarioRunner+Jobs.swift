@@ -92,7 +92,12 @@ extension ScenarioRunner {
             id: id, variant: variant, parameters: parameters, bars: series.count, stats: run.statistics.dictionary,
             signals: .init(quality: signals.qualityMetrics, monitoring: monitoring, anomalies: anomalies),
             trades: .init(count: result.trades.count, items: Array(result.trades.prefix(scenario.report.tradesCap))),
-            equity: .init(bar: keep, time: keep.map { CivilTime.iso8601(series.timestamps[$0]) }, value: keep.map { result.equity[$0] }),
+            equity: .init(
+                bar: keep, time: keep.map { CivilTime.iso8601(series.timestamps[$0]) }, value: keep.map { result.equity[$0] },
+                buy_and_hold: keep.map { i in
+                    let from = max(0, run.decisionStart - 1), cash = result.equity.first ?? scenario.execution.cash
+                    return i < from ? cash : cash * series.close[i] / series.close[from]
+                }),
             annotations: annotations)
         let sheet =
             tearSheet

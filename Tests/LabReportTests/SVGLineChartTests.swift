@@ -6,6 +6,23 @@ import Testing
 @testable import LabStress
 
 @Suite struct SVGLineChartTests {
+    /// Year ticks replace the start and end labels; the y axis carries its unit; a fan draws its
+    /// band and dashed median with one legend entry.
+    @Test func ticksUnitsAndFans() {
+        var chart = SVGLineChart(title: "t", lines: [.init(name: "a", values: [1, 2, 3, 4], color: "#000")], xLabels: ("START", "END"))
+        chart.xTicks = [(1, "2005"), (3, "2006")]
+        chart.yLabel = "equity (account currency)"
+        chart.fans = [.init(name: "paths", paths: [([1, 2, 3, 4], nil), ([2, 3, 4, 5], nil), ([0.5, 1, 1.5, 2], nil)], domain: 4, color: "#777")]
+        let svg = chart.render()
+        #expect(!svg.contains("START") && svg.contains(">2005<") && svg.contains(">2006<"))
+        #expect(svg.contains("rotate(-90") && svg.contains(">equity (account currency)<"))
+        #expect(svg.components(separatedBy: "<polygon").count == 2 && svg.contains("stroke-dasharray=\"5 3\"") && svg.contains(">paths<"))
+        // The fan's band runs from the 5 % to the 95 % quantile of the paths at each position.
+        let fan = chart.fans[0]
+        #expect(fan.positions == [0, 1, 2, 3] && fan.median == [1, 2, 3, 4])
+        #expect(abs(fan.lower[0] - (0.5 + 0.1 * 0.5)) < 1e-12 && abs(fan.upper[3] - (4 + 0.9 * 1)) < 1e-12)
+    }
+
     @Test func decimationKeepsExtremesAndEnds() {
         var values = [Double](repeating: 1, count: 10_000)
         values[1234] = 50  // a spike
