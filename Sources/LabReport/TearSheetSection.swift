@@ -19,6 +19,21 @@ enum TearSheetSection {
                 ["\(y.year)", signed(y.strategy), signed(y.benchmark), signed(y.strategy - y.benchmark)]
             })
         html += "</div></div>"
+        if let rolling = t.rolling {
+            html += "<h3>Rolling figures (\(rolling.window) periods, half a year)</h3>"
+            var sharpe = SVGLineChart(
+                title: "Rolling Sharpe ratio (annualised)", height: 240,
+                lines: [.init(name: "", values: rolling.sharpe, color: "#1f77b4", width: 1.5)], logScale: false)
+            sharpe.xTicks = ticks(rolling.time)
+            sharpe.yLabel = "Sharpe ratio"
+            var volatility = SVGLineChart(
+                title: "Rolling volatility (annualised, %)", height: 240,
+                lines: [.init(name: "", values: rolling.volatility.map { $0 * 100 }, color: "#ff7f0e", width: 1.5)], logScale: false)
+            volatility.xTicks = sharpe.xTicks
+            volatility.yLabel = "volatility (%)"
+            html += "<figure>\(sharpe.render())</figure><figure>\(volatility.render())</figure>"
+        }
+        if let d = t.distribution { html += "<figure>\(histogram(d))</figure>" }
         html += "<h3>Worst drawdowns</h3>"
         html += HTMLReport.table(
             ["peak", "trough", "recovery", "depth", "days"],
@@ -44,6 +59,50 @@ enum TearSheetSection {
                 ]
             })
         return html + "</section>"
+    }
+
+    /// A tick at the first point of each calendar year of `times` (ISO 8601), thinned past 12 years.
+    static func ticks(_ times: [String]) -> [(position: Int, label: String)] {
+        var out: [(Int, String)] = []
+        var last = ""
+        for (i, t) in times.enumerated() {
+            let year = String(t.prefix(4))
+            if year != last {
+                if !last.isEmpty { out.append((i, year)) }
+                last = year
+            }
+        }
+        let every = out.count > 30 ? 5 : out.count > 12 ? 2 : 1
+        return out.enumerated().filter { $0.offset % every == 0 }.map(\.element)
+    }
+
+    /// The period returns' histogram: losses red, gains green, VaR and CVaR at 95 % as dashed lines.
+    static func histogram(_ d: TearSheetReport.Distribution) -> String {
+        let width = 560.0, height = 240.0, left = 40.0, right = 12.0, top = 30.0, bottom = 40.0
+        guard let peak = d.counts.max(), peak > 0, let lo = d.edges.first else { return "" }
+        let hi = lo + d.width * Double(d.counts.count)
+        let plotW = width - left - right, plotH = height - top - bottom
+        func x(_ v: Double) -> Double { left + plotW * (v - lo) / (hi - lo) }
+        func f(_ v: Double) -> String { String(format: "%.1f", v) }
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">"
+        let adjective = ["day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"][d.period] ?? d.period
+        svg += "<text x=\"\(f(left))\" y=\"16\" font-size=\"13\" font-weight=\"bold\">Distribution of \(adjective) returns (%), VaR and CVaR at 95 %</text>"
+        for (i, c) in d.counts.enumerated() where c > 0 {
+            let x0 = x(d.edges[i]), h = plotH * Double(c) / Double(peak)
+            let fill = d.edges[i] + d.width <= 0 ? "#c62828" : d.edges[i] >= 0 ? "#1a7f37" : "#9e9e9e"
+            svg +=
+                "<rect x=\"\(f(x0))\" y=\"\(f(top + plotH - h))\" width=\"\(f(max(1, plotW / Double(d.counts.count) - 1)))\" height=\"\(f(h))\" fill=\"\(fill)\"><title>\(String(format: "%+.2f", d.edges[i] * 100)) … \(String(format: "%+.2f", (d.edges[i] + d.width) * 100)) %: \(c)</title></rect>"
+        }
+        for (value, name) in [(-d.var_95, "VaR"), (-d.cvar_95, "CVaR")] where value >= lo && value <= hi {
+            svg +=
+                "<line x1=\"\(f(x(value)))\" y1=\"\(f(top))\" x2=\"\(f(x(value)))\" y2=\"\(f(top + plotH))\" stroke=\"#c62828\" stroke-dasharray=\"4 3\"/>"
+            svg += "<text x=\"\(f(x(value) + 3))\" y=\"\(f(top + 12 + (name == "VaR" ? 0 : 14)))\">\(name) \(String(format: "%.2f", -value * 100)) %</text>"
+        }
+        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 22))\">\(String(format: "%+.1f", lo * 100))</text>"
+        svg += "<text x=\"\(f(width - right))\" y=\"\(f(height - 22))\" text-anchor=\"end\">\(String(format: "%+.1f", hi * 100))</text>"
+        svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">\(adjective) return (%)</text>"
+        return svg + "</svg>"
     }
 
     /// A return in percent with its sign, coloured: green for a gain, red for a loss.

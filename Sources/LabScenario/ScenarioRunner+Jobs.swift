@@ -99,14 +99,17 @@ extension ScenarioRunner {
                     return i < from ? cash : cash * series.close[i] / series.close[from]
                 }),
             annotations: annotations)
-        let sheet =
-            tearSheet
-            ? TearSheetReport(
+        var sheet: TearSheetReport?
+        if tearSheet {
+            let periods = grid ?? PeriodGrid(timestamps: series.timestamps, timezone: series.timezone)
+            sheet = TearSheetReport(
                 job: id,
                 sheet: TearSheet(
                     equity: result.equity, benchmark: series.close, timestamps: series.timestamps, timezone: series.timezone,
                     intraday: series.frequency?.isIntraday ?? false),
-                timestamps: series.timestamps) : nil
+                timestamps: series.timestamps, returns: returns?.period ?? PeriodGrid.returns(of: result.equity, grid: periods), grid: periods,
+                points: scenario.report.equityPoints)
+        }
         return JobRun(report: report, returns: returns, tearSheet: sheet)
     }
 }

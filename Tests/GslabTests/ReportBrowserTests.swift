@@ -20,10 +20,11 @@ import Testing
         let dom = try Run(executable: "/usr/bin/timeout", arguments: ["120", browser] + common + ["--dump-dom", "file://" + html])
         #expect(dom.status == 0)
         #expect(dom.stdout.contains("<h1>default</h1>"))
-        // Equity and drawdown of three variants each, and buy and hold on the equity chart.
-        #expect(dom.stdout.components(separatedBy: "<polyline").count - 1 == 7)
+        // Equity and drawdown of three variants each, buy and hold on the equity chart, rolling Sharpe and volatility.
+        #expect(dom.stdout.components(separatedBy: "<polyline").count - 1 == 9)
         #expect(dom.stdout.contains(">buy and hold<") && dom.stdout.contains(">equity (account currency)<") && dom.stdout.contains(">2008<"))
         #expect(dom.stdout.contains("<h2>Trades</h2>") && dom.stdout.contains("The first 65 of 65 closed trades"))
+        #expect(dom.stdout.contains("Rolling Sharpe ratio (annualised)") && dom.stdout.contains("Distribution of daily returns (%), VaR and CVaR at 95 %"))
         #expect(dom.stdout.contains("<circle"))  // the reliability plot
         // The tear sheet's tables: the monthly heatmap, yearly returns beside buy and hold, the worst drawdowns.
         #expect(dom.stdout.contains("Monthly returns (%)") && dom.stdout.contains("Yearly returns (%)") && dom.stdout.contains("<h3>Worst drawdowns</h3>"))

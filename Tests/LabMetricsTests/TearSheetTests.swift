@@ -39,6 +39,28 @@ import Testing
         #expect(abs(t.monthly[0].value - 0.02) < 1e-15 && abs(t.monthly[1].value - (103.0 / 102 - 1)) < 1e-15)
     }
 
+    /// Windows of half a year of periods (2 at 4 a year): [0.1, 0.3] has mean 0.2 and sd √0.02,
+    /// so Sharpe 0.2/√0.02·2 and volatility √0.02·2; [0.3, −0.1] mean 0.1, sd √0.08.
+    @Test func rollingFiguresByHand() {
+        let r = TearSheet.rolling(returns: [0.1, 0.3, -0.1], periodsPerYear: 4)
+        #expect(r.window == 2 && r.last == [1, 2])
+        #expect(abs(r.sharpe[0] - 0.2 / 0.02.squareRoot() * 2) < 1e-12 && abs(r.volatility[0] - 0.02.squareRoot() * 2) < 1e-12)
+        #expect(abs(r.sharpe[1] - 0.1 / 0.08.squareRoot() * 2) < 1e-12 && abs(r.volatility[1] - 0.08.squareRoot() * 2) < 1e-12)
+        #expect(TearSheet.rolling(returns: [0.1], periodsPerYear: 252).last.isEmpty)
+        #expect(TearSheet.rolling(returns: [Double](repeating: 0.01, count: 200), periodsPerYear: 252).window == 126)
+    }
+
+    /// Every return in one bin; VaR and CVaR are TailRisk's historical ones at 95 %.
+    @Test func distributionCountsEveryReturn() throws {
+        var rng = SeededRNG(seed: 2)
+        let returns = (0..<1000).map { _ in rng.nextNormal() * 0.01 }
+        let d = try #require(TearSheet.distribution(returns: returns, bins: 40))
+        #expect(d.counts.count == 40 && d.counts.reduce(0, +) == 1000 && d.edges.first == returns.min())
+        #expect(d.valueAtRisk == (try TailRisk.historicalVaR(returns, confidence: 0.95)))
+        #expect(d.conditionalValueAtRisk == (try TailRisk.historicalCVaR(returns, confidence: 0.95)))
+        #expect(TearSheet.distribution(returns: [0.01, 0.01]) == nil)
+    }
+
     /// At most `worst` periods, deepest first; a curve that never falls has none.
     @Test func worstPeriodsAreCappedAndOrdered() {
         var equity: [Double] = []

@@ -14,7 +14,7 @@ import Testing
 /// maximum drawdown, volatility, win rate, profit factor, expectancy, SQN, trades, cost drag, the
 /// signal figures), the robustness figures, each walk-forward window's out-of-sample return,
 /// Sharpe, maximum drawdown and trades, the sweep table's Sharpe ratio and return of every
-/// combination, and the tear sheet's yearly returns and worst drawdowns. Tolerance: |value − golden| ≤ 1e-9 · max(1, |golden|) — the runs are
+/// combination, and the tear sheet's yearly returns, worst drawdowns, VaR and CVaR. Tolerance: |value − golden| ≤ 1e-9 · max(1, |golden|) — the runs are
 /// deterministic (seeded, the same bits for any number of workers), so only a change of the code
 /// moves them. An intended change is recorded with `scripts/update-golden` (it runs this test with
 /// `GSLAB_UPDATE_GOLDEN=1`, which writes the files instead of comparing), and the diff of the
@@ -43,6 +43,7 @@ import Testing
         if let sheet = report.tear_sheet {
             for year in sheet.yearly { out["tear_sheet year \(year.year)"] = ["strategy": year.strategy, "benchmark": year.benchmark] }
             for (k, d) in sheet.drawdowns.enumerated() { out["tear_sheet drawdown \(k + 1)"] = ["depth": d.depth, "days": d.days] }
+            if let d = sheet.distribution { out["tear_sheet distribution"] = ["var_95": d.var_95, "cvar_95": d.cvar_95] }
         }
         return out.mapValues { $0.filter { $0.value.isFinite } }
     }

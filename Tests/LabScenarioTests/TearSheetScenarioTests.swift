@@ -23,5 +23,12 @@ import Testing
         let maxDrawdown = try #require(headline.stats["Max. Drawdown [%]"]?.number) / -100
         #expect(abs((sheet.drawdowns.first?.depth ?? 0) - maxDrawdown) < 1e-12)
         #expect(sheet.drawdowns.count <= 5 && zip(sheet.drawdowns, sheet.drawdowns.dropFirst()).allSatisfy { $0.depth >= $1.depth })
+        // The distribution holds every daily return; its VaR is the one the robustness section's
+        // returns give; the rolling series is cut to the report's points.
+        let distribution = try #require(sheet.distribution), rolling = try #require(sheet.rolling)
+        let periods = try #require(report.robustness?.sharpe?.periods)
+        #expect(distribution.period == "day" && distribution.counts.reduce(0, +) == periods)
+        #expect(rolling.window == 126 && rolling.periods_per_year == 252 && rolling.time.count <= 400 && rolling.time.count == rolling.sharpe.count)
+        #expect(rolling.time == rolling.time.sorted())
     }
 }
