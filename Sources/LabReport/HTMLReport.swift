@@ -104,9 +104,12 @@ public enum HTMLReport {
             drawdown.fans.append(.init(name: name, paths: resampled.map { (drawdowns($0), $0.equity.bar) }, domain: base.bars, color: "#7f7f7f"))
         }
         for (k, job) in shown.enumerated() where !fanned.contains(job.id) {
-            let color = palette[k % palette.count]
-            equity.lines.append(.init(name: job.variant, values: job.equity.value, color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar))
-            drawdown.lines.append(.init(name: job.variant, values: drawdowns(job), color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar))
+            // Past the palette, a colour comes back dashed: every variant stays distinct.
+            let color = palette[k % palette.count], dash = k >= palette.count ? "6 3" : nil
+            equity.lines.append(
+                .init(name: job.variant, values: job.equity.value, color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar, dash: dash))
+            drawdown.lines.append(
+                .init(name: job.variant, values: drawdowns(job), color: color, width: k == 0 ? 2 : 1, positions: job.equity.bar, dash: dash))
             for note in job.annotations {
                 if let regimes = note.regimes {
                     var start: Int?

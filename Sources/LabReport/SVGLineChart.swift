@@ -37,14 +37,17 @@ public struct SVGLineChart: Sendable {
         public var width: Double
         /// x position (bar index) of each value, when the values are a downsampled curve; nil: 0, 1, 2, …
         public var positions: [Int]?
+        /// SVG dash pattern (`6 3`), telling apart lines that share a colour; nil: solid.
+        public var dash: String?
 
         /// A line; drawn at x = 0, 1, 2, … unless `positions` are given.
-        public init(name: String, values: [Double], color: String, width: Double = 1, positions: [Int]? = nil) {
+        public init(name: String, values: [Double], color: String, width: Double = 1, positions: [Int]? = nil, dash: String? = nil) {
             self.positions = positions
             self.name = name
             self.values = values
             self.color = color
             self.width = width
+            self.dash = dash
         }
     }
 
@@ -152,6 +155,9 @@ public struct SVGLineChart: Sendable {
     public func render() -> String {
         let legend = lines.contains { !$0.name.isEmpty } || !fans.isEmpty
         let left = yLabel == nil ? 64.0 : 76.0, right = legend ? 150.0 : 16.0, top = 36.0, bottom = 36.0
+        // The chart grows to hold every legend entry (18 px each): a legend never clips.
+        let entries = legend ? lines.count + fans.count : 0
+        let height = max(self.height, Int(top + 14 + 18 * Double(entries) + bottom))
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let lineEnds: [Int] = lines.map { line in line.positions.map { ($0.last ?? -1) + 1 } ?? line.values.count }
         let fanEnds: [Int] = fans.map { ($0.positions.last ?? -1) + 1 }
@@ -226,11 +232,11 @@ public struct SVGLineChart: Sendable {
             let path = points.filter { line.values[$0].isFinite && (!logScale || line.values[$0] > 0) }
                 .map { "\(f(x(position($0)))),\(f(y(line.values[$0])))" }.joined(separator: " ")
             svg +=
-                "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(f(line.width))\" points=\"\(path)\"><title>\(escape(line.name))</title></polyline>\n"
+                "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(f(line.width))\"\(line.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") points=\"\(path)\"><title>\(escape(line.name))</title></polyline>\n"
             guard legend else { continue }
             let ly = top + 14 + Double(k) * 18
             svg +=
-                "<line x1=\"\(f(left + plotWidth + 12))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + plotWidth + 30))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"\(f(max(2, line.width)))\"/>"
+                "<line x1=\"\(f(left + plotWidth + 12))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + plotWidth + 30))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"\(f(max(2, line.width)))\"\(line.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
             svg += "<text x=\"\(f(left + plotWidth + 36))\" y=\"\(f(ly))\">\(escape(line.name))</text>\n"
         }
         svg += "</svg>\n"

@@ -23,6 +23,17 @@ import Testing
         #expect(abs(fan.lower[0] - (0.5 + 0.1 * 0.5)) < 1e-12 && abs(fan.upper[3] - (4 + 0.9 * 1)) < 1e-12)
     }
 
+    /// Twenty-five named lines: the chart grows so the last legend entry is inside it; a dashed
+    /// line draws dashed in the plot and the legend.
+    @Test func theLegendNeverClips() {
+        let lines = (0..<25).map { k in SVGLineChart.Line(name: "v\(k)", values: [1, 2], color: "#000", dash: k >= 10 ? "6 3" : nil) }
+        let svg = SVGLineChart(title: "t", lines: lines).render()
+        let height = Double(svg.split(separator: "height=\"")[1].prefix { $0 != "\"" })!
+        let lastEntry = Double(svg.components(separatedBy: ">v24</text>")[0].components(separatedBy: "y=\"").last!.prefix { $0 != "\"" })!
+        #expect(lastEntry < height && height > 420)
+        #expect(svg.components(separatedBy: "stroke-dasharray=\"6 3\"").count - 1 == 30)  // 15 lines and their legend marks
+    }
+
     @Test func decimationKeepsExtremesAndEnds() {
         var values = [Double](repeating: 1, count: 10_000)
         values[1234] = 50  // a spike
