@@ -143,7 +143,12 @@ public enum HTMLReport {
             "<section><h2>Stress comparison</h2>"
             + table(
                 ["variant", "return", "Sharpe", "max drawdown", "trades", "win rate"],
-                r.stress_comparison.map { [e($0.variant), pct($0.return_pct), fmt($0.sharpe), pct($0.max_drawdown_pct), "\($0.trades)", pct($0.win_rate_pct)] })
+                r.stress_comparison.map {
+                    [
+                        e($0.variant), signed(pct($0.return_pct), $0.return_pct), signed(fmt($0.sharpe), $0.sharpe), pct($0.max_drawdown_pct), "\($0.trades)",
+                        pct($0.win_rate_pct),
+                    ]
+                })
             + "</section>"
 
         // Sweep and walk-forward.
@@ -237,19 +242,23 @@ public enum HTMLReport {
     }
 
     /// A tick at the first kept point of each calendar year (every other year past 12, every
-    /// fifth past 30).
+    /// fifth past 30); of each month (`2024-02`) when the curve spans fewer than two year starts.
     static func yearTicks(_ curve: JobReport.CurveSection) -> [(position: Int, label: String)] {
-        var ticks: [(Int, String)] = []
-        var last = ""
-        for (bar, time) in zip(curve.bar, curve.time) {
-            let year = String(time.prefix(4))
-            if year != last {
-                if !last.isEmpty { ticks.append((bar, year)) }
-                last = year
+        func ticks(_ width: Int) -> [(position: Int, label: String)] {
+            var out: [(Int, String)] = []
+            var last = ""
+            for (bar, time) in zip(curve.bar, curve.time) {
+                let key = String(time.prefix(width))
+                if key != last {
+                    if !last.isEmpty { out.append((bar, key)) }
+                    last = key
+                }
             }
+            let every = out.count > 30 ? 5 : out.count > 12 ? 2 : 1
+            return out.enumerated().filter { $0.offset % every == 0 }.map(\.element)
         }
-        let every = ticks.count > 30 ? 5 : ticks.count > 12 ? 2 : 1
-        return ticks.enumerated().filter { $0.offset % every == 0 }.map(\.element)
+        let years = ticks(4)
+        return years.count >= 2 ? years : ticks(7)
     }
 
     static func page(_ r: RunReport, body: String) -> String {
@@ -366,6 +375,11 @@ public enum HTMLReport {
     static func number(_ job: JobReport, _ key: String) -> Double {
         if case let .number(v)? = job.stats[key] { return v }
         return .nan
+    }
+
+    /// `text` green when `value` ≥ 0, red below (a gain or a loss).
+    static func signed(_ text: String, _ value: Double) -> String {
+        value.isFinite ? "<span class=\(value >= 0 ? "gain" : "loss")>\(text)</span>" : text
     }
 
     static func fmt(_ v: Double) -> String { v.isFinite ? String(format: abs(v) >= 1000 ? "%.0f" : "%.3g", v) : "—" }
