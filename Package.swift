@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "LabSignalsTests", dependencies: ["LabSignals", "LabExecution", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LabExecutionTests", dependencies: ["LabExecution", "LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LabMetricsTests", dependencies: ["LabMetrics", "LabCore", "LabRobustness"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabBacktestTests", dependencies: ["LabBacktest", "LabSignals", "LabExecution", "LabMetrics", "LabCore", "LabData"]),
         .testTarget(name: "LabRobustnessTests", dependencies: ["LabRobustness", "LabCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabStress", "LabMetrics", "LabSignals", "LabCore"]),

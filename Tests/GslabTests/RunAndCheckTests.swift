@@ -196,5 +196,14 @@ import Testing
         #expect(short.status == 2 && short.stderr.contains("need shards 0..<3 once each, got 0, 1"))
         let bad = try Run("run", scenario, "--shard", "3/3", "--out", dir + "/x")
         #expect(bad.status == 2 && bad.stderr.contains("--shard 3/3: expected a shard index in 0..<count"))
+        // A Slurm array index outside the array: one line, exit 2, nothing written.
+        let outside = try Run(
+            executable: "/usr/bin/env",
+            arguments: ["SLURM_ARRAY_TASK_ID=4", "SLURM_ARRAY_TASK_MIN=1", "SLURM_ARRAY_TASK_COUNT=3", Run.binary, "run", scenario, "--out", dir + "/y"])
+        #expect(
+            outside.status == 2
+                && outside.stderr == "gslab: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT: expected a shard index in 0..<count and a count ≥ 1\n",
+            "\(outside.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/y"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabRobustness
 import Testing
 
 @testable import LabMetrics
@@ -12,6 +13,7 @@ import Testing
 ///   side), so its `days` is the lab's peak-to-recovery span less those two bars' gaps, plus 1;
 /// - rolling Sharpe ratio and volatility over 126 days (`rolling_sharpe`, `rolling_volatility`:
 ///   mean / sd and sd, ddof 1, × √252);
+/// - the Sharpe ratio (QuantStats' `sharpe`: the robustness section's `sharpe_annualised`);
 /// - best and worst month (`best`/`worst` with `aggregate="ME"`: year and month; "M" would pool each calendar month across years); the maximum drawdown.
 ///
 /// Where the conventions differ (stated, not compared): CAGR (QuantStats divides the days from the
@@ -19,6 +21,7 @@ import Testing
 /// volatility, Sortino and Calmar (the statistics follow backtesting.py's compounded formulas),
 /// win rate (QuantStats: the share of positive days; the statistics: of winning trades), and
 /// value at risk (QuantStats: a normal approximation; the lab: historical and Cornish–Fisher).
+/// The trade list's costs are each trade's commission; slippage is in its fill prices.
 @Suite struct TearSheetParityTests {
     struct Reference: @unchecked Sendable {
         let json: [String: Any]
@@ -74,6 +77,15 @@ import Testing
         }
         let maxDrawdown = Self.number((r.json["stats"] as! [String: Any])["max_drawdown"])
         #expect(abs(r.sheet.drawdowns[0].depth + maxDrawdown) < 1e-12)
+    }
+
+    /// QuantStats' Sharpe ratio is the robustness section's `sharpe_annualised`: the per-period
+    /// Sharpe ratio of the daily returns (mean / sd, ddof 1) × √252.
+    @Test func sharpeRatioIsTheRobustnessSections() {
+        let r = Self.reference
+        let ours = SharpeInference(returns: r.returns).sharpe * 252.0.squareRoot()
+        let theirs = Self.number((r.json["stats"] as! [String: Any])["sharpe"])
+        #expect(abs(ours - theirs) < 1e-12)
     }
 
     @Test func rollingSharpeAndVolatility() {
