@@ -142,8 +142,9 @@ import Testing
             !html.contains("http://")
                 || html.components(separatedBy: "http://").count - 1 == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1)
         #expect(!html.contains("https://") && !html.contains("<link") && !html.contains("<iframe") && !html.contains(" src=\""))
-        // Charts drawn: equity and drawdown with one line per variant, the reliability plot, the sweep heatmap.
-        #expect(html.components(separatedBy: "<polyline").count - 1 == 2 * 2)
+        // Charts drawn: equity and drawdown with one line per variant (and buy and hold on the
+        // equity), the rolling Sharpe and volatility, the reliability plot, the sweep heatmap.
+        #expect(html.components(separatedBy: "<polyline").count - 1 == 2 * 2 + 1 + 2)
         #expect(html.contains("<circle") && html.contains("Sweep (baseline)") && html.contains("hsl("))
         #expect(html.contains("<h2>Statistics</h2>") && html.contains("Return [%]"))
     }
