@@ -60,20 +60,9 @@ public struct CheckVerdict: Sendable {
     /// JUnit XML: a suite for the baseline comparison (one test case per job × metric, a failure
     /// carrying the baseline, the value and the tolerance) and one for the requirements.
     public func junit() -> String {
+        // HTML's escaping is XML's; control characters (not allowed in XML 1.0) become spaces.
         func attribute(_ s: String) -> String {
-            var out = ""
-            for c in s.unicodeScalars {
-                switch c {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                case "'": out += "&apos;"
-                case "\n", "\r", "\t": out += " "
-                default: out += c.value < 0x20 ? " " : String(c)
-                }
-            }
-            return out
+            HTMLText.escape(String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 ? " " : $0 })))
         }
         let checks = comparison?.checks ?? []
         let metricFailures = checks.filter(Self.fails).count
