@@ -79,7 +79,7 @@ public enum HTMLReport {
             xLabels: (base.equity.time.first ?? "", base.equity.time.last ?? ""), logScale: logScale)
         equity.domain = base.bars
         equity.yLabel = "equity (account currency)"
-        equity.xTicks = Self.yearTicks(base.equity)
+        equity.xTicks = Self.yearTicks(base.equity.time, positions: base.equity.bar)
         var drawdown = SVGLineChart(title: "Drawdown (% below the running peak)", height: 260, lines: [], logScale: false)
         drawdown.domain = base.bars
         drawdown.xLabels = equity.xLabels
@@ -241,16 +241,17 @@ public enum HTMLReport {
         return page(r, body: body)
     }
 
-    /// A tick at the first kept point of each calendar year (every other year past 12, every
-    /// fifth past 30); of each month (`2024-02`) when the curve spans fewer than two year starts.
-    static func yearTicks(_ curve: JobReport.CurveSection) -> [(position: Int, label: String)] {
+    /// A tick at the first point of each calendar year of `times` (ISO 8601) — every other year
+    /// past 12, every fifth past 30 —, placed at `positions` (default: the points' indices); of
+    /// each month (`2024-02`) when the points span fewer than two year starts.
+    static func yearTicks(_ times: [String], positions: [Int]? = nil) -> [(position: Int, label: String)] {
         func ticks(_ width: Int) -> [(position: Int, label: String)] {
             var out: [(Int, String)] = []
             var last = ""
-            for (bar, time) in zip(curve.bar, curve.time) {
+            for (i, time) in times.enumerated() {
                 let key = String(time.prefix(width))
                 if key != last {
-                    if !last.isEmpty { out.append((bar, key)) }
+                    if !last.isEmpty { out.append((positions?[i] ?? i, key)) }
                     last = key
                 }
             }

@@ -24,7 +24,7 @@ enum TearSheetSection {
             var sharpe = SVGLineChart(
                 title: "Rolling Sharpe ratio (annualised)", height: 240,
                 lines: [.init(name: "", values: rolling.sharpe, color: "#1f77b4", width: 1.5)], logScale: false)
-            sharpe.xTicks = ticks(rolling.time)
+            sharpe.xTicks = HTMLReport.yearTicks(rolling.time)
             sharpe.yLabel = "Sharpe ratio"
             var volatility = SVGLineChart(
                 title: "Rolling volatility (annualised, %)", height: 240,
@@ -59,21 +59,6 @@ enum TearSheetSection {
                 ]
             })
         return html + "</section>"
-    }
-
-    /// A tick at the first point of each calendar year of `times` (ISO 8601), thinned past 12 years.
-    static func ticks(_ times: [String]) -> [(position: Int, label: String)] {
-        var out: [(Int, String)] = []
-        var last = ""
-        for (i, t) in times.enumerated() {
-            let year = String(t.prefix(4))
-            if year != last {
-                if !last.isEmpty { out.append((i, year)) }
-                last = year
-            }
-        }
-        let every = out.count > 30 ? 5 : out.count > 12 ? 2 : 1
-        return out.enumerated().filter { $0.offset % every == 0 }.map(\.element)
     }
 
     /// The period returns' histogram: losses red, gains green, VaR and CVaR at 95 % as dashed lines.
