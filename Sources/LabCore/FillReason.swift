@@ -13,4 +13,7 @@ public enum FillReason: String, Sendable, Equatable, Hashable, Codable, CaseIter
     case bankruptcy
     /// A portfolio rebalance to its target weights.
     case rebalance
+    /// The symbol's last bar in a universe (delisted, or its data ends): the position was closed at
+    /// that bar's close.
+    case delisting
 }

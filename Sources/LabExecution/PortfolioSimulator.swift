@@ -126,112 +126,21 @@ public struct PortfolioSimulator: Sendable {
         return try run(bars, weights: weights)
     }
 
-    /// Runs rebalances to weight vectors (in the order of `bars`) decided at the close of each key bar.
+    /// Runs rebalances to weight vectors (in the order of `bars`) decided at the close of each key
+    /// bar, through ``UniverseSimulator`` (the symbols share one clock, so none is ever skipped or
+    /// delisted).
     public func run(_ bars: [BarSeries], weights: [Int: [Double]]) throws -> Result {
         try Self.checkAligned(bars)
-        let n = bars.count, count = bars[0].count
-        for (bar, w) in weights.sorted(by: { $0.key < $1.key }) {
-            guard w.count == n else { throw LabExecutionError.lengthMismatch(field: "weights at bar \(bar)", expected: n, actual: w.count) }
-            guard w.allSatisfy(\.isFinite) else { throw LabExecutionError.invalidParameter(field: "weights at bar \(bar)", reason: "must be finite") }
-            let gross = w.reduce(0) { $0 + abs($1) }
-            guard gross <= config.maxLeverage + 1e-12 else {
-                throw LabExecutionError.invalidParameter(
-                    field: "weights at bar \(bar)", reason: "gross exposure \(gross) exceeds max_leverage \(config.maxLeverage)")
-            }
-        }
-        let perYear = bars[0].periodsPerYear
-        let borrowPerBar = config.borrowRate / perYear, financingPerBar = config.financingRate / perYear
-        var cash = config.cash
-        var units = [Double](repeating: 0, count: n)
-        var equity = [Double](repeating: 0, count: count), cashCurve = equity
-        var ledger = FillLedger(recording: true)
-        let pricer = FillPricer(slippage: config.slippage, commission: config.commission)
-        var rebalances: [(bar: Int, weights: [Double])] = []
-
-        func price(_ s: Int, _ field: [Double], _ i: Int, _ name: String) throws -> Double {
-            let v = field[i]
-            guard v > 0, v.isFinite else { throw LabExecutionError.badFillPrice(symbol: bars[s].symbol, bar: i, field: name, value: v) }
-            return v
-        }
-
-        for i in 0..<count {
-            // Rebalance decided at the close of i − 1, at this open.
-            if i > 0, let w = weights[i - 1] {
-                let open = try (0..<n).map { try price($0, bars[$0].open, i, "open") }
-                let markedEquity = cash + (0..<n).reduce(0) { $0 + units[$1] * open[$1] }
-                // A book with no equity left cannot rebalance; it is still marked below.
-                let delta =
-                    markedEquity <= 0
-                    ? [Double](repeating: 0, count: n)
-                    : (0..<n).map { s -> Double in
-                        let target = w[s] * markedEquity / open[s]
-                        return (config.fractionalUnits ? target : target.rounded(.towardZero)) - units[s]
-                    }
-                func fill(_ s: Int, _ q: Double) {
-                    guard q != 0 else { return }
-                    let priced = pricer.fill(units: q, bars: bars[s], bar: i, reference: open[s])
-                    cash -= q * priced.price + priced.fee
-                    units[s] += q
-                    ledger.book(priced, bar: i, time: bars[s].timestamps[i], symbol: bars[s].symbol, reason: .rebalance)
-                }
-                // Reductions first (they free cash): the part of a change that moves a position toward
-                // zero; what is left (adding, or opening the other side) is an addition.
-                var addition = delta
-                for s in 0..<n where units[s] != 0 && delta[s] != 0 && (delta[s] > 0) != (units[s] > 0) {
-                    let q = delta[s] > 0 ? min(delta[s], -units[s]) : max(delta[s], -units[s])
-                    fill(s, q)
-                    addition[s] = delta[s] - q
-                }
-                // Additions: scale them down together if they would take cash below the leverage floor.
-                let adding = (0..<n).filter { addition[$0] != 0 }
-                if !adding.isEmpty {
-                    let equityNow = cash + (0..<n).reduce(0) { $0 + units[$1] * open[$1] }
-                    let floor = -(config.maxLeverage - 1) * equityNow
-                    func cashAfter(_ scale: Double) -> Double {
-                        var c = cash
-                        for s in adding {
-                            let priced = pricer.fill(units: addition[s] * scale, bars: bars[s], bar: i, reference: open[s])
-                            c -= priced.units * priced.price + priced.fee
-                        }
-                        return c
-                    }
-                    var scale = 1.0
-                    if cashAfter(1) < floor {
-                        var lo = 0.0, hi = 1.0
-                        for _ in 0..<60 { let mid = (lo + hi) / 2; if cashAfter(mid) >= floor { lo = mid } else { hi = mid } }
-                        scale = lo
-                    }
-                    for s in adding {
-                        var q = addition[s] * scale
-                        if !config.fractionalUnits { q = q.rounded(.towardZero) }
-                        fill(s, q)
-                    }
-                }
-                let after = cash + (0..<n).reduce(0) { $0 + units[$1] * open[$1] }
-                rebalances.append((i, (0..<n).map { after > 0 ? units[$0] * open[$0] / after : 0 }))
-            }
-            // Mark at the close, then accrue borrow and financing for the bar.
-            var value = 0.0
-            for s in 0..<n where units[s] != 0 {
-                let c = try price(s, bars[s].close, i, "close")
-                value += units[s] * c
-                if units[s] < 0 && borrowPerBar > 0 {
-                    let fee = -units[s] * c * borrowPerBar
-                    cash -= fee
-                    ledger.costs.borrow += fee
-                }
-            }
-            if cash < 0 && financingPerBar > 0 {
-                let interest = -cash * financingPerBar
-                cash -= interest
-                ledger.costs.financing += interest
-            }
-            equity[i] = cash + value
-            cashCurve[i] = cash
-        }
+        let universe = try Universe(bars)
+        let simulator = try UniverseSimulator(
+            config: .init(
+                cash: config.cash, commission: config.commission, slippage: config.slippage, borrowRate: config.borrowRate,
+                financingRate: config.financingRate, maxLeverage: config.maxLeverage, fractionalUnits: config.fractionalUnits))
+        let run = try simulator.run(
+            universe, targets: weights.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, periodsPerYear: bars[0].periodsPerYear)
         return Result(
-            symbols: bars.map(\.symbol), equity: equity, cash: cashCurve, units: units, fills: ledger.fills, rebalances: rebalances,
-            costs: ledger.costs, tradedValue: ledger.tradedValue)
+            symbols: run.symbols, equity: run.equity, cash: run.cash, units: run.units, fills: run.fills,
+            rebalances: run.rebalances.map { ($0.bar, $0.weights) }, costs: run.costs, tradedValue: run.tradedValue)
     }
 }
 

@@ -87,6 +87,20 @@ public indirect enum TypedExpression: Sendable, Equatable, Hashable {
     case binary(BinaryOperator, TypedExpression, TypedExpression)
     /// A function's output `output` (0 for a single one) of the value arguments and fixed arguments.
     case call(function: String, output: Int, values: [TypedExpression], fixed: [FixedArgument])
+    /// A cross-sectional operator of `value` (``CrossSectionalFunction``), within groups when
+    /// `grouped` (`group_rank`), with its count k for `cs_top`/`cs_bottom`.
+    case crossSection(function: String, grouped: Bool, value: TypedExpression, count: FixedArgument?)
+
+    /// Whether a cross-sectional operator appears anywhere in the expression.
+    public var containsCrossSection: Bool {
+        switch self {
+        case .fixed, .truth, .field: false
+        case let .unary(_, x): x.containsCrossSection
+        case let .binary(_, a, b): a.containsCrossSection || b.containsCrossSection
+        case let .call(_, _, values, _): values.contains(where: \.containsCrossSection)
+        case .crossSection: true
+        }
+    }
 }
 
 /// Resolves names and checks arities and types of an ``Expression``, before any data is read.
@@ -106,6 +120,9 @@ public struct ExpressionChecker {
     public var lets: [String: (TypedExpression, ValueType)] = [:]
     /// Whether `hold` (keep the current position: NaN) may be used — in a target expression.
     public var allowsHold = false
+    /// Whether cross-sectional operators (`cs_rank`, `group_rank`, …) may be used — in a
+    /// universe portfolio's `weights:` and its `let` names.
+    public var allowsCrossSection = false
     /// `let` names bound to a function with several outputs (`band: bollinger(close, 20, 2)`),
     /// read as `band.upper`: the call as written.
     public var records: [String: (function: String, arguments: [Expression], offset: Int)] = [:]
@@ -192,6 +209,9 @@ public struct ExpressionChecker {
     func call(
         _ name: String, _ args: [Expression], output member: String?, at offset: Int, memberOffset: Int? = nil
     ) throws(ExpressionError) -> (TypedExpression, ValueType) {
+        if let (cs, grouped) = CrossSectionalFunctions.named(name) {
+            return try crossSection(cs, grouped: grouped, name: name, args, at: offset, member: member, memberOffset: memberOffset)
+        }
         guard let f = ExpressionFunctions.named(name) else {
             if PriceField(rawValue: name) != nil {
                 throw ExpressionError(at: offset, "\(name) is a field, not a function (an earlier value is lag(\(name), k))")
@@ -259,5 +279,34 @@ public struct ExpressionChecker {
         if let reason = f.check(fixedValues) { throw ExpressionError(at: offset, reason) }
         let result = f.result ?? polymorphic ?? .number
         return (.call(function: name, output: output, values: values, fixed: fixed), result)
+    }
+
+    func crossSection(
+        _ f: CrossSectionalFunction, grouped: Bool, name: String, _ args: [Expression], at offset: Int, member: String?, memberOffset: Int?
+    ) throws(ExpressionError) -> (TypedExpression, ValueType) {
+        guard allowsCrossSection else {
+            throw ExpressionError(
+                at: offset, "\(name) works across the symbols of a universe: it belongs in portfolio.weights (a strategy trades one symbol)")
+        }
+        if let member { throw ExpressionError(at: memberOffset ?? offset, "\(name) has a single output; '.\(member)' selects nothing") }
+        let arity = f.takesCount ? 2 : 1
+        let shown = grouped ? "group_\(f.word)(x\(f.takesCount ? ", k" : ""))" : f.signature
+        guard args.count == arity else {
+            throw ExpressionError(at: offset, "\(name) takes \(arity) argument\(arity == 1 ? "" : "s"), \(shown), got \(args.count)")
+        }
+        let (x, type) = try check(args[0])
+        if let wanted = f.input, type != wanted {
+            throw ExpressionError(at: args[0].start, "\(name)'s x must be \(wanted.phrase), got \(type.phrase)")
+        }
+        var count: FixedArgument?
+        if f.takesCount {
+            guard case let .fixed(n) = try check(args[1]).0 else {
+                throw ExpressionError(at: args[1].start, "\(name)'s k must be fixed for the run (a number, a parameter, or arithmetic of them), not a series")
+            }
+            let a = FixedArgument(number: n, kind: .window(name: "k"), offset: args[1].start)
+            if case let .failure(error) = a.resolve(parameters, in: name) { throw error }
+            count = a
+        }
+        return (.crossSection(function: f.name, grouped: grouped, value: x, count: count), f.result)
     }
 }

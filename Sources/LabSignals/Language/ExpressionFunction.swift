@@ -204,9 +204,10 @@ public enum ExpressionFunctions {
             throw LabSignalsError.invalidParameter(
                 owner: "expression function", field: "defaults", reason: "\(name): defaults must belong to trailing fixed arguments")
         }
+        let crossSectional = CrossSectionalFunctions.named(name) != nil
         lock.lock()
         defer { lock.unlock() }
-        guard table[name] == nil, PriceField(rawValue: name) == nil, !ExpressionChecker.reservedWords.contains(name) else {
+        guard table[name] == nil, !crossSectional, PriceField(rawValue: name) == nil, !ExpressionChecker.reservedWords.contains(name) else {
             throw LabSignalsError.invalidParameter(owner: "expression function", field: "name", reason: "\"\(name)\" is taken")
         }
         table[name] = function

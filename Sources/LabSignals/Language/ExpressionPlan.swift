@@ -59,6 +59,8 @@ public struct ExpressionPlan: Sendable {
             // Both directions of a pair are one pass (`crossing`), shared when a strategy reads both.
             guard case let .call(name, _, _, _) = e else { preconditionFailure() }
             return try add(.call(function: "crossing", output: name == "cross_above" ? 0 : 1, values: args, fixed: []), values: values)
+        case .crossSection:
+            preconditionFailure("ExpressionPlan: a cross-sectional operator is evaluated by UniverseEvaluator, over a universe")
         case let .call(name, output, args, fixedArgs):
             guard let f = ExpressionFunctions.named(name) else { preconditionFailure("ExpressionPlan: \(name) was checked but is not registered") }
             var inputs: [Int] = []

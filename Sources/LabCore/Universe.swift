@@ -1,0 +1,156 @@
+/// Many symbols on one shared calendar: each symbol keeps its own bars (a ``BarSeries`` holding
+/// only the bars it has), and the calendar is the sorted union of their timestamps.
+///
+/// Conventions (docs/portfolios.md):
+/// - A symbol **has a bar** at calendar row t when one of its timestamps equals `calendar[t]`;
+///   only then is it tradable at t and part of a cross-section at t. Before its first bar it is
+///   not yet listed, after its last bar it is delisted, and between them a row without its bar is
+///   a gap (held positions are then marked at its last close).
+/// - Time-series operators run over each symbol's own bars (its gaps skipped): `lag(close, 1)` is
+///   the symbol's previous bar, wherever that lies on the calendar.
+/// - Nothing is padded: memory is what the symbols' bars take, plus one `Int32` row per bar.
+public struct Universe: Sendable {
+    /// The symbols' bars, in the universe's order (sorted by name when loaded from a file).
+    public let symbols: [BarSeries]
+    /// Every timestamp any symbol has, strictly increasing, ns since the epoch (UTC).
+    public let calendar: [Int64]
+    /// For each symbol, the calendar row of each of its bars (`rows[s][j]` is bar j of symbol s).
+    public let rows: [[Int32]]
+    /// Each symbol's group (sector) for the `group_*` operators; nil where none is known.
+    public let groups: [String?]
+
+    /// A universe of `symbols` (each with strictly increasing timestamps, names distinct), with
+    /// optional groups by symbol name.
+    /// - Throws: ``LabCoreError/invalidParameter(owner:field:reason:)`` (owner `universe`) for no
+    ///   symbol, a repeated name or series on different time zones;
+    ///   ``LabCoreError/timestampsNotIncreasing(symbol:row:)`` for a series out of order.
+    public init(_ symbols: [BarSeries], groups: [String: String] = [:]) throws {
+        guard let first = symbols.first else {
+            throw LabCoreError.invalidParameter(owner: "universe", field: "symbols", reason: "a universe needs at least one symbol")
+        }
+        var seen = Set<String>()
+        for s in symbols {
+            guard seen.insert(s.symbol).inserted else {
+                throw LabCoreError.invalidParameter(owner: "universe", field: "symbols", reason: "\(s.symbol) appears twice")
+            }
+            guard s.timezone == first.timezone else {
+                throw LabCoreError.invalidParameter(
+                    owner: "universe", field: "timezone",
+                    reason: "\(s.symbol) is on \(s.timezone), \(first.symbol) on \(first.timezone): one calendar needs one time zone")
+            }
+            if let j = s.timestamps.indices.dropFirst().first(where: { s.timestamps[$0] <= s.timestamps[$0 - 1] }) {
+                throw LabCoreError.timestampsNotIncreasing(symbol: s.symbol, row: j)
+            }
+        }
+        let calendar = Self.union(symbols.map(\.timestamps))
+        guard calendar.count <= Int(Int32.max) else {
+            throw LabCoreError.invalidParameter(owner: "universe", field: "calendar", reason: "more than \(Int32.max) rows")
+        }
+        self.symbols = symbols
+        self.calendar = calendar
+        self.rows = symbols.map { s in
+            var out = [Int32](repeating: 0, count: s.count)
+            var t = 0
+            for (j, time) in s.timestamps.enumerated() {
+                while calendar[t] < time { t += 1 }
+                out[j] = Int32(t)
+            }
+            return out
+        }
+        self.groups = symbols.map { groups[$0.symbol] }
+    }
+
+    /// Number of symbols.
+    public var count: Int { symbols.count }
+    /// Number of calendar rows.
+    public var length: Int { calendar.count }
+    /// The symbols' names, in order.
+    public var names: [String] { symbols.map(\.symbol) }
+    /// Bars held over all symbols (the universe's size: each bar is 6 numbers of 8 bytes).
+    public var barCount: Int { symbols.reduce(0) { $0 + $1.count } }
+    /// The calendar row of each symbol's first bar.
+    public var firstRows: [Int] { rows.map { Int($0.first ?? Int32(calendar.count)) } }
+    /// The calendar row of each symbol's last bar.
+    public var lastRows: [Int] { rows.map { Int($0.last ?? -1) } }
+
+    /// Whether every symbol has a bar at every calendar row (one clock, as a fixed-weight portfolio needs).
+    public var isAligned: Bool { symbols.allSatisfy { $0.count == calendar.count } }
+
+    /// The calendar as a bar series of the first symbol's zone and frequency with no prices (for
+    /// schedules and period grids that read timestamps only); prices are NaN.
+    public var clock: BarSeries {
+        let nan = [Double](repeating: .nan, count: calendar.count)
+        let first = symbols[0]
+        // The calendar is checked: its timestamps increase and fit the span of the symbols' own.
+        return try! BarSeries(
+            symbol: "calendar", timestamps: calendar, open: nan, high: nan, low: nan, close: nan, volume: nan,
+            frequency: first.frequency, timezone: first.timezone)
+    }
+
+    /// The sorted union of sorted timestamp arrays (k-way merge by repeated pairwise merging).
+    static func union(_ lists: [[Int64]]) -> [Int64] {
+        var level = lists
+        while level.count > 1 {
+            var next: [[Int64]] = []
+            next.reserveCapacity((level.count + 1) / 2)
+            for k in stride(from: 0, to: level.count, by: 2) {
+                next.append(k + 1 < level.count ? merge(level[k], level[k + 1]) : level[k])
+            }
+            level = next
+        }
+        return level.first ?? []
+    }
+
+    private static func merge(_ a: [Int64], _ b: [Int64]) -> [Int64] {
+        var out: [Int64] = []
+        out.reserveCapacity(max(a.count, b.count))
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            let x = i < a.count ? a[i] : Int64.max, y = j < b.count ? b[j] : Int64.max
+            let v = Swift.min(x, y)
+            out.append(v)
+            if x == v { i += 1 }
+            if y == v { j += 1 }
+        }
+        return out
+    }
+}
+
+/// Walks a universe's calendar forward and says, for each symbol, which of its bars is at the
+/// current row (a cursor per symbol: O(1) per symbol and row).
+public struct UniverseCursor: Sendable {
+    private let rows: [[Int32]]
+    /// Next unread bar of each symbol.
+    private var next: [Int]
+    /// For each symbol, its bar at the current row, or -1 when it has none.
+    public private(set) var bar: [Int]
+    /// For each symbol, its latest bar at or before the current row, or -1 before its first.
+    public private(set) var latest: [Int]
+
+    /// A cursor before the first row of `universe`.
+    public init(_ universe: Universe) {
+        rows = universe.rows
+        next = [Int](repeating: 0, count: universe.count)
+        bar = [Int](repeating: -1, count: universe.count)
+        latest = bar
+    }
+
+    /// Moves to calendar row `t` (rows must be visited in increasing order).
+    public mutating func move(to t: Int) {
+        let row = Int32(t)
+        for s in rows.indices {
+            let r = rows[s]
+            var k = next[s]
+            while k < r.count && r[k] < row { k += 1 }
+            if k < r.count && r[k] == row {
+                bar[s] = k
+                latest[s] = k
+                next[s] = k + 1
+            } else {
+                bar[s] = -1
+                latest[s] = k - 1
+                next[s] = k
+            }
+        }
+    }
+}
