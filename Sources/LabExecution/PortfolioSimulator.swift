@@ -107,8 +107,13 @@ public struct PortfolioSimulator: Sendable {
         try rule.validate(symbols: bars.map(\.symbol))
         try schedule.validate()
         var targets: [Int: [Double]] = [:]
+        var last: [Double]?
         for bar in schedule.bars(bars[0], from: rule.window) {
-            targets[bar] = rule.weights(bars, at: bar, maxLeverage: config.maxLeverage)
+            let w = rule.weights(bars, at: bar, maxLeverage: config.maxLeverage)
+            // On change: a decision that repeats the last target trades nothing.
+            if schedule == .onChange && w == last { continue }
+            targets[bar] = w
+            last = w
         }
         return try run(bars, weights: targets)
     }
@@ -151,6 +156,8 @@ public enum RebalanceSchedule: Sendable, Equatable {
     /// At the last bar of each trading day, ISO week or calendar month (dates in the series' time
     /// zone for intraday bars).
     case daily, weekly, monthly
+    /// Every bar is a decision; a portfolio trades only when its target weights change.
+    case onChange
 
     func validate() throws {
         if case let .everyBars(k) = self, k < 1 {
@@ -164,6 +171,8 @@ public enum RebalanceSchedule: Sendable, Equatable {
         switch self {
         case let .everyBars(k):
             return Array(stride(from: first, to: bars.count, by: k))
+        case .onChange:
+            return Array(first..<bars.count)
         case .daily, .weekly, .monthly:
             let days = bars.localDayNumbers()
             func period(_ i: Int) -> Int64 {

@@ -142,7 +142,7 @@ public struct UniverseEvaluator: Sendable {
 
 extension Column {
     /// The value at bar `j` as a number (true/false as 1/0).
-    func value(at j: Int) -> Double {
+    public func value(at j: Int) -> Double {
         switch self {
         case let .numbers(v): v[j]
         case let .number(v): v
