@@ -15,6 +15,7 @@ import LabSignals
 /// - A symbol's score counts only when it has a bar at the decision row; a missing score (NaN)
 ///   means it is not held (counted in ``UniverseBacktestResult/missingScores``). Decisions before
 ///   the first at which some symbol with a bar has a non-zero score are the warm-up: nothing trades.
+///   After it, a decision at which no symbol with a bar has a score goes to cash (counted).
 /// - With `on_change`, a decision whose normalised weights equal the last target trades nothing.
 /// - The equal-weight index starts at 100 and moves each row by the mean simple return of the
 ///   symbols with a bar there and one before (close over their previous close).
@@ -54,9 +55,8 @@ public struct UniverseBacktest: Sendable {
         for t in decisionRows {
             cursor.move(to: t)
             var raw = [Double](repeating: 0, count: n)
-            var tradable = 0, valued = 0
+            var valued = 0
             for s in 0..<n where cursor.bar[s] >= 0 {
-                tradable += 1
                 let v = scores[s].value(at: cursor.bar[s])
                 if v.isNaN {
                     missing += 1
@@ -68,13 +68,10 @@ public struct UniverseBacktest: Sendable {
                 valued += 1
                 raw[s] = v
             }
-            if tradable == 0 {
-                empty += 1
-                // Nothing can trade at the next open anyway; the book stays as it is.
-                continue
-            }
             // The warm-up: no score yet, or (true/false scores) none true before the first target.
-            guard valued > 0, last != nil || raw.contains(where: { $0 != 0 }) else { continue }
+            guard last != nil || raw.contains(where: { $0 != 0 }) else { continue }
+            // After it, a decision without any score goes to cash.
+            if valued == 0 { empty += 1 }
             let w = constraints.weights(raw)
             if schedule == .onChange && w == last { continue }
             targets.append((t, w))
@@ -142,6 +139,6 @@ public struct UniverseBacktestResult: Sendable {
     public var missingScores: Int
     /// The first missing score: when and which symbol.
     public var firstMissing: (time: Int64, symbol: String)?
-    /// Decisions at which no symbol had a bar (the book stayed as it was).
+    /// Decisions after the warm-up at which no symbol with a bar had a score: the portfolio went to cash.
     public var emptyDecisions: Int
 }

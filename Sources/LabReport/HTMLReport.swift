@@ -175,6 +175,8 @@ public enum HTMLReport {
             body += table(["rebalance"] + p.symbols.map(e), p.rebalances.suffix(10).map { [e($0.time)] + $0.weights.map { pct($0 * 100) } }) + "</section>"
         }
 
+        if let u = base.portfolio?.universe { body += UniversePanel.render(u) }
+
         // Data quality.
         let q = r.data_quality
         body +=

@@ -450,11 +450,16 @@ public struct JobReport: Sendable, Codable {
             }
         }
 
+        /// A universe portfolio's turnover, holdings, contributions and weights (its `symbols` and
+        /// `rebalances` are then empty: a universe's weights are in the heatmap and per rebalance here).
+        public var universe: UniverseSection?
+
         /// A portfolio section.
-        public init(symbols: [String], fills: Int, rebalances: [Rebalance]) {
+        public init(symbols: [String], fills: Int, rebalances: [Rebalance], universe: UniverseSection? = nil) {
             self.symbols = symbols
             self.fills = fills
             self.rebalances = rebalances
+            self.universe = universe
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 import LabExecution
 import LabMetrics
 import LabReport
@@ -92,6 +93,9 @@ public struct Scenario: Sendable {
         public var schedule: RebalanceSchedule
         /// Fractional units instead of whole units.
         public var fractionalUnits: Bool
+        /// For a universe portfolio (`weights:` an expression): the program and its normalisation;
+        /// `rule` is then unused.
+        public var universe: UniversePlan? = nil
     }
 
     /// Rolling in-sample / out-of-sample windows (bars): in each window the parameter set with the
@@ -115,8 +119,14 @@ public struct Scenario: Sendable {
         public var pathAsWritten: String
         /// The symbol (nil: the file's only symbol).
         public var symbol: String?
-        /// Several symbols of the file, for a portfolio (`symbols:`).
+        /// Several symbols of the file, for a portfolio (`symbols:` as a list).
         public var symbols: [String]
+        /// `symbols:` as written: a list, `all`, or a pattern (nil: one symbol).
+        public var selection: SymbolSelection? = nil
+        /// Most symbols a selection may choose (`max_symbols`).
+        public var maxSymbols = SymbolSelection.defaultMaxSymbols
+        /// A CSV file of `symbol,sector` pairs for the `group_*` operators (absolute, and as written).
+        public var sectors: (path: String, written: String)? = nil
         /// Files tried in order when `path` cannot serve the data (absolute), with their paths as written.
         public var fallbacks: [(path: String, written: String)] = []
         /// First time kept (a date at 00:00 UTC), ns since the epoch; nil: from the start.
@@ -208,8 +218,8 @@ extension Scenario {
         if signals != nil, let wf = root.optional("walk_forward") {
             throw wf.error("a signals strategy has no parameters for a walk-forward to choose")
         }
-        let portfolio = try portfolioNode.map { try parsePortfolio($0, symbols: dataset.symbols) }
-        if portfolioNode == nil && !dataset.symbols.isEmpty, let symbolsNode = try root.required("dataset").mapping().optional("symbols") {
+        let portfolio = try portfolioNode.map { try parsePortfolio($0, dataset: dataset) }
+        if portfolioNode == nil && dataset.selection != nil, let symbolsNode = try root.required("dataset").mapping().optional("symbols") {
             throw symbolsNode.error("several symbols need a portfolio: section (a strategy trades one symbol)")
         }
         let filters = try root.optional("filters").map { try $0.list().map(parseFilter) } ?? []
@@ -251,9 +261,15 @@ extension Scenario {
         return scenario
     }
 
-    static func parsePortfolio(_ node: YAMLNode, symbols: [String]) throws -> PortfolioSpec {
+    static func parsePortfolio(_ node: YAMLNode, dataset: DatasetSpec) throws -> PortfolioSpec {
         let m = try node.mapping()
-        if symbols.isEmpty { throw node.error("a portfolio needs dataset.symbols (two or more)") }
+        if m.optional("rule") == nil, let weights = m.optional("weights"), weights.scalarText != nil {
+            return try parseUniversePortfolio(m, at: node, dataset: dataset)
+        }
+        let symbols = dataset.symbols
+        if symbols.count < 2 {
+            throw node.error("a weight rule needs dataset.symbols as a list of two or more (a weights: expression takes all or a pattern)")
+        }
         let ruleNode = try m.required("rule")
         let window = try m.optional("window")?.integer(minimum: 2, "bars ≥ 2") ?? 60
         func baseRule(_ name: String, _ at: YAMLNode) throws -> WeightRule {
@@ -286,21 +302,7 @@ extension Scenario {
         } else {
             rule = try baseRule(ruleName, ruleNode)
         }
-        let scheduleNode = m.optional("rebalance")
-        var schedule = RebalanceSchedule.monthly
-        if let scheduleNode {
-            if let text = scheduleNode.scalarText, let every = Int(text) {
-                guard every >= 1 else { throw scheduleNode.error("expected daily, weekly, monthly or a number of bars ≥ 1, got \(scheduleNode.described())") }
-                schedule = .everyBars(every)
-            } else {
-                switch try scheduleNode.string() {
-                case "daily": schedule = .daily
-                case "weekly": schedule = .weekly
-                case "monthly": schedule = .monthly
-                default: throw scheduleNode.error("expected daily, weekly, monthly or a number of bars ≥ 1, got \(scheduleNode.described())")
-                }
-            }
-        }
+        let schedule = try parseSchedule(m.optional("rebalance"))
         let fractional = try m.optional("fractional_units")?.bool() ?? true
         try m.finish()
         return PortfolioSpec(rule: rule, schedule: schedule, fractionalUnits: fractional)
@@ -318,14 +320,35 @@ extension Scenario {
         let symbolNode = m.optional("symbol"), symbolsNode = m.optional("symbols")
         if symbolNode != nil && symbolsNode != nil { throw symbolsNode!.error("give symbol or symbols, not both") }
         let symbol = try symbolNode?.string()
-        let symbols = try symbolsNode?.list().map { try $0.string() } ?? []
-        if let symbolsNode, symbols.count < 2 { throw symbolsNode.error("a portfolio needs at least two symbols") }
+        var selection: SymbolSelection?
+        var symbols: [String] = []
+        if let symbolsNode {
+            if let text = symbolsNode.scalarText {
+                guard !text.isEmpty else { throw symbolsNode.error("expected all, a pattern such as \"S0*\" or a list of symbols") }
+                selection = text == "all" ? .all : .glob(text)
+            } else {
+                symbols = try symbolsNode.list().map { try $0.string() }
+                guard !symbols.isEmpty else { throw symbolsNode.error("expected all, a pattern such as \"S0*\" or a list of symbols") }
+                if let repeated = symbols.indices.first(where: { symbols[..<$0].contains(symbols[$0]) }) {
+                    throw symbolsNode.error("\(symbols[repeated]) is listed twice")
+                }
+                selection = .list(symbols)
+            }
+        }
+        let maxSymbols = try m.optional("max_symbols")?.integer(minimum: 1, "a whole number ≥ 1") ?? SymbolSelection.defaultMaxSymbols
+        let sectors = try m.optional("sectors").map { node -> (String, String) in
+            let w = try node.string()
+            return (resolve(w), w)
+        }
         let startNode = m.optional("start"), endNode = m.optional("end")
         let start = try startNode?.date(), end = try endNode?.date()
         if let start, let end, end < start, let endNode { throw endNode.error("the date range is empty (end before start)") }
         try m.finish()
         var spec = DatasetSpec(path: path, pathAsWritten: written, symbol: symbol, symbols: symbols, start: start, end: end)
         spec.fallbacks = fallbacks
+        spec.selection = selection
+        spec.maxSymbols = maxSymbols
+        spec.sectors = sectors
         return spec
     }
 

@@ -95,6 +95,18 @@ extension ScenarioRunner {
         func span(_ s: BarSeries) -> String {
             "\(s.symbol): \(s.count) bars \(CivilTime.iso8601(s.timestamps[0])) … \(CivilTime.iso8601(s.timestamps[s.count - 1]))"
         }
+        if scenario.portfolio?.universe != nil {
+            let (loaded, _) = try Self.load(scenario, symbols: try Self.universeSymbols(scenario))
+            let spec = scenario.dataset
+            let cut = loaded.map { $0.series.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
+                .filter { !$0.isEmpty }
+            guard let first = cut.map({ $0.timestamps[0] }).min(), let last = cut.map({ $0.timestamps[$0.count - 1] }).max() else {
+                throw ScenarioError.run("\(scenario.file): dataset.start/end: no symbol has a bar in the date range")
+            }
+            return [
+                "\(cut.count) of \(loaded.count) symbols with bars in the range: \(cut.reduce(0) { $0 + $1.count }) bars \(CivilTime.iso8601(first)) … \(CivilTime.iso8601(last))"
+            ]
+        }
         if scenario.portfolio != nil {
             let (loaded, _) = try Self.load(scenario, symbols: scenario.dataset.symbols)
             return try loaded.map { span(try Self.dateRange(scenario, $0.series)) }
@@ -178,6 +190,7 @@ extension ScenarioRunner {
             throw LabDataError.symbolNotFound(path: path, symbol: symbol, present: present)
         }
         if wanted.isEmpty && present.isEmpty { throw LabDataError.noBarData(path: path) }
+        if scenario.portfolio?.universe != nil { _ = try universeSymbols(scenario) }
         if let signals = scenario.signals {
             guard FileKind(path: signals.path) != .missing else {
                 throw ScenarioError.run("\(scenario.file): strategy.signals.path: no such file \(signals.pathAsWritten) (resolved to \(signals.path))")

@@ -59,6 +59,7 @@ public struct ScenarioRunner: Sendable {
 
     /// Runs `scenario`; `progress(done, total)` is called after each job or sweep combination (from worker threads).
     public func run(_ scenario: Scenario, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Outcome {
+        if scenario.portfolio?.universe != nil { return try runUniverse(scenario, progress: progress) }
         if scenario.portfolio != nil { return try runPortfolio(scenario, progress: progress) }
         let clock = ContinuousClock()
         let begin = clock.now

@@ -80,7 +80,10 @@ extension DatasetCommand {
         @Option(help: "daily (NYSE trading days) or intraday (NYSE minute bars with a volume profile).")
         var kind: Kind = .daily
 
-        @Option(help: "Comma-separated symbols; symbol k draws from random stream k of the seed.")
+        @Option(
+            help:
+                "Comma-separated symbols (symbol k draws from random stream k of the seed), or a number N: a universe of N daily symbols from a factor model with listings, delistings, halts and sectors."
+        )
         var symbols = "SYN"
 
         @Option(help: "Bars per symbol (default: 2520 daily bars, or the bars of --days sessions); not with --days.")
@@ -115,6 +118,18 @@ extension DatasetCommand {
             switch CivilTime.parseISO8601Checked(Substring(start)) {
             case let .success(t): startTime = t
             case let .failure(failure): throw LabDataError.invalidParameter(owner: "synth", field: "start", reason: failure.reason(start))
+            }
+            if let count = Int(symbols) {
+                guard kind == .daily else {
+                    throw LabDataError.invalidParameter(owner: "synth", field: "kind", reason: "a universe (--symbols \(count)) is daily")
+                }
+                if bars != nil && days != nil {
+                    throw LabDataError.invalidParameter(owner: "synth", field: "bars", reason: "give --bars or --days, not both")
+                }
+                let series = try SyntheticUniverse.make(symbols: count, days: bars ?? days ?? 2520, startDay: CivilTime.dayNumber(startTime), seed: seed)
+                try HDF5BarStore.write(series, to: out, options: HDF5WriteOptions(gzipLevel: gzip))
+                emit("wrote a universe of \(count) symbols (\(series.reduce(0) { $0 + $1.count }) bars) to \(out)\n")
+                return
             }
             let names = symbols.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             guard !names.isEmpty, !names.contains("") else {

@@ -1,0 +1,189 @@
+import Foundation
+import LabBacktest
+import LabCore
+import LabData
+import LabExecution
+import LabMetrics
+import LabReport
+import LabSignals
+
+extension ScenarioRunner {
+    /// The symbols a universe scenario reads: `dataset.symbols` (all, a pattern or a list)
+    /// resolved against the file's symbols, at most `dataset.max_symbols`.
+    static func universeSymbols(_ scenario: Scenario) throws -> [String] {
+        let spec = scenario.dataset
+        let sources = [(spec.path, spec.pathAsWritten)] + spec.fallbacks
+        guard let (path, written) = sources.first(where: { FileKind(path: $0.0) != .missing }) else {
+            throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
+        }
+        if let refusal = FileKind.readRefusal(path) { throw ScenarioError.run("\(scenario.file): dataset.path: \(written) \(refusal)") }
+        let present = try HDF5BarStore.symbols(in: path).filter { $0.layout != nil }.map(\.symbol)
+        do {
+            return try (spec.selection ?? .all).resolve(in: present, file: written, maxSymbols: spec.maxSymbols)
+        } catch let error as LabDataError {
+            throw ScenarioError.run("\(scenario.file): dataset.symbols: \(error)")
+        }
+    }
+
+    /// A universe portfolio: the chosen symbols read, cut to the date range and checked under the
+    /// data-quality policy symbol by symbol (a symbol with no bar in the range is left out, named
+    /// in the warnings), put on their shared calendar, and run once through ``UniverseBacktest``.
+    func runUniverse(_ scenario: Scenario, progress: (@Sendable (Int, Int) -> Void)?) throws -> Outcome {
+        let clock = ContinuousClock()
+        let begin = clock.now
+        @Sendable func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        let spec = scenario.dataset, portfolio = scenario.portfolio!, plan = portfolio.universe!
+        if case .variants(let v) = scenario.stress, !v.isEmpty {
+            throw ScenarioError.run("\(scenario.file): stress: stress variants of a universe portfolio are not supported yet; remove stress:")
+        }
+        let names = try Self.universeSymbols(scenario)
+        let (loaded, servedBy) = try Self.load(scenario, symbols: names)
+        let loadSeconds = seconds(clock.now - begin)
+        // One column set for every symbol: a universe whose symbols differ is refused.
+        if let first = loaded.first, let odd = loaded.first(where: { Set($0.columns) != Set(first.columns) }) {
+            throw ScenarioError.run(
+                "\(scenario.file): dataset.symbols: \(odd.series.symbol) has columns \(odd.columns.joined(separator: ", ")) but \(first.series.symbol) has \(first.columns.joined(separator: ", ")) in \(servedBy)"
+            )
+        }
+        var warnings: [String] = []
+        var series: [BarSeries] = []
+        var counts: [String: Int] = [:], errorRows = 0, findings = 0, repaired = 0, score = 100.0, rows = 0
+        var dropped: [String] = []
+        for symbol in loaded {
+            var s = symbol.series
+            rows += s.count
+            if spec.start != nil || spec.end != nil { s = s.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
+            guard !s.isEmpty else {
+                dropped.append(s.symbol)
+                continue
+            }
+            let q = try DataQuality.validate(s)
+            for (kind, n) in q.counts { counts[kind.rawValue, default: 0] += n }
+            errorRows += q.errorRows
+            findings += q.warnings
+            score = min(score, q.score)
+            if !q.isClean {
+                switch scenario.dataQuality {
+                case .strict:
+                    throw ScenarioError.run(
+                        "\(scenario.file): data_quality: strict: \(s.symbol) has \(q.errorRows) rows with errors in \(servedBy) (use clean to repair them)")
+                case .clean:
+                    let cleaned = try DataQuality.clean(s, report: q)
+                    repaired += cleaned.changes.count
+                    s = cleaned.series
+                case .ignore: break
+                }
+            }
+            if !s.isEmpty { series.append(s) } else { dropped.append(s.symbol) }
+        }
+        if !dropped.isEmpty {
+            warnings.append("\(dropped.count) symbols have no bar in the date range and are left out (first: \(dropped[0]))")
+        }
+        guard !series.isEmpty else { throw ScenarioError.run("\(scenario.file): dataset.start/end: no symbol has a bar in the date range") }
+        var groups = SymbolGroups.fromMetadata(series)
+        if let sectors = spec.sectors {
+            guard FileKind(path: sectors.path) != .missing else {
+                throw ScenarioError.run("\(scenario.file): dataset.sectors: no such file \(sectors.written) (resolved to \(sectors.path))")
+            }
+            groups = try SymbolGroups.read(csv: sectors.path)
+        }
+        let universe = try Universe(series, groups: groups)
+        if Self.usesGroups(plan.program.checked), universe.groups.allSatisfy({ $0 == nil }) {
+            throw ScenarioError.run(
+                "\(scenario.file): portfolio.weights: the group_ operators need sectors (dataset.sectors, or a sector attribute per symbol in \(servedBy))")
+        }
+        for (function, k) in plan.program.selectionCounts where k >= universe.count {
+            warnings.append("\(function)'s k (\(k)) is not below the universe's \(universe.count) symbols: it holds every symbol with a value")
+        }
+        try checkMemory(scenario, bars: universe.barCount, copies: 2)
+        let x = scenario.execution
+        let simulator = try UniverseSimulator(
+            config: .init(
+                cash: x.cash, commission: x.commission, slippage: x.slippage, borrowRate: x.borrowRate, financingRate: x.financingRate,
+                maxLeverage: max(x.maxLeverage, plan.constraints.grossLeverage), fractionalUnits: portfolio.fractionalUnits,
+                participationCap: x.participationCap))
+        let backtest = UniverseBacktest(simulator: simulator, program: plan.program, schedule: portfolio.schedule, constraints: plan.constraints)
+        let t0 = clock.now
+        let result: UniverseBacktestResult
+        do { result = try backtest.run(universe) } catch let error as UniverseBacktestError {
+            throw ScenarioError.run("\(scenario.file): portfolio.\(error)")
+        } catch let error as ExpressionError {
+            throw ScenarioError.run("\(scenario.file): portfolio.weights: \(error.reason)")
+        }
+        progress?(1, 1)
+        let jobSeconds = seconds(clock.now - t0)
+        let execution = result.execution
+        if result.missingScores > 0, let (time, symbol) = result.firstMissing {
+            warnings.append(
+                "\(result.missingScores) weights were missing (NaN) for symbols with a bar at a decision and were not held (first: \(symbol) at \(CivilTime.iso8601(time)))"
+            )
+        }
+        if result.emptyDecisions > 0 {
+            warnings.append("\(result.emptyDecisions) decisions had no symbol with a score (no tradable symbol): the portfolio went to cash")
+        }
+        if execution.skippedOrders > 0 {
+            warnings.append("\(execution.skippedOrders) orders were not placed: the symbol had no bar at the fill (it kept its units)")
+        }
+        if execution.cappedFills > 0 { warnings.append("\(execution.cappedFills) fills were cut by the participation cap") }
+        if execution.delistingCloses > 0 {
+            warnings.append("\(execution.delistingCloses) positions were closed at their symbol's last bar (delisting)")
+        }
+        let times = universe.calendar
+        let keep = LTTB.indices(execution.equity, threshold: scenario.report.equityPoints)
+        let section = UniverseSection.make(
+            names: universe.names, groups: universe.groups, times: times, rebalances: execution.rebalances, contribution: execution.contribution,
+            costs: execution.symbolCosts, holdings: execution.holdings, decisions: result.decisions, warnings: warnings)
+        let empty = SignalQualityMetrics(signals: [], passed: [], filterStats: [])
+        let job = JobReport(
+            id: 0, variant: "baseline", parameters: plan.program.values.mapValues { "\($0)" }, bars: universe.length,
+            stats: result.statistics.dictionary,
+            signals: .init(quality: empty, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
+            trades: .init(count: 0, items: []),
+            equity: .init(bar: keep, time: keep.map { CivilTime.iso8601(times[$0]) }, value: keep.map { execution.equity[$0] }),
+            annotations: [],
+            portfolio: .init(symbols: [], fills: execution.fillCount, rebalances: [], universe: section))
+        var returns: JobRun.Returns?
+        if scenario.robustness.enabled {
+            let grid = PeriodGrid(timestamps: times, timezone: universe.clock.timezone)
+            returns = .init(
+                period: PeriodGrid.returns(of: execution.equity, grid: grid), benchmark: [], trades: nil, periodsPerYear: grid.periodsPerYear,
+                periodName: grid.periodName)
+        }
+        let selection: String
+        switch spec.selection ?? .all {
+        case .all: selection = "all"
+        case let .glob(p): selection = p
+        case let .list(l): selection = l.joined(separator: ",")
+        }
+        let echo = RunReport.ScenarioEcho(
+            name: scenario.name, description: scenario.description, file: URL(fileURLWithPath: scenario.file).lastPathComponent, seed: scenario.seed,
+            dataset: spec.pathAsWritten, symbol: selection, start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
+            data_quality_policy: scenario.dataQuality.rawValue, strategy: "portfolio", parameters: plan.program.echo, filters: [],
+            calibration_horizon: nil, variants: ["baseline"], parameter_sets: 1, hash: RunHistory.hash(scenario.text))
+        let summary = RunReport.DataQualitySummary(
+            symbol: "\(universe.count) symbols", rows: rows, rows_used: universe.barCount, error_rows: errorRows, warnings: findings, score: score,
+            counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue, source: servedBy, data_hash: RunID.hash(series: series))
+        var report = RunReport(
+            run_id: RunID.make(scenario: scenario.text, dataHash: summary.data_hash, seed: scenario.seed), scenario: echo,
+            environment: Version.environment, data_quality: summary, jobs: [job], sweep: [], stress_comparison: [])
+        report.headline_job = 0
+        report.headline_reason = "declared"
+        report.tabulate()
+        if let returns {
+            var none: [[Double]]?
+            report.robustness = robustness(scenario.robustness, seed: scenario.seed, headline: 0, returns: returns, combinations: &none, walk: nil)
+        }
+        return Outcome(report: report, timings: ["load": loadSeconds, "jobs": jobSeconds, "job_compute": jobSeconds, "total": seconds(clock.now - begin)])
+    }
+
+    /// Whether a `group_*` operator appears in `e`.
+    static func usesGroups(_ e: TypedExpression) -> Bool {
+        switch e {
+        case .fixed, .truth, .field: false
+        case let .unary(_, x): usesGroups(x)
+        case let .binary(_, a, b): usesGroups(a) || usesGroups(b)
+        case let .call(_, _, args, _): args.contains(where: usesGroups)
+        case let .crossSection(_, grouped, x, _): grouped || usesGroups(x)
+        }
+    }
+}
