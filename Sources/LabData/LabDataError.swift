@@ -122,7 +122,7 @@ public enum LabDataError: LabError, Equatable {
         case let .ioFailure(path, detail): "\(path): input/output error (\(detail))"
         case let .noBarData(path): "\(path): no bar data found (no group with a plain-layout or pandas table)"
         case let .symbolNotFound(path, symbol, present):
-            "\(path): symbol \"\(symbol)\" not found (present: \(present.isEmpty ? "none" : present.joined(separator: ", ")))"
+            "\(path): symbol \"\(symbol)\" not found (present: \(present.isEmpty ? "none" : present.count > 12 ? present.prefix(10).joined(separator: ", ") + ", … \(present.count) in all" : present.joined(separator: ", ")))"
         case let .columnMissing(path, symbol, field, present):
             "\(path): \(symbol): column \(field) is missing (columns: \(present.joined(separator: ", ")))"
         case let .columnType(path, symbol, column, found):

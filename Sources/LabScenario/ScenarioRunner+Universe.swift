@@ -20,6 +20,8 @@ extension ScenarioRunner {
         let present = try HDF5BarStore.symbols(in: path).filter { $0.layout != nil }.map(\.symbol)
         do {
             return try (spec.selection ?? .all).resolve(in: present, file: written, maxSymbols: spec.maxSymbols)
+        } catch let LabDataError.invalidParameter(_, _, reason) {
+            throw ScenarioError.run("\(scenario.file): dataset.symbols: \(reason)")
         } catch let error as LabDataError {
             throw ScenarioError.run("\(scenario.file): dataset.symbols: \(error)")
         }

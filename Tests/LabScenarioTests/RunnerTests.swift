@@ -225,7 +225,7 @@ import Testing
                 == "s.yaml:7:28: portfolio.weights.ZZZ: orders for unknown symbol \"ZZZ\" (portfolio: AAA, BBB)")
         #expect(
             message { _ = try parse("name: p\ndataset:\n  path: datasets/intraday_2sym.h5\n  symbols: [AAA]\nportfolio:\n  rule: equal\n") }
-                == "s.yaml:4:12: dataset.symbols: a portfolio needs at least two symbols")
+                == "s.yaml:6:3: portfolio: a weight rule needs dataset.symbols as a list of two or more (a weights: expression takes all or a pattern)")
     }
 
     /// docs/report.schema.json names every key report.json writes (top level, scenario, environment,

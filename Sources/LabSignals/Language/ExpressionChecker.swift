@@ -217,7 +217,7 @@ public struct ExpressionChecker {
                 throw ExpressionError(at: offset, "\(name) is a field, not a function (an earlier value is lag(\(name), k))")
             }
             if parameters[name] != nil || lets[name] != nil { throw ExpressionError(at: offset, "\(name) is a value, not a function") }
-            let hint = Self.suggestion(for: name, in: ExpressionFunctions.names)
+            let hint = Self.suggestion(for: name, in: ExpressionFunctions.names + (allowsCrossSection ? CrossSectionalFunctions.names : []))
             throw ExpressionError(at: offset, "unknown function '\(name)'\(hint)")
         }
         let required = f.arguments.count - f.defaults.count
