@@ -250,3 +250,45 @@ enum SmallUniverse {
         #expect(strategy == nil)
     }
 }
+
+@Suite struct UniverseEquivalenceTests {
+    /// A universe of one symbol with weight 1 (on change: bought once, held) is the
+    /// single-instrument backtest of `target: 1` with the same costs: equity at every bar to 1e-9.
+    @Test func oneSymbolWithWeightOneIsTheSingleBacktest() throws {
+        let bars = Bars.daily
+        let commission = CommissionModel(rate: 0.001)
+        let single = try Backtest(
+            simulator: try ExecutionSimulator(config: .init(cash: 10_000, commission: commission, slippage: .fixedBasisPoints(3), fractionalUnits: true)),
+            source: .strategy(try RuleStrategy(try StrategyProgram(parameters: [], target: .init(key: "target", text: "1")), values: [:]))
+        ).run(bars)
+        let universe = try UniverseBacktest(
+            simulator: try UniverseSimulator(config: .init(cash: 10_000, commission: commission, slippage: .fixedBasisPoints(3), fractionalUnits: true)),
+            program: try UniverseBacktestTests.program("1"), schedule: .onChange, constraints: WeightConstraints()
+        ).run(try Universe([bars]))
+        #expect(universe.execution.fillCount == 1)
+        #expect(single.execution.equity.count == universe.execution.equity.count)
+        for (i, (a, b)) in zip(single.execution.equity, universe.execution.equity).enumerated() {
+            #expect(abs(a - b) <= 1e-9 * a, "bar \(i): single \(a), universe \(b)")
+        }
+    }
+
+    /// After the warm-up, a decision at which no symbol has a score goes to cash, with a count.
+    @Test func aDecisionWithoutScoresGoesToCash() throws {
+        let closes = [10.0, 15, 25, 30, 28, 22, 18, 12, 11, 10]
+        func series(_ name: String, _ scale: Double) throws -> BarSeries {
+            let c = closes.map { $0 * scale }
+            return try BarSeries(
+                symbol: name, timestamps: (0..<c.count).map { Int64($0 + 16_000) * CivilTime.nanosPerDay }, open: c, high: c, low: c, close: c,
+                volume: c.map { _ in 1e6 })
+        }
+        let universe = try Universe([try series("A", 1), try series("B", 1.05)])
+        // sqrt of a negative number is missing: scores exist while close > 20 only.
+        let run = try UniverseBacktest(
+            simulator: try UniverseSimulator(config: .init(cash: 1_000, fractionalUnits: true)), program: try UniverseBacktestTests.program("sqrt(close - 20)"),
+            schedule: .everyBars(1), constraints: WeightConstraints(longOnly: true)
+        ).run(universe)
+        #expect(run.emptyDecisions == 4)  // rows 6 (B at 18.9) to 9 (the last decision never fills)
+        #expect(run.execution.holdings[7] == 0 && run.execution.holdings[3] == 2)
+        #expect(run.execution.equity[9] == run.execution.cash[9])
+    }
+}
