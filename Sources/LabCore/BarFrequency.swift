@@ -70,18 +70,44 @@ public struct BarFrequency: Sendable, Hashable, Codable, CustomStringConvertible
     /// Infers the bar frequency from timestamps (ns). Returns nil with fewer than two distinct timestamps.
     ///
     /// Uses at most the first 10 001 timestamps, so the cost is bounded for long series.
-    public static func infer(timestamps: some RandomAccessCollection<Int64>) -> BarFrequency? {
-        var spacings: [Int64] = []
-        spacings.reserveCapacity(Swift.min(timestamps.count, 10_001))
+    @inlinable public static func infer(timestamps: some RandomAccessCollection<Int64>) -> BarFrequency? {
+        // The median spacing from a small histogram: bars have few distinct spacings, so this is
+        // O(n) where sorting every spacing was O(n log n) per series (seconds over thousands).
+        var values: [Int64] = [], counts: [Int] = []
+        var spill: [Int64] = []  // every spacing, once more than 16 distinct ones appear
+        var total = 0
         var previous: Int64?
-        for t in timestamps.prefix(10_001) {
-            if let p = previous, t > p { spacings.append(t - p) }
-            previous = t
+        var taken = 0
+        for t in timestamps {
+            guard taken < 10_001 else { break }
+            taken += 1
+            defer { previous = t }
+            guard let p = previous, t > p else { continue }
+            let d = t - p
+            total += 1
+            if !spill.isEmpty {
+                spill.append(d)
+            } else if let k = values.firstIndex(of: d) {
+                counts[k] += 1
+            } else if values.count < 16 {
+                values.append(d)
+                counts.append(1)
+            } else {
+                for (v, c) in zip(values, counts) { spill += [Int64](repeating: v, count: c) }
+                spill.append(d)
+            }
         }
-        guard !spacings.isEmpty else { return nil }
-        spacings.sort()
-        let median = spacings[spacings.count / 2]
-        return snapped(median)
+        guard total > 0 else { return nil }
+        if !spill.isEmpty {
+            spill.sort()
+            return snapped(spill[spill.count / 2])
+        }
+        var seen = 0
+        for k in values.indices.sorted(by: { values[$0] < values[$1] }) {
+            seen += counts[k]
+            if seen > total / 2 { return snapped(values[k]) }
+        }
+        return nil
     }
 
     /// The standard frequency within ±10 % of `nanoseconds` (a month within 27…32 days),

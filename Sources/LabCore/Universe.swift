@@ -135,17 +135,23 @@ public struct UniverseCursor: Sendable {
         latest = bar
     }
 
-    /// Moves to calendar row `t` (rows must be visited in increasing order).
+    /// Moves every symbol to calendar row `t` (rows must be visited in increasing order).
     public mutating func move(to t: Int) {
+        for s in rows.indices { advance(s, to: t) }
+    }
+
+    /// Moves symbol `s` alone to calendar row `t` (increasing for each symbol; a symbol may skip
+    /// rows): what a loop that reads a few symbols per row needs, in O(its bars) over the run.
+    @inline(__always)
+    public mutating func advance(_ s: Int, to t: Int) {
         let row = Int32(t)
-        for s in rows.indices {
-            let r = rows[s]
-            var k = next[s]
+        var k = next[s]
+        rows[s].withUnsafeBufferPointer { r in
             while k < r.count && r[k] < row { k += 1 }
             if k < r.count && r[k] == row {
                 bar[s] = k
                 latest[s] = k
-                next[s] = k + 1
+                next[s] = k
             } else {
                 bar[s] = -1
                 latest[s] = k - 1

@@ -176,8 +176,10 @@ public struct UniverseSimulator: Sendable {
         }
 
         for t in 0..<length {
-            cursor.move(to: t)
-            if t > 0, let w = pending[t - 1] {
+            let w = t > 0 ? pending[t - 1] : nil
+            // A fill row reads every symbol; any other row only the symbols held.
+            if w != nil { cursor.move(to: t) } else { for s in held { cursor.advance(s, to: t) } }
+            if let w {
                 // The book at this open: every held symbol and every symbol with a bar here.
                 var mark = [Double](repeating: 0, count: n)
                 var book = 0.0

@@ -48,33 +48,33 @@ extension ScenarioRunner {
             )
         }
         var warnings: [String] = []
-        var series: [BarSeries] = []
-        var counts: [String: Int] = [:], errorRows = 0, findings = 0, repaired = 0, score = 100.0, rows = 0
-        var dropped: [String] = []
-        for symbol in loaded {
-            var s = symbol.series
-            rows += s.count
+        // Each symbol cut to the date range and checked (in parallel; gathered in order).
+        let checked = try parallel(loaded.count) { k -> (series: BarSeries, report: DataQualityReport?, repaired: Int) in
+            var s = loaded[k].series
             if spec.start != nil || spec.end != nil { s = s.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
-            guard !s.isEmpty else {
+            guard !s.isEmpty else { return (s, nil, 0) }
+            let q = try DataQuality.validate(s)
+            guard !q.isClean, scenario.dataQuality == .clean else { return (s, q, 0) }
+            let cleaned = try DataQuality.clean(s, report: q)
+            return (cleaned.series, q, cleaned.changes.count)
+        }
+        var series: [BarSeries] = []
+        var counts: [String: Int] = [:], errorRows = 0, findings = 0, repaired = 0, score = 100.0
+        let rows = loaded.reduce(0) { $0 + $1.series.count }
+        var dropped: [String] = []
+        for (s, report, fixes) in checked {
+            guard let q = report else {
                 dropped.append(s.symbol)
                 continue
             }
-            let q = try DataQuality.validate(s)
             for (kind, n) in q.counts { counts[kind.rawValue, default: 0] += n }
             errorRows += q.errorRows
             findings += q.warnings
             score = min(score, q.score)
-            if !q.isClean {
-                switch scenario.dataQuality {
-                case .strict:
-                    throw ScenarioError.run(
-                        "\(scenario.file): data_quality: strict: \(s.symbol) has \(q.errorRows) rows with errors in \(servedBy) (use clean to repair them)")
-                case .clean:
-                    let cleaned = try DataQuality.clean(s, report: q)
-                    repaired += cleaned.changes.count
-                    s = cleaned.series
-                case .ignore: break
-                }
+            repaired += fixes
+            if !q.isClean && scenario.dataQuality == .strict {
+                throw ScenarioError.run(
+                    "\(scenario.file): data_quality: strict: \(s.symbol) has \(q.errorRows) rows with errors in \(servedBy) (use clean to repair them)")
             }
             if !s.isEmpty { series.append(s) } else { dropped.append(s.symbol) }
         }
