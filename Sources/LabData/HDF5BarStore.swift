@@ -93,24 +93,26 @@ public enum HDF5BarStore {
         var entries: [SymbolEntry] = []
         for (name, kind) in group.children() where kind == .group && !internalGroups.contains(name) {
             guard let child = group.group(name), let address = child.address, seen.insert(address).inserted else { continue }
-            let symbol = String(child.path.dropFirst())
-            if let pandasType = child.stringAttribute("pandas_type") {
-                switch pandasType {
-                case "frame": entries.append(SymbolEntry(symbol: symbol, layout: .pandasFixed, unsupportedReason: nil))
-                case "frame_table": entries.append(SymbolEntry(symbol: symbol, layout: .pandasTable, unsupportedReason: nil))
-                default:
-                    entries.append(
-                        SymbolEntry(
-                            symbol: symbol, layout: nil,
-                            unsupportedReason: "pandas object of type \(pandasType) is not a DataFrame"))
-                }
-            } else if isPlainGroup(child) {
-                entries.append(SymbolEntry(symbol: symbol, layout: .plain, unsupportedReason: nil))
+            if let entry = classify(child) {
+                entries.append(entry)
             } else {
                 entries.append(contentsOf: discover(in: child, depth: depth + 1, seen: &seen))
             }
         }
         return entries
+    }
+
+    /// The symbol `group` holds (a pandas DataFrame or a plain group), or nil for a group of groups.
+    static func classify(_ group: HDF5Group) -> SymbolEntry? {
+        let symbol = String(group.path.dropFirst())
+        if let pandasType = group.stringAttribute("pandas_type") {
+            switch pandasType {
+            case "frame": return SymbolEntry(symbol: symbol, layout: .pandasFixed, unsupportedReason: nil)
+            case "frame_table": return SymbolEntry(symbol: symbol, layout: .pandasTable, unsupportedReason: nil)
+            default: return SymbolEntry(symbol: symbol, layout: nil, unsupportedReason: "pandas object of type \(pandasType) is not a DataFrame")
+            }
+        }
+        return isPlainGroup(group) ? SymbolEntry(symbol: symbol, layout: .plain, unsupportedReason: nil) : nil
     }
 
     static func isPlainGroup(_ group: HDF5Group) -> Bool {
@@ -126,18 +128,21 @@ public enum HDF5BarStore {
         _ path: String, symbols wanted: [String]? = nil, columnOverrides: [BarField: String] = [:]
     ) throws -> [LoadedSymbol] {
         let file = try HDF5File.openForReading(path)
-        let entries = discover(in: file.root)
         let chosen: [SymbolEntry]
         if let wanted {
+            // Each wanted group opened and classified directly: no walk over the whole file (a
+            // universe of thousands of symbols); the walk only names what is present on a miss.
             chosen = try wanted.map { name in
                 let trimmed = name.hasPrefix("/") ? String(name.dropFirst()) : name
-                guard let entry = entries.first(where: { $0.symbol == trimmed }) else {
-                    throw LabDataError.symbolNotFound(path: path, symbol: name, present: entries.map(\.symbol))
+                guard !trimmed.isEmpty, !internalGroups.contains(trimmed), let group = file.root.group(trimmed), let entry = classify(group),
+                    entry.symbol == trimmed
+                else {
+                    throw LabDataError.symbolNotFound(path: path, symbol: name, present: discover(in: file.root).map(\.symbol))
                 }
                 return entry
             }
         } else {
-            chosen = entries
+            chosen = discover(in: file.root)
             guard !chosen.isEmpty else { throw LabDataError.noBarData(path: path) }
         }
         return try chosen.map { try read(entry: $0, file: file, overrides: columnOverrides) }

@@ -39,6 +39,7 @@ extension ScenarioRunner {
             throw ScenarioError.run("\(scenario.file): stress: stress variants of a universe portfolio are not supported yet; remove stress:")
         }
         let names = try Self.universeSymbols(scenario)
+        let listSeconds = seconds(clock.now - begin)
         let (loaded, servedBy) = try Self.load(scenario, symbols: names)
         let loadSeconds = seconds(clock.now - begin)
         // One column set for every symbol: a universe whose symbols differ is refused.
@@ -82,6 +83,7 @@ extension ScenarioRunner {
             warnings.append("\(dropped.count) symbols have no bar in the date range and are left out (first: \(dropped[0]))")
         }
         guard !series.isEmpty else { throw ScenarioError.run("\(scenario.file): dataset.start/end: no symbol has a bar in the date range") }
+        let checkSeconds = seconds(clock.now - begin) - loadSeconds
         var groups = SymbolGroups.fromMetadata(series)
         if let sectors = spec.sectors {
             guard FileKind(path: sectors.path) != .missing else {
@@ -175,7 +177,12 @@ extension ScenarioRunner {
             var none: [[Double]]?
             report.robustness = robustness(scenario.robustness, seed: scenario.seed, headline: 0, returns: returns, combinations: &none, walk: nil)
         }
-        return Outcome(report: report, timings: ["load": loadSeconds, "jobs": jobSeconds, "job_compute": jobSeconds, "total": seconds(clock.now - begin)])
+        return Outcome(
+            report: report,
+            timings: [
+                "list": listSeconds, "load": loadSeconds, "check": checkSeconds, "jobs": jobSeconds, "job_compute": jobSeconds,
+                "total": seconds(clock.now - begin),
+            ])
     }
 
     /// Whether a `group_*` operator appears in `e`.
