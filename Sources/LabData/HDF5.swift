@@ -263,21 +263,54 @@ struct HDF5Group: HDF5Object {
                 result.append((name, .other))
                 continue
             }
-            let object = H5Oopen(handle.id, name, hid_t(H5P_DEFAULT))
-            guard object >= 0 else {
+            // The object's type from its header (H5Oget_info, basic fields): opening it (H5Oopen)
+            // built a whole dataset object per child, most of the time of listing a universe.
+            var object = H5O_info_t()
+            guard H5Oget_info_by_name2(handle.id, name, &object, UInt32(H5O_INFO_BASIC), hid_t(H5P_DEFAULT)) >= 0 else {
                 _ = HDF5Library.errorStack()
                 continue
             }
             let kind: ChildKind
-            switch H5Iget_type(object) {
-            case H5I_GROUP: kind = .group
-            case H5I_DATASET: kind = .dataset
+            switch object.type {
+            case H5O_TYPE_GROUP: kind = .group
+            case H5O_TYPE_DATASET: kind = .dataset
             default: kind = .other
             }
-            H5Oclose(object)
             result.append((name, kind))
         }
         return result
+    }
+
+    /// Names of the group's hard links, in name order, without reading the objects they point to
+    /// (cheaper than ``children()`` when only names are needed).
+    func linkNames() -> [String] {
+        var info = H5G_info_t()
+        guard H5Gget_info(handle.id, &info) >= 0 else { return [] }
+        var result: [String] = []
+        for i in 0..<info.nlinks {
+            let size = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, hid_t(H5P_DEFAULT))
+            guard size >= 0 else { continue }
+            var buffer = [CChar](repeating: 0, count: Int(size) + 1)
+            H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buffer, Int(size) + 1, hid_t(H5P_DEFAULT))
+            let name = String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            var link = H5L_info_t()
+            guard H5Lget_info(handle.id, name, &link, hid_t(H5P_DEFAULT)) >= 0, link.type == H5L_TYPE_HARD else {
+                _ = HDF5Library.errorStack()
+                continue
+            }
+            result.append(name)
+        }
+        return result
+    }
+
+    /// Whether the hard link `name` points to a dataset (its object header read, not opened).
+    func isDataset(_ name: String) -> Bool {
+        var object = H5O_info_t()
+        guard H5Oget_info_by_name2(handle.id, name, &object, UInt32(H5O_INFO_BASIC), hid_t(H5P_DEFAULT)) >= 0 else {
+            _ = HDF5Library.errorStack()
+            return false
+        }
+        return object.type == H5O_TYPE_DATASET
     }
 
     /// The address of the group's object header in the file: the same for every hard link to it.

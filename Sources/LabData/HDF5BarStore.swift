@@ -116,6 +116,12 @@ public enum HDF5BarStore {
     }
 
     static func isPlainGroup(_ group: HDF5Group) -> Bool {
+        // By link names first (no object read): a name that maps to the time or close column and
+        // is a dataset decides; otherwise every child's kind is read, as the mapping needs.
+        let names = group.linkNames()
+        for field in [BarField.timestamp, .close] {
+            if let name = ColumnMapping.column(for: field, in: names), group.isDataset(name) { return true }
+        }
         let datasets = group.children().filter { $0.kind == .dataset }.map(\.name)
         return ColumnMapping.column(for: .timestamp, in: datasets) != nil || ColumnMapping.column(for: .close, in: datasets) != nil
     }
@@ -563,20 +569,26 @@ struct ColumnarSource {
 
 extension HDF5Object {
     /// Names of the object's attributes, in name order.
+    ///
+    /// The count comes first (`H5Aget_num_attrs`) and names are read in storage order, then sorted:
+    /// no call past the last attribute, so no error stack to clear.
     func attributeNames() -> [String] {
+        let count = H5Aget_num_attrs(handle.id)
+        guard count > 0 else {
+            if count < 0 { _ = HDF5Library.errorStack() }
+            return []
+        }
         var names: [String] = []
-        var index: hsize_t = 0
-        while true {
-            let size = H5Aget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, hid_t(H5P_DEFAULT))
-            if size < 0 {
+        for index in 0..<hsize_t(count) {
+            let size = H5Aget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_NATIVE, index, nil, 0, hid_t(H5P_DEFAULT))
+            guard size >= 0 else {
                 _ = HDF5Library.errorStack()
                 break
             }
             var buffer = [CChar](repeating: 0, count: Int(size) + 1)
-            H5Aget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, Int(size) + 1, hid_t(H5P_DEFAULT))
+            H5Aget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_NATIVE, index, &buffer, Int(size) + 1, hid_t(H5P_DEFAULT))
             names.append(String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
-            index += 1
         }
-        return names
+        return names.sorted()
     }
 }
