@@ -506,6 +506,8 @@ struct HDF5Dataset: HDF5Object {
         let offset: Int
         let typeClass: HDF5TypeClass
         let width: Int
+        /// Bytes of one element (of the array's base type for an array member).
+        var elementSize = 0
     }
 
     /// The members of a compound dataset in the native memory layout of its type, with the record size.
@@ -527,9 +529,12 @@ struct HDF5Dataset: HDF5Object {
                 let base = HDF5Handle(H5Tget_super(memberType.id), closer: H5Tclose)
                 members.append(
                     RecordMember(
-                        name: name, offset: offset, typeClass: HDF5TypeClass(type: base.id), width: Int(dims.prefix(rank).reduce(1, *))))
+                        name: name, offset: offset, typeClass: HDF5TypeClass(type: base.id), width: Int(dims.prefix(rank).reduce(1, *)),
+                        elementSize: H5Tget_size(base.id)))
             } else {
-                members.append(RecordMember(name: name, offset: offset, typeClass: HDF5TypeClass(type: memberType.id), width: 1))
+                members.append(
+                    RecordMember(
+                        name: name, offset: offset, typeClass: HDF5TypeClass(type: memberType.id), width: 1, elementSize: H5Tget_size(memberType.id)))
             }
         }
         return (native, H5Tget_size(native.id), members)

@@ -231,6 +231,11 @@ struct ColumnarSource {
     /// Read every numeric column of a pandas table, not only those feeding a bar field (what
     /// `HDF5BarStore.readColumns` asks for).
     var readsEveryColumn = false
+    /// A fixed-length string column of a pandas table to read as codes (a long table's symbol
+    /// column): `labels` row by row, indices into `labelNames` in order of first appearance.
+    var labelColumn: String?
+    var labels: [Int32] = []
+    var labelNames: [String] = []
 
     init(path: String, symbol: String, overrides: [BarField: String] = [:]) {
         self.path = path
@@ -433,6 +438,7 @@ struct ColumnarSource {
 
         var names: [String] = []
         var wanted: [(name: String, offset: Int, kind: HDF5Dataset.ElementKind)] = []
+        var label: (offset: Int, size: Int)?
         for member in members where member.name != indexColumn {
             // values_block_N columns carry their item names in the `<member>_kind` attribute (a pickled list).
             let items = table.stringAttribute("\(member.name)_kind").flatMap(PickleValue.parse)?.stringList ?? [member.name]
@@ -440,6 +446,9 @@ struct ColumnarSource {
             guard items.count == member.width else {
                 for item in items { unusable[item] = "block width \(member.width) does not match its \(items.count) names" }
                 continue
+            }
+            if let labelColumn, member.typeClass == .string, let k = items.firstIndex(of: labelColumn) {
+                label = (member.offset + k * member.elementSize, member.elementSize)
             }
             guard let kind = HDF5Dataset.ElementKind(member.typeClass) else {
                 for item in items { unusable[item] = "type:" + member.typeClass.name }
@@ -456,10 +465,22 @@ struct ColumnarSource {
         try checkRows(n, columns: wanted.count + 1, dataset: "table")
         var gatherer = RecordGatherer(
             columns: wanted.map { ($0.offset, $0.kind) }, int64Offset: indexMember.offset, recordSize: recordSize, rows: n)
+        if let labelColumn, label == nil {
+            throw LabDataError.columnMissing(path: path, symbol: symbol, field: labelColumn, present: [indexColumn] + names)
+        }
+        var codes = LabelCodes()
+        if label != nil { labels = [Int32](repeating: 0, count: n) }
         let blockRows = max(1, (512 << 10) / max(recordSize, 1))
         try table.forEachRecordBlock(native: native, recordSize: recordSize, rows: n, blockRows: blockRows) { block, rows in
             gatherer.add(block: block, rows: rows)
+            if let label {
+                for (k, row) in rows.enumerated() {
+                    labels[row] = codes.code(
+                        UnsafeRawBufferPointer(rebasing: block[(k * recordSize + label.offset)..<(k * recordSize + label.offset + label.size)]))
+                }
+            }
         }
+        labelNames = codes.names
         for (w, column) in zip(wanted, gatherer.outputs) { numeric[w.name] = column }
         timestamps = try nanoseconds(gatherer.int64Output, scale: scale, unit: kind ?? "ns")
 
@@ -590,5 +611,35 @@ extension HDF5Object {
             names.append(String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return names.sorted()
+    }
+}
+
+/// Fixed-length strings (NUL-padded bytes) to codes in order of first appearance, a row at a time:
+/// the previous row's code is reused when its bytes repeat (long tables come grouped).
+struct LabelCodes {
+    private var index: [[UInt8]: Int32] = [:]
+    private var last: [UInt8] = []
+    private var lastCode: Int32 = -1
+    /// The strings, by code.
+    private(set) var names: [String] = []
+
+    /// The code of `bytes` (trailing NULs and spaces ignored).
+    mutating func code(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        var end = bytes.count
+        while end > 0 && (bytes[end - 1] == 0 || bytes[end - 1] == 0x20) { end -= 1 }
+        let key = UnsafeRawBufferPointer(rebasing: bytes[0..<end])
+        if lastCode >= 0 && key.elementsEqual(last) { return lastCode }
+        let copy = [UInt8](key)
+        let code: Int32
+        if let known = index[copy] {
+            code = known
+        } else {
+            code = Int32(names.count)
+            index[copy] = code
+            names.append(String(decoding: copy, as: UTF8.self))
+        }
+        last = copy
+        lastCode = code
+        return code
     }
 }

@@ -127,6 +127,11 @@ public struct Scenario: Sendable {
         public var maxSymbols = SymbolSelection.defaultMaxSymbols
         /// A CSV file of `symbol,sector` pairs for the `group_*` operators (absolute, and as written).
         public var sectors: (path: String, written: String)? = nil
+        /// For a universe stored as one long pandas table: the string column naming each row's
+        /// symbol (`symbol_column`), and the table's key when the file holds several (`table`).
+        public var symbolColumn: String? = nil
+        /// The long table's key (`table`; nil: the file's only pandas table).
+        public var table: String? = nil
         /// Files tried in order when `path` cannot serve the data (absolute), with their paths as written.
         public var fallbacks: [(path: String, written: String)] = []
         /// First time kept (a date at 00:00 UTC), ns since the epoch; nil: from the start.
@@ -336,6 +341,10 @@ extension Scenario {
             }
         }
         let maxSymbols = try m.optional("max_symbols")?.integer(minimum: 1, "a whole number ≥ 1") ?? SymbolSelection.defaultMaxSymbols
+        let symbolColumn = try m.optional("symbol_column")?.string()
+        let tableNode = m.optional("table")
+        let table = try tableNode?.string()
+        if let tableNode, symbolColumn == nil { throw tableNode.error("table names a long table: give symbol_column too") }
         let sectors = try m.optional("sectors").map { node -> (String, String) in
             let w = try node.string()
             return (resolve(w), w)
@@ -349,6 +358,8 @@ extension Scenario {
         spec.selection = selection
         spec.maxSymbols = maxSymbols
         spec.sectors = sectors
+        spec.symbolColumn = symbolColumn
+        spec.table = table
         return spec
     }
 

@@ -96,7 +96,7 @@ extension ScenarioRunner {
             "\(s.symbol): \(s.count) bars \(CivilTime.iso8601(s.timestamps[0])) … \(CivilTime.iso8601(s.timestamps[s.count - 1]))"
         }
         if scenario.portfolio?.universe != nil {
-            let (loaded, _) = try Self.load(scenario, symbols: try Self.universeSymbols(scenario))
+            let (loaded, _) = try Self.loadUniverse(scenario)
             let spec = scenario.dataset
             let cut = loaded.map { $0.series.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
                 .filter { !$0.isEmpty }
@@ -185,12 +185,13 @@ extension ScenarioRunner {
         }
         if let refusal = FileKind.readRefusal(path) { throw ScenarioError.run("\(scenario.file): dataset.path: \(written) \(refusal)") }
         let present = try HDF5BarStore.symbols(in: path).map(\.symbol)
-        let wanted = spec.symbols.isEmpty ? spec.symbol.map { [$0] } ?? [] : spec.symbols
+        // A long table's symbols are values of a column, not groups: they are checked when it is read.
+        let wanted = spec.symbolColumn != nil ? [] : spec.symbols.isEmpty ? spec.symbol.map { [$0] } ?? [] : spec.symbols
         for symbol in wanted where !present.contains(symbol.hasPrefix("/") ? String(symbol.dropFirst()) : symbol) {
             throw LabDataError.symbolNotFound(path: path, symbol: symbol, present: present)
         }
         if wanted.isEmpty && present.isEmpty { throw LabDataError.noBarData(path: path) }
-        if scenario.portfolio?.universe != nil { _ = try universeSymbols(scenario) }
+        if scenario.portfolio?.universe != nil && spec.symbolColumn == nil { _ = try universeSymbols(scenario) }
         if let signals = scenario.signals {
             guard FileKind(path: signals.path) != .missing else {
                 throw ScenarioError.run("\(scenario.file): strategy.signals.path: no such file \(signals.pathAsWritten) (resolved to \(signals.path))")

@@ -27,6 +27,29 @@ extension ScenarioRunner {
         }
     }
 
+    /// The chosen symbols read: from a group per symbol (or a pandas key per symbol), or split out
+    /// of one long table (`dataset.symbol_column`); with the path (as written) that served them.
+    static func loadUniverse(_ scenario: Scenario) throws -> ([LoadedSymbol], String) {
+        let spec = scenario.dataset
+        guard let column = spec.symbolColumn else { return try load(scenario, symbols: try universeSymbols(scenario)) }
+        guard FileKind(path: spec.path) != .missing else {
+            throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
+        }
+        if let refusal = FileKind.readRefusal(spec.path) { throw ScenarioError.run("\(scenario.file): dataset.path: \(spec.pathAsWritten) \(refusal)") }
+        let all: [LoadedSymbol]
+        do { all = try LongTable.read(spec.path, key: spec.table, symbolColumn: column) } catch let error as LabDataError {
+            throw ScenarioError.run("\(scenario.file): dataset.symbol_column: \(error)")
+        }
+        let chosen: [String]
+        do {
+            chosen = try (spec.selection ?? .all).resolve(in: all.map(\.series.symbol), file: spec.pathAsWritten, maxSymbols: spec.maxSymbols)
+        } catch let LabDataError.invalidParameter(_, _, reason) {
+            throw ScenarioError.run("\(scenario.file): dataset.symbols: \(reason)")
+        }
+        let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.series.symbol, $0) })
+        return (chosen.map { byName[$0]! }, spec.pathAsWritten)
+    }
+
     /// A universe portfolio: the chosen symbols read, cut to the date range and checked under the
     /// data-quality policy symbol by symbol (a symbol with no bar in the range is left out, named
     /// in the warnings), put on their shared calendar, and run once through ``UniverseBacktest``.
@@ -38,9 +61,7 @@ extension ScenarioRunner {
         if case .variants(let v) = scenario.stress, !v.isEmpty {
             throw ScenarioError.run("\(scenario.file): stress: stress variants of a universe portfolio are not supported yet; remove stress:")
         }
-        let names = try Self.universeSymbols(scenario)
-        let listSeconds = seconds(clock.now - begin)
-        let (loaded, servedBy) = try Self.load(scenario, symbols: names)
+        let (loaded, servedBy) = try Self.loadUniverse(scenario)
         let loadSeconds = seconds(clock.now - begin)
         // One column set for every symbol: a universe whose symbols differ is refused.
         if let first = loaded.first, let odd = loaded.first(where: { Set($0.columns) != Set(first.columns) }) {
@@ -180,7 +201,7 @@ extension ScenarioRunner {
         return Outcome(
             report: report,
             timings: [
-                "list": listSeconds, "load": loadSeconds, "check": checkSeconds, "jobs": jobSeconds, "job_compute": jobSeconds,
+                "load": loadSeconds, "check": checkSeconds, "jobs": jobSeconds, "job_compute": jobSeconds,
                 "total": seconds(clock.now - begin),
             ])
     }

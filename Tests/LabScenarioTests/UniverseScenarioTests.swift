@@ -103,4 +103,34 @@ import Testing
         let m = message { _ = try Self.run(try Self.momentumScenario(in: dir)) }
         #expect(m.hasPrefix("m.yaml: dataset.symbols: S1 has columns"), "\(m)")
     }
+
+    /// A universe stored as one long pandas table (`symbol_column`) runs like one stored a group per
+    /// symbol: the same report numbers from the key-per-symbol file of the same bars.
+    @Test func longTableRunsLikeKeysPerSymbol() throws {
+        let fixtures = repository + "/Tests/LabDataTests/Fixtures"
+        func scenario(_ dataset: String) throws -> Scenario {
+            try Scenario.parse(
+                """
+                name: long
+                dataset:
+                  \(dataset)
+                portfolio:
+                  weights: cs_top(ts_mean(returns, 10), 2)
+                  rebalance: weekly
+                  long_only: true
+                execution:
+                  cash: 100000
+                  commission: {rate: 0.001}
+                """, file: "l.yaml", folder: fixtures)
+        }
+        let long = try Self.run(try scenario("path: universe_long.h5\n  symbol_column: symbol\n  symbols: all"))
+        let keys = try Self.run(try scenario("path: universe_keys.h5\n  symbols: all"))
+        #expect(long.jobs[0].stats["Equity Final [$]"] == keys.jobs[0].stats["Equity Final [$]"])
+        #expect(long.jobs[0].portfolio?.universe?.rebalances.count == keys.jobs[0].portfolio?.universe?.rebalances.count)
+        #expect((long.jobs[0].portfolio?.fills ?? 0) > 4)
+        let missing = message { _ = try Self.run(try scenario("path: universe_long.h5\n  symbol_column: ticker\n  symbols: all")) }
+        #expect(missing.hasPrefix("l.yaml: dataset.symbol_column: ") && missing.contains("column ticker is missing"), "\(missing)")
+        let glob = message { _ = try Self.run(try scenario("path: universe_long.h5\n  symbol_column: symbol\n  symbols: \"X*\"")) }
+        #expect(glob == "l.yaml: dataset.symbols: the pattern \"X*\" matches none of the 4 symbols of universe_long.h5 (AAA, BB, CCCC, D)")
+    }
 }
