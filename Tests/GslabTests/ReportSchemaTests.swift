@@ -19,6 +19,27 @@ import Testing
         #expect(errors.isEmpty, "\(errors.prefix(10).joined(separator: "\n"))")
     }
 
+    /// A universe portfolio's report (made from a synthetic universe through the binary: `dataset
+    /// synth --symbols`, then `run` of the bundled momentum scenario pointed at it) conforms too.
+    @Test func universeReportConforms() throws {
+        let dir = scratch()
+        let synth = try Run("dataset", "synth", "--symbols", "30", "--bars", "400", "--seed", "5", "--out", dir + "/u.h5")
+        try #require(synth.status == 0, "\(synth.stderr)")
+        #expect(synth.stdout.hasPrefix("wrote a universe of 30 symbols ("))
+        var text = try String(contentsOfFile: Run.repository + "/scenarios/momentum-universe.yaml", encoding: .utf8)
+        text = text.replacingOccurrences(of: "../datasets/universe-500.h5", with: "u.h5").replacingOccurrences(of: "{k: 50}", with: "{k: 5}")
+            .replacingOccurrences(of: "ts_mean(returns, 252)", with: "ts_mean(returns, 60)")
+        try text.write(toFile: dir + "/m.yaml", atomically: true, encoding: .utf8)
+        let run = try Run("run", dir + "/m.yaml", "--out", dir, "--no-history")
+        try #require(run.status == 0, "\(run.stderr)")
+        let path = try #require(run.stdout.split(separator: "\n").first { $0.contains("report.json") }.map { String($0.split(separator: " ").last!) })
+        let report = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: path)))
+        let errors = try Self.schema().errors(report)
+        #expect(errors.isEmpty, "\(errors.prefix(10).joined(separator: "\n"))")
+        let html = try String(contentsOfFile: path.replacingOccurrences(of: "report.json", with: "report.html"), encoding: .utf8)
+        #expect(html.contains("<h2>Universe portfolio</h2>") && html.contains("aria-label=\"weights heatmap\""))
+    }
+
     /// No section is an untyped object: every object schema lists its properties or types its values.
     @Test func everyObjectIsTyped() throws {
         func untyped(_ v: JSONValue, _ path: String) -> [String] {
