@@ -179,6 +179,38 @@ extension HDF5Object {
         guard hasAttribute(name) else { return nil }
         let attr = HDF5Handle(H5Aopen(handle.id, name, hid_t(H5P_DEFAULT)), closer: H5Aclose)
         guard attr.id >= 0 else { return nil }
+        return Self.string(of: attr)
+    }
+
+    /// Every scalar string attribute by name, read in one pass over the attributes (in storage
+    /// order, each opened once): what reading a group's metadata needs, without a lookup by name
+    /// per attribute.
+    func stringAttributes() -> [String: String] {
+        let count = H5Aget_num_attrs(handle.id)
+        guard count > 0 else {
+            if count < 0 { _ = HDF5Library.errorStack() }
+            return [:]
+        }
+        var out: [String: String] = [:]
+        for index in 0..<hsize_t(count) {
+            let attr = HDF5Handle(
+                H5Aopen_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_NATIVE, index, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT)), closer: H5Aclose)
+            guard attr.id >= 0 else {
+                _ = HDF5Library.errorStack()
+                continue
+            }
+            let size = H5Aget_name(attr.id, 0, nil)
+            guard size >= 0 else { continue }
+            var buffer = [CChar](repeating: 0, count: Int(size) + 1)
+            H5Aget_name(attr.id, Int(size) + 1, &buffer)
+            let name = String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if let value = Self.string(of: attr) { out[name] = value }
+        }
+        return out
+    }
+
+    /// The value of a scalar string attribute (fixed or variable length), or nil for another type or shape.
+    private static func string(of attr: HDF5Handle) -> String? {
         let type = HDF5Handle(H5Aget_type(attr.id), closer: H5Tclose)
         guard H5Tget_class(type.id) == H5T_STRING else { return nil }
         let space = HDF5Handle(H5Aget_space(attr.id), closer: H5Sclose)

@@ -154,6 +154,13 @@ public enum HDF5BarStore {
         return try chosen.map { try read(entry: $0, file: file, overrides: columnOverrides) }
     }
 
+    /// Reads the symbols `entries` found (``symbols(in:)``) in `path`, in their order, without
+    /// classifying their groups again.
+    public static func read(_ path: String, entries: [SymbolEntry], columnOverrides: [BarField: String] = [:]) throws -> [LoadedSymbol] {
+        let file = try HDF5File.openForReading(path)
+        return try entries.map { try read(entry: $0, file: file, overrides: columnOverrides) }
+    }
+
     /// Reads one symbol.
     public static func read(_ path: String, symbol: String, columnOverrides: [BarField: String] = [:]) throws -> LoadedSymbol {
         try read(path, symbols: [symbol], columnOverrides: columnOverrides)[0]
@@ -246,9 +253,14 @@ struct ColumnarSource {
     // MARK: Plain layout
 
     mutating func loadPlain(_ group: HDF5Group) throws {
-        let names = group.children().filter { $0.kind == .dataset }.map(\.name)
+        // Each hard link opened as a dataset once (what is not a dataset is left out): listing the
+        // children's kinds first read every object header twice.
+        let links = group.linkNames()
+        var opened: [String: HDF5Dataset] = [:]
+        for name in links { if let ds = group.dataset(name) { opened[name] = ds } }
+        let names = links.filter { opened[$0] != nil }
         columns = names
-        guard let timeColumn = ColumnMapping.column(for: .timestamp, in: names), let ds = group.dataset(timeColumn) else {
+        guard let timeColumn = ColumnMapping.column(for: .timestamp, in: names), let ds = opened[timeColumn] else {
             throw LabDataError.columnMissing(path: path, symbol: symbol, field: "timestamp", present: names)
         }
         let shape = ds.shape
@@ -268,7 +280,7 @@ struct ColumnarSource {
         rowCount = shape[0]
         timestamps = try nanoseconds(ds.readAll(as: Int64.self, count: shape[0]), scale: scale, unit: unit)
         for name in names where name != timeColumn {
-            guard let column = group.dataset(name) else { continue }
+            guard let column = opened[name] else { continue }
             let s = column.shape
             guard s.count == 1 else {
                 unusable[name] = "expected a 1-D dataset, got shape \(s)"
@@ -561,14 +573,14 @@ struct ColumnarSource {
         if timestamps.isEmpty { throw LabDataError.emptyDataset(path: path, symbol: symbol) }
         if timestamps.count == 1 { throw LabDataError.tooFewRows(path: path, symbol: symbol, rows: 1) }
 
+        // One pass over the group's string attributes (a universe reads thousands of groups).
+        let attributes = group.stringAttributes()
         var metadata: [String: String] = [:]
         if layout == .plain {
-            for name in group.attributeNames() where !Self.reservedAttributes.contains(name) {
-                if let v = group.stringAttribute(name) { metadata[name] = v }
-            }
+            for (name, v) in attributes where !Self.reservedAttributes.contains(name) { metadata[name] = v }
         }
-        let storedTimezone = layout == .plain ? group.stringAttribute("timezone") : nil
-        let frequency = group.stringAttribute("frequency").flatMap(BarFrequency.init(label:))
+        let storedTimezone = layout == .plain ? attributes["timezone"] : nil
+        let frequency = attributes["frequency"].flatMap(BarFrequency.init(label:))
         let zone = storedTimezone ?? timezone ?? "UTC"
         let stamps = Self.dateLabels(timestamps, timezone: zone)
         // Optional quoted spread (plain layout only; fraction of mid).

@@ -10,16 +10,22 @@ import LabSignals
 extension ScenarioRunner {
     /// The symbols a universe scenario reads: `dataset.symbols` (all, a pattern or a list)
     /// resolved against the file's symbols, at most `dataset.max_symbols`.
-    static func universeSymbols(_ scenario: Scenario) throws -> [String] {
+    static func universeSymbols(_ scenario: Scenario) throws -> [String] { try universeEntries(scenario).entries.map(\.symbol) }
+
+    /// The chosen symbols' entries in the first file present (path as written), as
+    /// ``universeSymbols(_:)`` chooses them.
+    static func universeEntries(_ scenario: Scenario) throws -> (entries: [SymbolEntry], path: String, written: String) {
         let spec = scenario.dataset
         let sources = [(spec.path, spec.pathAsWritten)] + spec.fallbacks
         guard let (path, written) = sources.first(where: { FileKind(path: $0.0) != .missing }) else {
             throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
         }
         if let refusal = FileKind.readRefusal(path) { throw ScenarioError.run("\(scenario.file): dataset.path: \(written) \(refusal)") }
-        let present = try HDF5BarStore.symbols(in: path).filter { $0.layout != nil }.map(\.symbol)
+        let present = try HDF5BarStore.symbols(in: path).filter { $0.layout != nil }
+        let byName = Dictionary(present.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
         do {
-            return try (spec.selection ?? .all).resolve(in: present, file: written, maxSymbols: spec.maxSymbols)
+            let chosen = try (spec.selection ?? .all).resolve(in: present.map(\.symbol), file: written, maxSymbols: spec.maxSymbols)
+            return (chosen.map { byName[$0]! }, path, written)
         } catch let LabDataError.invalidParameter(_, _, reason) {
             throw ScenarioError.run("\(scenario.file): dataset.symbols: \(reason)")
         } catch let error as LabDataError {
@@ -31,7 +37,13 @@ extension ScenarioRunner {
     /// of one long table (`dataset.symbol_column`); with the path (as written) that served them.
     static func loadUniverse(_ scenario: Scenario) throws -> ([LoadedSymbol], String) {
         let spec = scenario.dataset
-        guard let column = spec.symbolColumn else { return try load(scenario, symbols: try universeSymbols(scenario)) }
+        guard let column = spec.symbolColumn else {
+            let (entries, path, written) = try universeEntries(scenario)
+            // The groups were classified when they were listed: read them as they are (a fallback
+            // chain goes through the loader, which may serve another file).
+            if spec.fallbacks.isEmpty { return (try HDF5BarStore.read(path, entries: entries), written) }
+            return try load(scenario, symbols: entries.map(\.symbol))
+        }
         guard FileKind(path: spec.path) != .missing else {
             throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
         }
