@@ -11,7 +11,7 @@ enum UniversePanel {
         var out = "<section><h2>Universe portfolio</h2>"
         out +=
             "<p class=note>\(u.symbols) symbols on a calendar of \(u.calendar_rows) rows; \(u.traded) held at some point; \(u.decisions) decisions, \(u.rebalances.count) rebalances; \(HTMLReport.fmt(u.average_holdings)) symbols held on average.</p>"
-        if !u.warnings.isEmpty { out += "<ul class=verdict>" + u.warnings.map { "<li class=bad>\(e($0))</li>" }.joined() + "</ul>" }
+        if !u.warnings.isEmpty { out += "<p class=note>Notes:</p><ul class=note>" + u.warnings.map { "<li>\(e($0))</li>" }.joined() + "</ul>" }
         if u.holdings.count.count >= 2 {
             var chart = SVGLineChart(
                 title: "Symbols held", height: 220, lines: [.init(name: "held", values: u.holdings.count.map(Double.init), color: "#1f77b4", width: 1.5)],
