@@ -156,9 +156,17 @@ public enum HDF5BarStore {
 
     /// Reads the symbols `entries` found (``symbols(in:)``) in `path`, in their order, without
     /// classifying their groups again.
-    public static func read(_ path: String, entries: [SymbolEntry], columnOverrides: [BarField: String] = [:]) throws -> [LoadedSymbol] {
+    /// `each(k, symbol)` is called as symbol k is read (on this thread), so that work on it can
+    /// start while the next ones are read.
+    public static func read(
+        _ path: String, entries: [SymbolEntry], columnOverrides: [BarField: String] = [:], each: (Int, LoadedSymbol) -> Void = { _, _ in }
+    ) throws -> [LoadedSymbol] {
         let file = try HDF5File.openForReading(path)
-        return try entries.map { try read(entry: $0, file: file, overrides: columnOverrides) }
+        return try entries.enumerated().map { k, entry in
+            let symbol = try read(entry: entry, file: file, overrides: columnOverrides)
+            each(k, symbol)
+            return symbol
+        }
     }
 
     /// Reads one symbol.

@@ -35,14 +35,20 @@ extension ScenarioRunner {
 
     /// The chosen symbols read: from a group per symbol (or a pandas key per symbol), or split out
     /// of one long table (`dataset.symbol_column`); with the path (as written) that served them.
-    static func loadUniverse(_ scenario: Scenario) throws -> ([LoadedSymbol], String) {
+    /// `each(k, symbol)` is called for every symbol chosen, as soon as it is read when the file is
+    /// read symbol by symbol (else after the whole file).
+    static func loadUniverse(_ scenario: Scenario, each: (Int, LoadedSymbol) -> Void = { _, _ in }) throws -> ([LoadedSymbol], String) {
         let spec = scenario.dataset
+        func announced(_ result: ([LoadedSymbol], String)) -> ([LoadedSymbol], String) {
+            for (k, symbol) in result.0.enumerated() { each(k, symbol) }
+            return result
+        }
         guard let column = spec.symbolColumn else {
             let (entries, path, written) = try universeEntries(scenario)
             // The groups were classified when they were listed: read them as they are (a fallback
             // chain goes through the loader, which may serve another file).
-            if spec.fallbacks.isEmpty { return (try HDF5BarStore.read(path, entries: entries), written) }
-            return try load(scenario, symbols: entries.map(\.symbol))
+            if spec.fallbacks.isEmpty { return (try HDF5BarStore.read(path, entries: entries, each: each), written) }
+            return announced(try load(scenario, symbols: entries.map(\.symbol)))
         }
         guard FileKind(path: spec.path) != .missing else {
             throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
@@ -59,7 +65,7 @@ extension ScenarioRunner {
             throw ScenarioError.run("\(scenario.file): dataset.symbols: \(reason)")
         }
         let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.series.symbol, $0) })
-        return (chosen.map { byName[$0]! }, spec.pathAsWritten)
+        return announced((chosen.map { byName[$0]! }, spec.pathAsWritten))
     }
 
     /// A universe portfolio: the chosen symbols read, cut to the date range and checked under the
@@ -73,7 +79,30 @@ extension ScenarioRunner {
         if case .variants(let v) = scenario.stress, !v.isEmpty {
             throw ScenarioError.run("\(scenario.file): stress: stress variants of a universe portfolio are not supported yet; remove stress:")
         }
-        let (loaded, servedBy) = try Self.loadUniverse(scenario)
+        // Each symbol cut to the date range and checked under the policy on the other cores while
+        // the next ones are read (the HDF5 library reads on one thread); results kept in order.
+        typealias Checked = (series: BarSeries, report: DataQualityReport?, repaired: Int)
+        @Sendable func check(_ symbol: BarSeries) throws -> Checked {
+            var s = symbol
+            if spec.start != nil || spec.end != nil { s = s.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
+            guard !s.isEmpty else { return (s, nil, 0) }
+            let q = try DataQuality.validate(s)
+            guard !q.isClean, scenario.dataQuality == .clean else { return (s, q, 0) }
+            let cleaned = try DataQuality.clean(s, report: q)
+            return (cleaned.series, q, cleaned.changes.count)
+        }
+        let results = OrderedResults<Checked>()
+        let pending = DispatchGroup()
+        let slots = DispatchSemaphore(value: max(1, workers))  // at most `workers` checks at a time
+        let (loaded, servedBy) = try Self.loadUniverse(scenario) { k, symbol in
+            let bars = symbol.series
+            slots.wait()
+            DispatchQueue.global().async(group: pending) {
+                results.set(k, Result { try check(bars) })
+                slots.signal()
+            }
+        }
+        pending.wait()
         let loadSeconds = seconds(clock.now - begin)
         // One column set for every symbol: a universe whose symbols differ is refused.
         if let first = loaded.first, let odd = loaded.first(where: { Set($0.columns) != Set(first.columns) }) {
@@ -82,16 +111,7 @@ extension ScenarioRunner {
             )
         }
         var warnings: [String] = []
-        // Each symbol cut to the date range and checked (in parallel; gathered in order).
-        let checked = try parallel(loaded.count) { k -> (series: BarSeries, report: DataQualityReport?, repaired: Int) in
-            var s = loaded[k].series
-            if spec.start != nil || spec.end != nil { s = s.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
-            guard !s.isEmpty else { return (s, nil, 0) }
-            let q = try DataQuality.validate(s)
-            guard !q.isClean, scenario.dataQuality == .clean else { return (s, q, 0) }
-            let cleaned = try DataQuality.clean(s, report: q)
-            return (cleaned.series, q, cleaned.changes.count)
-        }
+        let checked = try results.values(count: loaded.count)
         var series: [BarSeries] = []
         var counts: [String: Int] = [:], errorRows = 0, findings = 0, repaired = 0, score = 100.0
         let rows = loaded.reduce(0) { $0 + $1.series.count }
@@ -116,7 +136,6 @@ extension ScenarioRunner {
             warnings.append("\(dropped.count) symbols have no bar in the date range and are left out (first: \(dropped[0]))")
         }
         guard !series.isEmpty else { throw ScenarioError.run("\(scenario.file): dataset.start/end: no symbol has a bar in the date range") }
-        let checkSeconds = seconds(clock.now - begin) - loadSeconds
         var groups = SymbolGroups.fromMetadata(series)
         if let sectors = spec.sectors {
             guard FileKind(path: sectors.path) != .missing else {
@@ -213,7 +232,7 @@ extension ScenarioRunner {
         return Outcome(
             report: report,
             timings: [
-                "load": loadSeconds, "check": checkSeconds, "jobs": jobSeconds, "job_compute": jobSeconds,
+                "load": loadSeconds, "jobs": jobSeconds, "job_compute": jobSeconds,
                 "total": seconds(clock.now - begin),
             ])
     }
@@ -227,5 +246,25 @@ extension ScenarioRunner {
         case let .call(_, _, args, _): args.contains(where: usesGroups)
         case let .crossSection(_, grouped, x, _): grouped || usesGroups(x)
         }
+    }
+}
+
+/// Results set from several threads by index, read back in index order.
+final class OrderedResults<T: Sendable>: @unchecked Sendable {
+    private var items: [Int: Result<T, any Error>] = [:]
+    private let lock = NSLock()
+
+    /// Sets result `k`.
+    func set(_ k: Int, _ result: Result<T, any Error>) {
+        lock.lock()
+        items[k] = result
+        lock.unlock()
+    }
+
+    /// Results 0..<count in order; rethrows the first failure by index.
+    func values(count: Int) throws -> [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try (0..<count).map { try items[$0]!.get() }
     }
 }
