@@ -18,37 +18,9 @@ import LabCore
 ///   pays `financingRate`/yr, both accrued per bar (P bars per year, `BarSeries.periodsPerYear`).
 /// - Equity after each bar = cash + Σ units × close.
 public struct PortfolioSimulator: Sendable {
-    /// Settings of a portfolio run.
-    public struct Config: Sendable, Equatable {
-        /// Starting cash, account currency, > 0.
-        public var cash: Double
-        /// Commission of every fill.
-        public var commission: CommissionModel
-        /// Price moved against the trader on every fill.
-        public var slippage: SlippageModel
-        /// Annual fee on the value of shorts (0.02 = 2 %/yr), accrued per bar.
-        public var borrowRate: Double
-        /// Annual interest on a negative cash balance (fraction per year), accrued per bar.
-        public var financingRate: Double
-        /// Gross exposure Σ|wᵢ| allowed, and the cash borrowing it implies.
-        public var maxLeverage: Double
-        /// Fractional units instead of whole units (rounded toward zero).
-        public var fractionalUnits: Bool
-
-        /// Settings with no costs, no leverage and whole units unless given.
-        public init(
-            cash: Double = 100_000, commission: CommissionModel = CommissionModel(), slippage: SlippageModel = .none,
-            borrowRate: Double = 0, financingRate: Double = 0, maxLeverage: Double = 1, fractionalUnits: Bool = false
-        ) {
-            self.cash = cash
-            self.commission = commission
-            self.slippage = slippage
-            self.borrowRate = borrowRate
-            self.financingRate = financingRate
-            self.maxLeverage = maxLeverage
-            self.fractionalUnits = fractionalUnits
-        }
-    }
+    /// Settings of a portfolio run: the universe simulator's (its participation cap, nil unless
+    /// set, applies here too).
+    public typealias Config = UniverseSimulator.Config
 
     /// What a portfolio run produced.
     public struct Result: Sendable {
@@ -72,19 +44,13 @@ public struct PortfolioSimulator: Sendable {
     }
 
     /// The settings every run of this simulator uses.
-    public let config: Config
+    public var config: Config { simulator.config }
+    /// The simulator the fills run through.
+    private let simulator: UniverseSimulator
 
     /// A simulator for `config`.
     /// - Throws: ``LabExecutionError/invalidParameter(field:reason:)`` naming the first bad field.
-    public init(config: Config) throws {
-        guard config.cash > 0, config.cash.isFinite else { throw LabExecutionError.invalidParameter(field: "cash", reason: "must be > 0, got \(config.cash)") }
-        try need(config.maxLeverage >= 1 && config.maxLeverage <= 100, "maxLeverage", "must be in [1, 100], got \(config.maxLeverage)")
-        try need(config.borrowRate >= 0 && config.borrowRate < 1, "borrowRate", "must be in [0, 1), got \(config.borrowRate)")
-        try need(config.financingRate >= 0 && config.financingRate < 1, "financingRate", "must be in [0, 1), got \(config.financingRate)")
-        try config.commission.check()
-        try config.slippage.check()
-        self.config = config
-    }
+    public init(config: Config) throws { simulator = try UniverseSimulator(config: config) }
 
     /// Checks that the symbols share one clock and are distinct.
     public static func checkAligned(_ bars: [BarSeries]) throws {
@@ -137,10 +103,6 @@ public struct PortfolioSimulator: Sendable {
     public func run(_ bars: [BarSeries], weights: [Int: [Double]]) throws -> Result {
         try Self.checkAligned(bars)
         let universe = try Universe(bars)
-        let simulator = try UniverseSimulator(
-            config: .init(
-                cash: config.cash, commission: config.commission, slippage: config.slippage, borrowRate: config.borrowRate,
-                financingRate: config.financingRate, maxLeverage: config.maxLeverage, fractionalUnits: config.fractionalUnits))
         let run = try simulator.run(
             universe, targets: weights.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, periodsPerYear: bars[0].periodsPerYear)
         return Result(

@@ -6,27 +6,7 @@ extension Scenario {
     /// confidence, reentry}`), parsed and type-checked here, before any data is read. A mistake inside an
     /// expression is reported at its line and column in the file, with the expression and a caret.
     static func parseProgram(_ m: MappingReader, at node: YAMLNode) throws -> StrategySpec {
-        var nodes: [String: YAMLNode] = [:]
-        var parameters: [StrategyProgram.Parameter] = []
-        if let p = m.optional("params") {
-            let pm = try p.mapping()
-            for key in pm.keys {
-                let v = try pm.required(key)
-                parameters.append(.init(name: key, value: try v.number(-1e15...1e15, "a number")))
-                nodes["params.\(key)"] = v
-            }
-            try pm.finish()
-        }
-        var lets: [(name: String, source: StrategyProgram.Source)] = []
-        if let l = m.optional("let") {
-            let lm = try l.mapping()
-            for key in lm.keys {
-                let v = try lm.required(key)
-                lets.append((key, .init(key: "let.\(key)", text: try v.string())))
-                nodes["let.\(key)"] = v
-            }
-            try lm.finish()
-        }
+        var (parameters, lets, nodes) = try parseParamsAndLets(m)
         var rules: [RuleKind: StrategyProgram.Source] = [:]
         var target: StrategyProgram.Source?
         if let t = m.optional("target") {
@@ -61,15 +41,51 @@ extension Scenario {
                 program: try StrategyProgram(
                     parameters: parameters, lets: lets, rules: rules, target: target, confidence: confidence, reentry: reentry))
         } catch {
-            let at = nodes[error.key] ?? node
-            let path = node.path + "." + error.key
-            guard let text = error.text else {
-                throw ScenarioError.invalid(file: at.file, line: at.line, column: at.column, path: path, reason: error.error.reason)
-            }
-            let (line, column) = at.place(ofOffset: error.error.offset, in: text)
-            throw ScenarioError.expression(
-                file: at.file, line: line, column: column, path: path, reason: error.error.reason, excerpt: error.error.render(source: text))
+            throw programError(error, nodes: nodes, under: node)
         }
+    }
+
+    /// `params:` (numbers) and `let:` (named expressions) of a program — a strategy's, or a
+    /// universe portfolio's weights —, with the node of each key (`params.fast`, `let.trend`) for
+    /// placing errors.
+    static func parseParamsAndLets(_ m: MappingReader) throws -> (
+        parameters: [StrategyProgram.Parameter], lets: [(name: String, source: StrategyProgram.Source)], nodes: [String: YAMLNode]
+    ) {
+        var nodes: [String: YAMLNode] = [:]
+        var parameters: [StrategyProgram.Parameter] = []
+        if let p = m.optional("params") {
+            let pm = try p.mapping()
+            for key in pm.keys {
+                let v = try pm.required(key)
+                parameters.append(.init(name: key, value: try v.number(-1e15...1e15, "a number")))
+                nodes["params.\(key)"] = v
+            }
+            try pm.finish()
+        }
+        var lets: [(name: String, source: StrategyProgram.Source)] = []
+        if let l = m.optional("let") {
+            let lm = try l.mapping()
+            for key in lm.keys {
+                let v = try lm.required(key)
+                lets.append((key, .init(key: "let.\(key)", text: try v.string())))
+                nodes["let.\(key)"] = v
+            }
+            try lm.finish()
+        }
+        return (parameters, lets, nodes)
+    }
+
+    /// A program's mistake as a scenario error at the node of its key below `node` (line and
+    /// column of the character inside the expression, with the expression and a caret).
+    static func programError(_ error: StrategyProgram.Failure, nodes: [String: YAMLNode], under node: YAMLNode) -> ScenarioError {
+        let at = nodes[error.key] ?? node
+        let path = node.path + "." + error.key
+        guard let text = error.text else {
+            return ScenarioError.invalid(file: at.file, line: at.line, column: at.column, path: path, reason: error.error.reason)
+        }
+        let (line, column) = at.place(ofOffset: error.error.offset, in: text)
+        return ScenarioError.expression(
+            file: at.file, line: line, column: column, path: path, reason: error.error.reason, excerpt: error.error.render(source: text))
     }
 }
 

@@ -17,27 +17,7 @@ extension Scenario {
     /// operators allowed), before any data is read.
     static func parseUniversePortfolio(_ m: MappingReader, at node: YAMLNode, dataset: DatasetSpec) throws -> PortfolioSpec {
         if dataset.selection == nil { throw node.error("a weights: expression needs dataset.symbols (all, a pattern or a list)") }
-        var nodes: [String: YAMLNode] = [:]
-        var parameters: [StrategyProgram.Parameter] = []
-        if let p = m.optional("params") {
-            let pm = try p.mapping()
-            for key in pm.keys {
-                let v = try pm.required(key)
-                parameters.append(.init(name: key, value: try v.number(-1e15...1e15, "a number")))
-                nodes["params.\(key)"] = v
-            }
-            try pm.finish()
-        }
-        var lets: [(name: String, source: StrategyProgram.Source)] = []
-        if let l = m.optional("let") {
-            let lm = try l.mapping()
-            for key in lm.keys {
-                let v = try lm.required(key)
-                lets.append((key, .init(key: "let.\(key)", text: try v.string())))
-                nodes["let.\(key)"] = v
-            }
-            try lm.finish()
-        }
+        var (parameters, lets, nodes) = try parseParamsAndLets(m)
         let weightsNode = try m.required("weights")
         nodes["weights"] = weightsNode
         let schedule = try parseSchedule(m.optional("rebalance"))
@@ -63,14 +43,7 @@ extension Scenario {
         do {
             program = try WeightsProgram(parameters: parameters, lets: lets, weights: .init(key: "weights", text: text))
         } catch {
-            let at = nodes[error.key] ?? node
-            let path = node.path + "." + error.key
-            guard let text = error.text else {
-                throw ScenarioError.invalid(file: at.file, line: at.line, column: at.column, path: path, reason: error.error.reason)
-            }
-            let (line, column) = at.place(ofOffset: error.error.offset, in: text)
-            throw ScenarioError.expression(
-                file: at.file, line: line, column: column, path: path, reason: error.error.reason, excerpt: error.error.render(source: text))
+            throw programError(error, nodes: nodes, under: node)
         }
         var spec = PortfolioSpec(rule: .equal, schedule: schedule, fractionalUnits: fractional)
         spec.universe = UniversePlan(program: program, constraints: constraints)
