@@ -6,6 +6,7 @@ import LabExecution
 import LabMetrics
 import LabReport
 import LabSignals
+import LabStress
 
 extension ScenarioRunner {
     /// The symbols a universe scenario reads: `dataset.symbols` (all, a pattern or a list)
@@ -76,9 +77,6 @@ extension ScenarioRunner {
         let begin = clock.now
         @Sendable func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         let spec = scenario.dataset, portfolio = scenario.portfolio!, plan = portfolio.universe!
-        if case .variants(let v) = scenario.stress, !v.isEmpty {
-            throw ScenarioError.run("\(scenario.file): stress: stress variants of a universe portfolio are not supported yet; remove stress:")
-        }
         // Each symbol cut to the date range and checked under the policy on the other cores while
         // the next ones are read (the HDF5 library reads on one thread); results kept in order.
         typealias Checked = (series: BarSeries, report: DataQualityReport?, repaired: Int)
@@ -151,7 +149,20 @@ extension ScenarioRunner {
         for (function, k) in plan.program.selectionCounts where k >= universe.count {
             warnings.append("\(function)'s k (\(k)) is not below the universe's \(universe.count) symbols: it holds every symbol with a value")
         }
-        try checkMemory(scenario, bars: universe.barCount, copies: 2)
+        // Stress variants on the shared calendar (docs/portfolios.md): variant k from stream k + 1.
+        let context = universe.symbols.max { $0.count < $1.count }!
+        let planned = try scenario.stress.variants(for: context)
+        try checkMemory(scenario, bars: universe.barCount + (planned.isEmpty ? 0 : universe.count * universe.length), copies: planned.count + 1)
+        let streams = SeededRNG(seed: scenario.seed).streams(planned.count + 1)
+        var variants: [(name: String, universe: Universe, annotations: [StressAnnotation])] = [("baseline", universe, [])]
+        for (k, v) in planned.enumerated() {
+            var rng = streams[k + 1]
+            let stressed: Universe, notes: [StressAnnotation]
+            do { (stressed, notes) = try UniverseStress.apply(v.steps, to: universe, seed: rng.next()) } catch let error as LabStressError {
+                throw ScenarioError.run("\(scenario.file): stress.\(v.name): \(error)")
+            }
+            variants.append((v.name, stressed, notes))
+        }
         let x = scenario.execution
         let simulator = try UniverseSimulator(
             config: .init(
@@ -160,15 +171,63 @@ extension ScenarioRunner {
                 participationCap: x.participationCap))
         let backtest = UniverseBacktest(simulator: simulator, program: plan.program, schedule: portfolio.schedule, constraints: plan.constraints)
         let t0 = clock.now
+        var jobs: [JobReport] = []
+        var returns: JobRun.Returns?
+        for (k, variant) in variants.enumerated() where shard == nil || k % shard!.count == shard!.index {
+            let run = try universeJob(
+                k, variant.name, variant.universe, annotations: variant.annotations, backtest: backtest, scenario: scenario, warnings: warnings)
+            jobs.append(run.report)
+            if k == 0 { returns = run.returns }
+            progress?(jobs.count, variants.count)
+        }
+        let jobSeconds = seconds(clock.now - t0)
+        let selection: String
+        switch spec.selection ?? .all {
+        case .all: selection = "all"
+        case let .glob(p): selection = p
+        case let .list(l): selection = l.joined(separator: ",")
+        }
+        let echo = RunReport.ScenarioEcho(
+            name: scenario.name, description: scenario.description, file: URL(fileURLWithPath: scenario.file).lastPathComponent, seed: scenario.seed,
+            dataset: spec.pathAsWritten, symbol: selection, start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
+            data_quality_policy: scenario.dataQuality.rawValue, strategy: "portfolio", parameters: plan.program.echo, filters: [],
+            calibration_horizon: nil, variants: variants.map(\.name), parameter_sets: 1, hash: RunHistory.hash(scenario.text))
+        let summary = RunReport.DataQualitySummary(
+            symbol: "\(universe.count) symbols", rows: rows, rows_used: universe.barCount, error_rows: errorRows, warnings: findings, score: score,
+            counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue, source: servedBy, data_hash: RunID.hash(series: series))
+        var report = RunReport(
+            run_id: RunID.make(scenario: scenario.text, dataHash: summary.data_hash, seed: scenario.seed), scenario: echo,
+            environment: Version.environment, data_quality: summary, jobs: jobs, sweep: [], stress_comparison: [])
+        report.headline_job = 0
+        report.headline_reason = "declared"
+        report.tabulate()
+        if let returns {
+            var none: [[Double]]?
+            report.robustness = robustness(scenario.robustness, seed: scenario.seed, headline: 0, returns: returns, combinations: &none, walk: nil)
+        }
+        report.shard = shard
+        return Outcome(
+            report: report,
+            timings: [
+                "load": loadSeconds, "jobs": jobSeconds, "job_compute": jobSeconds,
+                "total": seconds(clock.now - begin),
+            ])
+    }
+
+    /// One variant's job: the backtest over `universe`, its warnings (`shared` first: the data's),
+    /// its report section and, for the robustness analysis, its period returns.
+    func universeJob(
+        _ k: Int, _ variant: String, _ universe: Universe, annotations: [StressAnnotation], backtest: UniverseBacktest, scenario: Scenario,
+        warnings shared: [String]
+    ) throws -> JobRun {
         let result: UniverseBacktestResult
         do { result = try backtest.run(universe) } catch let error as UniverseBacktestError {
-            throw ScenarioError.run("\(scenario.file): portfolio.\(error)")
+            throw ScenarioError.run("\(scenario.file): portfolio.\(error)\(k > 0 ? " (stress variant \(variant))" : "")")
         } catch let error as ExpressionError {
             throw ScenarioError.run("\(scenario.file): portfolio.weights: \(error.reason)")
         }
-        progress?(1, 1)
-        let jobSeconds = seconds(clock.now - t0)
         let execution = result.execution
+        var warnings = shared
         if result.missingScores > 0, let (time, symbol) = result.firstMissing {
             warnings.append(
                 "\(result.missingScores) weights were missing (NaN) for symbols with a bar at a decision and were not held (first: \(symbol) at \(CivilTime.iso8601(time)))"
@@ -190,51 +249,22 @@ extension ScenarioRunner {
             names: universe.names, groups: universe.groups, times: times, rebalances: execution.rebalances, contribution: execution.contribution,
             costs: execution.symbolCosts, holdings: execution.holdings, decisions: result.decisions, warnings: warnings)
         let empty = SignalQualityMetrics(signals: [], passed: [], filterStats: [])
-        let job = JobReport(
-            id: 0, variant: "baseline", parameters: plan.program.values.mapValues { "\($0)" }, bars: universe.length,
+        let report = JobReport(
+            id: k, variant: variant, parameters: backtest.program.values.mapValues { "\($0)" }, bars: universe.length,
             stats: result.statistics.dictionary,
             signals: .init(quality: empty, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
             trades: .init(count: 0, items: []),
             equity: .init(bar: keep, time: keep.map { CivilTime.iso8601(times[$0]) }, value: keep.map { execution.equity[$0] }),
-            annotations: [],
+            annotations: annotations,
             portfolio: .init(symbols: [], fills: execution.fillCount, rebalances: [], universe: section))
         var returns: JobRun.Returns?
-        if scenario.robustness.enabled {
+        if k == 0 && scenario.robustness.enabled {
             let grid = PeriodGrid(timestamps: times, timezone: universe.clock.timezone)
             returns = .init(
                 period: PeriodGrid.returns(of: execution.equity, grid: grid), benchmark: [], trades: nil, periodsPerYear: grid.periodsPerYear,
                 periodName: grid.periodName)
         }
-        let selection: String
-        switch spec.selection ?? .all {
-        case .all: selection = "all"
-        case let .glob(p): selection = p
-        case let .list(l): selection = l.joined(separator: ",")
-        }
-        let echo = RunReport.ScenarioEcho(
-            name: scenario.name, description: scenario.description, file: URL(fileURLWithPath: scenario.file).lastPathComponent, seed: scenario.seed,
-            dataset: spec.pathAsWritten, symbol: selection, start: spec.start.map { CivilTime.iso8601($0) }, end: spec.end.map { CivilTime.iso8601($0) },
-            data_quality_policy: scenario.dataQuality.rawValue, strategy: "portfolio", parameters: plan.program.echo, filters: [],
-            calibration_horizon: nil, variants: ["baseline"], parameter_sets: 1, hash: RunHistory.hash(scenario.text))
-        let summary = RunReport.DataQualitySummary(
-            symbol: "\(universe.count) symbols", rows: rows, rows_used: universe.barCount, error_rows: errorRows, warnings: findings, score: score,
-            counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue, source: servedBy, data_hash: RunID.hash(series: series))
-        var report = RunReport(
-            run_id: RunID.make(scenario: scenario.text, dataHash: summary.data_hash, seed: scenario.seed), scenario: echo,
-            environment: Version.environment, data_quality: summary, jobs: [job], sweep: [], stress_comparison: [])
-        report.headline_job = 0
-        report.headline_reason = "declared"
-        report.tabulate()
-        if let returns {
-            var none: [[Double]]?
-            report.robustness = robustness(scenario.robustness, seed: scenario.seed, headline: 0, returns: returns, combinations: &none, walk: nil)
-        }
-        return Outcome(
-            report: report,
-            timings: [
-                "load": loadSeconds, "jobs": jobSeconds, "job_compute": jobSeconds,
-                "total": seconds(clock.now - begin),
-            ])
+        return JobRun(report: report, returns: returns)
     }
 
     /// Whether a `group_*` operator appears in `e`.

@@ -74,8 +74,8 @@ import Testing
         #expect(strategy.contains("cs_rank works across the symbols of a universe"))
         let cap = message { _ = try Self.momentumScenario(in: dir, replacing: [("max_weight: 0.05", "max_weight: 2")]) }
         #expect(cap.contains("max_weight 2.0 is above gross_leverage 0.98"))
-        let stress = failure([("report:", "stress:\n  - name: x\n    steps:\n      - transform: vol_scale\n        factor: 2\nreport:")])
-        #expect(stress.contains("stress: stress variants of a universe portfolio are not supported yet"))
+        let bootstrap = failure([("report:", "stress:\n  - name: resampled\n    steps:\n      - transform: bootstrap\nreport:")])
+        #expect(bootstrap.hasPrefix("m.yaml: stress.resampled: ") && bootstrap.contains("different spans or gaps"), "\(bootstrap)")
     }
 
     /// group_ operators need sectors; the synthetic universe carries them as attributes, and a CSV
@@ -132,5 +132,32 @@ import Testing
         #expect(missing.hasPrefix("l.yaml: dataset.symbol_column: ") && missing.contains("column ticker is missing"), "\(missing)")
         let glob = message { _ = try Self.run(try scenario("path: universe_long.h5\n  symbol_column: symbol\n  symbols: \"X*\"")) }
         #expect(glob == "l.yaml: dataset.symbols: the pattern \"X*\" matches none of the 4 symbols of universe_long.h5 (AAA, BB, CCCC, D)")
+    }
+
+    /// Stress variants of a universe run next to the baseline, each a job with its annotations, and
+    /// the stress comparison lists them.
+    @Test func stressVariantsRunOnTheCalendar() throws {
+        let dir = try Self.universeFolder(symbols: 30, days: 600)
+        let variants = """
+            stress:
+              - name: crash
+                steps:
+                  - transform: flash_crash
+                    at: 2017-06-01
+                    depth: 0.25
+              - name: correlated
+                steps:
+                  - transform: correlation_breakdown
+                    correlation: 0.9
+            report:
+            """
+        let report = try Self.run(try Self.momentumScenario(in: dir, replacing: [("report:", variants), ("{k: 50}", "{k: 8}")]))
+        #expect(report.jobs.map(\.variant) == ["baseline", "crash", "correlated"])
+        #expect(report.stress_comparison.map(\.variant) == ["baseline", "crash", "correlated"])
+        #expect(report.jobs[1].annotations.first?.detail.contains("depth 25.0%") == true)
+        #expect(report.jobs[2].annotations.first?.detail.contains("of 30 symbols") == true)
+        #expect(report.jobs[1].stats["Equity Final [$]"] != report.jobs[0].stats["Equity Final [$]"])
+        let again = try Self.run(try Self.momentumScenario(in: dir, replacing: [("report:", variants), ("{k: 50}", "{k: 8}")]))
+        #expect(try LabJSON.encode(report) == LabJSON.encode(again))
     }
 }
