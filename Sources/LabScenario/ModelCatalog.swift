@@ -62,6 +62,13 @@ public enum ModelCatalog {
         for f in functions.sorted(by: { $0.name < $1.name }) {
             out += "| `\(f.signature.replacingOccurrences(of: "|", with: "\\|"))` | \(f.summary) |\n"
         }
+        out += "\n## Cross-sectional operators — `portfolio.weights`, `portfolio.let`\n\n"
+        out += "Across a universe's symbols at each bar; each `cs_` operator has a `group_` form within sectors (docs/portfolios.md). "
+        out += "A Swift user adds one with `CrossSectionalFunctions.register(_:)`.\n\n"
+        out += "| operator | what |\n| --- | --- |\n"
+        for f in (builtIn ? CrossSectionalFunctions.builtIn.sorted { $0.name < $1.name } : CrossSectionalFunctions.all) {
+            out += "| `\(f.signature)`, `group_\(f.word)` | \(f.summary) |\n"
+        }
         return out
     }
 }

@@ -292,3 +292,34 @@ enum SmallUniverse {
         #expect(run.execution.equity[9] == run.execution.cash[9])
     }
 }
+
+@Suite struct CrossSectionalRegistryTests {
+    /// A Swift user's operator is one registry entry: its `cs_` and `group_` forms check and
+    /// evaluate like the built-ins; a taken or malformed name is refused.
+    @Test func aRegisteredOperatorWorksInBothForms() throws {
+        let spread = CrossSectionalFunction(
+            "cs_range_test", summary: "largest minus smallest value (test)", input: .number, result: .number,
+            evaluate: { v, _ in
+                let present = v.filter { !$0.isNaN }
+                return v.map { _ in (present.max() ?? .nan) - (present.min() ?? .nan) }
+            })
+        try CrossSectionalFunctions.register(spread)
+        #expect(throws: (any Error).self) { try CrossSectionalFunctions.register(spread) }
+        #expect(throws: (any Error).self) {
+            try CrossSectionalFunctions.register(.init("rank_test", summary: "", input: .number, result: .number, evaluate: { v, _ in v }))
+        }
+        let universe = try SmallUniverse.make(symbols: 6, days: 60, seed: 2)
+        let plain = try UniverseEvaluator(universe: universe).evaluate(try UniverseBacktestTests.program("cs_range_test(close)").checked)
+        let grouped = try UniverseEvaluator(universe: universe).evaluate(try UniverseBacktestTests.program("group_range_test(close)").checked)
+        // One group (no sectors): both forms agree, and at the first row every symbol listed gets max − min.
+        var cursor = UniverseCursor(universe)
+        cursor.move(to: 0)
+        let listed = (0..<6).filter { cursor.bar[$0] >= 0 }
+        let closes = listed.map { universe.symbols[$0].close[0] }
+        for s in listed {
+            #expect(plain[s].value(at: 0) == closes.max()! - closes.min()!)
+            #expect(grouped[s].value(at: 0) == plain[s].value(at: 0))
+        }
+        #expect(CrossSectionalFunctions.names.contains("group_range_test"))
+    }
+}

@@ -67,6 +67,13 @@ public enum CrossSectionalFunctions {
         return nil
     }
 
+    /// Every operator (built in or registered), by name.
+    public static var all: [CrossSectionalFunction] {
+        lock.lock()
+        defer { lock.unlock() }
+        return table.values.sorted { $0.name < $1.name }
+    }
+
     /// Every name, `cs_` and `group_` forms, sorted.
     public static var names: [String] {
         lock.lock()
