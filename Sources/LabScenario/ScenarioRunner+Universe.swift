@@ -64,6 +64,8 @@ extension ScenarioRunner {
             chosen = try (spec.selection ?? .all).resolve(in: all.map(\.series.symbol), file: spec.pathAsWritten, maxSymbols: spec.maxSymbols)
         } catch let LabDataError.invalidParameter(_, _, reason) {
             throw ScenarioError.run("\(scenario.file): dataset.symbols: \(reason)")
+        } catch let error as LabDataError {
+            throw ScenarioError.run("\(scenario.file): dataset.symbols: \(error)")
         }
         let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.series.symbol, $0) })
         return announced((chosen.map { byName[$0]! }, spec.pathAsWritten))
@@ -71,7 +73,8 @@ extension ScenarioRunner {
 
     /// A universe portfolio: the chosen symbols read, cut to the date range and checked under the
     /// data-quality policy symbol by symbol (a symbol with no bar in the range is left out, named
-    /// in the warnings), put on their shared calendar, and run once through ``UniverseBacktest``.
+    /// in the warnings), put on their shared calendar, stressed per variant (``UniverseStress``), and
+    /// each variant run through ``UniverseBacktest``.
     func runUniverse(_ scenario: Scenario, progress: (@Sendable (Int, Int) -> Void)?) throws -> Outcome {
         let clock = ContinuousClock()
         let begin = clock.now
