@@ -27,6 +27,8 @@ extension ExecutionSimulator {
         var worst = 0.0, best = 0.0
         /// Best price of the completed bars while held (highest high for longs, lowest low for shorts).
         var trailPeak = 0.0
+        /// Bars that reached both a stop and the take-profit inside their range (``IntrabarPolicy``).
+        var ambiguousBars = 0
         var trades: [TradeRecord] = []
         var cancelled: [Int] = []
         /// Costs, traded value and (with the equity curve; a sweep run keeps neither) the fills.
@@ -166,7 +168,7 @@ extension ExecutionSimulator {
             let open = units != 0 ? (units: units, entryBar: entryBar, entryPrice: entryPrice) : nil
             return Result(
                 equity: [], finalEquity: finalEquity, trades: trades, openPosition: open, cancelledOrders: cancelled, bankruptAt: bankruptAt,
-                costs: ledger.costs, tradedValue: ledger.tradedValue, fills: ledger.fills, closes: bars.close)
+                costs: ledger.costs, tradedValue: ledger.tradedValue, fills: ledger.fills, closes: bars.close, ambiguousBars: ambiguousBars)
         }
     }
 }

@@ -124,6 +124,9 @@ public struct ExecutionSimulator: Sendable {
         public var fills: [Fill]
         /// The closes the run marked equity at (for ``positions`` and ``cash``).
         let closes: [Double]
+        /// Bars that reached both a stop and the take-profit inside their range, decided by the
+        /// exits' ``IntrabarPolicy``.
+        public var ambiguousBars = 0
 
         /// Units held after each bar (signed; 0 flat), replayed from ``fills``; empty when the equity
         /// curve was not recorded. Computed on each access.

@@ -6,10 +6,11 @@ extension ExecutionSimulator {
     /// `entry·(1 + takeProfit)`, trailing stop at `best·(1 − trailingStop)` with `best` the highest
     /// high of the bars already completed while held; shorts mirrored. Checked on every bar a
     /// position is held (the entry bar after its fill included) from the bar's open, high and low:
-    /// a level the open has already gapped through fills **at the open**, a level touched inside the
-    /// bar fills at the level; when a stop and the take-profit are both inside one bar, the stop is
-    /// assumed first (the conservative order). Exits close the whole position, uncapped, with slippage
-    /// and commission.
+    /// a level the open has already gapped through fills **at the open** (the open is the bar's
+    /// first price: no ambiguity), a level touched inside the bar fills at the level; when a stop (or
+    /// the trailing stop) and the take-profit are both inside one bar and neither was gapped through,
+    /// ``IntrabarPolicy`` decides which came first, and the bar is counted as ambiguous. Exits close
+    /// the whole position, uncapped, with slippage and commission.
     public struct ProtectiveExits: Sendable, Equatable {
         /// Fraction of the entry price a position may lose before it is closed (0.05 = 5 %); nil = none.
         public var stopLoss: Double?
@@ -17,14 +18,33 @@ extension ExecutionSimulator {
         public var takeProfit: Double?
         /// Fraction of the best price so far a position may give back before it is closed; nil = none.
         public var trailingStop: Double?
+        /// Which of a stop and the take-profit a bar that reaches both fills.
+        public var intrabar: IntrabarPolicy
 
         /// Exits given as fractions of a price, each > 0 (nil leaves it off).
-        public init(stopLoss: Double? = nil, takeProfit: Double? = nil, trailingStop: Double? = nil) {
+        public init(stopLoss: Double? = nil, takeProfit: Double? = nil, trailingStop: Double? = nil, intrabar: IntrabarPolicy = .pessimistic) {
             self.stopLoss = stopLoss
             self.takeProfit = takeProfit
             self.trailingStop = trailingStop
+            self.intrabar = intrabar
         }
+
+        /// Whether a bar can reach two exits (a stop or trailing stop, and a take-profit).
+        public var canBeAmbiguous: Bool { takeProfit != nil && (stopLoss != nil || trailingStop != nil) }
     }
+}
+
+/// What a bar whose range reaches both a stop (or trailing stop) and the take-profit is taken to
+/// have done first, when neither level was gapped through at the open — bars give no order of
+/// their high and low (docs/execution.md, "Same-bar rules").
+public enum IntrabarPolicy: String, Sendable, Equatable, Hashable, CaseIterable, Codable {
+    /// The adverse level first: the stop fills (the default, and backtesting.py's reading).
+    case pessimistic
+    /// The favourable level first: the take-profit fills.
+    case optimistic
+    /// The extreme nearer the open first: for a long, the stop when open − low ≤ high − open, else
+    /// the take-profit (shorts mirrored; a tie counts as the stop's).
+    case openNearest = "open_nearest"
 }
 
 extension ExecutionSimulator.Book {
@@ -40,23 +60,31 @@ extension ExecutionSimulator.Book {
             let level = long ? trailPeak * (1 - ts) : trailPeak * (1 + ts)
             if stop == nil || (long ? level > stop!.level : level < stop!.level) { stop = (level, .trailingStop) }
         }
-        if let stop {
-            if long ? o <= stop.level : o >= stop.level {
-                fill(units: -units, at: bar, reference: o, reason: stop.reason)
-                return
-            }
-            if long ? l <= stop.level : h >= stop.level {
-                fill(units: -units, at: bar, reference: stop.level, reason: stop.reason)
-                return
+        let target: Double? = exits.takeProfit.map { long ? entryPrice * (1 + $0) : entryPrice * (1 - $0) }
+        // A level the open is already beyond fills at the open: the bar's first price.
+        if let stop, long ? o <= stop.level : o >= stop.level {
+            fill(units: -units, at: bar, reference: o, reason: stop.reason)
+            return
+        }
+        if let target, long ? o >= target : o <= target {
+            fill(units: -units, at: bar, reference: o, reason: .takeProfit)
+            return
+        }
+        let stopInside = stop.map { long ? l <= $0.level : h >= $0.level } ?? false
+        let targetInside = target.map { long ? h >= $0 : l <= $0 } ?? false
+        var stopFirst = stopInside
+        if stopInside && targetInside {
+            ambiguousBars += 1
+            switch exits.intrabar {
+            case .pessimistic: stopFirst = true
+            case .optimistic: stopFirst = false
+            case .openNearest: stopFirst = long ? o - l <= h - o : h - o <= o - l
             }
         }
-        if let tp = exits.takeProfit {
-            let level = long ? entryPrice * (1 + tp) : entryPrice * (1 - tp)
-            if long ? o >= level : o <= level {
-                fill(units: -units, at: bar, reference: o, reason: .takeProfit)
-            } else if long ? h >= level : l <= level {
-                fill(units: -units, at: bar, reference: level, reason: .takeProfit)
-            }
+        if stopFirst, let stop {
+            fill(units: -units, at: bar, reference: stop.level, reason: stop.reason)
+        } else if targetInside, let target {
+            fill(units: -units, at: bar, reference: target, reason: .takeProfit)
         }
     }
 

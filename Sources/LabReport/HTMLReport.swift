@@ -136,6 +136,10 @@ public enum HTMLReport {
         body += "<figure>\(equity.render())</figure><figure>\(drawdown.render())</figure></section>"
 
         if let sheet = r.tear_sheet { body += TearSheetSection.render(sheet) }
+        if let ib = base.intrabar {
+            body +=
+                "<p class=note>Intrabar policy \(e(ib.policy)): \(ib.ambiguous_bars) bars reached both a stop and the take-profit inside their range (baseline); docs/execution.md.</p>"
+        }
         if !base.trades.items.isEmpty { body += TearSheetSection.trades(base.trades) }
 
         // Stress comparison.

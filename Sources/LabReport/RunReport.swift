@@ -424,6 +424,22 @@ public struct JobReport: Sendable, Codable {
     public var annotations: [AnnotationReport]
     /// For a portfolio scenario: its symbols, fills and the weights after each rebalance.
     public var portfolio: PortfolioSection?
+    /// With a stop and a take-profit: the intrabar policy and how many bars it decided.
+    public var intrabar: IntrabarSection?
+
+    /// How bars that reached both a stop and the take-profit were read (docs/execution.md).
+    public struct IntrabarSection: Sendable, Codable, Equatable {
+        /// `pessimistic`, `optimistic` or `open_nearest`.
+        public var policy: String
+        /// Bars whose range reached both levels, neither gapped through at the open.
+        public var ambiguous_bars: Int
+
+        /// A section.
+        public init(policy: String, ambiguous_bars: Int) {
+            self.policy = policy
+            self.ambiguous_bars = ambiguous_bars
+        }
+    }
 
     /// A portfolio job's symbols and rebalances.
     public struct PortfolioSection: Sendable, Codable {

@@ -456,6 +456,15 @@ extension Scenario {
                 trailingStop: try e.optional("trailing_stop")?.number(1e-9...0.999999, "a fraction in (0, 1)"))
             try e.finish()
         }
+        if let i = m.optional("intrabar") {
+            let text = try i.string()
+            guard let policy = IntrabarPolicy(rawValue: text) else {
+                let names = IntrabarPolicy.allCases.map(\.rawValue)
+                let hint = NameSuggestion.closest(to: text, in: names).map { " (did you mean \($0)?)" } ?? ""
+                throw i.error("expected \(names.joined(separator: ", ")), got \(i.described())\(hint)")
+            }
+            config.exits.intrabar = policy
+        }
         try m.finish()
         do { _ = try ExecutionSimulator(config: config) } catch { throw node.error("\(error)") }
         return config

@@ -88,7 +88,7 @@ extension ScenarioRunner {
         let anomalies = SignalAnomalyDetector().detect(
             signalBars: directional.map(\.bar), confidences: directional.map(\.confidence), outcomes: outcomes)
         let keep = LTTB.indices(result.equity, threshold: scenario.report.equityPoints)
-        let report = JobReport(
+        var report = JobReport(
             id: id, variant: variant, parameters: parameters, bars: series.count, stats: run.statistics.dictionary,
             signals: .init(quality: signals.qualityMetrics, monitoring: monitoring, anomalies: anomalies),
             trades: .init(count: result.trades.count, items: Array(result.trades.prefix(scenario.report.tradesCap))),
@@ -99,6 +99,8 @@ extension ScenarioRunner {
                     return i < from ? cash : cash * series.close[i] / series.close[from]
                 }),
             annotations: annotations)
+        let exits = scenario.execution(for: parameters).exits
+        if exits.canBeAmbiguous { report.intrabar = .init(policy: exits.intrabar.rawValue, ambiguous_bars: result.ambiguousBars) }
         var sheet: TearSheetReport?
         if tearSheet {
             let periods = grid ?? PeriodGrid(timestamps: series.timestamps, timezone: series.timezone)

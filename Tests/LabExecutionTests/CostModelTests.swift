@@ -241,6 +241,44 @@ import Testing
         #expect(both?.exitPrice == 95 && both?.exitReason == .stopLoss)
     }
 
+    /// A bar reaching both the stop (95) and the take-profit (110) of a long entered at 100: each
+    /// policy by hand, the count of ambiguous bars, shorts mirrored, and a gap through the target at
+    /// the open decided by the open whatever the policy.
+    @Test(arguments: IntrabarPolicy.allCases) func intrabarPolicies(policy: IntrabarPolicy) throws {
+        func run(_ rows: [(Double, Double, Double, Double)], short: Bool = false) throws -> (TradeRecord?, Int) {
+            var targets: [TargetDirection?] = Array(repeating: nil, count: rows.count)
+            targets[0] = short ? .short : .long
+            let exits = ExecutionSimulator.ProtectiveExits(stopLoss: 0.05, takeProfit: 0.1, intrabar: policy)
+            let r = try ExecutionSimulator(config: .init(cash: 10_000, exits: exits)).run(try bars(rows), targets: targets)
+            return (r.trades.first, r.ambiguousBars)
+        }
+        // Bar 2 opens at 101: 6 above the low 95 … 94 and 11 below the high 112 — the low is nearer.
+        let (nearLow, n1) = try run([(100, 100, 100, 100), (100, 101, 99, 100), (101, 112, 94, 100), (100, 100, 100, 100)])
+        // Bar 2 opens at 108: 14 above the low 94, 4 below the high 112 — the high is nearer.
+        let (nearHigh, n2) = try run([(100, 100, 100, 100), (100, 101, 99, 100), (108, 112, 94, 100), (100, 100, 100, 100)])
+        #expect(n1 == 1 && n2 == 1)
+        switch policy {
+        case .pessimistic:
+            #expect(nearLow?.exitPrice == 95 && nearHigh?.exitPrice == 95 && nearHigh?.exitReason == .stopLoss)
+        case .optimistic:
+            #expect(abs((nearLow?.exitPrice ?? 0) - 110) < 1e-9 && nearLow?.exitReason == .takeProfit && abs((nearHigh?.exitPrice ?? 0) - 110) < 1e-9)
+        case .openNearest:
+            #expect(nearLow?.exitPrice == 95 && nearLow?.exitReason == .stopLoss)
+            #expect(abs((nearHigh?.exitPrice ?? 0) - 110) < 1e-9 && nearHigh?.exitReason == .takeProfit)
+        }
+        // A short at 100: stop 105, target 90; bar 2 opens at 99, nearer its high 106 than its low 89.
+        let (short, n3) = try run([(100, 100, 100, 100), (100, 101, 99, 100), (99, 106, 89, 100), (100, 100, 100, 100)], short: true)
+        #expect(n3 == 1)
+        #expect(policy == .optimistic ? abs((short?.exitPrice ?? 0) - 90) < 1e-9 : short?.exitPrice == 105)
+        // Gap through the target at the open (112 > 110) then down through the stop: the open decides,
+        // the bar is not ambiguous, whatever the policy.
+        let (gap, n4) = try run([(100, 100, 100, 100), (100, 101, 99, 100), (112, 113, 93, 95), (95, 96, 94, 95)])
+        #expect(gap?.exitPrice == 112 && gap?.exitReason == .takeProfit && n4 == 0)
+        // Only one level inside the bar: not ambiguous.
+        let (one, n5) = try run([(100, 100, 100, 100), (100, 101, 99, 100), (100, 104, 94, 96), (96, 97, 95, 96)])
+        #expect(one?.exitPrice == 95 && n5 == 0)
+    }
+
     @Test func trailingStopFollowsCompletedHighs() throws {
         // Highs 105, 120 on bars 1–2; trailing 10 % → level 108 on bar 3, hit by its low 105.
         let t = try run(

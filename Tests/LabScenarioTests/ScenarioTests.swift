@@ -145,3 +145,28 @@ func message(_ body: () throws -> Void) -> String {
         #expect(known(scenarioText("execution:\n  zzz: 1")) == Set(execution.keys))
     }
 }
+
+@Suite struct IntrabarScenarioTests {
+    /// `execution.intrabar` picks the policy (a misspelt name is one line with a did-you-mean), and
+    /// a job with a stop and a take-profit reports its policy and the ambiguous bars it decided.
+    @Test func policyFromTheScenarioAndItsCount() throws {
+        let bad = message { _ = try parse(scenarioText("execution:\n  exits: {stop_loss: 0.02, take_profit: 0.02}\n  intrabar: optimistc")) }
+        #expect(bad == "s.yaml:10:13: execution.intrabar: expected pessimistic, optimistic, open_nearest, got \"optimistc\" (did you mean optimistic?)")
+        var counts: [String: Int] = [:], finals: [String: String] = [:]
+        for policy in ["pessimistic", "optimistic"] {
+            let s = try parse(scenarioText("execution:\n  exits: {stop_loss: 0.02, take_profit: 0.02}\n  intrabar: \(policy)"))
+            #expect(s.execution.exits.intrabar.rawValue == policy)
+            let job = try ScenarioRunner(workers: 1).run(s).report.jobs[0]
+            let section = try #require(job.intrabar)
+            #expect(section.policy == policy)
+            counts[policy] = section.ambiguous_bars
+            finals[policy] = "\(job.stats["Equity Final [$]"]!)"
+        }
+        // GOOG daily with 2 % levels: some bars reach both, and the reading changes the result.
+        #expect(counts["pessimistic"]! > 0 && counts["optimistic"]! > 0)
+        #expect(finals["pessimistic"] != finals["optimistic"])
+        // Without a take-profit no bar can be ambiguous: no section.
+        let plain = try ScenarioRunner(workers: 1).run(try parse(scenarioText("execution:\n  exits: {stop_loss: 0.02}"))).report.jobs[0]
+        #expect(plain.intrabar == nil)
+    }
+}
