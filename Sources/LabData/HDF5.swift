@@ -280,45 +280,33 @@ struct HDF5Group: HDF5Object {
     /// hard links (objects of this file) are followed: a soft or external link is `.other`, so a
     /// link to another file or back to this file's root is never opened.
     func children() -> [(name: String, kind: ChildKind)] {
-        var info = H5G_info_t()
-        guard H5Gget_info(handle.id, &info) >= 0 else { return [] }
-        var result: [(String, ChildKind)] = []
-        for i in 0..<info.nlinks {
-            let size = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, hid_t(H5P_DEFAULT))
-            guard size >= 0 else { continue }
-            var buffer = [CChar](repeating: 0, count: Int(size) + 1)
-            H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buffer, Int(size) + 1, hid_t(H5P_DEFAULT))
-            let name = String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            var link = H5L_info_t()
-            guard H5Lget_info(handle.id, name, &link, hid_t(H5P_DEFAULT)) >= 0, link.type == H5L_TYPE_HARD else {
-                _ = HDF5Library.errorStack()
-                result.append((name, .other))
-                continue
-            }
+        links().compactMap { name, hard in
+            guard hard else { return (name, .other) }
             // The object's type from its header (H5Oget_info, basic fields): opening it (H5Oopen)
             // built a whole dataset object per child, most of the time of listing a universe.
             var object = H5O_info_t()
             guard H5Oget_info_by_name2(handle.id, name, &object, UInt32(H5O_INFO_BASIC), hid_t(H5P_DEFAULT)) >= 0 else {
                 _ = HDF5Library.errorStack()
-                continue
+                return nil
             }
-            let kind: ChildKind
             switch object.type {
-            case H5O_TYPE_GROUP: kind = .group
-            case H5O_TYPE_DATASET: kind = .dataset
-            default: kind = .other
+            case H5O_TYPE_GROUP: return (name, .group)
+            case H5O_TYPE_DATASET: return (name, .dataset)
+            default: return (name, .other)
             }
-            result.append((name, kind))
         }
-        return result
     }
 
     /// Names of the group's hard links, in name order, without reading the objects they point to
     /// (cheaper than ``children()`` when only names are needed).
-    func linkNames() -> [String] {
+    func linkNames() -> [String] { links().filter(\.hard).map(\.name) }
+
+    /// The group's links in name order, each with whether it is a hard link (an object of this
+    /// file); no object is read.
+    private func links() -> [(name: String, hard: Bool)] {
         var info = H5G_info_t()
         guard H5Gget_info(handle.id, &info) >= 0 else { return [] }
-        var result: [String] = []
+        var result: [(String, Bool)] = []
         for i in 0..<info.nlinks {
             let size = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, hid_t(H5P_DEFAULT))
             guard size >= 0 else { continue }
@@ -328,9 +316,10 @@ struct HDF5Group: HDF5Object {
             var link = H5L_info_t()
             guard H5Lget_info(handle.id, name, &link, hid_t(H5P_DEFAULT)) >= 0, link.type == H5L_TYPE_HARD else {
                 _ = HDF5Library.errorStack()
+                result.append((name, false))
                 continue
             }
-            result.append(name)
+            result.append((name, true))
         }
         return result
     }

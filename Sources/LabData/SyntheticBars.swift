@@ -52,24 +52,32 @@ public enum SyntheticBars {
         try parameters.check()
         guard bars >= 1 else { throw LabDataError.invalidParameter(owner: "synth", field: "bars", reason: "must be ≥ 1, got \(bars)") }
         // Nanosecond timestamps end on 2262-04-11 (day 106 751): refuse what would run past it.
-        guard startDay > -lastTimestampDay, Int64(bars) < lastTimestampDay, startDay + Int64(bars) * 7 / 5 + 30 < lastTimestampDay else {
+        var rng = SeededRNG(seed: seed).stream(stream)
+        let timestamps = try tradingDays(from: startDay, count: bars)
+        var b = BarBuilder(count: bars, parameters: parameters, dt: 1.0 / 252)
+        for i in 0..<bars { b.step(i, rng: &rng, gap: 0, volumeWeight: 1) }
+        return try b.series(symbol: symbol, timestamps: timestamps, timezone: "America/New_York", frequency: .day, seed: seed)
+    }
+
+    /// `count` NYSE trading days from `startDay` (the first on or after it), each at midnight UTC.
+    /// - Throws: ``LabDataError/invalidParameter(owner:field:reason:)`` when they run past
+    ///   2262-04-11, the last date of nanosecond timestamps.
+    static func tradingDays(from startDay: Int64, count: Int) throws -> [Int64] {
+        guard startDay > -lastTimestampDay, Int64(count) < lastTimestampDay, startDay + Int64(count) * 7 / 5 + 30 < lastTimestampDay else {
             throw LabDataError.invalidParameter(
                 owner: "synth", field: "bars",
                 reason:
-                    "\(bars) daily bars from \(CivilTime.iso8601(startDay * CivilTime.nanosPerDay)) run past 2262-04-11, the last date of nanosecond timestamps"
+                    "\(count) daily bars from \(CivilTime.iso8601(startDay * CivilTime.nanosPerDay)) run past 2262-04-11, the last date of nanosecond timestamps"
             )
         }
-        var rng = SeededRNG(seed: seed).stream(stream)
-        var timestamps = [Int64](repeating: 0, count: bars)
+        var timestamps = [Int64](repeating: 0, count: count)
         var day = startDay
-        for i in 0..<bars {
+        for i in 0..<count {
             while !TradingCalendar.nyse.isTradingDay(day) { day += 1 }
             timestamps[i] = day * CivilTime.nanosPerDay
             day += 1
         }
-        var b = BarBuilder(count: bars, parameters: parameters, dt: 1.0 / 252)
-        for i in 0..<bars { b.step(i, rng: &rng, gap: 0, volumeWeight: 1) }
-        return try b.series(symbol: symbol, timestamps: timestamps, timezone: "America/New_York", frequency: .day, seed: seed)
+        return timestamps
     }
 
     /// The first `bars` minute bars of ``intraday(symbol:startDay:days:parameters:seed:stream:)``

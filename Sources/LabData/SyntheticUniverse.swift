@@ -32,13 +32,7 @@ public enum SyntheticUniverse {
         guard days >= 120, days < 100_000 else {
             throw LabDataError.invalidParameter(owner: "synth", field: "bars", reason: "a universe needs 120 … 99 999 days, got \(days)")
         }
-        var calendar = [Int64](repeating: 0, count: days)
-        var day = startDay
-        for i in 0..<days {
-            while !TradingCalendar.nyse.isTradingDay(day) { day += 1 }
-            calendar[i] = day * CivilTime.nanosPerDay
-            day += 1
-        }
+        let calendar = try SyntheticBars.tradingDays(from: startDay, count: days)
         let dt = 1.0 / 252
         var factors = SeededRNG(seed: seed).stream(0)
         let market = (0..<days).map { _ in (0.06 - 0.5 * 0.16 * 0.16) * dt + 0.16 * dt.squareRoot() * factors.nextGaussian() }

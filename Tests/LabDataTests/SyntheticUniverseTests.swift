@@ -39,6 +39,10 @@ import Testing
     @Test func badSizesAreRefused() {
         #expect(throws: LabDataError.self) { try SyntheticUniverse.make(symbols: 0, days: 500, startDay: Self.start, seed: 1) }
         #expect(throws: LabDataError.self) { try SyntheticUniverse.make(symbols: 5, days: 50, startDay: Self.start, seed: 1) }
+        // Days past 2262-04-11 (the last nanosecond timestamp) are refused, not overflowed.
+        #expect(throws: LabDataError.self) {
+            try SyntheticUniverse.make(symbols: 2, days: 2_000, startDay: CivilTime.daysFromCivil(year: 2260, month: 1, day: 4), seed: 1)
+        }
     }
 
     func correlation(_ x: [Double], _ y: [Double]) -> Double {
