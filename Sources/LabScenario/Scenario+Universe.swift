@@ -50,6 +50,24 @@ extension Scenario {
         return spec
     }
 
+    /// The `execution` keys a portfolio (rule or universe) has no use for, refused at their line
+    /// rather than ignored: its fills follow the target weights at the next open.
+    static func refuseSingleInstrumentKeys(_ node: YAMLNode) throws {
+        guard case .mapping = node.node else { return }
+        let m = try node.mapping()
+        let reasons = [
+            "fill": "a portfolio trades at the next open after each decision",
+            "unfilled": "a portfolio does not carry unfilled parts over (what the participation cap cuts is not traded)",
+            "sizing": "a portfolio's sizes follow its target weights",
+            "exits": "a portfolio has no protective exits",
+            "intrabar": "a portfolio has no protective exits to order within a bar",
+            "fractional_units": "a portfolio's units are set by portfolio.fractional_units",
+        ]
+        for key in reasons.keys.sorted() {
+            if let k = m.optional(key) { throw k.error("\(reasons[key]!): remove execution.\(key)") }
+        }
+    }
+
     /// `rebalance:` — daily, weekly, monthly (the default), on_change, or a number of bars ≥ 1.
     static func parseSchedule(_ node: YAMLNode?) throws -> RebalanceSchedule {
         guard let node else { return .monthly }

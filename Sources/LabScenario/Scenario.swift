@@ -234,6 +234,7 @@ extension Scenario {
             root.optional("sweep"), strategy: strategy, at: strategyNode ?? nameNode, seed: seed, execution: root.optional("execution"),
             buildsStrategy: signals == nil)
         if let portfolioNode, sets.count > 1 { throw portfolioNode.error("a portfolio scenario takes no sweep (yet)") }
+        if portfolioNode != nil, let e = root.optional("execution") { try refuseSingleInstrumentKeys(e) }
         var report = ReportOptions()
         if let r = try root.optional("report")?.mapping() {
             report.tradesCap = try r.optional("trades_cap")?.integer(minimum: 0, "a whole number ≥ 0") ?? report.tradesCap

@@ -55,7 +55,7 @@ extension ScenarioRunner {
         var config = PortfolioSimulator.Config(
             cash: scenario.execution.cash, commission: scenario.execution.commission, slippage: scenario.execution.slippage,
             borrowRate: scenario.execution.borrowRate, financingRate: scenario.execution.financingRate,
-            maxLeverage: scenario.execution.maxLeverage, fractionalUnits: plan.fractionalUnits)
+            maxLeverage: scenario.execution.maxLeverage, fractionalUnits: plan.fractionalUnits, participationCap: scenario.execution.participationCap)
         config.fractionalUnits = plan.fractionalUnits
         let backtest = PortfolioBacktest(simulator: try PortfolioSimulator(config: config), rule: plan.rule, schedule: plan.schedule)
         let frozen = variants

@@ -72,6 +72,15 @@ import Testing
             _ = try parse("name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  rules:\n    enter_long: cs_rank(close) > 0.5\n")
         }
         #expect(strategy.contains("cs_rank works across the symbols of a universe"))
+        // Execution keys a portfolio has no use for are refused at their line, not ignored.
+        let exits = message {
+            _ = try Self.momentumScenario(in: dir, replacing: [("participation_cap: 0.05", "participation_cap: 0.05\n  exits: {stop_loss: 0.1}")])
+        }
+        #expect(exits.hasSuffix("execution.exits: a portfolio has no protective exits: remove execution.exits"), "\(exits)")
+        let sizing = message {
+            _ = try Self.momentumScenario(in: dir, replacing: [("participation_cap: 0.05", "participation_cap: 0.05\n  fractional_units: false")])
+        }
+        #expect(sizing.contains("execution.fractional_units: a portfolio's units are set by portfolio.fractional_units"), "\(sizing)")
         let cap = message { _ = try Self.momentumScenario(in: dir, replacing: [("max_weight: 0.05", "max_weight: 2")]) }
         #expect(cap.contains("max_weight 2.0 is above gross_leverage 0.98"))
         let bootstrap = failure([("report:", "stress:\n  - name: resampled\n    steps:\n      - transform: bootstrap\nreport:")])
