@@ -272,13 +272,7 @@ extension ScenarioRunner {
 
     /// Whether a `group_*` operator appears in `e`.
     static func usesGroups(_ e: TypedExpression) -> Bool {
-        switch e {
-        case .fixed, .truth, .field: false
-        case let .unary(_, x): usesGroups(x)
-        case let .binary(_, a, b): usesGroups(a) || usesGroups(b)
-        case let .call(_, _, args, _): args.contains(where: usesGroups)
-        case let .crossSection(_, grouped, x, _): grouped || usesGroups(x)
-        }
+        e.nodes.contains { if case .crossSection(_, true, _, _) = $0 { true } else { false } }
     }
 }
 

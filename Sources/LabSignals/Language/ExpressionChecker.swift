@@ -93,13 +93,25 @@ public indirect enum TypedExpression: Sendable, Equatable, Hashable {
 
     /// Whether a cross-sectional operator appears anywhere in the expression.
     public var containsCrossSection: Bool {
-        switch self {
-        case .fixed, .truth, .field: false
-        case let .unary(_, x): x.containsCrossSection
-        case let .binary(_, a, b): a.containsCrossSection || b.containsCrossSection
-        case let .call(_, _, values, _): values.contains(where: \.containsCrossSection)
-        case .crossSection: true
+        nodes.contains { if case .crossSection = $0 { true } else { false } }
+    }
+
+    /// The expression and every sub-expression below it, parents before their operands (what a
+    /// question about the whole tree walks).
+    public var nodes: [TypedExpression] {
+        var out: [TypedExpression] = []
+        var stack = [self]
+        while let e = stack.popLast() {
+            out.append(e)
+            switch e {
+            case .fixed, .truth, .field: break
+            case let .unary(_, x): stack.append(x)
+            case let .binary(_, a, b): stack += [b, a]
+            case let .call(_, _, values, _): stack += values.reversed()
+            case let .crossSection(_, _, x, _): stack.append(x)
+            }
         }
+        return out
     }
 }
 

@@ -66,23 +66,11 @@ public struct WeightsProgram: Sendable, Equatable {
     /// The counts k of every `cs_top`/`cs_bottom` (and grouped form) in the expression, with the
     /// operator's name, under the parameters.
     public var selectionCounts: [(function: String, k: Int)] {
-        var out: [(String, Int)] = []
         let values = values
-        func walk(_ e: TypedExpression) {
-            switch e {
-            case .fixed, .truth, .field: break
-            case let .unary(_, x): walk(x)
-            case let .binary(_, a, b):
-                walk(a)
-                walk(b)
-            case let .call(_, _, args, _): args.forEach(walk)
-            case let .crossSection(name, _, x, count):
-                if let count { out.append((name, Int(count.number.value(values)))) }
-                walk(x)
-            }
+        return checked.nodes.compactMap { e in
+            guard case let .crossSection(name, _, _, count?) = e else { return nil }
+            return (name, Int(count.number.value(values)))
         }
-        walk(checked)
-        return out
     }
 
     public static func == (a: WeightsProgram, b: WeightsProgram) -> Bool {
