@@ -96,7 +96,8 @@ public struct Backtest: Sendable {
         return try statistics(
             equity: window, timestamps: from == 0 ? bars.timestamps : Array(bars.timestamps[from...]),
             benchmark: from == 0 ? bars.close : Array(bars.close[from...]), trades: trades, costs: execution.costs,
-            tradedValue: execution.tradedValue, buyAndHoldStart: max(0, decisionStart - 1 - from), timezone: bars.timezone, scope: scope,
+            tradedValue: execution.tradedValue, buyAndHoldStart: max(0, decisionStart - 1 - from), timezone: bars.timezone,
+            annualisation: bars.annualisation, scope: scope,
             grid: grid)
     }
 
@@ -105,16 +106,19 @@ public struct Backtest: Sendable {
     /// `timestamps`) against `benchmark` (the closes buy and hold holds from bar
     /// `buyAndHoldStart`; beta and alpha are measured on it), `trades` (closed, bar indices into
     /// `equity`), ``CostMetrics`` from `costs` and `tradedValue` over the curve's span, and the
-    /// typed ``StatsTable``. `grid`: the period grid of `timestamps`, when the caller has it.
+    /// typed ``StatsTable``. `annualisation`: the bars' (``BarSeries/annualisation``; nil: backtesting.py's
+    /// rule). `grid`: the period grid of `timestamps`, when the caller has it.
     /// `summary`: the curve's ``EquitySummary`` instead of the curve (a sweep combination; `equity`
     /// empty, key scope).
     public static func statistics(
         equity: [Double], timestamps: [Int64], benchmark: [Double], trades: [TradeRecord], costs: CostBreakdown, tradedValue: Double,
-        buyAndHoldStart: Int, timezone: String, scope: PerformanceStats.Scope = .full, grid: PeriodGrid? = nil, summary: EquitySummary? = nil
+        buyAndHoldStart: Int, timezone: String, annualisation: Annualisation?, scope: PerformanceStats.Scope = .full, grid: PeriodGrid? = nil,
+        summary: EquitySummary? = nil
     ) throws -> (PerformanceStats, StatsTable) {
         let performance = try PerformanceStats.compute(
             .init(
                 equity: equity, timestamps: timestamps, close: benchmark, trades: trades, buyAndHoldStart: buyAndHoldStart, timezone: timezone,
+                annualisation: annualisation,
                 grid: grid, scope: scope, summary: summary))
         let seconds = Double(timestamps.last! - timestamps.first!) / 1e9
         let costs = try CostMetrics.compute(

@@ -30,7 +30,7 @@ public struct PortfolioBacktest: Sendable {
         let index = Self.equalWeightIndex(bars)
         let (performance, table) = try Backtest.statistics(
             equity: execution.equity, timestamps: first.timestamps, benchmark: index, trades: [], costs: execution.costs,
-            tradedValue: execution.tradedValue, buyAndHoldStart: 0, timezone: first.timezone)
+            tradedValue: execution.tradedValue, buyAndHoldStart: 0, timezone: first.timezone, annualisation: first.annualisation)
         return PortfolioBacktestResult(execution: execution, benchmark: index, performance: performance, statistics: table)
     }
 

@@ -46,7 +46,7 @@ public enum SweepEngine {
         returns: Bool = false, isCancelled: @escaping @Sendable () -> Bool = { false }, source: @escaping @Sendable (Int) throws -> Backtest.SignalSource
     ) throws -> [Outcome]? {
         guard !bars.isEmpty else { return [] }
-        let grid = PeriodGrid(timestamps: bars.timestamps, timezone: bars.timezone)
+        let grid = PeriodGrid(timestamps: bars.timestamps, timezone: bars.timezone, annualisation: bars.annualisation)
         // Every source first (errors surface in combination order); strategies of one batched
         // type get their targets together, in one chunk per worker.
         let sources: [Result<Backtest.SignalSource, any Error>] = (0..<count).map { k in Result { try source(k) } }
@@ -64,7 +64,8 @@ public enum SweepEngine {
                 try summary.map { summary in
                     try Backtest.statistics(
                         equity: [], timestamps: bars.timestamps, benchmark: bars.close, trades: execution.trades, costs: execution.costs,
-                        tradedValue: execution.tradedValue, buyAndHoldStart: max(0, start - 1), timezone: bars.timezone, scope: .key, grid: grid,
+                        tradedValue: execution.tradedValue, buyAndHoldStart: max(0, start - 1), timezone: bars.timezone, annualisation: bars.annualisation,
+                        scope: .key, grid: grid,
                         summary: summary)
                 } ?? Backtest.statistics(bars, equity: execution.equity, execution: execution, decisionStart: start, scope: .full, grid: grid)
             return Outcome(combination: k, statistics: table, periodReturns: periodReturns)

@@ -81,7 +81,7 @@ public struct UniverseBacktest: Sendable {
         let index = Self.equalWeightIndex(universe)
         let (performance, table) = try Backtest.statistics(
             equity: execution.equity, timestamps: universe.calendar, benchmark: index, trades: [], costs: execution.costs,
-            tradedValue: execution.tradedValue, buyAndHoldStart: 0, timezone: clock.timezone)
+            tradedValue: execution.tradedValue, buyAndHoldStart: 0, timezone: clock.timezone, annualisation: clock.annualisation)
         return UniverseBacktestResult(
             execution: execution, benchmark: index, performance: performance, statistics: table, decisions: targets.count,
             missingScores: missing, firstMissing: firstMissing.map { (universe.calendar[$0.row], universe.names[$0.symbol]) }, emptyDecisions: empty)

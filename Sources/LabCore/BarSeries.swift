@@ -40,6 +40,9 @@ public struct BarSeries: Sendable, Equatable {
     public var timezone: String
     /// Free-form provenance and description (`source`, `currency`, …), sorted when serialised.
     public var metadata: [String: String]
+    /// How per-bar figures are annualised (the run sets it from the trading calendar); nil keeps
+    /// the rule of ``Annualisation/legacyBarsPerYear(_:)``.
+    public var annualisation: Annualisation?
 
     /// Creates a series, checking that every column has as many rows as `timestamps` and that
     /// the latest timestamp minus the earliest fits an `Int64` (every difference of two bars then
@@ -57,7 +60,8 @@ public struct BarSeries: Sendable, Equatable {
         spread: [Double]? = nil,
         frequency: BarFrequency? = nil,
         timezone: String = "UTC",
-        metadata: [String: String] = [:]
+        metadata: [String: String] = [:],
+        annualisation: Annualisation? = nil
     ) throws {
         let n = timestamps.count
         for (field, column) in [("open", open), ("high", high), ("low", low), ("close", close), ("volume", volume), ("spread", spread ?? volume)]
@@ -76,6 +80,7 @@ public struct BarSeries: Sendable, Equatable {
         self.frequency = frequency ?? BarFrequency.infer(timestamps: timestamps)
         self.timezone = timezone
         self.metadata = metadata
+        self.annualisation = annualisation
     }
 
     /// Number of bars.
@@ -171,21 +176,19 @@ public struct BarSeries: Sendable, Equatable {
 }
 
 extension BarSeries {
-    /// Bars per year, the one annualisation convention of the stress models and the execution
-    /// accruals: 252 trading days for daily bars, 52 weekly, 12 monthly; intraday bars count 252
-    /// sessions of 6.5 hours (an equity year: 98 280 one-minute bars). No frequency counts as daily.
-    /// (Performance statistics use backtesting.py's own rule, see `PerformanceStats`.)
+    /// Bars per year, the one annualisation convention of the stress models, the execution
+    /// accruals, the risk filter and volatility-target sizing: ``annualisation``'s when set (the
+    /// trading calendar and the bar frequency, see ``Annualisation``), else
+    /// ``Annualisation/legacyBarsPerYear(_:)``. (Performance statistics take periods a year of
+    /// their period returns, see `PerformanceStats`.)
     public var periodsPerYear: Double {
-        guard let f = frequency else { return 252 }
-        switch f {
-        case .week: return 52
-        case .month: return 12
-        default: return f.isIntraday ? 252 * barsPerTradingDay : 252 * Double(CivilTime.nanosPerDay) / Double(f.nanoseconds)
-        }
+        annualisation?.barsPerYear ?? Annualisation.legacyBarsPerYear(frequency)
     }
 
-    /// Bars per trading day: 6.5 hours over the bar length for intraday bars, 1 otherwise.
+    /// Bars per trading day: ``annualisation``'s when set; else 6.5 hours over the bar length for
+    /// intraday bars, 1 otherwise.
     public var barsPerTradingDay: Double {
+        if let a = annualisation { return a.barsPerDay }
         guard let f = frequency, f.isIntraday else { return 1 }
         return 23_400e9 / Double(f.nanoseconds)
     }

@@ -1,69 +1,149 @@
-import Foundation
-
-/// Which days an exchange trades and during which local hours.
+/// Which days a market trades, during which local hours, and how many trading days it has a year.
 ///
-/// Two calendars ship:
-/// - ``nyse``: the New York Stock Exchange (also used for NASDAQ, which observes the same
-///   holidays): Monday–Friday, regular session 09:30–16:00 America/New_York, closed on the
-///   NYSE holidays (New Year's Day, Martin Luther King Jr. Day from 1998, Washington's Birthday,
-///   Good Friday, Memorial Day, Juneteenth from 2022, Independence Day, Labor Day, Thanksgiving,
-///   Christmas; Saturday holidays observed the Friday before — except New Year's Day, which is
-///   then not observed — and Sunday holidays the Monday after) and on the unscheduled closures
-///   since 2001 (9/11, presidential funerals, Hurricane Sandy). Half days (13:00 close) on the day
-///   before Independence Day, the day after Thanksgiving and Christmas Eve when they are weekdays.
-/// - ``continuous``: 24/7 trading (crypto): every day is a full session.
+/// Conventions:
+/// - A **trading date** is a civil date (days since 1970-01-01). Its sessions are given in minutes
+///   from that date's local midnight in ``timezone``; an open below 0 starts the evening before
+///   (FX's 17:00 New York open of Monday's session is −420).
+/// - Daily and longer bars are placed by their date label (the UTC date of the stamp, see
+///   ``BarSeries``); intraday bars by their instant in ``timezone``.
+/// - ``daysPerYear`` is the calendar's trading days a year, the periods per year of daily returns.
+///
+/// Built-in calendars (``builtIns``, names as written in scenario files):
+/// - `NYSE` and `NASDAQ`: Monday–Friday 09:30–16:00 America/New_York, the NYSE holidays and half
+///   days (13:00 close; see `NYSEHolidays`), 252 days a year.
+/// - `FX_24x5`: spot FX, Sunday 17:00 to Friday 17:00 America/New_York; the trading date rolls at
+///   17:00 New York (the market's convention), Monday–Friday, no holidays, 260 days a year (52 × 5).
+/// - `CRYPTO_24x7`: every day 00:00–24:00 UTC, 365 days a year.
+/// - `CME_GLOBEX`: CME's electronic session, 17:00 the evening before to 16:00 America/Chicago,
+///   Monday–Friday, 1 380 minutes a day; the NYSE's holidays stand in for CME's (CME's early
+///   closes are not modelled), 252 days a year.
 public struct TradingCalendar: Sendable, Hashable {
-    /// Calendar name as written in scenario files: `NYSE`, `NASDAQ` or `24/7`.
+    /// One trading session of a date: `[open, close)` in minutes from the date's local midnight.
+    public struct Session: Sendable, Hashable {
+        /// Opening minute; below 0 the session opens the evening before (−420 = 17:00 the day before).
+        public let open: Int
+        /// Closing minute, after `open`, at most 1 440.
+        public let close: Int
+
+        /// A session `[open, close)`; `open` in −1 440 ..< `close`, `close` in 1 ... 1 440.
+        public init(open: Int, close: Int) {
+            self.open = open
+            self.close = close
+        }
+    }
+
+    /// Which dates are holidays.
+    public enum Holidays: Sendable, Hashable {
+        /// None.
+        case none
+        /// The NYSE's (rules and unscheduled closures, see `NYSEHolidays`).
+        case nyse
+        /// These trading dates (days since 1970-01-01).
+        case dates(Set<Int64>)
+    }
+
+    /// Calendar name as written in scenario files (`NYSE`, `FX_24x5`, …, or `custom`).
     public let name: String
     /// IANA time zone of the sessions.
     public let timezone: String
-    /// Regular session open, minutes after local midnight.
-    public let sessionOpenMinute: Int
-    /// Regular session close, minutes after local midnight (1440 for 24-hour sessions).
-    public let sessionCloseMinute: Int
-    /// Close on half days, minutes after local midnight (nil when the calendar has none).
+    /// The sessions of every trading date, in order.
+    public let sessions: [Session]
+    /// ISO weekdays (1 = Monday … 7 = Sunday) that are trading dates unless a holiday.
+    public let weekdays: Set<Int>
+    /// Holidays.
+    public let holidays: Holidays
+    /// Close of the last session on half days, minutes after local midnight (nil: no half days).
     public let halfDayCloseMinute: Int?
-    private let weekdaysOnly: Bool
-    private let hasExchangeHolidays: Bool
+    /// Trading days a year: the periods per year of daily returns.
+    public let daysPerYear: Double
+
+    /// A calendar; `sessions` must be non-empty, ordered and non-overlapping (see ``Session``).
+    public init(
+        name: String, timezone: String, sessions: [Session], weekdays: Set<Int>, holidays: Holidays, halfDayCloseMinute: Int? = nil,
+        daysPerYear: Double
+    ) {
+        self.name = name
+        self.timezone = timezone
+        self.sessions = sessions
+        self.weekdays = weekdays
+        self.holidays = holidays
+        self.halfDayCloseMinute = halfDayCloseMinute
+        self.daysPerYear = daysPerYear
+    }
+
+    /// Opening minute of the first session (see ``Session/open``).
+    public var sessionOpenMinute: Int { sessions.first?.open ?? 0 }
+    /// Closing minute of the last session.
+    public var sessionCloseMinute: Int { sessions.last?.close ?? 1440 }
+    /// Minutes of trading in a full trading date (every session).
+    public var sessionMinutes: Int { sessions.reduce(0) { $0 + $1.close - $1.open } }
+    /// True when the first session opens the evening before its trading date.
+    public var opensTheDayBefore: Bool { sessionOpenMinute < 0 }
 
     /// New York Stock Exchange.
     public static let nyse = TradingCalendar(
-        name: "NYSE", timezone: "America/New_York", sessionOpenMinute: 570, sessionCloseMinute: 960,
-        halfDayCloseMinute: 780, weekdaysOnly: true, hasExchangeHolidays: true)
+        name: "NYSE", timezone: "America/New_York", sessions: [Session(open: 570, close: 960)], weekdays: [1, 2, 3, 4, 5], holidays: .nyse,
+        halfDayCloseMinute: 780, daysPerYear: 252)
     /// NASDAQ: the NYSE's holidays and hours.
     public static let nasdaq = TradingCalendar(
-        name: "NASDAQ", timezone: "America/New_York", sessionOpenMinute: 570, sessionCloseMinute: 960,
-        halfDayCloseMinute: 780, weekdaysOnly: true, hasExchangeHolidays: true)
-    /// Round-the-clock trading, every day (crypto), in UTC.
-    public static let continuous = TradingCalendar(
-        name: "24/7", timezone: "UTC", sessionOpenMinute: 0, sessionCloseMinute: 1440,
-        halfDayCloseMinute: nil, weekdaysOnly: false, hasExchangeHolidays: false)
+        name: "NASDAQ", timezone: "America/New_York", sessions: [Session(open: 570, close: 960)], weekdays: [1, 2, 3, 4, 5], holidays: .nyse,
+        halfDayCloseMinute: 780, daysPerYear: 252)
+    /// Spot FX, 24 hours five days a week, the date rolling at 17:00 New York.
+    public static let fx = TradingCalendar(
+        name: "FX_24x5", timezone: "America/New_York", sessions: [Session(open: -420, close: 1020)], weekdays: [1, 2, 3, 4, 5], holidays: .none,
+        daysPerYear: 260)
+    /// Round-the-clock trading every day (crypto), in UTC.
+    public static let crypto = TradingCalendar(
+        name: "CRYPTO_24x7", timezone: "UTC", sessions: [Session(open: 0, close: 1440)], weekdays: [1, 2, 3, 4, 5, 6, 7], holidays: .none,
+        daysPerYear: 365)
+    /// CME Globex: 17:00 the evening before to 16:00 Chicago time, Monday–Friday.
+    public static let cmeGlobex = TradingCalendar(
+        name: "CME_GLOBEX", timezone: "America/Chicago", sessions: [Session(open: -420, close: 960)], weekdays: [1, 2, 3, 4, 5], holidays: .nyse,
+        daysPerYear: 252)
+    /// ``crypto`` under its older name.
+    public static let continuous = crypto
 
-    /// Looks a calendar up by name (case-insensitive): `NYSE`, `NASDAQ`, `24/7`, `crypto`.
+    /// The built-in calendars, in the order documentation lists them.
+    public static let builtIns: [TradingCalendar] = [.nyse, .nasdaq, .fx, .crypto, .cmeGlobex]
+
+    /// Looks a built-in calendar up by name, case-insensitively: its name, or `XNYS`, `XNAS`,
+    /// `FX`, `24/5`, `24/7`, `crypto`, `continuous`, `CME`, `Globex`.
     public static func named(_ name: String) -> TradingCalendar? {
         switch name.lowercased() {
         case "nyse", "xnys": .nyse
         case "nasdaq", "xnas": .nasdaq
-        case "24/7", "crypto", "continuous": .continuous
+        case "fx_24x5", "fx", "24/5": .fx
+        case "crypto_24x7", "24/7", "crypto", "continuous": .crypto
+        case "cme_globex", "cme", "globex": .cmeGlobex
         default: nil
         }
     }
 
-    /// True when the exchange holds a session on the civil date with day number `day`
-    /// (days since 1970-01-01 of the *local* date).
-    public func isTradingDay(_ day: Int64) -> Bool {
-        if weekdaysOnly && CivilTime.isoWeekday(dayNumber: day) >= 6 { return false }
-        if hasExchangeHolidays && NYSEHolidays.isHoliday(day) { return false }
-        return true
+    /// Why `name` names no calendar, with the built-in names and a did-you-mean:
+    /// `expected NYSE, NASDAQ, FX_24x5, CRYPTO_24x7 or CME_GLOBEX, got "NYSEE" (did you mean NYSE?)`.
+    public static func unknownNameReason(_ name: String) -> String {
+        let names = builtIns.map(\.name)
+        let hint = NameSuggestion.closest(to: name, in: names).map { " (did you mean \($0)?)" } ?? ""
+        return "expected \(names.dropLast().joined(separator: ", ")) or \(names.last!), got \"\(name)\"\(hint)"
     }
 
-    /// True when the session on `day` closes early (at ``halfDayCloseMinute``).
+    /// True when `day` (a trading date, days since 1970-01-01) holds sessions.
+    public func isTradingDay(_ day: Int64) -> Bool {
+        guard weekdays.contains(CivilTime.isoWeekday(dayNumber: day)) else { return false }
+        switch holidays {
+        case .none: return true
+        case .nyse: return !NYSEHolidays.isHoliday(day)
+        case let .dates(set): return !set.contains(day)
+        }
+    }
+
+    /// True when the last session on `day` closes early (at ``halfDayCloseMinute``).
     public func isHalfDay(_ day: Int64) -> Bool {
-        guard hasExchangeHolidays, isTradingDay(day) else { return false }
+        guard halfDayCloseMinute != nil, case .nyse = holidays, isTradingDay(day) else { return false }
         return NYSEHolidays.isHalfDay(day)
     }
 
-    /// Number of trading days strictly between local day numbers `a` and `b` (a < b).
+    /// Number of trading days strictly between trading dates `a` and `b` (a < b).
     public func tradingDays(strictlyBetween a: Int64, and b: Int64) -> Int {
         guard b - a > 1 else { return 0 }
         var count = 0
@@ -74,147 +154,85 @@ public struct TradingCalendar: Sendable, Hashable {
         }
         return count
     }
-}
 
-/// Offsets of an IANA time zone from UTC, via the system time-zone database.
-///
-/// Zones are looked up once and cached (a lookup parses a tzdata file); the cache is shared by
-/// all threads behind a lock.
-public enum TimeZoneOffsets {
-    private static let cache = ZoneCache()
-
-    /// Seconds east of UTC in zone `identifier` at `timestamp` (ns, UTC); 0 for unknown zones and for `UTC`.
-    public static func secondsFromUTC(_ identifier: String, at timestamp: Int64) -> Int {
-        guard identifier != "UTC", let zone = cache.zone(identifier) else { return 0 }
-        return zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(timestamp) / 1e9))
+    /// Where a bar falls in this calendar: its trading date and whether it lies in a session.
+    public struct Placement: Sendable, Equatable {
+        /// The trading date the bar belongs to (days since 1970-01-01).
+        public var date: Int64
+        /// True when the date trades and (intraday) the bar starts inside one of its sessions,
+        /// widened by the pre- and post-market minutes asked for.
+        public var inSession: Bool
+        /// True when the date itself is a trading day.
+        public var tradingDay: Bool
     }
 
-    /// The zone's next offset change strictly after `timestamp` (ns, UTC); nil when it has none.
-    public static func nextTransition(_ identifier: String, after timestamp: Int64) -> Int64? {
-        guard identifier != "UTC", let zone = cache.zone(identifier),
-            let next = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(timestamp) / 1e9))
-        else { return nil }
-        return Int64(next.timeIntervalSince1970.rounded()) * CivilTime.nanosPerSecond
-    }
+    /// Places many bars in a row with the zone's offset and the current date's answers cached
+    /// (one time-zone lookup per offset change, one holiday lookup per date).
+    public struct Locator: Sendable {
+        /// The calendar bars are placed in.
+        public let calendar: TradingCalendar
+        private var zone = TimeZoneOffsets.Cursor()
+        private var day = Int64.min
+        private var trading = false
+        private var halfDay = false
+        private var holidayYear = Int.min
+        private var yearHolidays: Set<Int64> = []
 
-    /// Offsets of a zone looked up at many times (a bar loop): the offset is kept from the last
-    /// lookup until the zone's next transition, so a series crossing no transition costs one lookup.
-    public struct Cursor: Sendable {
-        private var identifier = ""
-        private var from = Int64.max
-        private var until = Int64.min
-        private var seconds = 0
+        /// A locator for `calendar`.
+        public init(_ calendar: TradingCalendar) { self.calendar = calendar }
 
-        /// A cursor with nothing cached yet.
-        public init() {}
-
-        /// ``TimeZoneOffsets/secondsFromUTC(_:at:)``, cached.
-        public mutating func secondsFromUTC(_ identifier: String, at timestamp: Int64) -> Int {
-            if identifier == self.identifier && timestamp >= from && timestamp < until { return seconds }
-            self.identifier = identifier
-            seconds = TimeZoneOffsets.secondsFromUTC(identifier, at: timestamp)
-            from = timestamp
-            until = TimeZoneOffsets.nextTransition(identifier, after: timestamp) ?? .max
-            return seconds
-        }
-    }
-
-    /// True when the system knows the zone `identifier`.
-    public static func isKnown(_ identifier: String) -> Bool {
-        identifier == "UTC" || cache.zone(identifier) != nil
-    }
-
-    private final class ZoneCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var zones: [String: TimeZone?] = [:]
-
-        func zone(_ identifier: String) -> TimeZone? {
-            lock.lock()
-            defer { lock.unlock() }
-            if let cached = zones[identifier] { return cached }
-            let zone = TimeZone(identifier: identifier)
-            zones[identifier] = zone
-            return zone
-        }
-    }
-}
-
-/// NYSE full-day holidays and early closes, computed from the exchange's rules.
-enum NYSEHolidays {
-    /// Unscheduled full-day closures (not derivable from rules).
-    static let specialClosures: Set<Int64> = [
-        (2001, 9, 11), (2001, 9, 12), (2001, 9, 13), (2001, 9, 14),  // September 11
-        (2004, 6, 11),  // President Reagan's funeral
-        (2007, 1, 2),  // President Ford's funeral
-        (2012, 10, 29), (2012, 10, 30),  // Hurricane Sandy
-        (2018, 12, 5),  // President G. H. W. Bush's funeral
-        (2025, 1, 9),  // President Carter's funeral
-    ].reduce(into: Set<Int64>()) { $0.insert(CivilTime.daysFromCivil(year: $1.0, month: $1.1, day: $1.2)) }
-
-    static func isHoliday(_ day: Int64) -> Bool {
-        if specialClosures.contains(day) { return true }
-        let (y, _, _) = CivilTime.civilFromDays(day)
-        return holidays(year: y).contains(day) || holidays(year: y + 1).contains(day)
-    }
-
-    static func isHalfDay(_ day: Int64) -> Bool {
-        let (y, m, d) = CivilTime.civilFromDays(day)
-        let weekday = CivilTime.isoWeekday(dayNumber: day)
-        guard weekday <= 5 else { return false }
-        if m == 7 && d == 3 { return true }
-        if m == 12 && d == 24 { return true }
-        let thanksgiving = nthWeekday(year: y, month: 11, weekday: 4, n: 4)
-        return day == thanksgiving + 1
-    }
-
-    /// Observed holiday day numbers of `year`'s rules (an observed date can fall in the adjacent year).
-    static func holidays(year: Int) -> [Int64] {
-        var days: [Int64] = []
-        func observed(_ month: Int, _ day: Int, newYear: Bool = false) {
-            let d = CivilTime.daysFromCivil(year: year, month: month, day: day)
-            switch CivilTime.isoWeekday(dayNumber: d) {
-            case 6: if !newYear { days.append(d - 1) }
-            case 7: days.append(d + 1)
-            default: days.append(d)
+        /// The placement of a bar stamped `t` (ns, UTC, the bar's start): daily and longer bars
+        /// (`intraday` false) by their date label; intraday bars by their local minute, a minute
+        /// at or after the first open's evening-before time belonging to the next date. `pre` and
+        /// `post` widen the first open and the last close by that many minutes.
+        public mutating func place(_ t: Int64, intraday: Bool, pre: Int = 0, post: Int = 0) -> Placement {
+            guard intraday else {
+                let d = CivilTime.dayNumber(t)
+                refresh(d)
+                return Placement(date: d, inSession: trading, tradingDay: trading)
             }
+            let local = t + Int64(zone.secondsFromUTC(calendar.timezone, at: t)) * CivilTime.nanosPerSecond
+            var d = CivilTime.dayNumber(local)
+            var minute = Int((local - d * CivilTime.nanosPerDay) / CivilTime.nanosPerMinute)
+            let sessions = calendar.sessions
+            let firstOpen = sessions[0].open - pre
+            if firstOpen < 0 && minute >= firstOpen + 1440 {
+                d += 1
+                minute -= 1440
+            }
+            refresh(d)
+            guard trading else { return Placement(date: d, inSession: false, tradingDay: false) }
+            let last = sessions.count - 1
+            for (k, s) in sessions.enumerated() {
+                let open = k == 0 ? firstOpen : s.open
+                var close = s.close
+                if k == last { close = (halfDay ? calendar.halfDayCloseMinute ?? close : close) + post }
+                if minute >= open && minute < close { return Placement(date: d, inSession: true, tradingDay: true) }
+            }
+            return Placement(date: d, inSession: false, tradingDay: true)
         }
-        observed(1, 1, newYear: true)
-        if year >= 1998 { days.append(nthWeekday(year: year, month: 1, weekday: 1, n: 3)) }
-        days.append(nthWeekday(year: year, month: 2, weekday: 1, n: 3))
-        days.append(easterSunday(year: year) - 2)
-        days.append(lastWeekday(year: year, month: 5, weekday: 1))
-        if year >= 2022 { observed(6, 19) }
-        observed(7, 4)
-        days.append(nthWeekday(year: year, month: 9, weekday: 1, n: 1))
-        days.append(nthWeekday(year: year, month: 11, weekday: 4, n: 4))
-        observed(12, 25)
-        return days
-    }
 
-    /// Day number of the `n`-th ISO `weekday` (1 = Monday) of a month.
-    static func nthWeekday(year: Int, month: Int, weekday: Int, n: Int) -> Int64 {
-        let first = CivilTime.daysFromCivil(year: year, month: month, day: 1)
-        let offset = (weekday - CivilTime.isoWeekday(dayNumber: first) + 7) % 7
-        return first + Int64(offset + 7 * (n - 1))
-    }
-
-    /// Day number of the last ISO `weekday` of a month.
-    static func lastWeekday(year: Int, month: Int, weekday: Int) -> Int64 {
-        let last = CivilTime.daysFromCivil(year: year, month: month, day: CivilTime.daysInMonth(year: year, month: month))
-        let back = (CivilTime.isoWeekday(dayNumber: last) - weekday + 7) % 7
-        return last - Int64(back)
-    }
-
-    /// Gregorian Easter Sunday (anonymous Gregorian algorithm, Meeus/Jones/Butcher).
-    static func easterSunday(year: Int) -> Int64 {
-        let a = year % 19, b = year / 100, c = year % 100
-        let d = b / 4, e = b % 4, f = (b + 8) / 25, g = (b - f + 1) / 3
-        let h = (19 * a + b - d - g + 15) % 30
-        let i = c / 4, k = c % 4
-        let l = (32 + 2 * e + 2 * i - h - k) % 7
-        let m = (a + 11 * h + 22 * l) / 451
-        let month = (h + l - 7 * m + 114) / 31
-        let day = (h + l - 7 * m + 114) % 31 + 1
-        return CivilTime.daysFromCivil(year: year, month: month, day: day)
+        private mutating func refresh(_ d: Int64) {
+            guard d != day else { return }
+            day = d
+            guard calendar.weekdays.contains(CivilTime.isoWeekday(dayNumber: d)) else {
+                trading = false
+                halfDay = false
+                return
+            }
+            switch calendar.holidays {
+            case .none: trading = true
+            case let .dates(set): trading = !set.contains(d)
+            case .nyse:
+                // The year's holidays once, not per date (the rules are computed, not stored).
+                let year = CivilTime.civilFromDays(d).year
+                if year != holidayYear {
+                    holidayYear = year
+                    yearHolidays = Set(NYSEHolidays.holidays(year: year) + NYSEHolidays.holidays(year: year + 1))
+                }
+                trading = !yearHolidays.contains(d) && !NYSEHolidays.specialClosures.contains(d)
+            }
+            halfDay = trading && calendar.halfDayCloseMinute != nil && calendar.holidays == .nyse && NYSEHolidays.isHalfDay(d)
+        }
     }
 }

@@ -84,7 +84,7 @@ public struct Universe: Sendable {
         // The calendar is checked: its timestamps increase and fit the span of the symbols' own.
         return try! BarSeries(
             symbol: "calendar", timestamps: calendar, open: nan, high: nan, low: nan, close: nan, volume: nan,
-            frequency: first.frequency, timezone: first.timezone)
+            frequency: first.frequency, timezone: first.timezone, annualisation: first.annualisation)
     }
 
     /// The sorted union of sorted timestamp arrays (k-way merge by repeated pairwise merging).

@@ -170,8 +170,7 @@ public struct DataQualityReport: Sendable, Codable, Equatable {
 
 /// Settings for ``DataQuality/validate(_:options:)``.
 public struct ValidationOptions: Sendable {
-    /// Trading calendar for gap detection; nil picks `24/7` when more than 10 % of the bars fall on
-    /// a Saturday or Sunday (local time), else `NYSE`.
+    /// Trading calendar for gap detection; nil infers it (``CalendarInference``).
     public var calendar: TradingCalendar?
     /// A spacing above `gapTolerance ×` the bar frequency is examined as a possible gap. Must be > 1.
     public var gapTolerance: Double
@@ -226,7 +225,7 @@ extension DataQuality {
     public static func validate(_ series: BarSeries, options: ValidationOptions = ValidationOptions()) throws -> DataQualityReport {
         try options.check()
         let n = series.count
-        let calendar = options.calendar ?? inferCalendar(series)
+        let calendar = options.calendar ?? CalendarInference.infer(series).calendar
         let frequency = series.frequency
         var collector = FindingCollector(limit: options.maxFindings, timestamps: series.timestamps)
         guard n > 0 else {
@@ -238,7 +237,7 @@ extension DataQuality {
                 return threshold < 9.2e18 ? Int64(threshold) : .max  // a spacing of centuries: no gap is longer
             } ?? .max
         let (spikeUp, spikeDown) = spikeBounds(series.close, threshold: options.spikeThreshold)
-        let gapContext = GapContext(calendar: calendar, timezone: series.timezone, frequency: frequency)
+        let gapContext = GapContext(calendar: calendar, frequency: frequency)
         let staleLength = options.staleRunLength > 0 ? options.staleRunLength : Int.max
         if allBarsPassFastChecks(series, gapThreshold: gapThreshold, gaps: gapContext, spikeUp: spikeUp, spikeDown: spikeDown) {
             // Every bar passed every check (in parallel over row chunks): nothing to report.
@@ -366,17 +365,6 @@ extension DataQuality {
         }
     }
 
-    /// `24/7` when more than 10 % of the bars fall on a local Saturday or Sunday, else `NYSE`.
-    static func inferCalendar(_ series: BarSeries) -> TradingCalendar {
-        let sample = stride(from: 0, to: series.count, by: max(1, series.count / 4096))
-        var weekend = 0, total = 0
-        for i in sample {
-            total += 1
-            if CivilTime.isoWeekday(dayNumber: series.localDayNumber(at: i)) >= 6 { weekend += 1 }
-        }
-        return total > 0 && Double(weekend) / Double(total) > 0.1 ? .continuous : .nyse
-    }
-
     /// Ratio bounds `(up, down)` such that `c[i] > c[i-1]·up` or `c[i] < c[i-1]·down` is a
     /// robust-z move beyond `threshold`. Returns (∞, 0) — no spikes — when the scale is zero.
     static func spikeBounds(_ close: [Double], threshold: Double) -> (Double, Double) {
@@ -403,17 +391,17 @@ extension DataQuality {
 /// Decides whether a long spacing between two bars is a gap under a trading calendar.
 struct GapContext: Sendable {
     let calendar: TradingCalendar
-    let timezone: String
     let frequency: BarFrequency?
 
     /// A description of what is missing between bars at `a` and `b`, or nil when nothing is
     /// (a weekend, a holiday, an overnight break).
     func missing(from a: Int64, to b: Int64) -> String? {
-        let zone = calendar == .continuous ? "UTC" : timezone
         let intraday = frequency?.isIntraday ?? false
-        let dayA = BarSeries.localDayNumber(a, timezone: zone, intraday: intraday)
-        let dayB = BarSeries.localDayNumber(b, timezone: zone, intraday: intraday)
-        if intraday && (dayA == dayB || calendar == .continuous) {
+        let roundTheClock = calendar.sessionMinutes >= 1440 && calendar.weekdays.count == 7
+        var locator = TradingCalendar.Locator(calendar)
+        let dayA = locator.place(a, intraday: intraday).date
+        let dayB = locator.place(b, intraday: intraday).date
+        if intraday && (dayA == dayB || roundTheClock) {
             let bars = frequency.map { (b - a) / $0.nanoseconds - 1 } ?? 0
             return
                 "\(bars) \(bars == 1 ? "bar" : "bars") missing between \(CivilTime.iso8601(a, dateOnlyAtMidnight: false)) and \(CivilTime.iso8601(b, dateOnlyAtMidnight: false))"

@@ -51,8 +51,8 @@ public struct ExecutionSimulator: Sendable {
         /// When a decision taken at a bar's close fills: next open (default), this close, next typical price, plus any latency.
         public var fillTiming: FillTiming
         /// Annual fee for borrowing shares sold short, a fraction of the short's value at each close
-        /// (0.02 = 2 %/yr), accrued per bar as `rate / P` (P bars per year: 252 daily, 252 sessions of
-        /// 6.5 h intraday) and paid from cash.
+        /// (0.02 = 2 %/yr), accrued per bar as `rate / P` (P: the bars' bars a year,
+        /// ``BarSeries/periodsPerYear``, from their trading calendar) and paid from cash.
         public var borrowRate: Double
         /// Largest fraction of a bar's volume one order may fill on that bar, in (0, 1]; nil = no cap.
         public var participationCap: Double?
@@ -71,6 +71,13 @@ public struct ExecutionSimulator: Sendable {
         /// Annual interest on borrowed money — the part of a long position's value above equity —
         /// accrued per bar at each close like the borrow fee.
         public var financingRate: Double
+        /// How the run annualises the bars: `.backtestingPy` under `execution.preset: backtesting_py`,
+        /// `.barsPerYear` with ``barsPerYear`` under `execution.bars_per_year`, else the trading
+        /// calendar's. The run reads it to set ``BarSeries/annualisation``; the simulator takes bars a
+        /// year from the bars.
+        public var annualisation: Annualisation.Rule = .calendar
+        /// `execution.bars_per_year` (> 0), with ``annualisation`` `.barsPerYear`.
+        public var barsPerYear: Double?
 
         /// Settings with every cost, cap and limit off unless given: backtesting.py's defaults.
         public init(

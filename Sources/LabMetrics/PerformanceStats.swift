@@ -118,8 +118,11 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         public var riskFreeRate: Double
         /// Overrides the inferred periods per year.
         public var periodsPerYear: Double?
-        /// IANA zone of the exchange: calendar days of intraday bars are taken there.
+        /// IANA zone of the exchange: calendar days of intraday bars are taken there (without a
+        /// calendar annualisation).
         public var timezone: String
+        /// How the returns are annualised (the trading calendar); nil: backtesting.py's rule.
+        public var annualisation: Annualisation?
         /// The period grid of `timestamps` when the caller made it already (a sweep shares one).
         public var grid: PeriodGrid?
         /// Which statistics to compute.
@@ -131,9 +134,10 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         /// Inputs for ``compute(_:)``; see each field for units.
         public init(
             equity: [Double], timestamps: [Int64], close: [Double], trades: [TradeRecord], buyAndHoldStart: Int = 0,
-            riskFreeRate: Double = 0, periodsPerYear: Double? = nil, timezone: String = "UTC", grid: PeriodGrid? = nil, scope: Scope = .full,
-            summary: EquitySummary? = nil
+            riskFreeRate: Double = 0, periodsPerYear: Double? = nil, timezone: String = "UTC", annualisation: Annualisation? = nil, grid: PeriodGrid? = nil,
+            scope: Scope = .full, summary: EquitySummary? = nil
         ) {
+            self.annualisation = annualisation
             self.summary = summary
             self.grid = grid
             self.scope = scope
@@ -164,7 +168,7 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
             throw LabMetricsError.invalidInput(field: "buyAndHoldStart", reason: "bar \(input.buyAndHoldStart) outside 0..<\(n)")
         }
         let eq = input.equity, ts = input.timestamps
-        let grid = input.grid.flatMap { $0.bars == n ? $0 : nil } ?? PeriodGrid(timestamps: ts, timezone: input.timezone)
+        let grid = input.grid.flatMap { $0.bars == n ? $0 : nil } ?? PeriodGrid(timestamps: ts, timezone: input.timezone, annualisation: input.annualisation)
         let summary =
             input.summary
             ?? eq.withUnsafeBufferPointer { eq in

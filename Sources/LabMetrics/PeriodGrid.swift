@@ -6,27 +6,35 @@ import LabCore
 /// on the timestamps alone, so a sweep makes it once and shares it across its combinations.
 ///
 /// Periods: from the median spacing of the last 100 bars in whole days — 7 → weeks (Monday to
-/// Sunday, 52 a year), 31 → months (12), 365 → years (1), otherwise calendar days in the exchange's
-/// zone (365 a year when more than 2/7·0.6 of the bars fall on a weekend, else 252).
+/// Sunday), 31 → months, 365 → years, otherwise days. Under a calendar ``Annualisation`` days are
+/// the calendar's trading dates (FX's roll at 17:00 New York) and the periods a year are the
+/// annualisation's (``Annualisation/periodsPerYear(period:)``: NYSE 252 days, FX 260, crypto 365;
+/// weeks 52, months 12, years 1). Without one, or under `backtesting_py`, backtesting.py's rule:
+/// calendar days in the exchange's zone, 365 a year when more than 2/7·0.6 of the bars fall on a
+/// weekend, else 252.
 public struct PeriodGrid: Sendable, Equatable {
     /// Index of the last bar of each period, ascending (empty for fewer than two bars).
     public let periodEnds: [Int]
     /// Periods per year used for annualisation.
     public let periodsPerYear: Double
+    /// The name of this grid's period: `day`, `week`, `month` or `year`.
+    public let periodName: String
     /// The data's time resolution in seconds: the largest of day, hour, minute, second,
     /// millisecond, microsecond, nanosecond that divides the median spacing of the last 100 bars.
     public let resolution: Double
     /// Number of bars the grid was made for.
     public let bars: Int
 
-    /// The grid of `timestamps` (ns since the epoch, UTC), days taken in the IANA zone `timezone`.
-    public init(timestamps: [Int64], timezone: String) {
+    /// The grid of `timestamps` (ns since the epoch, UTC) under `annualisation` (nil: backtesting.py's
+    /// rule, days taken in the IANA zone `timezone`).
+    public init(timestamps: [Int64], timezone: String, annualisation: Annualisation?) {
         bars = timestamps.count
         resolution = Self.resolution(timestamps)
         let n = timestamps.count
         guard n >= 2 else {
             periodEnds = []
-            periodsPerYear = 252
+            periodName = "day"
+            periodsPerYear = annualisation?.periodsPerYear(period: "day") ?? 252
             return
         }
         let recent = Array(timestamps.suffix(100))
@@ -37,25 +45,39 @@ public struct PeriodGrid: Sendable, Equatable {
             : (Double(spacings[spacings.count / 2 - 1]) + Double(spacings[spacings.count / 2])) / 2
         let freqDays = Int((median / 86_400e9).rounded(.down))
         let intraday = median < 86_400e9
-        let days = BarSeries.localDayNumbers(timestamps, timezone: timezone, intraday: intraday)
+        let byCalendar = annualisation.flatMap { $0.rule == .backtestingPy ? nil : $0 }
+        let days: [Int64]
+        if let byCalendar, intraday {
+            var locator = TradingCalendar.Locator(byCalendar.calendar)
+            days = timestamps.map { locator.place($0, intraday: true).date }
+        } else {
+            days = BarSeries.localDayNumbers(timestamps, timezone: timezone, intraday: intraday)
+        }
         let key: (Int) -> Int64
+        var periodsPerYear: Double
         switch freqDays {
         case 7:
+            periodName = "week"
             periodsPerYear = 52
             key = { i in Int64((Double(days[i] - 4) / 7).rounded(.down)) }  // weeks Monday…Sunday
         case 31:
+            periodName = "month"
             periodsPerYear = 12
             key = { i in
                 let (y, m, _) = CivilTime.civilFromDays(days[i]); return Int64(y * 12 + m)
             }
         case 365:
+            periodName = "year"
             periodsPerYear = 1
             key = { i in Int64(CivilTime.civilFromDays(days[i]).year) }
         default:
+            periodName = "day"
             let weekend = days.filter { CivilTime.isoWeekday(dayNumber: $0) >= 6 }.count
             periodsPerYear = Double(weekend) / Double(n) > 2.0 / 7.0 * 0.6 ? 365 : 252
             key = { i in days[i] }
         }
+        if let byCalendar, let p = byCalendar.periodsPerYear(period: periodName) { periodsPerYear = p }
+        self.periodsPerYear = periodsPerYear
         var ends: [Int] = []
         var current = key(0)
         for i in 1..<n {
@@ -102,13 +124,4 @@ extension PeriodGrid {
         return (1..<ends.count).map { k in values[ends[k]] / values[ends[k - 1]] - 1 }
     }
 
-    /// The name of this grid's period: `day`, `week`, `month` or `year`.
-    public var periodName: String {
-        switch periodsPerYear {
-        case 52: "week"
-        case 12: "month"
-        case 1: "year"
-        default: "day"
-        }
-    }
 }

@@ -190,7 +190,8 @@ public enum HTMLReport {
                 [
                     ["symbol", e(q.symbol)], ["rows in file", "\(q.rows)"], ["rows used", "\(q.rows_used)"], ["rows with errors", "\(q.error_rows)"],
                     ["warnings", "\(q.warnings)"], ["score", fmt(q.score)], ["repairs", "\(q.repaired)"], ["policy", e(q.policy)],
-                ] + q.counts.keys.sorted().map { ["finding: \(e($0))", "\(q.counts[$0]!)"] }, header: false) + "</section>"
+                ] + q.counts.keys.sorted().map { ["finding: \(e($0))", "\(q.counts[$0]!)"] } + annualisationRows(r.annualisation), header: false)
+            + "</section>"
 
         // Signals: funnel, calibration, monitoring, anomalies.
         body +=
@@ -397,5 +398,21 @@ public enum HTMLReport {
     static func statOrder(_ name: String) -> (Int, String) {
         let order = Statistic.allCases.map(\.label)
         return (order.firstIndex(of: name) ?? order.count, name)
+    }
+
+    /// The data-quality table's rows on the calendar and annualisation (docs/data.md).
+    static func annualisationRows(_ a: AnnualisationReport?) -> [[String]] {
+        guard let a else { return [] }
+        let e = HTMLText.escape
+        let calendar = "\(e(a.calendar)) (\(e(a.calendar_source))\(a.evidence.map { ": \(e($0))" } ?? ""))"
+        let rule = a.rule == "calendar" ? "" : " <span class=muted>(\(e(a.rule)))</span>"
+        var rows = [
+            ["trading calendar", calendar],
+            ["annualisation", "\(fmt(a.bars_per_year)) bars a year; statistics over \(fmt(a.periods_per_year)) \(e(a.period))s a year\(rule)"],
+        ]
+        if let n = a.outside_sessions {
+            rows.append(["bars outside the sessions", "\(n) (first \(e(a.first_outside ?? "")))"])
+        }
+        return rows
     }
 }

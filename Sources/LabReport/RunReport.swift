@@ -49,6 +49,9 @@ public struct RunReport: Sendable, Codable {
     /// Is the headline result luck? PSR/DSR, PBO, Reality Check/SPA and the trade Monte Carlo
     /// (docs/robustness.md); absent when the scenario turns the analysis off.
     public var robustness: RobustnessReport?
+    /// How annualised figures were annualised: the trading calendar, bars and periods a year, the
+    /// rule, and the bars outside the calendar's sessions.
+    public var annualisation: AnnualisationReport?
 
     /// Which slice of the jobs a partial result holds: jobs whose id ≡ index (mod count).
     public struct Shard: Sendable, Codable, Equatable {
@@ -116,6 +119,7 @@ public struct RunReport: Sendable, Codable {
         merged.jobs = parts.flatMap(\.jobs).sorted { $0.id < $1.id }
         // The analysis is made by the shard that ran the headline job.
         merged.robustness = parts.lazy.compactMap(\.robustness).first
+        merged.annualisation = parts.lazy.compactMap(\.annualisation).first
         merged.tear_sheet = parts.lazy.compactMap(\.tear_sheet).first
         merged.shard = nil
         merged.tabulate()

@@ -138,6 +138,8 @@ public struct Scenario: Sendable {
         public var start: Int64?
         /// Last date kept (its whole day: bars before end + 24 h), ns since the epoch; nil: to the end.
         public var end: Int64?
+        /// The bars' trading calendar (`calendar`); nil: inferred (``CalendarInference``).
+        public var calendar: TradingCalendar? = nil
     }
 
     /// What to do with data-quality findings of error severity.
@@ -234,6 +236,10 @@ extension Scenario {
             root.optional("sweep"), strategy: strategy, at: strategyNode ?? nameNode, seed: seed, execution: root.optional("execution"),
             buildsStrategy: signals == nil)
         if let portfolioNode, sets.count > 1 { throw portfolioNode.error("a portfolio scenario takes no sweep (yet)") }
+        if let executions, Set(executions.map { "\($0.annualisation)\($0.barsPerYear ?? 0)" }).count > 1, let sweepNode = root.optional("sweep") {
+            throw sweepNode.error(
+                "execution.bars_per_year and execution.preset cannot vary in a sweep (the statistics of every combination share one annualisation)")
+        }
         if portfolioNode != nil, let e = root.optional("execution") { try refuseSingleInstrumentKeys(e) }
         var report = ReportOptions()
         if let r = try root.optional("report")?.mapping() {
@@ -350,6 +356,7 @@ extension Scenario {
             let w = try node.string()
             return (resolve(w), w)
         }
+        let calendar = try m.optional("calendar").map(parseCalendar)
         let startNode = m.optional("start"), endNode = m.optional("end")
         let start = try startNode?.date(), end = try endNode?.date()
         if let start, let end, end < start, let endNode { throw endNode.error("the date range is empty (end before start)") }
@@ -361,6 +368,7 @@ extension Scenario {
         spec.sectors = sectors
         spec.symbolColumn = symbolColumn
         spec.table = table
+        spec.calendar = calendar
         return spec
     }
 
@@ -411,6 +419,7 @@ extension Scenario {
         if let presetNode = m.optional("preset") {
             guard try presetNode.string() == "backtesting_py" else { throw presetNode.error("expected backtesting_py, got \(presetNode.described())") }
             config = ExecutionSimulator.Config(cash: cash, commissionRate: 0)
+            config.annualisation = .backtestingPy
         } else {
             config = ExecutionSimulator.Config(cash: cash)
         }
@@ -443,6 +452,10 @@ extension Scenario {
                 throw u.error("expected carry_over or cancel, got \(u.described())")
             }
             config.unfilled = policy
+        }
+        if let node = m.optional("bars_per_year") {
+            config.barsPerYear = try node.number(1e-9...1e12, "a number > 0")
+            config.annualisation = .barsPerYear
         }
         config.fractionalUnits = try m.optional("fractional_units")?.bool() ?? config.fractionalUnits
         config.maxLeverage = try m.optional("max_leverage")?.number(1...100, "a number in [1, 100]") ?? config.maxLeverage

@@ -21,6 +21,8 @@ struct PreparedData {
     var servedBy: String
     /// Columns of the dataset that feed no bar field.
     var unusedColumns: [String] = []
+    /// The bars' trading calendar and annualisation (set on ``series``).
+    var calendar: CalendarChoice
 }
 
 /// One stress variant of the data: the baseline first, then the plan's.
@@ -48,7 +50,8 @@ extension ScenarioRunner {
         var series = loaded[0].series
         let rows = series.count
         series = try Self.dateRange(scenario, series)
-        let quality = try DataQuality.validate(series)
+        let calendar = try Self.calendar(scenario, reference: series)
+        let quality = try DataQuality.validate(series, options: ValidationOptions(calendar: calendar.annualisation.calendar))
         var flagged: [Bool]?
         var repaired = 0
         switch scenario.dataQuality {
@@ -69,7 +72,9 @@ extension ScenarioRunner {
             }
         }
         guard series.count > 2 else { throw ScenarioError.run("\(scenario.file): dataset: only \(series.count) bars left to run on") }
-        var prepared = PreparedData(series: series, rows: rows, quality: quality, flagged: flagged, repaired: repaired, servedBy: servedBy)
+        series.annualisation = calendar.annualisation
+        var prepared = PreparedData(
+            series: series, rows: rows, quality: quality, flagged: flagged, repaired: repaired, servedBy: servedBy, calendar: calendar)
         prepared.unusedColumns = loaded[0].unusedColumns
         return prepared
     }

@@ -50,7 +50,11 @@ extension ScenarioRunner {
         if keepReturns {
             let from = min(max(0, statsFrom), series.count - 1)
             let equity = from == 0 ? result.equity : Array(result.equity[from...])
-            let periods = grid ?? PeriodGrid(timestamps: from == 0 ? series.timestamps : Array(series.timestamps[from...]), timezone: series.timezone)
+            let periods =
+                grid
+                ?? PeriodGrid(
+                    timestamps: from == 0 ? series.timestamps : Array(series.timestamps[from...]), timezone: series.timezone,
+                    annualisation: series.annualisation)
             let trades = result.trades.filter { $0.entryBar >= from }.map { t -> TradeRecord in
                 var t = t
                 t.entryBar -= from
@@ -103,7 +107,7 @@ extension ScenarioRunner {
         if exits.canBeAmbiguous { report.intrabar = .init(policy: exits.intrabar.rawValue, ambiguous_bars: result.ambiguousBars) }
         var sheet: TearSheetReport?
         if tearSheet {
-            let periods = grid ?? PeriodGrid(timestamps: series.timestamps, timezone: series.timezone)
+            let periods = grid ?? PeriodGrid(timestamps: series.timestamps, timezone: series.timezone, annualisation: series.annualisation)
             sheet = TearSheetReport(
                 job: id,
                 sheet: TearSheet(

@@ -22,10 +22,12 @@ extension ScenarioRunner {
         let (loaded, servedBy) = try Self.load(scenario, symbols: spec.symbols)
         var series = loaded.map(\.series)
         series = try series.map { try Self.dateRange(scenario, $0) }
+        let calendar = try Self.calendar(scenario, reference: series[0])
+        for k in series.indices { series[k].annualisation = calendar.annualisation }
         let rows = series.map(\.count).max() ?? 0
         var counts: [String: Int] = [:], errorRows = 0, warnings = 0, score = 100.0
         for (k, s) in series.enumerated() {
-            let q = try DataQuality.validate(s)
+            let q = try DataQuality.validate(s, options: ValidationOptions(calendar: calendar.annualisation.calendar))
             for (kind, n) in q.counts { counts[kind.rawValue, default: 0] += n }
             errorRows += q.errorRows
             warnings += q.warnings
@@ -75,7 +77,7 @@ extension ScenarioRunner {
             // not closed trades: no trade Monte Carlo).
             var returns: JobRun.Returns?
             if k == 0 && scenario.robustness.enabled {
-                let grid = PeriodGrid(timestamps: first.timestamps, timezone: first.timezone)
+                let grid = PeriodGrid(timestamps: first.timestamps, timezone: first.timezone, annualisation: first.annualisation)
                 returns = .init(
                     period: PeriodGrid.returns(of: result.equity, grid: grid), benchmark: [], trades: nil, periodsPerYear: grid.periodsPerYear,
                     periodName: grid.periodName)
@@ -115,6 +117,8 @@ extension ScenarioRunner {
             var none: [[Double]]?
             report.robustness = robustness(scenario.robustness, seed: scenario.seed, headline: 0, returns: returns, combinations: &none, walk: nil)
         }
+        report.annualisation = calendar.report(
+            grid: PeriodGrid(timestamps: series[0].timestamps, timezone: series[0].timezone, annualisation: calendar.annualisation))
         report.shard = shard
         return Outcome(report: report, timings: ["jobs": jobSeconds, "job_compute": jobSeconds, "total": seconds(clock.now - begin)])
     }

@@ -87,7 +87,7 @@ extension ScenarioRunner {
             var s = symbol
             if spec.start != nil || spec.end != nil { s = s.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
             guard !s.isEmpty else { return (s, nil, 0) }
-            let q = try DataQuality.validate(s)
+            let q = try DataQuality.validate(s, options: ValidationOptions(calendar: spec.calendar))
             guard !q.isClean, scenario.dataQuality == .clean else { return (s, q, 0) }
             let cleaned = try DataQuality.clean(s, report: q)
             return (cleaned.series, q, cleaned.changes.count)
@@ -137,6 +137,9 @@ extension ScenarioRunner {
             warnings.append("\(dropped.count) symbols have no bar in the date range and are left out (first: \(dropped[0]))")
         }
         guard !series.isEmpty else { throw ScenarioError.run("\(scenario.file): dataset.start/end: no symbol has a bar in the date range") }
+        // One calendar for the universe: named, or inferred from its longest symbol.
+        let calendar = try Self.calendar(scenario, reference: series.max { $0.count < $1.count }!)
+        for k in series.indices { series[k].annualisation = calendar.annualisation }
         var groups = SymbolGroups.fromMetadata(series)
         if let sectors = spec.sectors {
             guard FileKind(path: sectors.path) != .missing else {
@@ -208,6 +211,8 @@ extension ScenarioRunner {
             var none: [[Double]]?
             report.robustness = robustness(scenario.robustness, seed: scenario.seed, headline: 0, returns: returns, combinations: &none, walk: nil)
         }
+        report.annualisation = calendar.report(
+            grid: PeriodGrid(timestamps: universe.calendar, timezone: universe.clock.timezone, annualisation: calendar.annualisation))
         report.shard = shard
         return Outcome(
             report: report,
@@ -262,7 +267,7 @@ extension ScenarioRunner {
             portfolio: .init(symbols: [], fills: execution.fillCount, rebalances: [], universe: section))
         var returns: JobRun.Returns?
         if k == 0 && scenario.robustness.enabled {
-            let grid = PeriodGrid(timestamps: times, timezone: universe.clock.timezone)
+            let grid = PeriodGrid(timestamps: times, timezone: universe.clock.timezone, annualisation: universe.clock.annualisation)
             returns = .init(
                 period: PeriodGrid.returns(of: execution.equity, grid: grid), benchmark: [], trades: nil, periodsPerYear: grid.periodsPerYear,
                 periodName: grid.periodName)

@@ -94,7 +94,7 @@ public struct ScenarioRunner: Sendable {
         }
         // The period grid once for every variant on the baseline's clock (a stress transform that
         // moves bars in time gets its own).
-        let grid = PeriodGrid(timestamps: series.timestamps, timezone: series.timezone)
+        let grid = PeriodGrid(timestamps: series.timestamps, timezone: series.timezone, annualisation: series.annualisation)
         if scenario.sweep != nil && scenario.robustness.enabled {
             try checkRobustnessMemory(scenario, combinations: sets.count, periods: max(0, grid.periodEnds.count - 1))
         }
@@ -177,6 +177,7 @@ public struct ScenarioRunner: Sendable {
         report.walk_forward = walkRows
         report.robustness = robustness
         report.tear_sheet = runs.first { $0.report.id == headline }?.tearSheet
+        report.annualisation = data.calendar.report(grid: grid)
         report.shard = shard
         timings["total"] = seconds(clock.now - begin)
         return Outcome(report: report, timings: timings)

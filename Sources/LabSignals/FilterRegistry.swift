@@ -14,7 +14,7 @@ public enum FilterRegistry {
             .init("market_hours", summary: "rejects signals outside the exchange's sessions (holidays, half days, pre/post minutes)") { p, _ in
                 let name = try p.requiredText("calendar", placeholder: "NYSE")
                 guard let calendar = TradingCalendar.named(name) else {
-                    throw LabCoreError.invalidParameter(owner: "market_hours", field: "calendar", reason: "expected NYSE, NASDAQ or 24/7, got \"\(name)\"")
+                    throw LabCoreError.invalidParameter(owner: "market_hours", field: "calendar", reason: TradingCalendar.unknownNameReason(name))
                 }
                 return .marketHours(
                     calendar: calendar, preMarketMinutes: try p.integer("pre_market_minutes", default: 0, minimum: 0),

@@ -273,31 +273,19 @@ public struct SignalFilterChain: Sendable {
         return .adjusted
     }
 }
-/// The market-hours check with the answers that do not change from bar to bar cached: the UTC
-/// offset until the zone's next transition and the session of the current local day.
+/// The market-hours check: the calendar's ``TradingCalendar/Locator`` (zone offset and the
+/// current date's answers cached).
 struct SessionCursor {
-    let calendar: TradingCalendar
-    private var zone = TimeZoneOffsets.Cursor()
-    private var day = Int64.min
-    private var trading = false
-    private var closeMinute = 0
+    private var locator: TradingCalendar.Locator
 
-    init(calendar: TradingCalendar) { self.calendar = calendar }
+    init(calendar: TradingCalendar) { locator = TradingCalendar.Locator(calendar) }
 
-    /// nil when a bar stamped `t` (ns UTC) is inside a session of `calendar`, else why not.
+    /// nil when a bar stamped `t` (ns UTC) is inside a session of the calendar, else why not.
     /// Bar timestamps label the start of the bar; daily bars are checked by date only.
     mutating func check(time t: Int64, intraday: Bool, pre: Int, post: Int) -> SignalFilterChain.Rejection? {
-        let local = intraday ? t + Int64(zone.secondsFromUTC(calendar.timezone, at: t)) * CivilTime.nanosPerSecond : t
-        let d = CivilTime.dayNumber(local)
-        if d != day {
-            day = d
-            trading = calendar.isTradingDay(d)
-            closeMinute = calendar.isHalfDay(d) ? (calendar.halfDayCloseMinute ?? calendar.sessionCloseMinute) : calendar.sessionCloseMinute
-        }
-        guard trading else { return .closedDay }
-        guard intraday else { return nil }
-        let minute = Int((local - d * CivilTime.nanosPerDay) / CivilTime.nanosPerMinute)
-        return minute >= calendar.sessionOpenMinute - pre && minute < closeMinute + post ? nil : .outsideSession
+        let p = locator.place(t, intraday: intraday, pre: pre, post: post)
+        guard p.tradingDay else { return .closedDay }
+        return p.inSession ? nil : .outsideSession
     }
 }
 

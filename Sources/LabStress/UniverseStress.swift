@@ -50,7 +50,7 @@ public enum UniverseStress {
             // The calendar's timestamps increase and span no more than the symbols' own: valid.
             return try! BarSeries(
                 symbol: bars.symbol, timestamps: universe.calendar, open: open, high: high, low: low, close: close, volume: volume, spread: spread,
-                frequency: bars.frequency, timezone: bars.timezone, metadata: bars.metadata)
+                frequency: bars.frequency, timezone: bars.timezone, metadata: bars.metadata, annualisation: bars.annualisation)
         }
     }
 
@@ -103,7 +103,8 @@ public enum UniverseStress {
             return try BarSeries(
                 symbol: own.symbol, timestamps: own.timestamps, open: rows.map { p.open[$0] }, high: rows.map { p.high[$0] },
                 low: rows.map { p.low[$0] }, close: rows.map { p.close[$0] }, volume: rows.map { p.volume[$0] },
-                spread: p.spread.map { q in rows.map { q[$0] } }, frequency: own.frequency, timezone: own.timezone, metadata: own.metadata)
+                spread: p.spread.map { q in rows.map { q[$0] } }, frequency: own.frequency, timezone: own.timezone, metadata: own.metadata,
+                annualisation: own.annualisation)
         }
         var groups: [String: String] = [:]
         for (s, g) in universe.groups.enumerated() { if let g { groups[universe.names[s]] = g } }

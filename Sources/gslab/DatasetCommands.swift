@@ -170,7 +170,7 @@ extension DatasetCommand {
         @Option(name: .customLong("symbol"), help: "Symbol to check (repeatable; all when omitted).")
         var symbols: [String] = []
 
-        @Option(help: "Trading calendar for gaps: NYSE, NASDAQ or 24/7 (inferred when omitted).")
+        @Option(help: "Trading calendar for gaps: NYSE, NASDAQ, FX_24x5, CRYPTO_24x7 or CME_GLOBEX (inferred when omitted).")
         var calendar: String?
 
         @Flag(help: "Print the JSON report instead of a table.")
@@ -186,7 +186,7 @@ extension DatasetCommand {
             var options = ValidationOptions()
             if let calendar {
                 guard let c = TradingCalendar.named(calendar) else {
-                    throw LabDataError.invalidParameter(owner: "validate", field: "calendar", reason: "unknown calendar \"\(calendar)\" (NYSE, NASDAQ, 24/7)")
+                    throw LabDataError.invalidParameter(owner: "validate", field: "calendar", reason: TradingCalendar.unknownNameReason(calendar))
                 }
                 options.calendar = c
             }

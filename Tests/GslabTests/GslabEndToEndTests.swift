@@ -85,7 +85,11 @@ func scratch() -> String {
         #expect(symbol.status == 2 && symbol.stderr == "gslab: datasets/GOOG.h5: symbol \"MSFT\" not found (present: GOOG)\n")
 
         let calendar = try Run("dataset", "validate", "datasets/GOOG.h5", "--calendar", "LSE")
-        #expect(calendar.status == 2 && calendar.stderr == "gslab: validate: calendar: unknown calendar \"LSE\" (NYSE, NASDAQ, 24/7)\n")
+        #expect(
+            calendar.status == 2
+                && calendar.stderr
+                    == "gslab: validate: calendar: expected NYSE, NASDAQ, FX_24x5, CRYPTO_24x7 or CME_GLOBEX, got \"LSE\" (did you mean NYSE?)\n"
+        )
 
         let usage = try Run("dataset", "validate")
         #expect(usage.status == 2 && usage.stderr.split(separator: "\n").count == 1)

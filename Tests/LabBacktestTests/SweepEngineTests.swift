@@ -119,7 +119,7 @@ enum Bars {
             let simulator = try ExecutionSimulator(config: .init(cash: 10_000, commission: CommissionModel(rate: 0.002)))
             let strategy = try MovingAverageCross(fast: 10, slow: 20)
             let r = try simulator.run(bars, targets: strategy.targets(for: bars), start: 20)
-            let grid = PeriodGrid(timestamps: bars.timestamps, timezone: bars.timezone)
+            let grid = PeriodGrid(timestamps: bars.timestamps, timezone: bars.timezone, annualisation: bars.annualisation)
             func stats(_ scope: PerformanceStats.Scope, _ g: PeriodGrid?) throws -> PerformanceStats {
                 try PerformanceStats.compute(
                     .init(

@@ -1,0 +1,125 @@
+import Foundation
+import LabCore
+import Testing
+
+@testable import LabData
+
+/// Bars stamped in every session of `calendar` for its trading dates in `days` (local days since
+/// 1970), `step` minutes apart, on a seeded random walk of `sigma` per bar (log returns).
+func sessionBars(_ calendar: TradingCalendar, days: Range<Int64>, step: Int, sigma: Double, seed: UInt64 = 3) throws -> BarSeries {
+    var rng = SeededRNG(seed: seed)
+    var times: [Int64] = []
+    for d in days where calendar.isTradingDay(d) {
+        for s in calendar.sessions {
+            var m = s.open
+            while m < s.close {
+                let local = d * CivilTime.nanosPerDay + Int64(m) * CivilTime.nanosPerMinute
+                times.append(local - Int64(TimeZoneOffsets.secondsFromUTC(calendar.timezone, at: local)) * CivilTime.nanosPerSecond)
+                m += step
+            }
+        }
+    }
+    times.sort()
+    var close: [Double] = [], open: [Double] = [], high: [Double] = [], low: [Double] = []
+    var price = 100.0
+    for _ in times {
+        open.append(price)
+        price *= exp(sigma * rng.nextGaussian())
+        close.append(price)
+        high.append(max(open.last!, price) * 1.0001)
+        low.append(min(open.last!, price) * 0.9999)
+    }
+    return try BarSeries(
+        symbol: "X", timestamps: times, open: open, high: high, low: low, close: close, volume: [Double](repeating: 1000, count: times.count),
+        timezone: calendar.timezone)
+}
+
+/// The sample σ of log returns of `x`, ddof 1.
+func logReturnSD(_ x: [Double]) -> Double {
+    let r = zip(x.dropFirst(), x).map { log($0 / $1) }
+    let mean = r.reduce(0, +) / Double(r.count)
+    return (r.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(r.count - 1)).squareRoot()
+}
+
+/// The last close of each trading date of `series` under `calendar`.
+func dailyCloses(_ series: BarSeries, _ calendar: TradingCalendar) -> [Double] {
+    var locator = TradingCalendar.Locator(calendar)
+    var out: [Double] = []
+    var current = Int64.min
+    for i in 0..<series.count {
+        let d = locator.place(series.timestamps[i], intraday: true).date
+        if d != current, i > 0 { out.append(series.close[i - 1]) }
+        current = d
+    }
+    out.append(series.close[series.count - 1])
+    return out
+}
+
+@Suite struct CalendarInferenceTests {
+    let jan2024 = CivilTime.daysFromCivil(year: 2024, month: 1, day: 1)
+
+    @Test func infersEachBuiltInFromItsBars() throws {
+        let span = jan2024..<(jan2024 + 120)
+        #expect(CalendarInference.infer(try sessionBars(.fx, days: span, step: 60, sigma: 0.001)).calendar == .fx)
+        #expect(CalendarInference.infer(try sessionBars(.crypto, days: span, step: 60, sigma: 0.001)).calendar == .crypto)
+        #expect(CalendarInference.infer(try sessionBars(.cmeGlobex, days: span, step: 60, sigma: 0.001)).calendar == .cmeGlobex)
+        #expect(CalendarInference.infer(try sessionBars(.nyse, days: span, step: 1, sigma: 0.0005)).calendar == .nyse)
+        let daily = try SyntheticBars.daily(symbol: "X", startDay: jan2024 - 3650, bars: 2000, seed: 1)
+        let inferred = CalendarInference.infer(daily)
+        #expect(inferred.calendar == .nyse)
+        #expect(inferred.evidence.contains("on 0 of the"))
+        // Daily FX bars trade through the NYSE's holidays.
+        var fxDays: [Int64] = []
+        for d in (jan2024 - 1000)..<jan2024 where CivilTime.isoWeekday(dayNumber: d) <= 5 { fxDays.append(d * CivilTime.nanosPerDay) }
+        let ones = [Double](repeating: 1, count: fxDays.count)
+        let fxDaily = try BarSeries(symbol: "EURUSD", timestamps: fxDays, open: ones, high: ones, low: ones, close: ones, volume: ones)
+        #expect(CalendarInference.infer(fxDaily).calendar == .fx)
+        #expect(CalendarInference.infer(fxDaily).evidence.hasPrefix("daily bars on "))
+    }
+
+    @Test func theEvidenceSaysWhatWasSeen() throws {
+        let fx = CalendarInference.infer(try sessionBars(.fx, days: jan2024..<(jan2024 + 60), step: 60, sigma: 0.001))
+        #expect(fx.evidence == "bars in 24 of the 24 hours of the UTC day, none on Saturdays")
+        let crypto = CalendarInference.infer(try sessionBars(.crypto, days: jan2024..<(jan2024 + 70), step: 60, sigma: 0.001))
+        #expect(crypto.evidence == "14.3 % of the bars on Saturdays (UTC)")
+    }
+
+    /// The case: hourly FX annualised as NYSE hours understated volatility ~1.7×. Under
+    /// the FX calendar the annualised σ of hourly returns is within 10 % of that of daily closes.
+    @Test func hourlyFXAnnualisesLikeItsDailyCloses() throws {
+        var hourly = try sessionBars(.fx, days: jan2024..<(jan2024 + 730), step: 60, sigma: 0.0008)
+        let inferred = CalendarInference.infer(hourly).calendar
+        hourly.annualisation = Annualisation(calendar: inferred, frequency: hourly.frequency)
+        #expect(hourly.periodsPerYear == 6240)
+        let fromHours = logReturnSD(hourly.close) * hourly.periodsPerYear.squareRoot()
+        let fromDays = logReturnSD(dailyCloses(hourly, inferred)) * TradingCalendar.fx.daysPerYear.squareRoot()
+        #expect(abs(fromHours / fromDays - 1) < 0.10, "hourly \(fromHours) vs daily \(fromDays)")
+        // The rule before calendars (NYSE's 6.5-hour day) is off by far more.
+        let legacy = logReturnSD(hourly.close) * Annualisation.legacyBarsPerYear(hourly.frequency).squareRoot()
+        #expect(legacy / fromDays < 0.6)
+    }
+
+    /// Minute equity bars (NYSE sessions, an overnight gap at each open) likewise.
+    @Test func minuteEquityAnnualisesLikeItsDailyCloses() throws {
+        var minutes = try SyntheticBars.intraday(symbol: "X", startDay: jan2024, days: 250, seed: 5)
+        let inferred = CalendarInference.infer(minutes)
+        #expect(inferred.calendar == .nyse)
+        #expect(inferred.evidence.hasPrefix("100.0 % of the bars inside NYSE sessions"))
+        minutes.annualisation = Annualisation(calendar: inferred.calendar, frequency: minutes.frequency)
+        #expect(minutes.periodsPerYear == 98_280)
+        let fromMinutes = logReturnSD(minutes.close) * minutes.periodsPerYear.squareRoot()
+        let fromDays = logReturnSD(dailyCloses(minutes, .nyse)) * 252.0.squareRoot()
+        #expect(abs(fromMinutes / fromDays - 1) < 0.10, "minutes \(fromMinutes) vs daily \(fromDays)")
+    }
+
+    @Test func countsBarsOutsideTheSessions() throws {
+        let fx = try sessionBars(.fx, days: jan2024..<(jan2024 + 30), step: 60, sigma: 0.001)
+        let fit = CalendarInference.fit(fx, calendar: .nyse)
+        // 24 hourly bars a weekday, of which 09:30–16:00 New York holds the 10:00 … 15:00 starts.
+        #expect(fit.outside >= fx.count * 3 / 4)
+        #expect(CalendarInference.fit(fx, calendar: .fx).outside == 0)
+        let daily = try SyntheticBars.daily(symbol: "X", startDay: jan2024, bars: 200, seed: 1)
+        #expect(CalendarInference.fit(daily, calendar: .nyse).outside == 0)
+        #expect(CalendarInference.fit(daily, calendar: .fx).outside == 0)
+    }
+}
