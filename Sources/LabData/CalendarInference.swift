@@ -5,6 +5,8 @@ import LabCore
 /// (`dataset.calendar`), and how well a calendar fits the bars.
 ///
 /// The rule, in order (bars sampled evenly, at most 8 192):
+/// 0. Weekly and monthly bars (period labels, which may fall on a weekend) → `NYSE`; their bars a
+///    year (52, 12) do not depend on the calendar.
 /// 1. More than 5 % of the bars on a Saturday (the UTC date; no exchange session falls on a UTC
 ///    Saturday) → `CRYPTO_24x7`.
 /// 2. Intraday bars starting in at least 20 of the 24 hours of the UTC day (around the clock on
@@ -27,6 +29,10 @@ public enum CalendarInference {
     public static func infer(_ series: BarSeries) -> Inferred {
         let n = series.count
         guard n > 0 else { return Inferred(calendar: .nyse, evidence: "no bars: NYSE by default") }
+        // Weekly and monthly bars carry period labels (a month's end may be a Saturday): no evidence.
+        if let f = series.frequency, f.nanoseconds >= 6 * CivilTime.nanosPerDay {
+            return Inferred(calendar: .nyse, evidence: "\(f.label) bars: NYSE by default (the calendar only names the market)")
+        }
         let sample = Array(stride(from: 0, to: n, by: max(1, n / 8192)))
         let intraday = series.frequency?.isIntraday ?? false
         let saturdays = sample.filter { CivilTime.isoWeekday(dayNumber: CivilTime.dayNumber(series.timestamps[$0])) == 6 }.count
@@ -60,9 +66,6 @@ public enum CalendarInference {
                 evidence: "\(percent(share)) of the bars inside NYSE sessions (09:30–16:00 America/New_York)"
                     + (share < 0.9 ? "; set dataset.calendar for another market" : ""))
         }
-        if let f = series.frequency, f.nanoseconds >= 6 * CivilTime.nanosPerDay {
-            return Inferred(calendar: .nyse, evidence: "\(f.label) bars: NYSE by default (the calendar only names the market)")
-        }
         let (holidays, traded) = holidaysTraded(series)
         if holidays >= 3 && traded * 2 >= holidays {
             return Inferred(calendar: .fx, evidence: "daily bars on \(traded) of the \(holidays) NYSE weekday holidays in their span")
@@ -74,12 +77,14 @@ public enum CalendarInference {
     }
 
     /// How `series` sits in `calendar`: the bars outside its sessions (daily bars: on dates that do
-    /// not trade) and the first of them.
+    /// not trade; weekly and monthly bars, labelled by their period, are never outside) and the first of them.
     public static func fit(_ series: BarSeries, calendar: TradingCalendar) -> (outside: Int, first: Int64?) {
         fit(series, calendar: calendar, sample: 0..<series.count)
     }
 
     static func fit(_ series: BarSeries, calendar: TradingCalendar, sample: some Sequence<Int>) -> (outside: Int, first: Int64?) {
+        // Weekly and monthly bars are labelled by their period (a week's or month's end may fall on a weekend).
+        if let f = series.frequency, f.nanoseconds >= 6 * CivilTime.nanosPerDay { return (0, nil) }
         var locator = TradingCalendar.Locator(calendar)
         let intraday = series.frequency?.isIntraday ?? false
         var outside = 0

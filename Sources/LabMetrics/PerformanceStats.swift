@@ -194,11 +194,16 @@ public struct PerformanceStats: Sendable, Equatable, Codable {
         s.periodsPerYear = p
         let g = Stats.geometricMean(returns)
         s.annualReturn = pow(1 + g, p) - 1
-        let variance = Stats.variance(returns)
+        // A period after the equity reached zero has no return (0 / 0 is NaN): the variance and the
+        // downside skip it, as pandas does for backtesting.py (a bankrupt run keeps a volatility
+        // over the periods before, and an annual return of 0, so Sharpe and Sortino are 0).
+        let observed = returns.contains { $0.isNaN } ? returns.filter { !$0.isNaN } : returns
+        let variance = Stats.variance(observed)
         s.annualVolatility = (pow(variance + (1 + g) * (1 + g), p) - pow(1 + g, 2 * p)).squareRoot()
         s.cagr = s.duration > 0 ? pow(summary.last / summary.first, 1 / (s.duration / 86_400 / 365.25)) - 1 : 0
         s.sharpe = (s.annualReturn - input.riskFreeRate) / s.annualVolatility
-        let downside = returns.isEmpty ? Double.nan : (returns.reduce(0) { $0 + min($1, 0) * min($1, 0) } / Double(returns.count)).squareRoot()
+        let downside =
+            observed.isEmpty ? Double.nan : (observed.reduce(0) { $0 + min($1, 0) * min($1, 0) } / Double(observed.count)).squareRoot()
         s.sortino = (s.annualReturn - input.riskFreeRate) / (downside * p.squareRoot())
 
         // Drawdown dd = 1 − equity / running max. Within a stretch of one running max the deepest

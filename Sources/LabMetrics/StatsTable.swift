@@ -38,6 +38,8 @@ public enum StatValue: Sendable, Equatable, Codable {
 public struct StatsTable: Sendable, Equatable {
     /// (statistic, value) in display order (the order ``Statistic`` declares).
     public var rows: [(statistic: Statistic, value: StatValue)]
+    /// Why each NaN row has no value (``UndefinedStatistic``), by statistic.
+    public var undefined: [Statistic: String] = [:]
 
     public static func == (a: StatsTable, b: StatsTable) -> Bool {
         a.rows.map(\.statistic) == b.rows.map(\.statistic) && a.rows.map(\.value) == b.rows.map(\.value)
@@ -91,6 +93,7 @@ public struct StatsTable: Sendable, Equatable {
         ]
         if scope == .key {
             self.rows = rows.filter { $0.0.isKey }
+            undefined = Self.reasons(self.rows, p, equity: equity)
             return
         }
         var returns: [Double] = []
@@ -109,6 +112,21 @@ public struct StatsTable: Sendable, Equatable {
             rows.append((statistic, profile.flatMap { try? measure($0)(level) }.map(pct) ?? .number(.nan)))
         }
         self.rows = rows
+        undefined = Self.reasons(rows, p, equity: equity)
+    }
+
+    static func reasons(_ rows: [(statistic: Statistic, value: StatValue)], _ p: PerformanceStats, equity: [Double]) -> [Statistic: String] {
+        var out: [Statistic: String] = [:]
+        for row in rows where row.value.number.isNaN {
+            if case .text = row.value { continue }
+            out[row.statistic] = UndefinedStatistic.reason(row.statistic, p, equity: equity)
+        }
+        return out
+    }
+
+    /// ``undefined`` keyed by label (for JSON); nil when every statistic has a value.
+    public var undefinedByLabel: [String: String]? {
+        undefined.isEmpty ? nil : Dictionary(uniqueKeysWithValues: undefined.map { ($0.key.label, $0.value) })
     }
 
     /// The value of `statistic`, nil when the table does not hold it.
@@ -121,7 +139,8 @@ public struct StatsTable: Sendable, Equatable {
     public func rendered() -> String {
         let width = rows.map(\.statistic.label.count).max() ?? 0
         return rows.map { row in
-            row.statistic.label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + row.statistic.formatted(row.value)
+            row.statistic.label.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                + (undefined[row.statistic].map { "n/a (\($0))" } ?? row.statistic.formatted(row.value))
         }.joined(separator: "\n") + "\n"
     }
 }

@@ -430,6 +430,8 @@ public struct JobReport: Sendable, Codable {
     public var portfolio: PortfolioSection?
     /// With a stop and a take-profit: the intrabar policy and how many bars it decided.
     public var intrabar: IntrabarSection?
+    /// Why each statistic written as NaN has no value, by label (absent when every one has a value).
+    public var undefined_stats: [String: String]?
 
     /// How bars that reached both a stop and the take-profit were read (docs/execution.md).
     public struct IntrabarSection: Sendable, Codable, Equatable {

@@ -67,13 +67,13 @@ extension ScenarioRunner {
                 periodsPerYear: periods.periodsPerYear, periodName: periods.periodName)
         }
         if light {
-            return JobRun(
-                report: JobReport(
-                    id: id, variant: variant, parameters: parameters, bars: series.count - min(max(0, statsFrom), series.count - 1),
-                    stats: run.statistics.dictionary,
-                    signals: .init(quality: signals.qualityMetrics, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
-                    trades: .init(count: result.trades.count, items: []), equity: .init(bar: [], time: [], value: []), annotations: []),
-                returns: returns)
+            var report = JobReport(
+                id: id, variant: variant, parameters: parameters, bars: series.count - min(max(0, statsFrom), series.count - 1),
+                stats: run.statistics.dictionary,
+                signals: .init(quality: signals.qualityMetrics, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
+                trades: .init(count: result.trades.count, items: []), equity: .init(bar: [], time: [], value: []), annotations: [])
+            report.undefined_stats = run.statistics.undefinedByLabel
+            return JobRun(report: report, returns: returns)
         }
         let horizon = scenario.calibration?.horizon ?? 5
         var outcomes = signals.outcomes[horizon] ?? SignalOutcomes.compute(signals.signals, close: series.close, horizon: horizon)
@@ -103,6 +103,7 @@ extension ScenarioRunner {
                     return i < from ? cash : cash * series.close[i] / series.close[from]
                 }),
             annotations: annotations)
+        report.undefined_stats = run.statistics.undefinedByLabel
         let exits = scenario.execution(for: parameters).exits
         if exits.canBeAmbiguous { report.intrabar = .init(policy: exits.intrabar.rawValue, ambiguous_bars: result.ambiguousBars) }
         var sheet: TearSheetReport?

@@ -82,7 +82,7 @@ extension ScenarioRunner {
                     period: PeriodGrid.returns(of: result.equity, grid: grid), benchmark: [], trades: nil, periodsPerYear: grid.periodsPerYear,
                     periodName: grid.periodName)
             }
-            let report = JobReport(
+            var report = JobReport(
                 id: k, variant: v.name, parameters: [:], bars: first.count, stats: table.dictionary,
                 signals: .init(quality: empty, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
                 trades: .init(count: 0, items: []),
@@ -91,6 +91,7 @@ extension ScenarioRunner {
                 portfolio: .init(
                     symbols: result.symbols, fills: result.fills.count,
                     rebalances: result.rebalances.map { .init(bar: $0.bar, time: CivilTime.iso8601(first.timestamps[$0.bar]), weights: $0.weights) }))
+            report.undefined_stats = table.undefinedByLabel
             return JobRun(report: report, returns: returns)
         }
         let jobs = runs.map(\.report)

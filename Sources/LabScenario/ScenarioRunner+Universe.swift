@@ -257,7 +257,7 @@ extension ScenarioRunner {
             names: universe.names, groups: universe.groups, times: times, rebalances: execution.rebalances, contribution: execution.contribution,
             costs: execution.symbolCosts, holdings: execution.holdings, decisions: result.decisions, warnings: warnings)
         let empty = SignalQualityMetrics(signals: [], passed: [], filterStats: [])
-        let report = JobReport(
+        var report = JobReport(
             id: k, variant: variant, parameters: backtest.program.values.mapValues { "\($0)" }, bars: universe.length,
             stats: result.statistics.dictionary,
             signals: .init(quality: empty, monitoring: SignalMonitoring(outcomes: [], horizon: 1), anomalies: []),
@@ -265,6 +265,7 @@ extension ScenarioRunner {
             equity: .init(bar: keep, time: keep.map { CivilTime.iso8601(times[$0]) }, value: keep.map { execution.equity[$0] }),
             annotations: annotations,
             portfolio: .init(symbols: [], fills: execution.fillCount, rebalances: [], universe: section))
+        report.undefined_stats = result.statistics.undefinedByLabel
         var returns: JobRun.Returns?
         if k == 0 && scenario.robustness.enabled {
             let grid = PeriodGrid(timestamps: times, timezone: universe.clock.timezone, annualisation: universe.clock.annualisation)

@@ -93,7 +93,7 @@ struct BacktestCommand: ParsableCommand {
         if json {
             let document = BacktestDocument(
                 file: file, symbol: bars.symbol, strategy: strategy.name, parameters: values, preset: preset, cash: cash,
-                commission: commission, slippage_bps: slippageBps, bars: bars.count, stats: table.dictionary)
+                commission: commission, slippage_bps: slippageBps, bars: bars.count, stats: table.dictionary, undefined_stats: table.undefinedByLabel)
             emit(String(decoding: try LabJSON.encode(document), as: UTF8.self))
         } else {
             emit(
@@ -117,4 +117,6 @@ struct BacktestDocument: Codable {
     let slippage_bps: Double
     let bars: Int
     let stats: [String: StatValue]
+    /// Why each NaN statistic has no value, by label.
+    var undefined_stats: [String: String]?
 }

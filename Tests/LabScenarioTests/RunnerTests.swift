@@ -243,7 +243,7 @@ import Testing
         let job = ((properties["jobs"] as! [String: Any])["items"] as! [String: Any])["properties"] as! [String: Any]
         let firstJob = (report["jobs"] as! [[String: Any]])[0]
         // `portfolio` (portfolio jobs) and `intrabar` (jobs with a stop and a take-profit) only where they apply.
-        #expect(Set(firstJob.keys).isSubset(of: Set(job.keys)) && Set(job.keys).subtracting(firstJob.keys) == ["portfolio", "intrabar"])
+        #expect(Set(firstJob.keys).isSubset(of: Set(job.keys)) && Set(job.keys).subtracting(firstJob.keys) == ["portfolio", "intrabar", "undefined_stats"])
     }
 
     /// A 1M-bar run stays light: report.html under 3 MB (curves downsampled, trades capped).
