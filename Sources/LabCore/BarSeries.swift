@@ -125,7 +125,7 @@ public struct BarSeries: Sendable, Equatable {
     /// The trading date of timestamp `t` under the convention above.
     public static func localDayNumber(_ t: Int64, timezone: String, intraday: Bool) -> Int64 {
         guard intraday else { return CivilTime.dayNumber(t) }
-        return CivilTime.dayNumber(t + Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: t)) * CivilTime.nanosPerSecond)
+        return CivilTime.dayNumber(CivilTime.shifted(t, bySeconds: TimeZoneOffsets.secondsFromUTC(timezone, at: t)))
     }
 
     /// ``localDayNumber(at:)`` of every bar, in one pass (the zone's offset looked up once per
@@ -138,7 +138,7 @@ public struct BarSeries: Sendable, Equatable {
     public static func localDayNumbers(_ timestamps: [Int64], timezone: String, intraday: Bool) -> [Int64] {
         guard intraday else { return timestamps.map(CivilTime.dayNumber) }
         var cursor = TimeZoneOffsets.Cursor()
-        return timestamps.map { t in CivilTime.dayNumber(t + Int64(cursor.secondsFromUTC(timezone, at: t)) * CivilTime.nanosPerSecond) }
+        return timestamps.map { t in CivilTime.dayNumber(CivilTime.shifted(t, bySeconds: cursor.secondsFromUTC(timezone, at: t))) }
     }
 
     /// Keeps only the rows for which `keep[i]` is true (same length as the series).

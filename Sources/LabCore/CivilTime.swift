@@ -55,6 +55,23 @@ public enum CivilTime {
         return (timestamp % nanosPerDay < 0) ? q - 1 : q
     }
 
+    /// `timestamp` moved by `seconds` (a zone's offset: local wall time of a UTC instant),
+    /// saturating at the ends of `Int64` instead of overflowing.
+    @inlinable
+    public static func shifted(_ timestamp: Int64, bySeconds seconds: Int) -> Int64 {
+        let (offset, o1) = Int64(seconds).multipliedReportingOverflow(by: nanosPerSecond)
+        let (t, o2) = timestamp.addingReportingOverflow(offset)
+        if o1 || o2 { return seconds < 0 ? .min : .max }
+        return t
+    }
+
+    /// Nanoseconds since the start of `timestamp`'s day (0 ..< one day), for any `Int64`.
+    @inlinable
+    public static func timeOfDay(_ timestamp: Int64) -> Int64 {
+        let r = timestamp % nanosPerDay
+        return r < 0 ? r + nanosPerDay : r
+    }
+
     /// ISO weekday of a day number: 1 = Monday … 7 = Sunday.
     @inlinable
     public static func isoWeekday(dayNumber days: Int64) -> Int {

@@ -121,6 +121,9 @@ public struct ParameterReader {
         return v
     }
 
+    /// True when the values hold `key` (whether or not a field has read it).
+    public func isGiven(_ key: String) -> Bool { values[key] != nil }
+
     /// The raw text under `key`, if present (for values the caller parses itself).
     public mutating func text(_ key: String) -> String? {
         record(key, .text, nil)

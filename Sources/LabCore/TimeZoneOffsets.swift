@@ -13,12 +13,15 @@ public enum TimeZoneOffsets {
         return zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(timestamp) / 1e9))
     }
 
-    /// The zone's next offset change strictly after `timestamp` (ns, UTC); nil when it has none.
+    /// The zone's next offset change strictly after `timestamp` (ns, UTC); nil when it has none
+    /// that nanosecond timestamps can hold (after 2262-04-11).
     public static func nextTransition(_ identifier: String, after timestamp: Int64) -> Int64? {
         guard identifier != "UTC", let zone = cache.zone(identifier),
             let next = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(timestamp) / 1e9))
         else { return nil }
-        return Int64(next.timeIntervalSince1970.rounded()) * CivilTime.nanosPerSecond
+        let seconds = next.timeIntervalSince1970.rounded()
+        guard abs(seconds) < 9.2e9 else { return nil }
+        return Int64(seconds) * CivilTime.nanosPerSecond
     }
 
     /// Offsets of a zone looked up at many times (a bar loop): the offset is kept from the last

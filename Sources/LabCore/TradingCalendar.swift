@@ -191,9 +191,9 @@ public struct TradingCalendar: Sendable, Hashable {
                 refresh(d)
                 return Placement(date: d, inSession: trading, tradingDay: trading)
             }
-            let local = t + Int64(zone.secondsFromUTC(calendar.timezone, at: t)) * CivilTime.nanosPerSecond
+            let local = CivilTime.shifted(t, bySeconds: zone.secondsFromUTC(calendar.timezone, at: t))
             var d = CivilTime.dayNumber(local)
-            var minute = Int((local - d * CivilTime.nanosPerDay) / CivilTime.nanosPerMinute)
+            var minute = Int(CivilTime.timeOfDay(local) / CivilTime.nanosPerMinute)
             let sessions = calendar.sessions
             let firstOpen = sessions[0].open - pre
             if firstOpen < 0 && minute >= firstOpen + 1440 {
@@ -210,6 +210,12 @@ public struct TradingCalendar: Sendable, Hashable {
                 if minute >= open && minute < close { return Placement(date: d, inSession: true, tradingDay: true) }
             }
             return Placement(date: d, inSession: false, tradingDay: true)
+        }
+
+        /// True when trading date `d` (days since 1970-01-01) holds sessions (cached like ``place(_:intraday:pre:post:)``).
+        public mutating func isTradingDate(_ d: Int64) -> Bool {
+            refresh(d)
+            return trading
         }
 
         private mutating func refresh(_ d: Int64) {

@@ -46,9 +46,9 @@ public enum CalendarInference {
             var zone = TimeZoneOffsets.Cursor()
             for i in sample {
                 let t = series.timestamps[i]
-                hours.insert((t - CivilTime.dayNumber(t) * CivilTime.nanosPerDay) / CivilTime.nanosPerHour)
-                let local = t + Int64(zone.secondsFromUTC("America/Chicago", at: t)) * CivilTime.nanosPerSecond
-                if (local - CivilTime.dayNumber(local) * CivilTime.nanosPerDay) / CivilTime.nanosPerHour == 16 { maintenance += 1 }
+                hours.insert(CivilTime.timeOfDay(t) / CivilTime.nanosPerHour)
+                let local = CivilTime.shifted(t, bySeconds: zone.secondsFromUTC("America/Chicago", at: t))
+                if CivilTime.timeOfDay(local) / CivilTime.nanosPerHour == 16 { maintenance += 1 }
             }
             if hours.count >= 20 {
                 let share = Double(maintenance) / Double(sample.count)
@@ -105,7 +105,7 @@ public enum CalendarInference {
         var d = CivilTime.dayNumber(first)
         let end = CivilTime.dayNumber(last)
         while d <= end {
-            if CivilTime.isoWeekday(dayNumber: d) <= 5 && !locator.place(d * CivilTime.nanosPerDay, intraday: false).tradingDay {
+            if CivilTime.isoWeekday(dayNumber: d) <= 5 && !locator.isTradingDate(d) {
                 holidays += 1
                 if dates.contains(d) { traded += 1 }
             }

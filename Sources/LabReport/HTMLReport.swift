@@ -146,11 +146,13 @@ public enum HTMLReport {
         body +=
             "<section><h2>Stress comparison</h2>"
             + table(
-                ["variant", "return", "Sharpe", "max drawdown", "trades", "win rate"],
+                ["variant", "return", "Sharpe", "max drawdown", "trades", "win rate", "note"],
                 r.stress_comparison.map {
-                    [
+                    let improved = $0.improved == true ? "beat the baseline: " + e($0.reason ?? "no reason can be read off the run") : ""
+                    let note = ([improved] + ($0.notes ?? []).map(e)).filter { !$0.isEmpty }.joined(separator: "; ")
+                    return [
                         e($0.variant), signed(pct($0.return_pct), $0.return_pct), signed(fmt($0.sharpe), $0.sharpe), pct($0.max_drawdown_pct), "\($0.trades)",
-                        pct($0.win_rate_pct),
+                        pct($0.win_rate_pct), note,
                     ]
                 })
             + "</section>"

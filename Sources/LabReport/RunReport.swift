@@ -98,7 +98,21 @@ public struct RunReport: Sendable, Codable {
         if sets == 1 { sweep = scenario.strategy == "portfolio" ? [] : jobs.filter { $0.variant == "baseline" }.map(SweepRow.init(job:)) }
         let detailed = Set(jobs.filter { $0.id < sets }.map(\.id))
         for k in sweep.indices { sweep[k].detail = detailed.contains(sweep[k].job) }
-        stress_comparison = jobs.filter { $0.id % sets == headline }.map(SweepRow.init(job:))
+        let compared = jobs.filter { $0.id % sets == headline }
+        stress_comparison = compared.map(SweepRow.init(job:))
+        // Variants that beat the baseline, and results that equal it, are marked (docs/stress.md).
+        guard let base = stress_comparison.first(where: { $0.variant == "baseline" }) else { return }
+        for (k, job) in compared.enumerated() where job.variant != "baseline" {
+            var notes = job.stress?.notes ?? []
+            let row = stress_comparison[k]
+            if row.stats == base.stats {
+                notes.append("the result equals the baseline's: the stress changed nothing this strategy or its execution reads")
+            } else if row.return_pct > base.return_pct {
+                stress_comparison[k].improved = true
+                stress_comparison[k].reason = job.stress?.improvementReason()
+            }
+            stress_comparison[k].notes = notes.isEmpty ? nil : notes
+        }
     }
 
     /// Combines the partial results of every shard into the report one machine would have written
@@ -390,6 +404,13 @@ public struct RunReport: Sendable, Codable {
         public var stats: [String: Double]
         /// Whether `jobs` holds this combination in full.
         public var detail: Bool?
+        /// In the stress comparison: true when the variant's return beat the baseline's.
+        public var improved: Bool?
+        /// Why it did, where the run shows it (``StressOutcome/improvementReason()``).
+        public var reason: String?
+        /// Warnings on the variant: a transform that changed (almost) nothing, a result equal to
+        /// the baseline's.
+        public var notes: [String]?
 
         /// The key statistic `s` (NaN when the row does not hold it).
         public subscript(_ s: Statistic) -> Double { stats[s.label] ?? .nan }
@@ -432,6 +453,8 @@ public struct JobReport: Sendable, Codable {
     public var intrabar: IntrabarSection?
     /// Why each statistic written as NaN has no value, by label (absent when every one has a value).
     public var undefined_stats: [String: String]?
+    /// A stress variant's job: what the variant changed and where the strategy stood.
+    public var stress: StressOutcome?
 
     /// How bars that reached both a stop and the take-profit were read (docs/execution.md).
     public struct IntrabarSection: Sendable, Codable, Equatable {

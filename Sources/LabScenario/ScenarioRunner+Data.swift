@@ -35,6 +35,8 @@ struct Variant: Sendable {
     var annotations: [StressAnnotation]
     /// Repaired bars (the baseline only).
     var flagged: [Bool]?
+    /// Bars the variant changed from the baseline's, and warnings on it (none for the baseline).
+    var effect: (changedBars: Int, notes: [String])? = nil
 }
 
 extension ScenarioRunner {
@@ -161,10 +163,28 @@ extension ScenarioRunner {
         var out = [Variant(name: "baseline", series: data.series, annotations: [], flagged: data.flagged)]
         for (k, v) in planned.enumerated() {
             var rng = streams[k + 1]
-            let stressed = try StressPipeline(v.steps).apply([data.series], seed: rng.next())
-            out.append(Variant(name: v.name, series: stressed.series[0], annotations: stressed.annotations, flagged: nil))
+            let stressed: StressedData
+            do { stressed = try StressPipeline(v.steps).apply([data.series], seed: rng.next()) } catch let error as LabStressError {
+                throw ScenarioError.run("\(scenario.file): stress.\(v.name): \(error)")
+            }
+            var variant = Variant(name: v.name, series: stressed.series[0], annotations: stressed.annotations, flagged: nil)
+            variant.effect = Self.effect(of: v.name, baseline: data.series, stressed: stressed.series[0])
+            out.append(variant)
         }
         return out
+    }
+
+    /// How much variant `name` changed the data, with a warning when it changed (almost) nothing:
+    /// fewer than 0.1 % of the bars.
+    static func effect(of name: String, baseline: BarSeries, stressed: BarSeries) -> (changedBars: Int, notes: [String]) {
+        let changed = StressEffect.changedBars(baseline: baseline, stressed: stressed)
+        guard Double(changed) < 0.001 * Double(baseline.count) else { return (changed, []) }
+        return (
+            changed,
+            [
+                "\(name) changed \(changed) of the \(baseline.count) bars: it stresses (almost) nothing on this data (see its annotation for what it drew)"
+            ]
+        )
     }
 
     /// Refuses a run whose bars (dataset × variants, ``MemoryBudget/bytesPerBar`` a bar) would

@@ -34,11 +34,12 @@ extension ScenarioRunner {
     /// history); `light`: no monitoring, anomalies, trades or curve beyond what the statistics need;
     /// `grid`: the period grid of `series` from `statsFrom` on, when the caller has it (variants
     /// on the baseline's clock share one); `keepReturns`: also keep the job's period and trade returns
-    /// (for the robustness analysis).
+    /// (for the robustness analysis); `effect`: a stress variant's changed bars and warnings (its
+    /// report's `stress`, with where the strategy stood during the stressed bars).
     func runJob(
         id: Int, scenario: Scenario, variant: String, series: BarSeries, flagged: [Bool]?, annotations: [StressAnnotation],
         parameters: [String: String], statsFrom: Int = 0, light: Bool = false, grid: PeriodGrid? = nil, keepReturns: Bool = false,
-        tearSheet: Bool = false
+        tearSheet: Bool = false, effect: (changedBars: Int, notes: [String])? = nil
     ) throws -> JobRun {
         let strategy = try Self.strategy(scenario, parameters)
         let backtest = Backtest(
@@ -104,6 +105,16 @@ extension ScenarioRunner {
                 }),
             annotations: annotations)
         report.undefined_stats = run.statistics.undefinedByLabel
+        if let effect {
+            let stressed = StressEffect.stressedBars(annotations, bars: series.count)
+            var side = [Int8](repeating: 0, count: series.count)
+            for trade in result.trades {
+                for t in max(0, trade.entryBar)..<min(series.count, max(trade.entryBar, trade.exitBar)) { side[t] = trade.size > 0 ? 1 : -1 }
+            }
+            report.stress = StressOutcome(
+                changed_bars: effect.changedBars, stressed_bars: stressed.count, long_bars: stressed.filter { side[$0] > 0 }.count,
+                short_bars: stressed.filter { side[$0] < 0 }.count, notes: effect.notes.isEmpty ? nil : effect.notes)
+        }
         let exits = scenario.execution(for: parameters).exits
         if exits.canBeAmbiguous { report.intrabar = .init(policy: exits.intrabar.rawValue, ambiguous_bars: result.ambiguousBars) }
         var sheet: TearSheetReport?

@@ -51,7 +51,10 @@ extension ScenarioRunner {
         var variants: [(name: String, series: [BarSeries], annotations: [StressAnnotation])] = [("baseline", series, [])]
         for (k, v) in planned.enumerated() {
             var rng = streams[k + 1]
-            let stressed = try StressPipeline(v.steps).apply(series, seed: rng.next())
+            let stressed: StressedData
+            do { stressed = try StressPipeline(v.steps).apply(series, seed: rng.next()) } catch let error as LabStressError {
+                throw ScenarioError.run("\(scenario.file): stress.\(v.name): \(error)")
+            }
             variants.append((v.name, stressed.series, stressed.annotations))
         }
         var config = PortfolioSimulator.Config(

@@ -120,7 +120,7 @@ public struct ScenarioRunner: Sendable {
             let job = try runJob(
                 id: id, scenario: scenario, variant: v.name, series: v.series, flagged: v.flagged, annotations: v.annotations,
                 parameters: sets[id % sets.count], grid: onClock[id / sets.count] ? grid : nil, keepReturns: robust && id == headline,
-                tearSheet: id == headline)
+                tearSheet: id == headline, effect: v.effect)
             compute.add(seconds(ContinuousClock.now - started))
             return job
         }

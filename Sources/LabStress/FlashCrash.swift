@@ -53,6 +53,9 @@ public struct FlashCrash: StressTransform, Equatable {
     public var spreadMultiplier: Double
     /// Spread (fraction of mid) assumed where the series has none, ≥ 0.
     public var baseSpread: Double
+    /// How the shape was fitted to the bars (a preset given in time on bars too coarse for it),
+    /// added to the annotation; nil when the bars hold the shape as given.
+    public var note: String?
 
     /// A crash; parameters are checked when applied, errors name the field.
     public init(
@@ -79,6 +82,47 @@ public struct FlashCrash: StressTransform, Equatable {
     public static func daily(placement: Placement = .random) -> FlashCrash {
         FlashCrash(depth: 0.09, dropBars: 2, troughBars: 1, recoveryBars: 5, recovery: 0.5, placement: placement)
     }
+
+    /// A preset shape given in minutes of trading (`drop`, `trough`, `recovery`), in bars of
+    /// `scale`'s series: each span rounded to the nearest whole bar, the fall at least 1 bar and a
+    /// recovery that has minutes at least 1 bar. When the bars cannot hold the shape as given
+    /// (a span rounds by more than a quarter of a bar, or to nothing) ``note`` says so.
+    public static func inTime(
+        _ preset: String, depth: Double, minutes: (drop: Double, trough: Double, recovery: Double), recovery: Double, on scale: SeriesScale,
+        placement: Placement = .random
+    ) -> FlashCrash {
+        let m = scale.tradingMinutesPerBar ?? 1
+        func bars(_ minutes: Double, minimum: Int) -> (Int, Bool) {
+            let exact = minutes / m
+            let whole = max(minimum, Int(exact.rounded()))
+            return (whole, abs(Double(whole) - exact) > 0.25 || (minutes > 0 && Int(exact.rounded()) == 0))
+        }
+        let (drop, a) = bars(minutes.drop, minimum: 1)
+        let (trough, b) = bars(minutes.trough, minimum: 0)
+        let (up, c) = bars(minutes.recovery, minimum: minutes.recovery > 0 ? 1 : 0)
+        var crash = FlashCrash(depth: depth, dropBars: drop, troughBars: trough, recoveryBars: up, recovery: recovery, placement: placement)
+        if a || b || c {
+            let total = minutes.drop + minutes.trough + minutes.recovery
+            crash.note =
+                "\(preset)'s \(String(format: "%.0f", total)) minutes of trading are \(String(format: "%.2f", total / m)) bars of \(String(format: "%.0f", m)) minutes: the nearest expressible shape"
+        }
+        return crash
+    }
+
+    /// The presets by name, durations in time: `may_2010` (−9 % over 15 minutes of trading, 3 at
+    /// the trough, 70 % regained over 20 minutes) and `multi_day` (−9 % over 2 trading days, 1 at
+    /// the trough, half regained over 5), in bars of `series` (``inTime(_:depth:minutes:recovery:on:placement:)``).
+    public static func preset(_ name: String, for series: BarSeries, placement: Placement = .random) -> FlashCrash {
+        let scale = SeriesScale(series)
+        if name == "may_2010" {
+            return inTime("May 2010", depth: 0.09, minutes: (15, 3, 20), recovery: 0.7, on: scale, placement: placement)
+        }
+        let day = Double(series.annualisation?.calendar.sessionMinutes ?? 390)
+        return inTime("the multi-day preset", depth: 0.09, minutes: (2 * day, day, 5 * day), recovery: 0.5, on: scale, placement: placement)
+    }
+
+    /// The preset names (``preset(_:for:placement:)``).
+    public static let presets = ["may_2010", "multi_day"]
 
     /// Total bars of the crash window.
     public var length: Int { dropBars + troughBars + recoveryBars }
@@ -152,7 +196,7 @@ public struct FlashCrash: StressTransform, Equatable {
                 transform: name, start: range.lowerBound, end: range.upperBound,
                 detail: String(
                     format: "depth %.1f%% over %d bars, trough %d bars, %.0f%% regained over %d bars",
-                    depth * 100, dropBars, troughBars, recovery * 100, recoveryBars)))
+                    depth * 100, dropBars, troughBars, recovery * 100, recoveryBars) + (note.map { " (\($0))" } ?? "")))
         return out
     }
 }

@@ -50,7 +50,7 @@ public struct LiquidityDrought: StressTransform, Equatable {
 }
 
 /// Opening gaps: at the first bar of a trading session (every bar for daily data; the first bar of
-/// each local trading day for intraday data) inside the window, with probability `probability`, the
+/// each trading date for intraday data — the calendar's, so FX's 17:00 New York roll) inside the window, with probability `probability`, the
 /// price jumps by `size` (a fraction: 0.05 is a 5 % gap) down, up or in a random direction. The
 /// whole bar and everything after it move by the gap (a level shift of all four prices), so the
 /// jump appears between the previous close and this open, and OHLC stays consistent.
@@ -67,6 +67,8 @@ public struct SessionGaps: StressTransform, Equatable {
     public var direction: Direction
     /// Bars whose session opens may gap.
     public var window: BarWindow
+    /// How the size was set from the data (``fitted(to:multiple:probability:window:)``), in the annotation.
+    public var note: String?
 
     /// Gaps over `window`; parameters are checked when applied.
     public init(size: Double, probability: Double, direction: Direction = .random, window: BarWindow = .all) {
@@ -76,23 +78,26 @@ public struct SessionGaps: StressTransform, Equatable {
         self.window = window
     }
 
+    /// Gaps of `multiple` × the series' typical overnight move (``SeriesScale/overnightMove``; the
+    /// daily move for a market without a break between sessions), at most 0.99.
+    public static func fitted(to series: BarSeries, multiple: Double = 5, probability: Double = 0.05, window: BarWindow = .all) -> SessionGaps {
+        let scale = SeriesScale(series)
+        let size = min(0.99, max(1e-6, 1 - exp(-multiple * scale.overnightMove)))
+        var gaps = SessionGaps(size: size, probability: probability, window: window)
+        gaps.note =
+            "\(String(format: "%g", multiple)) × the typical \(scale.overnightIsDaily ? "daily move (no break between sessions)" : "overnight move") of \(String(format: "%.3f", scale.overnightMove * 100)) %"
+        return gaps
+    }
+
     public func apply(_ data: StressedData, rng: inout SeededRNG) throws -> StressedData {
         try require(size > 0 && size < 1, name, "size", "must be in (0, 1), got \(size)")
         try require(probability > 0 && probability <= 1, name, "probability", "must be in (0, 1], got \(probability)")
         guard let first = data.series.first else { return data }
         let range = try window.resolve(in: first, transform: name, rng: &rng)
-        // Session starts and gap draws from the first symbol: a market-wide event.
+        // Session starts and gap draws from the first symbol: a market-wide event. A session starts
+        // at every daily bar, and intraday where the trading date changes (``SeriesScale/sessionStarts``).
         var gaps: [(bar: Int, factor: Double)] = []
-        // A session starts at every daily bar, and intraday where the spacing exceeds 1.5 bars and
-        // the local trading date changes (the date is looked up only at such spacings).
-        let intraday = first.frequency?.isIntraday ?? false
-        let longSpacing = first.frequency.map { $0.nanoseconds * 3 / 2 } ?? 0
-        func startsSession(_ t: Int) -> Bool {
-            guard intraday else { return true }
-            return first.timestamps[t] - first.timestamps[t - 1] > longSpacing
-                && first.localDayNumber(at: t) != first.localDayNumber(at: t - 1)
-        }
-        for t in range where t > 0 && startsSession(t) {
+        for t in SeriesScale.sessionStarts(first) where range.contains(t) {
             guard rng.nextUniform() < probability else { continue }
             let down: Bool =
                 switch direction {
@@ -125,8 +130,8 @@ public struct SessionGaps: StressTransform, Equatable {
         out.annotations.append(
             StressAnnotation(
                 transform: name, start: range.lowerBound, end: range.upperBound,
-                detail: "\(gaps.count) gaps of \(size * 100)% at bars " + gaps.prefix(20).map { String($0.bar) }.joined(separator: ",")
-                    + (gaps.count > 20 ? ",…" : "")))
+                detail: "\(gaps.count) gaps of \(size * 100)%\(note.map { " (\($0))" } ?? "") at bars "
+                    + gaps.prefix(20).map { String($0.bar) }.joined(separator: ",") + (gaps.count > 20 ? ",…" : "")))
         return out
     }
 }

@@ -54,6 +54,29 @@ public struct RegimeSwitching: StressTransform, Equatable {
         ],
         transition: [[0.99, 0.01], [0.05, 0.95]])
 
+    /// The calm-and-stressed preset fitted to `series` (docs/stress.md): the calm regime is the
+    /// series itself — its own annualised volatility σ and drift (arithmetic: the mean log return
+    /// plus σ²/2, annualised with the series' bars a year) —, the stressed one `stressedMultiple` × σ
+    /// with the calm drift plus `stressedDriftSigmas` × σ. Durations are in trading days, converted
+    /// with the bars a day: calm lasts `calmDays` on average, stress `stressedDays` (a per-bar
+    /// probability of leaving of 1 / (days × bars a day)). The first regime is drawn from the
+    /// chain's stationary distribution.
+    public static func fitted(
+        to series: BarSeries, stressedMultiple: Double = 3, stressedDriftSigmas: Double = -2.5, calmDays: Double = 100, stressedDays: Double = 20
+    ) -> RegimeSwitching {
+        let scale = SeriesScale(series)
+        let sigma = scale.annualVolatility
+        let calmDrift = scale.annualDrift + sigma * sigma / 2
+        let perDay = max(scale.barsPerDay, 1e-9)
+        let leaveCalm = min(1, 1 / (calmDays * perDay)), leaveStress = min(1, 1 / (stressedDays * perDay))
+        return RegimeSwitching(
+            regimes: [
+                Regime(name: "calm", annualDrift: calmDrift, annualVolatility: sigma),
+                Regime(name: "stressed", annualDrift: calmDrift + stressedDriftSigmas * sigma, annualVolatility: stressedMultiple * sigma),
+            ],
+            transition: [[1 - leaveCalm, leaveCalm], [leaveStress, 1 - leaveStress]])
+    }
+
     func check() throws {
         try require(regimes.count >= 2, name, "regimes", "needs at least 2 regimes, got \(regimes.count)")
         for (i, r) in regimes.enumerated() {

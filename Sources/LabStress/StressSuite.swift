@@ -24,11 +24,14 @@ public struct StressScenarioResult: Sendable {
 /// stresses, each a pure function of the input and the seed.
 public enum StressSuite {
     /// The standard scenarios for `series` (frequency-aware presets):
-    /// `baseline`; `flash_crash` (6 May 2010 shape: minute-bar or daily preset, random placement);
+    /// The presets are fitted to the first series (docs/stress.md, "Levels fitted to the data"):
+    /// `baseline`; `flash_crash` (May 2010's minutes intraday, the multi-day shape on daily bars, in
+    /// bars of the data, random placement);
     /// `vol_x2`, `vol_x3` (volatility scaling over the whole series); `garch_stressed` (GARCH(1,1)
     /// fitted per symbol, long-run volatility × 2, filtered historical innovations; needs ≥ 101 bars);
-    /// `regime_switch` (calm/stressed Markov chain); `liquidity_drought` (a random tenth of the
-    /// series: volume × 0.2, spread × 5); `gaps` (5 % opening gaps in 5 % of sessions);
+    /// `regime_switch` (the series' own volatility and 3 × it, durations in trading days);
+    /// `liquidity_drought` (a random tenth of the series: volume × 0.2, spread × 5); `gaps` (gaps
+    /// of 5 × the typical overnight move in 5 % of sessions);
     /// `correlation_breakdown` (all correlations → 0.9; with two or more symbols); and
     /// `bootstrap_1 … bootstrap_N` (stationary bootstrap, mean block one session intraday, 20 bars daily).
     public static func standard(for series: [BarSeries], bootstrapPaths: Int = 5) -> [StressScenario] {
@@ -36,19 +39,19 @@ public enum StressSuite {
         let intraday = first.frequency?.isIntraday ?? false
         var scenarios: [StressScenario] = [
             StressScenario(name: "baseline", []),
-            StressScenario(name: "flash_crash", [intraday ? FlashCrash.may2010Intraday() : FlashCrash.daily()]),
+            StressScenario(name: "flash_crash", [FlashCrash.preset(intraday ? "may_2010" : "multi_day", for: first)]),
             StressScenario(name: "vol_x2", [VolatilityScaling(factor: 2)]),
             StressScenario(name: "vol_x3", [VolatilityScaling(factor: 3)]),
         ]
         if first.count >= 101 {
             scenarios.append(StressScenario(name: "garch_stressed", [GARCHRegime(volatilityMultiplier: 2)]))
         }
-        scenarios.append(StressScenario(name: "regime_switch", [RegimeSwitching.calmAndStressed]))
+        scenarios.append(StressScenario(name: "regime_switch", [RegimeSwitching.fitted(to: first)]))
         scenarios.append(
             StressScenario(
                 name: "liquidity_drought",
                 [LiquidityDrought(volumeFactor: 0.2, spreadMultiplier: 5, window: .random(count: max(1, first.count / 10)))]))
-        scenarios.append(StressScenario(name: "gaps", [SessionGaps(size: 0.05, probability: 0.05)]))
+        scenarios.append(StressScenario(name: "gaps", [SessionGaps.fitted(to: first)]))
         if series.count >= 2 {
             scenarios.append(StressScenario(name: "correlation_breakdown", [CorrelationBreakdown(target: .uniform(0.9))]))
         }

@@ -122,4 +122,20 @@ func dailyCloses(_ series: BarSeries, _ calendar: TradingCalendar) -> [Double] {
         #expect(CalendarInference.fit(daily, calendar: .nyse).outside == 0)
         #expect(CalendarInference.fit(daily, calendar: .fx).outside == 0)
     }
+
+    /// The fuzzer's find: timestamps at the ends of Int64 (a hostile file) overflowed when shifted
+    /// to a zone's local time. Inference, the fit and validation must not trap.
+    @Test func timestampsAtTheEndsOfInt64DoNotTrap() throws {
+        for times in [
+            [Int64.min, Int64.min + 60_000_000_000, Int64.min + 120_000_000_000], [Int64.max - 120_000_000_000, Int64.max - 60_000_000_000, Int64.max],
+        ] {
+            let ones = [Double](repeating: 1, count: times.count)
+            let s = try BarSeries(
+                symbol: "X", timestamps: times, open: ones, high: ones, low: ones, close: ones, volume: ones, timezone: "America/New_York")
+            _ = CalendarInference.infer(s)
+            for calendar in TradingCalendar.builtIns { _ = CalendarInference.fit(s, calendar: calendar) }
+            _ = try DataQuality.validate(s)
+            _ = try DataQuality.validate(s, options: ValidationOptions(calendar: .fx))
+        }
+    }
 }

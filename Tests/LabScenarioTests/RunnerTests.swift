@@ -242,8 +242,11 @@ import Testing
         #expect(Set((report["data_quality"] as! [String: Any]).keys) == keys("data_quality").subtracting(["ignored_columns"]))
         let job = ((properties["jobs"] as! [String: Any])["items"] as! [String: Any])["properties"] as! [String: Any]
         let firstJob = (report["jobs"] as! [[String: Any]])[0]
-        // `portfolio` (portfolio jobs) and `intrabar` (jobs with a stop and a take-profit) only where they apply.
-        #expect(Set(firstJob.keys).isSubset(of: Set(job.keys)) && Set(job.keys).subtracting(firstJob.keys) == ["portfolio", "intrabar", "undefined_stats"])
+        // `portfolio` (portfolio jobs), `intrabar` (jobs with a stop and a take-profit), `undefined_stats`
+        // (a NaN statistic) and `stress` (a stress variant's job) only where they apply.
+        #expect(
+            Set(firstJob.keys).isSubset(of: Set(job.keys))
+                && Set(job.keys).subtracting(firstJob.keys) == ["portfolio", "intrabar", "undefined_stats", "stress"])
     }
 
     /// A 1M-bar run stays light: report.html under 3 MB (curves downsampled, trades capped).

@@ -107,7 +107,7 @@ func message(_ body: () throws -> Void) -> String {
         ),
         (
             "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nstress:\n  - name: crash\n    steps:\n      - transform: flash_crash\n        depht: 0.2\n",
-            "s.yaml:9:9: stress[0].steps[0]: stress.flash_crash: depht: unknown parameter (known: at, depth, drop_bars, recovery, recovery_bars, trough_bars); did you mean \"depth\"?"
+            "s.yaml:9:9: stress[0].steps[0]: stress.flash_crash: depht: unknown parameter (known: at, depth, drop_bars, preset, recovery, recovery_bars, trough_bars); did you mean \"depth\"?"
         ),
         (
             "name: t\ndataset:\n  path: datasets/GOOG.h5\nstrategy:\n  name: sma_cross\nfilters:\n  - rule: confidense\n    minimum: 0.5\n",
