@@ -16,4 +16,7 @@ public enum FillReason: String, Sendable, Equatable, Hashable, Codable, CaseIter
     /// The symbol's last bar in a universe (delisted, or its data ends): the position was closed at
     /// that bar's close.
     case delisting
+    /// The run's end with `execution.finalize_trades`: the open position was closed at the last
+    /// bar's open (backtesting.py's `finalize_trades=True`).
+    case endOfData = "end_of_data"
 }

@@ -27,6 +27,8 @@ extension ExecutionSimulator {
         var worst = 0.0, best = 0.0
         /// Best price of the completed bars while held (highest high for longs, lowest low for shorts).
         var trailPeak = 0.0
+        /// The close of the bar the open position's entry was decided on (exits from `signal_close`).
+        var exitBasis = 0.0
         /// Bars that reached both a stop and the take-profit inside their range (``IntrabarPolicy``).
         var ambiguousBars = 0
         var trades: [TradeRecord] = []
@@ -98,8 +100,10 @@ extension ExecutionSimulator {
                     let rest = within < q ? 0 : (remaining > 0 ? remaining - q : remaining + q)
                     q = within
                     if q > 0 {
+                        let opening = units == 0
                         current.budget -= fill(units: remaining > 0 ? q : -q, at: bar, reference: reference)
                         current.opened = true
+                        if opening { exitBasis = columns.close[current.decided] }
                     }
                     current.toOpen = rest
                 }
@@ -115,7 +119,7 @@ extension ExecutionSimulator {
         /// fill cost against the margin: |q| × price + fee.
         @discardableResult
         mutating func fill(units q: Double, at bar: Int, reference: Double, reason: FillReason = .signal) -> Double {
-            let priced = pricer.fill(units: q, bars: bars, bar: bar, reference: reference)
+            let priced = pricer.fill(units: q, bars: bars, bar: bar, reference: reference, opening: units == 0 || (units > 0) == (q > 0))
             let price = priced.price, fee = priced.fee
             ledger.book(priced, bar: bar, time: columns.timestamps[bar], symbol: bars.symbol, reason: reason)
             if units == 0 || (units > 0) == (q > 0) {

@@ -90,16 +90,28 @@ public enum SlippageModel: Sendable, Equatable {
     /// Half the spread estimated from the two bars before the fill bar by Corwin & Schultz (2012),
     /// from highs and lows only (negative estimates count as 0).
     case corwinSchultz
+    /// backtesting.py 0.6.6's `spread`: this fraction of the price added to a buy and taken off a
+    /// sell on fills that open or add to a position; fills that reduce or close one are at the
+    /// unmoved price (backtesting.py adjusts the entry only: "existing trades are closed at
+    /// unadjusted price, because the adjustment was already made when buying").
+    case entrySpread(Double)
     /// Square-root market impact `k·σ_daily·√(Q/ADV)` (Almgren et al. 2005; Tóth et al. 2011): σ_daily
     /// the standard deviation of daily log returns and ADV the average daily volume, both over the
     /// `window` bars before the fill bar (no look-ahead); Q the order's units.
     case squareRootImpact(k: Double, window: Int)
+
+    /// False for a model that moves only the fills that open or add to a position (``entrySpread(_:)``).
+    var appliesToExits: Bool {
+        if case .entrySpread = self { return false }
+        return true
+    }
 
     public static func == (a: SlippageModel, b: SlippageModel) -> Bool {
         switch (a, b) {
         case (.none, .none), (.corwinSchultz, .corwinSchultz): return true
         case let (.fixedBasisPoints(x), .fixedBasisPoints(y)): return x == y
         case let (.halfSpread(x), .halfSpread(y)): return x == y
+        case let (.entrySpread(x), .entrySpread(y)): return x == y
         case let (.squareRootImpact(k1, w1), .squareRootImpact(k2, w2)): return k1 == k2 && w1 == w2
         case let (.custom(x), .custom(y)): return x.rule.description == y.rule.description
         default: return false
@@ -111,19 +123,22 @@ public enum SlippageModel: Sendable, Equatable {
         case .none, .corwinSchultz, .custom: break
         case let .fixedBasisPoints(bps): try need(bps >= 0 && bps.isFinite, "slippage.bps", "must be ≥ 0, got \(bps)")
         case let .halfSpread(spread): try need(spread >= 0 && spread < 1, "slippage.spread", "must be in [0, 1), got \(spread)")
+        case let .entrySpread(rate): try need(rate >= 0 && rate < 1, "slippage.rate", "must be in [0, 1), got \(rate)")
         case let .squareRootImpact(k, window):
             try need(k >= 0 && k.isFinite, "slippage.k", "must be ≥ 0, got \(k)")
             try need(window >= 2, "slippage.window", "must be ≥ 2 bars, got \(window)")
         }
     }
 
-    /// The slippage fraction for `units` filling at bar `bar` of `bars`.
+    /// The slippage fraction for `units` filling at bar `bar` of `bars` (on an opening fill: see
+    /// ``appliesToExits``).
     func fraction(bars: BarSeries, bar: Int, units: Double) -> Double {
         switch self {
         case .none: return 0
         case let .custom(model): return max(0, model.rule.fraction(bars: bars, bar: bar, units: units))
         case let .fixedBasisPoints(bps): return bps / 10_000
         case let .halfSpread(fallback): return (bars.spread?[bar] ?? fallback) / 2
+        case let .entrySpread(rate): return rate
         case .corwinSchultz:
             guard bar >= 2 else { return 0 }
             return CorwinSchultz.spread(high: (bars.high[bar - 2], bars.high[bar - 1]), low: (bars.low[bar - 2], bars.low[bar - 1])) / 2

@@ -10,6 +10,9 @@ public enum SlippageRegistry {
         entries: [
             .init("none", summary: "no slippage: fills at the reference price") { _, _ in .none },
             .init("fixed_bps", summary: "a fixed cost in basis points of the price") { p, _ in .fixedBasisPoints(try p.requiredNumber("bps", in: 0...10_000)) },
+            .init("entry_spread", summary: "backtesting.py's spread: this fraction on fills that open or add to a position, none on exits") { p, _ in
+                .entrySpread(try p.requiredNumber("rate", in: 0...0.5))
+            },
             .init("half_spread", summary: "half the quoted spread (the bars' spread column, else this fixed spread, a fraction of mid)") { p, _ in
                 .halfSpread(fallback: try p.number("spread", default: 0, in: 0...0.999))
             },

@@ -78,6 +78,11 @@ public struct ExecutionSimulator: Sendable {
         public var annualisation: Annualisation.Rule = .calendar
         /// `execution.bars_per_year` (> 0), with ``annualisation`` `.barsPerYear`.
         public var barsPerYear: Double?
+        /// Close a position still open after the last bar's exits at that bar's open, as a trade
+        /// (``FillReason/endOfData``), so it counts in the statistics — backtesting.py's
+        /// `finalize_trades=True`, which re-runs its broker on the last bar after closing. Off: the
+        /// open position is reported apart (``Result/openPosition``).
+        public var finalizeTrades = false
 
         /// Settings with every cost, cap and limit off unless given: backtesting.py's defaults.
         public init(
@@ -356,7 +361,9 @@ public struct ExecutionSimulator: Sendable {
                     if prefetched < i { prefetched = columns.prefetchFillBar(after: nextOrder(from: i)) }
                     if prefetched < n { prefetched = columns.prefetchFillBar(after: nextOrder(from: prefetched + 1)) }
                 }
-                i = book.quietStretch(from: i, end: nextOrder(from: i), recorder: &recorder, last: &last)
+                // With finalize_trades the last bar closes the position: the general body takes it.
+                let end = nextOrder(from: i)
+                i = book.quietStretch(from: i, end: config.finalizeTrades ? min(end, n - 1) : end, recorder: &recorder, last: &last)
                 if i == n { break }
             }
             // A newly due order replaces the one being worked (exclusive orders).
@@ -387,6 +394,9 @@ public struct ExecutionSimulator: Sendable {
                 }
             }
             if hasExits && book.units != 0 { book.checkExits(bar: i) }
+            if config.finalizeTrades && i == n - 1 && book.units != 0 {
+                book.fill(units: -book.units, at: i, reference: try checked(columns.open[i], i, "open"), reason: .endOfData)
+            }
             if book.units != 0 {
                 let c = try checked(columns.close[i], i, "close")
                 book.mark(bar: i)

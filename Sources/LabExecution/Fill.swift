@@ -74,10 +74,11 @@ struct FillPricer: Sendable {
         self.frictionless = slippage == .none
     }
 
-    /// `q` signed units on `bar` of `bars` from `reference`, priced.
+    /// `q` signed units on `bar` of `bars` from `reference`, priced; `opening`: the fill opens or
+    /// adds to a position (a model that spares exits, ``SlippageModel/entrySpread(_:)``, reads it).
     @inline(__always)
-    func fill(units q: Double, bars: BarSeries, bar: Int, reference: Double) -> PricedFill {
-        let slip = frictionless ? 0 : slippage.fraction(bars: bars, bar: bar, units: q)
+    func fill(units q: Double, bars: BarSeries, bar: Int, reference: Double, opening: Bool) -> PricedFill {
+        let slip = frictionless || (!opening && !slippage.appliesToExits) ? 0 : slippage.fraction(bars: bars, bar: bar, units: q)
         let price = q > 0 ? reference * (1 + slip) : reference * (1 - slip)
         return PricedFill(units: q, reference: reference, price: price, fee: commission.fee(units: q, price: price))
     }

@@ -97,7 +97,7 @@ extension ExecutionSimulator.Book {
     static func unitsWithin(
         _ budget: Double, buying: Bool, at bar: Int, reference: Double, upTo limit: Double, pricer: FillPricer, whole: Bool, bars: BarSeries
     ) -> Double {
-        func cost(_ u: Double) -> Double { pricer.fill(units: buying ? u : -u, bars: bars, bar: bar, reference: reference).cost }
+        func cost(_ u: Double) -> Double { pricer.fill(units: buying ? u : -u, bars: bars, bar: bar, reference: reference, opening: true).cost }
         var low = 0.0, high = whole ? limit.rounded(.down) : limit
         if cost(high) <= budget { return high }
         for _ in 0..<80 {

@@ -20,18 +20,33 @@ extension ExecutionSimulator {
         public var trailingStop: Double?
         /// Which of a stop and the take-profit a bar that reaches both fills.
         public var intrabar: IntrabarPolicy
+        /// The price the stop-loss and take-profit fractions are taken from.
+        public var reference: ExitReference
 
         /// Exits given as fractions of a price, each > 0 (nil leaves it off).
-        public init(stopLoss: Double? = nil, takeProfit: Double? = nil, trailingStop: Double? = nil, intrabar: IntrabarPolicy = .pessimistic) {
+        public init(
+            stopLoss: Double? = nil, takeProfit: Double? = nil, trailingStop: Double? = nil, intrabar: IntrabarPolicy = .pessimistic,
+            reference: ExitReference = .entry
+        ) {
             self.stopLoss = stopLoss
             self.takeProfit = takeProfit
             self.trailingStop = trailingStop
             self.intrabar = intrabar
+            self.reference = reference
         }
 
         /// Whether a bar can reach two exits (a stop or trailing stop, and a take-profit).
         public var canBeAmbiguous: Bool { takeProfit != nil && (stopLoss != nil || trailingStop != nil) }
     }
+}
+
+/// The price a position's stop-loss and take-profit levels are fractions of (`exits.reference`).
+public enum ExitReference: String, Sendable, Equatable, Hashable, CaseIterable, Codable {
+    /// The position's entry price (its average fill price, costs included in the price).
+    case entry
+    /// The close of the bar the entry was decided on — what a strategy writing
+    /// `buy(sl=close * 0.98, tp=close * 1.04)` in backtesting.py sets.
+    case signalClose = "signal_close"
 }
 
 /// What a bar whose range reaches both a stop (or trailing stop) and the take-profit is taken to
@@ -55,12 +70,13 @@ extension ExecutionSimulator.Book {
         let o = columns.open[bar], h = columns.high[bar], l = columns.low[bar]
         let long = units > 0
         var stop: (level: Double, reason: FillReason)?
-        if let sl = exits.stopLoss { stop = (long ? entryPrice * (1 - sl) : entryPrice * (1 + sl), .stopLoss) }
+        let basis = exits.reference == .signalClose ? exitBasis : entryPrice
+        if let sl = exits.stopLoss { stop = (long ? basis * (1 - sl) : basis * (1 + sl), .stopLoss) }
         if let ts = exits.trailingStop {
             let level = long ? trailPeak * (1 - ts) : trailPeak * (1 + ts)
             if stop == nil || (long ? level > stop!.level : level < stop!.level) { stop = (level, .trailingStop) }
         }
-        let target: Double? = exits.takeProfit.map { long ? entryPrice * (1 + $0) : entryPrice * (1 - $0) }
+        let target: Double? = exits.takeProfit.map { long ? basis * (1 + $0) : basis * (1 - $0) }
         // A level the open is already beyond fills at the open: the bar's first price.
         if let stop, long ? o <= stop.level : o >= stop.level {
             fill(units: -units, at: bar, reference: o, reason: stop.reason)

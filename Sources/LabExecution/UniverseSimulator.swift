@@ -166,7 +166,7 @@ public struct UniverseSimulator: Sendable {
         func fill(_ s: Int, _ q: Double, _ t: Int, reference: Double, reason: FillReason) {
             guard q != 0 else { return }
             let bars = universe.symbols[s], j = cursor.bar[s]
-            let priced = pricer.fill(units: q, bars: bars, bar: j, reference: reference)
+            let priced = pricer.fill(units: q, bars: bars, bar: j, reference: reference, opening: units[s] == 0 || (units[s] > 0) == (q > 0))
             cash -= q * priced.price + priced.fee
             flows[s] -= q * priced.price + priced.fee
             symbolCosts[s] += priced.fee + priced.slippage
@@ -226,7 +226,8 @@ public struct UniverseSimulator: Sendable {
                     func cashAfter(_ scale: Double) -> Double {
                         var c = cash
                         for s in adding {
-                            let priced = pricer.fill(units: addition[s] * scale, bars: universe.symbols[s], bar: cursor.bar[s], reference: mark[s])
+                            let priced = pricer.fill(
+                                units: addition[s] * scale, bars: universe.symbols[s], bar: cursor.bar[s], reference: mark[s], opening: true)
                             c -= priced.units * priced.price + priced.fee
                         }
                         return c

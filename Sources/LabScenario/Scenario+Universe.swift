@@ -62,6 +62,7 @@ extension Scenario {
             "exits": "a portfolio has no protective exits",
             "intrabar": "a portfolio has no protective exits to order within a bar",
             "fractional_units": "a portfolio's units are set by portfolio.fractional_units",
+            "finalize_trades": "a portfolio keeps no trades to finalize (its fills are reported)",
         ]
         for key in reasons.keys.sorted() {
             if let k = m.optional(key) { throw k.error("\(reasons[key]!): remove execution.\(key)") }

@@ -468,8 +468,18 @@ extension Scenario {
                 stopLoss: try e.optional("stop_loss")?.number(1e-9...0.999999, "a fraction in (0, 1)"),
                 takeProfit: try e.optional("take_profit")?.number(1e-9...1e6, "a number > 0"),
                 trailingStop: try e.optional("trailing_stop")?.number(1e-9...0.999999, "a fraction in (0, 1)"))
+            if let r = e.optional("reference") {
+                let text = try r.string()
+                guard let reference = ExitReference(rawValue: text) else {
+                    let names = ExitReference.allCases.map(\.rawValue)
+                    let hint = NameSuggestion.closest(to: text, in: names).map { " (did you mean \($0)?)" } ?? ""
+                    throw r.error("expected \(names.joined(separator: " or ")), got \(r.described())\(hint)")
+                }
+                config.exits.reference = reference
+            }
             try e.finish()
         }
+        config.finalizeTrades = try m.optional("finalize_trades")?.bool() ?? config.finalizeTrades
         if let i = m.optional("intrabar") {
             let text = try i.string()
             guard let policy = IntrabarPolicy(rawValue: text) else {
