@@ -177,14 +177,15 @@ extension ScenarioRunner {
     /// How much variant `name` changed the data, with a warning when it changed (almost) nothing:
     /// fewer than 0.1 % of the bars.
     static func effect(of name: String, baseline: BarSeries, stressed: BarSeries) -> (changedBars: Int, notes: [String]) {
-        let changed = StressEffect.changedBars(baseline: baseline, stressed: stressed)
-        guard Double(changed) < 0.001 * Double(baseline.count) else { return (changed, []) }
-        return (
-            changed,
-            [
-                "\(name) changed \(changed) of the \(baseline.count) bars: it stresses (almost) nothing on this data (see its annotation for what it drew)"
-            ]
-        )
+        effect(of: name, baseline: [baseline], stressed: [stressed])
+    }
+
+    /// ``effect(of:baseline:stressed:)`` over several symbols (each against its own baseline).
+    static func effect(of name: String, baseline: [BarSeries], stressed: [BarSeries]) -> (changedBars: Int, notes: [String]) {
+        let changed = zip(baseline, stressed).reduce(0) { $0 + StressEffect.changedBars(baseline: $1.0, stressed: $1.1) }
+        let bars = baseline.reduce(0) { $0 + $1.count }
+        guard Double(changed) < 0.001 * Double(bars) else { return (changed, []) }
+        return (changed, ["\(name) changed \(changed) of the \(bars) bars: it stresses (almost) nothing on this data (see its annotation for what it drew)"])
     }
 
     /// Refuses a run whose bars (dataset × variants, ``MemoryBudget/bytesPerBar`` a bar) would

@@ -95,6 +95,12 @@ extension ScenarioRunner {
                     symbols: result.symbols, fills: result.fills.count,
                     rebalances: result.rebalances.map { .init(bar: $0.bar, time: CivilTime.iso8601(first.timestamps[$0.bar]), weights: $0.weights) }))
             report.undefined_stats = table.undefinedByLabel
+            if k > 0 {
+                let effect = Self.effect(of: v.name, baseline: frozen[0].series, stressed: v.series)
+                report.stress = StressOutcome(
+                    changed_bars: effect.changedBars, stressed_bars: StressEffect.stressedBars(v.annotations, bars: first.count).count, long_bars: nil,
+                    short_bars: nil, notes: effect.notes.isEmpty ? nil : effect.notes)
+            }
             return JobRun(report: report, returns: returns)
         }
         let jobs = runs.map(\.report)

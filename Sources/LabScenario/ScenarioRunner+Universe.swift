@@ -181,7 +181,8 @@ extension ScenarioRunner {
         var returns: JobRun.Returns?
         for (k, variant) in variants.enumerated() where shard == nil || k % shard!.count == shard!.index {
             let run = try universeJob(
-                k, variant.name, variant.universe, annotations: variant.annotations, backtest: backtest, scenario: scenario, warnings: warnings)
+                k, variant.name, variant.universe, annotations: variant.annotations, backtest: backtest, scenario: scenario, warnings: warnings,
+                baseline: universe)
             jobs.append(run.report)
             if k == 0 { returns = run.returns }
             progress?(jobs.count, variants.count)
@@ -223,10 +224,11 @@ extension ScenarioRunner {
     }
 
     /// One variant's job: the backtest over `universe`, its warnings (`shared` first: the data's),
-    /// its report section and, for the robustness analysis, its period returns.
+    /// its report section (with what the variant changed against `baseline`, the unstressed
+    /// universe) and, for the robustness analysis, its period returns.
     func universeJob(
         _ k: Int, _ variant: String, _ universe: Universe, annotations: [StressAnnotation], backtest: UniverseBacktest, scenario: Scenario,
-        warnings shared: [String]
+        warnings shared: [String], baseline: Universe? = nil
     ) throws -> JobRun {
         let result: UniverseBacktestResult
         do { result = try backtest.run(universe) } catch let error as UniverseBacktestError {
@@ -266,6 +268,12 @@ extension ScenarioRunner {
             annotations: annotations,
             portfolio: .init(symbols: [], fills: execution.fillCount, rebalances: [], universe: section))
         report.undefined_stats = result.statistics.undefinedByLabel
+        if let baseline, k > 0 {
+            let effect = Self.effect(of: variant, baseline: baseline.symbols, stressed: universe.symbols)
+            report.stress = StressOutcome(
+                changed_bars: effect.changedBars, stressed_bars: StressEffect.stressedBars(annotations, bars: universe.length).count, long_bars: nil,
+                short_bars: nil, notes: effect.notes.isEmpty ? nil : effect.notes)
+        }
         var returns: JobRun.Returns?
         if k == 0 && scenario.robustness.enabled {
             let grid = PeriodGrid(timestamps: times, timezone: universe.clock.timezone, annualisation: universe.clock.annualisation)
