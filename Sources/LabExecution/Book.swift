@@ -40,6 +40,8 @@ extension ExecutionSimulator {
         /// Whether trades carry their excursions (the high and low of every bar held are read); a
         /// sweep's combination reads neither — no key statistic needs them — and its trades hold 0.
         let excursions: Bool
+        /// Whether any bar of the series has volume (a series without any has no volume data).
+        let hasVolume: Bool
 
         init(config: Config, bars: BarSeries, columns: BarColumns, periodsPerYear: Double, recordFills: Bool, excursions: Bool = true) {
             self.config = config
@@ -47,6 +49,7 @@ extension ExecutionSimulator {
             self.ledger = FillLedger(recording: recordFills)
             self.bars = bars
             self.columns = columns
+            self.hasVolume = columns.volume.contains { $0 > 0 }
             self.pricer = FillPricer(slippage: config.slippage, commission: config.commission)
             self.cash = config.cash
             self.periodsPerYear = periodsPerYear
@@ -55,8 +58,12 @@ extension ExecutionSimulator {
         /// Cash plus the open position marked at `close` (just cash when flat, whatever the close).
         func equity(at close: Double) -> Double { units == 0 ? cash : cash + units * (close - entryPrice) }
 
-        /// Units the participation cap allows on `bar` (∞ without a cap; 0 on a zero-volume bar).
+        /// Units the participation cap allows on `bar` (∞ without a cap; 0 on a zero-volume bar of a
+        /// series that has volume).
         func capacity(_ bar: Int) -> Double {
+            // A series without volume (every bar's 0: most FX feeds) has no volume data: without a cap
+            // it trades (a run refuses a cap on it); otherwise a zero-volume bar traded nothing.
+            guard hasVolume || config.participationCap != nil else { return .infinity }
             let volume = columns.volume[bar]
             guard volume > 0 else { return 0 }
             return config.participationCap.map { ($0 * volume).rounded(.down) } ?? .infinity

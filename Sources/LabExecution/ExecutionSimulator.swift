@@ -24,7 +24,8 @@ import LabCore
 /// - Borrow: shorts pay `borrowRate` per year on their value at each close.
 /// - Costs are reported split (commission, slippage, borrow, financing) with the traded value.
 /// - Liquidity: an optional participation cap (fraction of each bar's volume per order); zero-volume
-///   bars fill nothing; the unfilled part carries over to the next bars or is cancelled. A part
+///   bars fill nothing (a series with no volume at all, most FX feeds, has no volume data: it
+///   trades without a cap, and a run refuses a cap on it); the unfilled part carries over to the next bars or is cancelled. A part
 ///   carried over takes no more than the margin the sizing saw less what the earlier parts cost
 ///   (the rest is dropped), so cash never goes below what the margin rules allow. A trade built
 ///   from several fills has the average entry and exit prices and the sum of their fees.

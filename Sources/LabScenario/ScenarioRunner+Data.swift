@@ -75,6 +75,11 @@ extension ScenarioRunner {
         }
         guard series.count > 2 else { throw ScenarioError.run("\(scenario.file): dataset: only \(series.count) bars left to run on") }
         series.annualisation = calendar.annualisation
+        if scenario.execution.participationCap != nil, !series.volume.contains(where: { $0 > 0 }) {
+            throw ScenarioError.run(
+                "\(scenario.file): execution.participation_cap: \(series.symbol) has no volume (every bar's is 0 in \(spec.pathAsWritten)): a cap on volume would fill nothing"
+            )
+        }
         var prepared = PreparedData(
             series: series, rows: rows, quality: quality, flagged: flagged, repaired: repaired, servedBy: servedBy, calendar: calendar)
         prepared.unusedColumns = loaded[0].unusedColumns

@@ -191,6 +191,14 @@ import Testing
         #expect(dropped.openPosition == nil && dropped.trades.isEmpty)
     }
 
+    /// A series with no volume at all (most FX feeds) has no volume data: it trades as if volume
+    /// were not there (it never traded before, silently).
+    @Test func aSeriesWithoutVolumeStillTrades() throws {
+        let bars = try rising(5, volume: [0, 0, 0, 0, 0])
+        let r = try ExecutionSimulator(config: .init(cash: 1000)).run(bars, targets: [.long, nil, nil, nil, nil])
+        #expect(r.openPosition?.entryBar == 1 && r.openPosition?.entryPrice == 11)
+    }
+
     @Test func fullParticipationWithoutCostsEqualsTheUncappedRun() throws {
         var rng = SeededRNG(seed: 12)
         let bars = try randomWalk(symbol: "P", count: 300, volatility: 0.015, volume: 1e9, rng: &rng)

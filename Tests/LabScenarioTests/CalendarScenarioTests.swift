@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 import LabReport
 import Testing
 
@@ -75,5 +76,44 @@ import Testing
             message { _ = try parse(text(calendar: "{sessions: [\"12:00-15:00\", \"09:00-11:00\"], timezone: UTC}")) }
                 .contains("sessions must be in order and not overlap"))
         #expect(message { _ = try parse(text(calendar: "{sessions: \"09:00-17:00\"}")) } == "s.yaml:5:13: dataset.calendar.timezone: missing (required)")
+    }
+
+    /// Hourly FX written by pandas without volume (the issue's EURUSD): FX_24x5 is inferred, the
+    /// strategy trades, and a participation cap on the volume it does not have is one line.
+    @Test func hourlyFXWithoutVolume() throws {
+        let dir = scratch()
+        var rng = SeededRNG(seed: 4)
+        var times: [Int64] = []
+        let start = CivilTime.daysFromCivil(year: 2024, month: 1, day: 1)
+        for d in start..<(start + 200) where TradingCalendar.fx.isTradingDay(d) {
+            for h in stride(from: -420, to: 1020, by: 60) {
+                let local = d * CivilTime.nanosPerDay + Int64(h) * CivilTime.nanosPerMinute
+                times.append(local - Int64(TimeZoneOffsets.secondsFromUTC("America/New_York", at: local)) * CivilTime.nanosPerSecond)
+            }
+        }
+        var close: [Double] = [], open: [Double] = []
+        var price = 1.08
+        for _ in times {
+            open.append(price)
+            price *= exp(0.0008 * rng.nextGaussian())
+            close.append(price)
+        }
+        let bars = try BarSeries(
+            symbol: "EURUSD", timestamps: times, open: open, high: zip(open, close).map { max($0, $1) }, low: zip(open, close).map { min($0, $1) },
+            close: close, volume: [Double](repeating: 0, count: times.count))
+        try HDF5BarStore.write([bars], to: dir + "/fx.h5")
+        let text = """
+            name: fx
+            dataset: {path: \(dir)/fx.h5, symbol: EURUSD}
+            strategy: {name: sma_cross, params: {fast: 24, slow: 120}}
+            robustness: off
+            """
+        let report = try run(text)
+        #expect(report.annualisation?.calendar == "FX_24x5" && report.annualisation?.bars_per_year == 6240)
+        #expect(report.annualisation?.periods_per_year == 260)
+        #expect(report.jobs[0].trades.count > 20)
+        #expect(
+            message { _ = try run(text + "\nexecution:\n  participation_cap: 0.1") }
+                == "s.yaml: execution.participation_cap: EURUSD has no volume (every bar's is 0 in \(dir)/fx.h5): a cap on volume would fill nothing")
     }
 }
