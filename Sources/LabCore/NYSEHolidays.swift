@@ -10,10 +10,42 @@ enum NYSEHolidays {
         (2025, 1, 9),  // President Carter's funeral
     ].reduce(into: Set<Int64>()) { $0.insert(CivilTime.daysFromCivil(year: $1.0, month: $1.1, day: $1.2)) }
 
+    /// Every full-day closure of the years nanosecond timestamps hold (1677…2262), ascending:
+    /// computed once, so a lookup allocates nothing.
+    static let all: [Int64] = {
+        var days = specialClosures
+        for year in 1677...2263 { days.formUnion(holidays(year: year)) }
+        return days.sorted()
+    }()
+    /// ``all`` as a bitmap over the days from its first: a lookup is a shift and a mask.
+    private static let bitmap: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: Int(all[all.count - 1] - all[0]) / 64 + 1)
+        for day in all {
+            let k = Int(day - all[0])
+            bits[k >> 6] |= 1 << UInt64(k & 63)
+        }
+        return bits
+    }()
+
     static func isHoliday(_ day: Int64) -> Bool {
-        if specialClosures.contains(day) { return true }
-        let (y, _, _) = CivilTime.civilFromDays(day)
-        return holidays(year: y).contains(day) || holidays(year: y + 1).contains(day)
+        guard day >= all[0] && day <= all[all.count - 1] else {
+            let (y, _, _) = CivilTime.civilFromDays(day)
+            return specialClosures.contains(day) || holidays(year: y).contains(day) || holidays(year: y + 1).contains(day)
+        }
+        let k = Int(day - all[0])
+        return bitmap[k >> 6] & (1 << UInt64(k & 63)) != 0
+    }
+
+    /// The closures in `days` (day numbers), ascending.
+    static func holidays(in days: ClosedRange<Int64>) -> ArraySlice<Int64> {
+        var lo = 0, hi = all.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if all[mid] < days.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        while end < all.count && all[end] <= days.upperBound { end += 1 }
+        return all[lo..<end]
     }
 
     static func isHalfDay(_ day: Int64) -> Bool {

@@ -56,6 +56,8 @@ public struct TradingCalendar: Sendable, Hashable {
     public let halfDayCloseMinute: Int?
     /// Trading days a year: the periods per year of daily returns.
     public let daysPerYear: Double
+    /// ``weekdays`` as bits (bit k for ISO weekday k): a lookup without hashing.
+    private let weekdayMask: UInt8
 
     /// A calendar; `sessions` must be non-empty, ordered and non-overlapping (see ``Session``).
     public init(
@@ -69,7 +71,11 @@ public struct TradingCalendar: Sendable, Hashable {
         self.holidays = holidays
         self.halfDayCloseMinute = halfDayCloseMinute
         self.daysPerYear = daysPerYear
+        weekdayMask = weekdays.reduce(0) { $0 | UInt8(truncatingIfNeeded: 1 << $1) }
     }
+
+    /// True when ISO weekday `weekday` (1 = Monday) is in ``weekdays``.
+    @inline(__always) func trades(onWeekday weekday: Int) -> Bool { weekdayMask & UInt8(truncatingIfNeeded: 1 << weekday) != 0 }
 
     /// Opening minute of the first session (see ``Session/open``).
     public var sessionOpenMinute: Int { sessions.first?.open ?? 0 }
@@ -127,9 +133,14 @@ public struct TradingCalendar: Sendable, Hashable {
         return "expected \(names.dropLast().joined(separator: ", ")) or \(names.last!), got \"\(name)\"\(hint)"
     }
 
+    /// The NYSE's weekday closures (holidays and unscheduled closures) between two dates, ascending.
+    public static func nyseWeekdayClosures(in days: ClosedRange<Int64>) -> [Int64] {
+        NYSEHolidays.holidays(in: days).filter { CivilTime.isoWeekday(dayNumber: $0) <= 5 }
+    }
+
     /// True when `day` (a trading date, days since 1970-01-01) holds sessions.
     public func isTradingDay(_ day: Int64) -> Bool {
-        guard weekdays.contains(CivilTime.isoWeekday(dayNumber: day)) else { return false }
+        guard trades(onWeekday: CivilTime.isoWeekday(dayNumber: day)) else { return false }
         switch holidays {
         case .none: return true
         case .nyse: return !NYSEHolidays.isHoliday(day)
@@ -175,8 +186,7 @@ public struct TradingCalendar: Sendable, Hashable {
         private var day = Int64.min
         private var trading = false
         private var halfDay = false
-        private var holidayYear = Int.min
-        private var yearHolidays: Set<Int64> = []
+        private var halfDayOf = Int64.min  // the date `halfDay` answers for (intraday placements only)
 
         /// A locator for `calendar`.
         public init(_ calendar: TradingCalendar) { self.calendar = calendar }
@@ -202,6 +212,10 @@ public struct TradingCalendar: Sendable, Hashable {
             }
             refresh(d)
             guard trading else { return Placement(date: d, inSession: false, tradingDay: false) }
+            if halfDayOf != d {
+                halfDayOf = d
+                halfDay = calendar.halfDayCloseMinute != nil && calendar.holidays == .nyse && NYSEHolidays.isHalfDay(d)
+            }
             let last = sessions.count - 1
             for (k, s) in sessions.enumerated() {
                 let open = k == 0 ? firstOpen : s.open
@@ -221,24 +235,15 @@ public struct TradingCalendar: Sendable, Hashable {
         private mutating func refresh(_ d: Int64) {
             guard d != day else { return }
             day = d
-            guard calendar.weekdays.contains(CivilTime.isoWeekday(dayNumber: d)) else {
+            guard calendar.trades(onWeekday: CivilTime.isoWeekday(dayNumber: d)) else {
                 trading = false
-                halfDay = false
                 return
             }
             switch calendar.holidays {
             case .none: trading = true
             case let .dates(set): trading = !set.contains(d)
-            case .nyse:
-                // The year's holidays once, not per date (the rules are computed, not stored).
-                let year = CivilTime.civilFromDays(d).year
-                if year != holidayYear {
-                    holidayYear = year
-                    yearHolidays = Set(NYSEHolidays.holidays(year: year) + NYSEHolidays.holidays(year: year + 1))
-                }
-                trading = !yearHolidays.contains(d) && !NYSEHolidays.specialClosures.contains(d)
+            case .nyse: trading = !NYSEHolidays.isHoliday(d)
             }
-            halfDay = trading && calendar.halfDayCloseMinute != nil && calendar.holidays == .nyse && NYSEHolidays.isHalfDay(d)
         }
     }
 }

@@ -99,19 +99,15 @@ public enum CalendarInference {
     /// The NYSE weekday holidays between the first and last daily bar, and on how many a bar falls.
     static func holidaysTraded(_ series: BarSeries) -> (holidays: Int, traded: Int) {
         guard let first = series.timestamps.first, let last = series.timestamps.last, last > first else { return (0, 0) }
-        let dates = Set(series.timestamps.map(CivilTime.dayNumber))
-        var holidays = 0, traded = 0
-        var locator = TradingCalendar.Locator(.nyse)
-        var d = CivilTime.dayNumber(first)
-        let end = CivilTime.dayNumber(last)
-        while d <= end {
-            if CivilTime.isoWeekday(dayNumber: d) <= 5 && !locator.isTradingDate(d) {
-                holidays += 1
-                if dates.contains(d) { traded += 1 }
-            }
-            d += 1
+        let closures = TradingCalendar.nyseWeekdayClosures(in: CivilTime.dayNumber(first)...CivilTime.dayNumber(last))
+        // Bars are sorted: one merge walk of the closures against the bars' dates.
+        var traded = 0, i = 0
+        let ts = series.timestamps
+        for day in closures {
+            while i < ts.count && CivilTime.dayNumber(ts[i]) < day { i += 1 }
+            if i < ts.count && CivilTime.dayNumber(ts[i]) == day { traded += 1 }
         }
-        return (holidays, traded)
+        return (closures.count, traded)
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
