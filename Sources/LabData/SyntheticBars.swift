@@ -139,6 +139,39 @@ public enum SyntheticBars {
         return try b.series(
             symbol: symbol, timestamps: timestamps, timezone: calendar.timezone, frequency: .minute, seed: seed)
     }
+
+    /// Bars every `minutes` minutes through each session of `calendar` on its trading dates among
+    /// the `days` local dates from `startDay` (days since 1970-01-01), stamped at each bar's start in
+    /// UTC (timezone the calendar's): one GBM step a bar with Δt = 1 / the calendar's bars a year
+    /// (``Annualisation``), no gap between sessions, the volume `meanVolume` a day spread evenly over
+    /// its bars — or none with `withVolume: false` (an FX feed without volume).
+    public static func onCalendar(
+        symbol: String, calendar: TradingCalendar, startDay: Int64, days: Int, minutes: Int, parameters: Parameters = Parameters(), seed: UInt64,
+        withVolume: Bool = true
+    ) throws -> BarSeries {
+        try parameters.check()
+        guard minutes >= 1, minutes < 1440 else {
+            throw LabDataError.invalidParameter(owner: "synth", field: "minutes", reason: "must be in 1 ..< 1440, got \(minutes)")
+        }
+        guard days >= 1, startDay > -lastTimestampDay, startDay + Int64(days) + 1 < lastTimestampDay else {
+            throw LabDataError.invalidParameter(owner: "synth", field: "days", reason: "must be ≥ 1 and end before 2262-04-11, got \(days)")
+        }
+        var timestamps: [Int64] = []
+        for d in startDay..<(startDay + Int64(days)) where calendar.isTradingDay(d) {
+            for session in calendar.sessions {
+                for m in stride(from: session.open, to: session.close, by: minutes) {
+                    let local = d * CivilTime.nanosPerDay + Int64(m) * CivilTime.nanosPerMinute
+                    timestamps.append(local - Int64(TimeZoneOffsets.secondsFromUTC(calendar.timezone, at: local)) * CivilTime.nanosPerSecond)
+                }
+            }
+        }
+        let frequency = BarFrequency.snapped(Int64(minutes) * CivilTime.nanosPerMinute)
+        let perDay = Double(calendar.sessionMinutes) / Double(minutes)
+        var rng = SeededRNG(seed: seed)
+        var b = BarBuilder(count: timestamps.count, parameters: parameters, dt: 1 / (calendar.daysPerYear * perDay))
+        for i in timestamps.indices { b.step(i, rng: &rng, gap: 0, volumeWeight: withVolume ? 1 / perDay : 0) }
+        return try b.series(symbol: symbol, timestamps: timestamps, timezone: calendar.timezone, frequency: frequency, seed: seed)
+    }
 }
 
 /// Day number of 2262-04-11, the last whole day representable in Int64 nanoseconds since 1970.

@@ -4,34 +4,13 @@ import Testing
 
 @testable import LabData
 
-/// Bars stamped in every session of `calendar` for its trading dates in `days` (local days since
-/// 1970), `step` minutes apart, on a seeded random walk of `sigma` per bar (log returns).
+/// Bars every `step` minutes in every session of `calendar` for its trading dates in `days`, on a
+/// seeded random walk of `sigma` per bar (``SyntheticBars/onCalendar``).
 func sessionBars(_ calendar: TradingCalendar, days: Range<Int64>, step: Int, sigma: Double, seed: UInt64 = 3) throws -> BarSeries {
-    var rng = SeededRNG(seed: seed)
-    var times: [Int64] = []
-    for d in days where calendar.isTradingDay(d) {
-        for s in calendar.sessions {
-            var m = s.open
-            while m < s.close {
-                let local = d * CivilTime.nanosPerDay + Int64(m) * CivilTime.nanosPerMinute
-                times.append(local - Int64(TimeZoneOffsets.secondsFromUTC(calendar.timezone, at: local)) * CivilTime.nanosPerSecond)
-                m += step
-            }
-        }
-    }
-    times.sort()
-    var close: [Double] = [], open: [Double] = [], high: [Double] = [], low: [Double] = []
-    var price = 100.0
-    for _ in times {
-        open.append(price)
-        price *= exp(sigma * rng.nextGaussian())
-        close.append(price)
-        high.append(max(open.last!, price) * 1.0001)
-        low.append(min(open.last!, price) * 0.9999)
-    }
-    return try BarSeries(
-        symbol: "X", timestamps: times, open: open, high: high, low: low, close: close, volume: [Double](repeating: 1000, count: times.count),
-        timezone: calendar.timezone)
+    let perYear = calendar.daysPerYear * Double(calendar.sessionMinutes) / Double(step)
+    return try SyntheticBars.onCalendar(
+        symbol: "X", calendar: calendar, startDay: days.lowerBound, days: days.count, minutes: step,
+        parameters: .init(drift: 0, volatility: sigma * perYear.squareRoot()), seed: seed)
 }
 
 /// The sample σ of log returns of `x`, ddof 1.
@@ -137,5 +116,17 @@ func dailyCloses(_ series: BarSeries, _ calendar: TradingCalendar) -> [Double] {
             _ = try DataQuality.validate(s)
             _ = try DataQuality.validate(s, options: ValidationOptions(calendar: .fx))
         }
+    }
+
+    /// The generator the tests above use: bars exactly in the calendar's sessions.
+    @Test func syntheticBarsOnACalendar() throws {
+        let fx = try SyntheticBars.onCalendar(symbol: "F", calendar: .fx, startDay: jan2024, days: 14, minutes: 60, seed: 1, withVolume: false)
+        // 2024-01-01 … 01-14: ten FX trading dates of 24 hourly bars, the first opening 2023-12-31 22:00 UTC.
+        #expect(fx.count == 240 && fx.timestamps[0] == (jan2024 - 1) * CivilTime.nanosPerDay + 22 * CivilTime.nanosPerHour)
+        #expect(fx.volume.allSatisfy { $0 == 0 } && CalendarInference.fit(fx, calendar: .fx).outside == 0)
+        let nyse = try SyntheticBars.onCalendar(symbol: "N", calendar: .nyse, startDay: jan2024, days: 7, minutes: 30, seed: 1)
+        // 2024-01-02 … 01-05 trade (New Year's Day closed): 13 half-hour bars each.
+        #expect(nyse.count == 52 && nyse.volume.allSatisfy { $0 > 0 } && nyse.frequency == .thirtyMinutes)
+        #expect(throws: LabDataError.self) { try SyntheticBars.onCalendar(symbol: "X", calendar: .fx, startDay: 0, days: 1, minutes: 0, seed: 1) }
     }
 }

@@ -82,25 +82,9 @@ import Testing
     /// strategy trades, and a participation cap on the volume it does not have is one line.
     @Test func hourlyFXWithoutVolume() throws {
         let dir = scratch()
-        var rng = SeededRNG(seed: 4)
-        var times: [Int64] = []
-        let start = CivilTime.daysFromCivil(year: 2024, month: 1, day: 1)
-        for d in start..<(start + 200) where TradingCalendar.fx.isTradingDay(d) {
-            for h in stride(from: -420, to: 1020, by: 60) {
-                let local = d * CivilTime.nanosPerDay + Int64(h) * CivilTime.nanosPerMinute
-                times.append(local - Int64(TimeZoneOffsets.secondsFromUTC("America/New_York", at: local)) * CivilTime.nanosPerSecond)
-            }
-        }
-        var close: [Double] = [], open: [Double] = []
-        var price = 1.08
-        for _ in times {
-            open.append(price)
-            price *= exp(0.0008 * rng.nextGaussian())
-            close.append(price)
-        }
-        let bars = try BarSeries(
-            symbol: "EURUSD", timestamps: times, open: open, high: zip(open, close).map { max($0, $1) }, low: zip(open, close).map { min($0, $1) },
-            close: close, volume: [Double](repeating: 0, count: times.count))
+        let bars = try SyntheticBars.onCalendar(
+            symbol: "EURUSD", calendar: .fx, startDay: CivilTime.daysFromCivil(year: 2024, month: 1, day: 1), days: 200, minutes: 60,
+            parameters: .init(drift: 0, volatility: 0.06, initialPrice: 1.08), seed: 4, withVolume: false)
         try HDF5BarStore.write([bars], to: dir + "/fx.h5")
         let text = """
             name: fx

@@ -12,26 +12,9 @@ import Testing
     /// Hourly EURUSD-like bars: every hour of FX's trading dates (17:00 New York the day before to
     /// 17:00), 0.08 % a bar, annualised on the FX calendar.
     static let fxHourly: BarSeries = {
-        var rng = SeededRNG(seed: 9)
-        var times: [Int64] = []
-        let start = CivilTime.daysFromCivil(year: 2024, month: 1, day: 1)
-        for d in start..<(start + 120) where TradingCalendar.fx.isTradingDay(d) {
-            for h in stride(from: -420, to: 1020, by: 60) {
-                let local = d * CivilTime.nanosPerDay + Int64(h) * CivilTime.nanosPerMinute
-                times.append(local - Int64(TimeZoneOffsets.secondsFromUTC("America/New_York", at: local)) * CivilTime.nanosPerSecond)
-            }
-        }
-        var close: [Double] = [], open: [Double] = []
-        var price = 1.1
-        for _ in times {
-            open.append(price)
-            price *= exp(0.0008 * rng.nextGaussian())
-            close.append(price)
-        }
-        var s = try! BarSeries(
-            symbol: "EURUSD", timestamps: times, open: open, high: zip(open, close).map { max($0, $1) * 1.0002 },
-            low: zip(open, close).map { min($0, $1) * 0.9998 }, close: close, volume: [Double](repeating: 100, count: times.count),
-            timezone: "America/New_York")
+        var s = try! SyntheticBars.onCalendar(
+            symbol: "EURUSD", calendar: .fx, startDay: CivilTime.daysFromCivil(year: 2024, month: 1, day: 1), days: 120, minutes: 60,
+            parameters: .init(drift: 0, volatility: 0.0008 * 6240.0.squareRoot(), initialPrice: 1.1), seed: 9)
         s.annualisation = Annualisation(calendar: .fx, frequency: s.frequency)
         return s
     }()
