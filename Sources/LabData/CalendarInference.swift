@@ -76,6 +76,14 @@ public enum CalendarInference {
                 ? "weekday bars, on \(traded) of the \(holidays) NYSE weekday holidays in their span" : "weekday bars, none on Saturdays")
     }
 
+    /// `series` annualised by its inferred calendar under `rule` (the commands that take a file
+    /// without a scenario: `gslab backtest`, `gslab stress suite`).
+    public static func annualised(_ series: BarSeries, rule: Annualisation.Rule = .calendar) -> BarSeries {
+        var s = series
+        s.annualisation = Annualisation(calendar: infer(series).calendar, frequency: series.frequency, rule: rule)
+        return s
+    }
+
     /// How `series` sits in `calendar`: the bars outside its sessions (daily bars: on dates that do
     /// not trade; weekly and monthly bars, labelled by their period, are never outside) and the first of them.
     public static func fit(_ series: BarSeries, calendar: TradingCalendar) -> (outside: Int, first: Int64?) {

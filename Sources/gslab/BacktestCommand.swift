@@ -76,10 +76,9 @@ struct BacktestCommand: ParsableCommand {
                 throw ValidationError("--symbol: \(file) holds \(present.count) symbols (\(present.joined(separator: ", "))); name one")
             }
         }
-        var bars = try HDF5BarStore.read(file, symbols: symbol.map { [$0] }).first!.series
         // Annualised by the inferred trading calendar, or by backtesting.py's own rule under the preset (docs/data.md).
-        bars.annualisation = Annualisation(
-            calendar: CalendarInference.infer(bars).calendar, frequency: bars.frequency, rule: preset == nil ? .calendar : .backtestingPy)
+        let bars = CalendarInference.annualised(
+            try HDF5BarStore.read(file, symbols: symbol.map { [$0] }).first!.series, rule: preset == nil ? .calendar : .backtestingPy)
         let warmUp = strategy.warmUp
         guard bars.count > warmUp + 1 else {
             throw ValidationError("\(file): \(bars.symbol): \(bars.count) bars, the strategy needs more than \(warmUp + 1)")

@@ -49,7 +49,8 @@ struct StressCommand: ParsableCommand {
                 throw LabStressError.invalidParameter(transform: "stress suite", field: "paths", reason: "must be ≥ 0, got \(paths)")
             }
             if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit: must be ≥ 1 MB, got \(memoryLimit)") }
-            let series = try HDF5BarStore.read(file, symbols: symbols.isEmpty ? nil : symbols).map(\.series)
+            // Each series annualised by its inferred trading calendar, so the presets fit it (docs/stress.md).
+            let series = try HDF5BarStore.read(file, symbols: symbols.isEmpty ? nil : symbols).map { CalendarInference.annualised($0.series) }
             let plan = StressSuite.standard(for: series, bootstrapPaths: paths)
             let budget = memoryLimit ?? MemoryBudget.defaultMB
             let needed = MemoryBudget.megabytes(bars: series.reduce(0) { $0 + $1.count }, copies: plan.count + 1)

@@ -124,6 +124,8 @@ func dailyCloses(_ series: BarSeries, _ calendar: TradingCalendar) -> [Double] {
         // 2024-01-01 … 01-14: ten FX trading dates of 24 hourly bars, the first opening 2023-12-31 22:00 UTC.
         #expect(fx.count == 240 && fx.timestamps[0] == (jan2024 - 1) * CivilTime.nanosPerDay + 22 * CivilTime.nanosPerHour)
         #expect(fx.volume.allSatisfy { $0 == 0 } && CalendarInference.fit(fx, calendar: .fx).outside == 0)
+        // What gslab backtest and gslab stress suite do to a file without a scenario.
+        #expect(CalendarInference.annualised(fx).periodsPerYear == 6240 && CalendarInference.annualised(fx, rule: .backtestingPy).periodsPerYear == 1638)
         let nyse = try SyntheticBars.onCalendar(symbol: "N", calendar: .nyse, startDay: jan2024, days: 7, minutes: 30, seed: 1)
         // 2024-01-02 … 01-05 trade (New Year's Day closed): 13 half-hour bars each.
         #expect(nyse.count == 52 && nyse.volume.allSatisfy { $0 > 0 } && nyse.frequency == .thirtyMinutes)
