@@ -12,8 +12,11 @@ import LabSignals
 /// - Decision rows are the calendar rows the schedule picks (its last bar of each month, week, day,
 ///   every N rows, or every row for `on_change`); the expression is read at their close and the
 ///   trades fill at the next row's open.
-/// - A symbol's score counts only when it has a bar at the decision row; a missing score (NaN)
-///   means it is not held (counted in ``UniverseBacktestResult/missingScores``). Decisions before
+/// - A symbol's score counts only when it has a bar at the decision row. Within the expression's
+///   warm-up on the symbol's own bars (``UniverseEvaluator/warmUp(_:)``: a new listing's first
+///   252 bars for 12-month momentum) its score is NaN and it is not held (counted in
+///   ``UniverseBacktestResult/missingScores``); a NaN after the warm-up is an error
+///   (``UniverseBacktestError/missingScore(symbol:time:warmUp:)``), as ±∞ is. Decisions before
 ///   the first at which some symbol with a bar has a non-zero score are the warm-up: nothing trades.
 ///   After it, a decision at which no symbol with a bar has a score goes to cash (counted).
 /// - With `on_change`, a decision whose normalised weights equal the last target trades nothing.
@@ -39,14 +42,17 @@ public struct UniverseBacktest: Sendable {
 
     /// Runs over `universe`.
     /// - Parameter parameters: values of the program's parameters (its declared ones when nil).
-    /// - Throws: ``UniverseBacktestError`` for a score that is infinite, or negative under
-    ///   `long_only`; ``ExpressionError`` for a fixed argument out of range; ``LabExecutionError``
+    /// - Throws: ``UniverseBacktestError`` for a score that is infinite, NaN past the warm-up, or
+    ///   negative under `long_only`; ``ExpressionError`` for a fixed argument out of range; ``LabExecutionError``
     ///   from the simulator.
     public func run(_ universe: Universe, parameters: [String: Double]? = nil) throws -> UniverseBacktestResult {
         let clock = universe.clock
         let decisionRows = schedule.bars(clock, from: 0)
         let evaluator = UniverseEvaluator(universe: universe, parameters: parameters ?? program.values)
         let scores = try evaluator.evaluate(program.checked, rows: decisionRows)
+        // A score is NaN in a symbol's warm-up (too little history of its own): not held then.
+        // NaN after it is an error, as ±∞ (a division by zero, a cross-section of one).
+        let warmUp = try evaluator.warmUp(program.checked)
         var cursor = UniverseCursor(universe)
         var targets: [(row: Int, weights: [Double])] = []
         var missing = 0, firstMissing: (row: Int, symbol: Int)?, empty = 0
@@ -59,6 +65,9 @@ public struct UniverseBacktest: Sendable {
             for s in 0..<n where cursor.bar[s] >= 0 {
                 let v = scores[s].value(at: cursor.bar[s])
                 if v.isNaN {
+                    guard cursor.bar[s] < warmUp else {
+                        throw UniverseBacktestError.missingScore(symbol: universe.names[s], time: universe.calendar[t], warmUp: warmUp)
+                    }
                     missing += 1
                     if firstMissing == nil { firstMissing = (t, s) }
                     continue
@@ -112,6 +121,8 @@ public enum UniverseBacktestError: Error, Equatable, CustomStringConvertible {
     case infiniteScore(symbol: String, time: Int64, value: Double)
     /// A negative score under `long_only`.
     case negativeScore(symbol: String, time: Int64, value: Double)
+    /// A NaN score for a symbol with a bar at the decision past its warm-up of `warmUp` bars.
+    case missingScore(symbol: String, time: Int64, warmUp: Int)
 
     public var description: String {
         switch self {
@@ -119,6 +130,8 @@ public enum UniverseBacktestError: Error, Equatable, CustomStringConvertible {
             "weights: \(value) for \(symbol) at \(CivilTime.iso8601(time)) (the first infinite weight of a tradable symbol)"
         case let .negativeScore(symbol, time, value):
             "weights: \(value) for \(symbol) at \(CivilTime.iso8601(time)) is negative under long_only (the first)"
+        case let .missingScore(symbol, time, warmUp):
+            "weights: NaN for \(symbol) at \(CivilTime.iso8601(time)), past its warm-up of \(warmUp) bars (the first NaN weight of a tradable symbol; fill_nan(x, 0) holds none of such symbols)"
         }
     }
 }
@@ -135,9 +148,9 @@ public struct UniverseBacktestResult: Sendable {
     public var statistics: StatsTable
     /// Decisions that set a target (trading at the next open).
     public var decisions: Int
-    /// Scores missing (NaN) for symbols with a bar at a decision, over all decisions: not held.
+    /// Scores in their symbol's warm-up (NaN) for symbols with a bar at a decision, over all decisions: not held.
     public var missingScores: Int
-    /// The first missing score: when and which symbol.
+    /// The first of them: when and which symbol.
     public var firstMissing: (time: Int64, symbol: String)?
     /// Decisions after the warm-up at which no symbol with a bar had a score: the portfolio went to cash.
     public var emptyDecisions: Int

@@ -240,7 +240,7 @@ extension ScenarioRunner {
         var warnings = shared
         if result.missingScores > 0, let (time, symbol) = result.firstMissing {
             warnings.append(
-                "\(result.missingScores) weights were missing (NaN) for symbols with a bar at a decision and were not held (first: \(symbol) at \(CivilTime.iso8601(time)))"
+                "\(result.missingScores) weights were in their symbol's warm-up (too little history of its own) and were not held (first: \(symbol) at \(CivilTime.iso8601(time)))"
             )
         }
         if result.emptyDecisions > 0 {

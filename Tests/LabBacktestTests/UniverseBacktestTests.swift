@@ -272,8 +272,31 @@ enum SmallUniverse {
         }
     }
 
-    /// After the warm-up, a decision at which no symbol has a score goes to cash, with a count.
+    /// After the warm-up, a decision at which no symbol has a score goes to cash, with a count: A
+    /// trades rows 0–4, B lists at row 5 and needs 3 bars of its own before `lag(close, 3)` has a
+    /// value, so rows 5–7 hold no scored symbol.
     @Test func aDecisionWithoutScoresGoesToCash() throws {
+        func series(_ name: String, rows: Range<Int>) throws -> BarSeries {
+            let c = rows.map { 10 + Double($0) }
+            return try BarSeries(
+                symbol: name, timestamps: rows.map { Int64($0 + 16_000) * CivilTime.nanosPerDay }, open: c, high: c, low: c, close: c,
+                volume: c.map { _ in 1e6 })
+        }
+        let universe = try Universe([try series("A", rows: 0..<5), try series("B", rows: 5..<10)])
+        let run = try UniverseBacktest(
+            simulator: try UniverseSimulator(config: .init(cash: 1_000, fractionalUnits: true)), program: try UniverseBacktestTests.program("lag(close, 3)"),
+            schedule: .everyBars(1), constraints: WeightConstraints(longOnly: true)
+        ).run(universe)
+        #expect(run.emptyDecisions == 3)
+        // B's first three bars are its warm-up: counted, not held, no error.
+        #expect(run.missingScores == 6 && run.firstMissing?.symbol == "A")
+        // A, bought at row 4's open, is closed at its last bar (row 4); B is bought at row 9's open.
+        #expect(run.execution.holdings == [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] && run.execution.delistingCloses == 1)
+    }
+
+    /// A NaN score past the symbol's warm-up (here sqrt of a negative number) is an error naming the
+    /// first symbol and bar; fill_nan(x, 0) turns such scores into "not held".
+    @Test func aNaNWeightPastTheWarmUpIsAnError() throws {
         let closes = [10.0, 15, 25, 30, 28, 22, 18, 12, 11, 10]
         func series(_ name: String, _ scale: Double) throws -> BarSeries {
             let c = closes.map { $0 * scale }
@@ -282,14 +305,17 @@ enum SmallUniverse {
                 volume: c.map { _ in 1e6 })
         }
         let universe = try Universe([try series("A", 1), try series("B", 1.05)])
-        // sqrt of a negative number is missing: scores exist while close > 20 only.
-        let run = try UniverseBacktest(
-            simulator: try UniverseSimulator(config: .init(cash: 1_000, fractionalUnits: true)), program: try UniverseBacktestTests.program("sqrt(close - 20)"),
-            schedule: .everyBars(1), constraints: WeightConstraints(longOnly: true)
-        ).run(universe)
-        #expect(run.emptyDecisions == 4)  // rows 6 (B at 18.9) to 9 (the last decision never fills)
-        #expect(run.execution.holdings[7] == 0 && run.execution.holdings[3] == 2)
-        #expect(run.execution.equity[9] == run.execution.cash[9])
+        func backtest(_ expression: String) throws -> UniverseBacktest {
+            try UniverseBacktest(
+                simulator: try UniverseSimulator(config: .init(cash: 1_000, fractionalUnits: true)), program: try UniverseBacktestTests.program(expression),
+                schedule: .everyBars(1), constraints: WeightConstraints(longOnly: true))
+        }
+        #expect(throws: UniverseBacktestError.missingScore(symbol: "A", time: 16_000 * CivilTime.nanosPerDay, warmUp: 0)) {
+            try backtest("sqrt(close - 20)").run(universe)
+        }
+        let filled = try backtest("fill_nan(sqrt(close - 20), 0)").run(universe)
+        #expect(filled.missingScores == 0 && filled.execution.holdings[3] == 2 && filled.execution.holdings[7] == 0)
+        #expect(filled.execution.equity[9] == filled.execution.cash[9])
     }
 }
 

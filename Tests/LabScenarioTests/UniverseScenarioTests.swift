@@ -64,6 +64,9 @@ import Testing
         #expect(failure([("symbols: all", "symbols: all\n  max_symbols: 10")]).contains("12 symbols chosen from u.h5, more than max_symbols (10)"))
         #expect(failure([("weights: cs_top(momentum, k)", "weights: 1 / (close - close)")]).hasPrefix("m.yaml: portfolio.weights: inf for S"))
         #expect(failure([("weights: cs_top(momentum, k)", "weights: momentum")]).contains("is negative under long_only"))
+        // 0 / 0 after the warm-up is NaN: an error naming the symbol and bar, with the remedy.
+        let nan = failure([("weights: cs_top(momentum, k)", "weights: (close - close) / (close - close)")])
+        #expect(nan.hasPrefix("m.yaml: portfolio.weights: NaN for S") && nan.hasSuffix("fill_nan(x, 0) holds none of such symbols)"))
         let fixedK = message { _ = try Self.momentumScenario(in: dir, replacing: [("weights: cs_top(momentum, k)", "weights: cs_top(momentum, close)")]) }
         #expect(fixedK.contains("portfolio.weights: cs_top's k must be fixed for the run"))
         let typo = message { _ = try Self.momentumScenario(in: dir, replacing: [("weights: cs_top(momentum, k)", "weights: cs_rnk(momentum)")]) }

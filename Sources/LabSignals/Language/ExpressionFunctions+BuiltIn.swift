@@ -32,6 +32,10 @@ extension ExpressionFunctions {
                 return [ColumnMath.zip(low, i.values[2], count: i.count, ColumnMath.smaller)]
             }),
         ExpressionFunction(
+            "fill_nan", summary: "x where it has a value, else value (NaN: a warm-up, a missing input, 0 / 0)",
+            arguments: [.value(.number, name: "x"), .value(.number, name: "value")], result: .number,
+            warmUp: { v, _ in [v[1]] }, evaluate: { i in [ColumnMath.zip(i.values[0], i.values[1], count: i.count) { $0.isNaN ? $1 : $0 }] }),
+        ExpressionFunction(
             "where", summary: "a where the condition is true, else b (a and b of one type)",
             arguments: [.value(.boolean, name: "condition"), .value(nil, name: "a"), .value(nil, name: "b")], result: nil,
             warmUp: { v, _ in [v.max()!] }, evaluate: { i in [choose(i.values[0], i.values[1], i.values[2], count: i.count)] }),

@@ -41,6 +41,35 @@ public struct UniverseEvaluator: Sendable {
         return try evaluate(e, rows: rows, memo: &memo)
     }
 
+    /// The bars of a symbol's own history `e` needs before it has a value (its warm-up): the
+    /// time-series warm-ups of ``ExpressionPlan``, carried through the cross-sections (a symbol's
+    /// cross-sectional value needs its own input) and the functions above them.
+    /// - Throws: ``ExpressionError`` when a fixed argument is out of range under the parameters.
+    public func warmUp(_ e: TypedExpression) throws(ExpressionError) -> Int {
+        if !e.containsCrossSection {
+            var plan = ExpressionPlan()
+            let root = try plan.add(e, values: parameters)
+            return plan.warmUps[root]
+        }
+        switch e {
+        case let .crossSection(_, _, value, _): return try warmUp(value)
+        case let .unary(_, x): return try warmUp(x)
+        case let .binary(_, x, y): return max(try warmUp(x), try warmUp(y))
+        case let .call(name, output, values, fixedArgs):
+            var inputs: [Int] = []
+            for v in values { inputs.append(try warmUp(v)) }
+            var fixed: [Double] = []
+            for a in fixedArgs {
+                switch a.resolve(parameters, in: name) {
+                case let .success(v): fixed.append(v)
+                case let .failure(error): throw error
+                }
+            }
+            return ExpressionFunctions.named(name)!.warmUp(inputs, fixed)[output]
+        case .fixed, .truth, .field: return 0
+        }
+    }
+
     private struct MemoKey: Hashable {
         var expression: TypedExpression
         var rows: [Int]?
