@@ -166,6 +166,20 @@ public struct TradingCalendar: Sendable, Hashable {
         return count
     }
 
+    /// The trading date (days since 1970-01-01) of a bar stamped `t` (ns, UTC, intraday): its local
+    /// date in ``timezone``, the next one from the first open's evening-before time on — what
+    /// ``Locator/place(_:intraday:pre:post:)`` gives, for one bar (one zone lookup, no cache).
+    public func tradingDate(of t: Int64) -> Int64 {
+        Self.tradingDate(local: CivilTime.shifted(t, bySeconds: TimeZoneOffsets.secondsFromUTC(timezone, at: t)), firstOpen: sessionOpenMinute)
+    }
+
+    /// The trading date of local wall time `local` (ns) when the first session opens at `firstOpen`.
+    @inline(__always) static func tradingDate(local: Int64, firstOpen: Int) -> Int64 {
+        let d = CivilTime.dayNumber(local)
+        guard firstOpen < 0 else { return d }
+        return Int(CivilTime.timeOfDay(local) / CivilTime.nanosPerMinute) >= firstOpen + 1440 ? d + 1 : d
+    }
+
     /// Where a bar falls in this calendar: its trading date and whether it lies in a session.
     public struct Placement: Sendable, Equatable {
         /// The trading date the bar belongs to (days since 1970-01-01).
@@ -190,6 +204,13 @@ public struct TradingCalendar: Sendable, Hashable {
 
         /// A locator for `calendar`.
         public init(_ calendar: TradingCalendar) { self.calendar = calendar }
+
+        /// The trading date of an intraday bar stamped `t` (``TradingCalendar/tradingDate(of:)``) with
+        /// the zone's offset cached: what a period grid needs, without the session checks.
+        public mutating func tradingDate(of t: Int64) -> Int64 {
+            TradingCalendar.tradingDate(
+                local: CivilTime.shifted(t, bySeconds: zone.secondsFromUTC(calendar.timezone, at: t)), firstOpen: calendar.sessionOpenMinute)
+        }
 
         /// The placement of a bar stamped `t` (ns, UTC, the bar's start): daily and longer bars
         /// (`intraday` false) by their date label; intraday bars by their local minute, a minute

@@ -398,10 +398,9 @@ struct GapContext: Sendable {
     func missing(from a: Int64, to b: Int64) -> String? {
         let intraday = frequency?.isIntraday ?? false
         let roundTheClock = calendar.sessionMinutes >= 1440 && calendar.weekdays.count == 7
-        // Daily bars are placed by their date label; intraday bars in the calendar's sessions.
-        var locator = TradingCalendar.Locator(calendar)
-        let dayA = intraday ? locator.place(a, intraday: true).date : CivilTime.dayNumber(a)
-        let dayB = intraday ? locator.place(b, intraday: true).date : CivilTime.dayNumber(b)
+        // Daily bars by their date label; intraday bars by the calendar's trading date.
+        let dayA = intraday ? calendar.tradingDate(of: a) : CivilTime.dayNumber(a)
+        let dayB = intraday ? calendar.tradingDate(of: b) : CivilTime.dayNumber(b)
         if intraday && (dayA == dayB || roundTheClock) {
             let bars = frequency.map { (b - a) / $0.nanoseconds - 1 } ?? 0
             return

@@ -49,7 +49,7 @@ public struct PeriodGrid: Sendable, Equatable {
         let days: [Int64]
         if let byCalendar, intraday {
             var locator = TradingCalendar.Locator(byCalendar.calendar)
-            days = timestamps.map { locator.place($0, intraday: true).date }
+            days = timestamps.map { locator.tradingDate(of: $0) }
         } else {
             days = BarSeries.localDayNumbers(timestamps, timezone: timezone, intraday: intraday)
         }

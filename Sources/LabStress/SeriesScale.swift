@@ -73,7 +73,7 @@ public struct SeriesScale: Sendable, Equatable {
         let dates: [Int64]
         if let calendar = series.annualisation?.calendar {
             var locator = TradingCalendar.Locator(calendar)
-            dates = series.timestamps.map { locator.place($0, intraday: true).date }
+            dates = series.timestamps.map { locator.tradingDate(of: $0) }
         } else {
             dates = series.localDayNumbers()
         }
