@@ -147,12 +147,7 @@ import Testing
             """
             name: parity
             dataset: {path: datasets/GOOG.h5, symbol: GOOG}
-            strategy:
-              params: {fast: 10, slow: 20}
-              rules:
-                enter_long: cross_above(sma(close, fast), sma(close, slow))
-                enter_short: cross_below(sma(close, fast), sma(close, slow))
-              reentry: reopen
+            \(BacktestingPyBreadthTests.smaCross)
             calibration: false
             execution:
               preset: backtesting_py
