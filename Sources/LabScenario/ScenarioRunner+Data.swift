@@ -173,19 +173,14 @@ extension ScenarioRunner {
                 throw ScenarioError.run("\(scenario.file): stress.\(v.name): \(error)")
             }
             var variant = Variant(name: v.name, series: stressed.series[0], annotations: stressed.annotations, flagged: nil)
-            variant.effect = Self.effect(of: v.name, baseline: data.series, stressed: stressed.series[0])
+            variant.effect = Self.effect(of: v.name, baseline: [data.series], stressed: stressed.series)
             out.append(variant)
         }
         return out
     }
 
-    /// How much variant `name` changed the data, with a warning when it changed (almost) nothing:
-    /// fewer than 0.1 % of the bars.
-    static func effect(of name: String, baseline: BarSeries, stressed: BarSeries) -> (changedBars: Int, notes: [String]) {
-        effect(of: name, baseline: [baseline], stressed: [stressed])
-    }
-
-    /// ``effect(of:baseline:stressed:)`` over several symbols (each against its own baseline).
+    /// How much variant `name` changed the data (each symbol against its own baseline), with a
+    /// warning when it changed (almost) nothing: fewer than 0.1 % of the bars.
     static func effect(of name: String, baseline: [BarSeries], stressed: [BarSeries]) -> (changedBars: Int, notes: [String]) {
         let changed = zip(baseline, stressed).reduce(0) { $0 + StressEffect.changedBars(baseline: $1.0, stressed: $1.1) }
         let bars = baseline.reduce(0) { $0 + $1.count }

@@ -58,8 +58,8 @@ public struct SeriesScale: Sendable, Equatable {
             if m.isFinite { daily.append(m) }
             last = t - 1
         }
-        let overnightMedian = Self.median(&overnight)
-        let dailyMedian = Self.median(&daily)
+        let overnightMedian = overnight.isEmpty ? 0 : Robust.median(&overnight)
+        let dailyMedian = daily.isEmpty ? 0 : Robust.median(&daily)
         overnightIsDaily = overnightMedian < dailyMedian / 10
         overnightMove = overnightIsDaily ? dailyMedian : overnightMedian
     }
@@ -78,19 +78,6 @@ public struct SeriesScale: Sendable, Equatable {
             dates = series.localDayNumbers()
         }
         return (1..<n).filter { dates[$0] != dates[$0 - 1] }
-    }
-
-    /// Bars of a span of `minutes` of trading on this series, rounded to the nearest whole bar
-    /// (at least `minimum`); nil without a frequency.
-    public func bars(minutes: Double, minimum: Int = 0) -> Int? {
-        guard let m = tradingMinutesPerBar, m > 0 else { return nil }
-        return max(minimum, Int((minutes / m).rounded()))
-    }
-
-    static func median(_ x: inout [Double]) -> Double {
-        guard !x.isEmpty else { return 0 }
-        x.sort()
-        return x.count % 2 == 1 ? x[x.count / 2] : (x[x.count / 2 - 1] + x[x.count / 2]) / 2
     }
 }
 

@@ -76,6 +76,25 @@ import Testing
             message { _ = try parse(text(calendar: "{sessions: [\"12:00-15:00\", \"09:00-11:00\"], timezone: UTC}")) }
                 .contains("sessions must be in order and not overlap"))
         #expect(message { _ = try parse(text(calendar: "{sessions: \"09:00-17:00\"}")) } == "s.yaml:5:13: dataset.calendar.timezone: missing (required)")
+        #expect(
+            message { _ = try parse(text(calendar: "{sessions: \"09:00-17:00\", timezone: UTC, weekdays: [mon, tuesday, frj]}")) }
+                .hasSuffix("dataset.calendar.weekdays[2]: expected a weekday (mon, tue, wed, thu, fri, sat, sun), got \"frj\""))
+        #expect(
+            message { _ = try parse(text(calendar: "{sessions: \"09:00-17:00\", timezone: UTC, days_per_year: 400}")) }
+                .hasSuffix("dataset.calendar.days_per_year: expected a number of trading days in 1...366, got \"400\""))
+        // One annualisation for every combination of a sweep.
+        let swept = message {
+            _ = try parse(scenarioText("calibration: false\nsweep:\n  grid:\n    execution.bars_per_year: [252, 260]"))
+        }
+        #expect(
+            swept.hasSuffix(
+                "execution.bars_per_year and execution.preset cannot vary in a sweep (the statistics of every combination share one annualisation)"), "\(swept)"
+        )
+        // A stress preset name that does not exist.
+        let preset = message {
+            _ = try parse(scenarioText("stress:\n  - name: crash\n    steps:\n      - {transform: flash_crash, preset: may_2011}"))
+        }
+        #expect(preset.hasSuffix("preset: expected one of may_2010, multi_day, got \"may_2011\""), "\(preset)")
     }
 
     /// Hourly FX written by pandas without volume (the EURUSD): FX_24x5 is inferred, the

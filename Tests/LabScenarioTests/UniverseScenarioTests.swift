@@ -84,6 +84,10 @@ import Testing
             _ = try Self.momentumScenario(in: dir, replacing: [("participation_cap: 0.05", "participation_cap: 0.05\n  fractional_units: false")])
         }
         #expect(sizing.contains("execution.fractional_units: a portfolio's units are set by portfolio.fractional_units"), "\(sizing)")
+        let finalize = message {
+            _ = try Self.momentumScenario(in: dir, replacing: [("participation_cap: 0.05", "participation_cap: 0.05\n  finalize_trades: true")])
+        }
+        #expect(finalize.hasSuffix("a portfolio keeps no trades to finalize (its fills are reported): remove execution.finalize_trades"), "\(finalize)")
         let cap = message { _ = try Self.momentumScenario(in: dir, replacing: [("max_weight: 0.05", "max_weight: 2")]) }
         #expect(cap.contains("max_weight 2.0 is above gross_leverage 0.98"))
         let bootstrap = failure([("report:", "stress:\n  - name: resampled\n    steps:\n      - transform: bootstrap\nreport:")])
