@@ -111,6 +111,9 @@ final class HDF5Handle {
 final class HDF5File {
     let path: String
     let handle: HDF5Handle
+    /// A reader of this file's bytes that bypasses the library (nil when the file's superblock is
+    /// not one it reads); made on first use.
+    private(set) lazy var direct: HDF5DirectReader? = HDF5DirectReader(path: path)
     var root: HDF5Group { HDF5Group(file: self, handle: HDF5Handle(H5Gopen2(handle.id, "/", hid_t(H5P_DEFAULT)), closer: H5Gclose), path: "/") }
 
     private init(path: String, id: hid_t) {
@@ -751,4 +754,35 @@ func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
             _ = madvise(pointer, pageEnd - pageStart, 23)  // MADV_POPULATE_WRITE (not in glibc 2.36's headers)
         }
     #endif
+}
+
+extension HDF5File {
+    /// Where `symbol`'s group and the objects of its hard links are, asked of the library (on
+    /// this thread); nil when `symbol` is not a hard link to an object or its links cannot be
+    /// listed.
+    func directPlan(_ symbol: String) -> HDF5DirectReader.Plan? {
+        var info = H5L_info_t()
+        guard H5Lget_info(handle.id, symbol, &info, hid_t(H5P_DEFAULT)) >= 0 else {
+            _ = HDF5Library.errorStack()
+            return nil
+        }
+        guard info.type == H5L_TYPE_HARD else { return nil }
+        final class Links { var items: [(name: String, address: UInt64)] = [] }
+        let links = Links()
+        var index: hsize_t = 0
+        let status = H5Literate_by_name(
+            handle.id, symbol, H5_INDEX_NAME, H5_ITER_INC, &index,
+            { _, name, link, context in
+                guard let name, let link, let context else { return -1 }
+                if link.pointee.type == H5L_TYPE_HARD {
+                    Unmanaged<Links>.fromOpaque(context).takeUnretainedValue().items.append((String(cString: name), UInt64(link.pointee.u.address)))
+                }
+                return 0
+            }, Unmanaged.passUnretained(links).toOpaque(), hid_t(H5P_DEFAULT))
+        guard status >= 0 else {
+            _ = HDF5Library.errorStack()
+            return nil
+        }
+        return HDF5DirectReader.Plan(symbol: symbol, group: UInt64(info.u.address), links: links.items)
+    }
 }

@@ -155,18 +155,18 @@ public enum HDF5BarStore {
     }
 
     /// Reads the symbols `entries` found (``symbols(in:)``) in `path`, in their order, without
-    /// classifying their groups again.
-    /// `each(k, symbol)` is called as symbol k is read (on this thread), so that work on it can
-    /// start while the next ones are read.
+    /// classifying their groups again: those ``HDF5DirectReader`` reads on `workers` threads, the
+    /// others through the HDF5 library on this thread.
     public static func read(
-        _ path: String, entries: [SymbolEntry], columnOverrides: [BarField: String] = [:], each: (Int, LoadedSymbol) -> Void = { _, _ in }
+        _ path: String, entries: [SymbolEntry], columnOverrides: [BarField: String] = [:], workers: Int = 1
     ) throws -> [LoadedSymbol] {
         let file = try HDF5File.openForReading(path)
-        return try entries.enumerated().map { k, entry in
-            let symbol = try read(entry: entry, file: file, overrides: columnOverrides)
-            each(k, symbol)
-            return symbol
+        var loaded = [LoadedSymbol?](repeating: nil, count: entries.count)
+        if let direct = file.direct {
+            let plans = entries.map { $0.layout == .plain ? file.directPlan($0.symbol) : nil }
+            loaded = try WorkerPool.map(entries.count, workers: workers) { k in plans[k].flatMap { direct.read($0, overrides: columnOverrides) } } ?? loaded
         }
+        return try entries.indices.map { k in try loaded[k] ?? read(entry: entries[k], file: file, overrides: columnOverrides, direct: false) }
     }
 
     /// Reads one symbol.
@@ -174,7 +174,13 @@ public enum HDF5BarStore {
         try read(path, symbols: [symbol], columnOverrides: columnOverrides)[0]
     }
 
-    static func read(entry: SymbolEntry, file: HDF5File, overrides: [BarField: String]) throws -> LoadedSymbol {
+    /// Reads one symbol: through ``HDF5DirectReader`` when `direct` and it can, else through the library.
+    static func read(entry: SymbolEntry, file: HDF5File, overrides: [BarField: String], direct: Bool = true) throws -> LoadedSymbol {
+        if direct, entry.layout == .plain, let reader = file.direct, let plan = file.directPlan(entry.symbol),
+            let loaded = reader.read(plan, overrides: overrides)
+        {
+            return loaded
+        }
         guard let layout = entry.layout else {
             throw LabDataError.unsupportedLayout(path: file.path, symbol: entry.symbol, detail: entry.unsupportedReason ?? "unsupported")
         }
@@ -187,7 +193,7 @@ public enum HDF5BarStore {
         case .pandasFixed: try reader.loadPandasFixed(group)
         case .pandasTable: try reader.loadPandasTable(group)
         }
-        return try reader.assemble(layout: layout, overrides: overrides, attributes: group)
+        return try reader.assemble(layout: layout, overrides: overrides, attributes: group.stringAttributes())
     }
 
     // MARK: Writing
@@ -545,7 +551,9 @@ struct ColumnarSource {
         return out
     }
 
-    func assemble(layout: DatasetLayout, overrides: [BarField: String], attributes group: HDF5Group) throws -> LoadedSymbol {
+    /// The bars of the columns read, with the symbol group's string `attributes` (time zone,
+    /// frequency, metadata).
+    func assemble(layout: DatasetLayout, overrides: [BarField: String], attributes: [String: String]) throws -> LoadedSymbol {
         guard let timestamps else {
             throw LabDataError.columnMissing(path: path, symbol: symbol, field: "timestamp", present: columns)
         }
@@ -581,8 +589,6 @@ struct ColumnarSource {
         if timestamps.isEmpty { throw LabDataError.emptyDataset(path: path, symbol: symbol) }
         if timestamps.count == 1 { throw LabDataError.tooFewRows(path: path, symbol: symbol, rows: 1) }
 
-        // One pass over the group's string attributes (a universe reads thousands of groups).
-        let attributes = group.stringAttributes()
         var metadata: [String: String] = [:]
         if layout == .plain {
             for (name, v) in attributes where !Self.reservedAttributes.contains(name) { metadata[name] = v }

@@ -54,6 +54,7 @@ public enum LongTable {
         }
         let columns = whole.columns.filter { $0 != symbolColumn }
         var out: [LoadedSymbol] = []
+        let attributes = group.stringAttributes()
         for code in whole.labelNames.indices.sorted(by: { whole.labelNames[$0] < whole.labelNames[$1] }) {
             let symbol = whole.labelNames[code]
             var rows = Array(order[starts[code]..<starts[code + 1]])
@@ -72,7 +73,7 @@ public enum LongTable {
             part.rowCount = rows.count
             for (column, values) in whole.numeric { part.numeric[column] = rows.map { values[$0] } }
             part.unusable = whole.unusable.filter { $0.key != symbolColumn }
-            out.append(try part.assemble(layout: .pandasTable, overrides: [:], attributes: group))
+            out.append(try part.assemble(layout: .pandasTable, overrides: [:], attributes: attributes))
         }
         return out
     }

@@ -34,22 +34,18 @@ extension ScenarioRunner {
         }
     }
 
-    /// The chosen symbols read: from a group per symbol (or a pandas key per symbol), or split out
-    /// of one long table (`dataset.symbol_column`); with the path (as written) that served them.
-    /// `each(k, symbol)` is called for every symbol chosen, as soon as it is read when the file is
-    /// read symbol by symbol (else after the whole file).
-    static func loadUniverse(_ scenario: Scenario, each: (Int, LoadedSymbol) -> Void = { _, _ in }) throws -> ([LoadedSymbol], String) {
+    /// The chosen symbols read: from a group per symbol (or a pandas key per symbol), on `workers`
+    /// threads where the file allows (``HDF5BarStore/read(_:entries:columnOverrides:workers:)``),
+    /// or split out of one long table (`dataset.symbol_column`); with the path (as written) that
+    /// served them.
+    static func loadUniverse(_ scenario: Scenario, workers: Int = 1) throws -> ([LoadedSymbol], String) {
         let spec = scenario.dataset
-        func announced(_ result: ([LoadedSymbol], String)) -> ([LoadedSymbol], String) {
-            for (k, symbol) in result.0.enumerated() { each(k, symbol) }
-            return result
-        }
         guard let column = spec.symbolColumn else {
             let (entries, path, written) = try universeEntries(scenario)
             // The groups were classified when they were listed: read them as they are (a fallback
             // chain goes through the loader, which may serve another file).
-            if spec.fallbacks.isEmpty { return (try HDF5BarStore.read(path, entries: entries, each: each), written) }
-            return announced(try load(scenario, symbols: entries.map(\.symbol)))
+            if spec.fallbacks.isEmpty { return (try HDF5BarStore.read(path, entries: entries, workers: workers), written) }
+            return try load(scenario, symbols: entries.map(\.symbol))
         }
         guard FileKind(path: spec.path) != .missing else {
             throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
@@ -68,7 +64,7 @@ extension ScenarioRunner {
             throw ScenarioError.run("\(scenario.file): dataset.symbols: \(error)")
         }
         let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.series.symbol, $0) })
-        return announced((chosen.map { byName[$0]! }, spec.pathAsWritten))
+        return (chosen.map { byName[$0]! }, spec.pathAsWritten)
     }
 
     /// A universe portfolio: the chosen symbols read, cut to the date range and checked under the
@@ -80,8 +76,7 @@ extension ScenarioRunner {
         let begin = clock.now
         @Sendable func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         let spec = scenario.dataset, portfolio = scenario.portfolio!, plan = portfolio.universe!
-        // Each symbol cut to the date range and checked under the policy on the other cores while
-        // the next ones are read (the HDF5 library reads on one thread); results kept in order.
+        // Each symbol cut to the date range and checked under the policy, on the worker pool.
         typealias Checked = (series: BarSeries, report: DataQualityReport?, repaired: Int)
         @Sendable func check(_ symbol: BarSeries) throws -> Checked {
             var s = symbol
@@ -92,27 +87,16 @@ extension ScenarioRunner {
             let cleaned = try DataQuality.clean(s, report: q)
             return (cleaned.series, q, cleaned.changes.count)
         }
-        let results = OrderedResults<Checked>()
-        let pending = DispatchGroup()
-        let slots = DispatchSemaphore(value: max(1, workers))  // at most `workers` checks at a time
-        let (loaded, servedBy) = try Self.loadUniverse(scenario) { k, symbol in
-            let bars = symbol.series
-            slots.wait()
-            DispatchQueue.global().async(group: pending) {
-                results.set(k, Result { try check(bars) })
-                slots.signal()
-            }
-        }
-        pending.wait()
-        let loadSeconds = seconds(clock.now - begin)
+        let (loaded, servedBy) = try Self.loadUniverse(scenario, workers: workers)
         // One column set for every symbol: a universe whose symbols differ is refused.
         if let first = loaded.first, let odd = loaded.first(where: { Set($0.columns) != Set(first.columns) }) {
             throw ScenarioError.run(
                 "\(scenario.file): dataset.symbols: \(odd.series.symbol) has columns \(odd.columns.joined(separator: ", ")) but \(first.series.symbol) has \(first.columns.joined(separator: ", ")) in \(servedBy)"
             )
         }
+        let checked = try WorkerPool.map(loaded.count, workers: workers) { k in try check(loaded[k].series) }!
+        let loadSeconds = seconds(clock.now - begin)
         var warnings: [String] = []
-        let checked = try results.values(count: loaded.count)
         var series: [BarSeries] = []
         var counts: [String: Int] = [:], errorRows = 0, findings = 0, repaired = 0, score = 100.0
         let rows = loaded.reduce(0) { $0 + $1.series.count }
@@ -287,25 +271,5 @@ extension ScenarioRunner {
     /// Whether a `group_*` operator appears in `e`.
     static func usesGroups(_ e: TypedExpression) -> Bool {
         e.nodes.contains { if case .crossSection(_, true, _, _) = $0 { true } else { false } }
-    }
-}
-
-/// Results set from several threads by index, read back in index order.
-final class OrderedResults<T: Sendable>: @unchecked Sendable {
-    private var items: [Int: Result<T, any Error>] = [:]
-    private let lock = NSLock()
-
-    /// Sets result `k`.
-    func set(_ k: Int, _ result: Result<T, any Error>) {
-        lock.lock()
-        items[k] = result
-        lock.unlock()
-    }
-
-    /// Results 0..<count in order; rethrows the first failure by index.
-    func values(count: Int) throws -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return try (0..<count).map { try items[$0]!.get() }
     }
 }
