@@ -766,12 +766,19 @@ extension HDF5File {
             _ = HDF5Library.errorStack()
             return nil
         }
-        guard info.type == H5L_TYPE_HARD else { return nil }
+        guard info.type == H5L_TYPE_HARD, let links = hardLinks(symbol) else { return nil }
+        return HDF5DirectReader.Plan(symbol: symbol, group: UInt64(info.u.address), links: links)
+    }
+
+    /// The hard links of the group at `path` in name order, each with the address of the object
+    /// it points to (one call into the library, no object opened); nil when the group cannot be
+    /// listed.
+    func hardLinks(_ path: String) -> [(name: String, address: UInt64)]? {
         final class Links { var items: [(name: String, address: UInt64)] = [] }
         let links = Links()
         var index: hsize_t = 0
         let status = H5Literate_by_name(
-            handle.id, symbol, H5_INDEX_NAME, H5_ITER_INC, &index,
+            handle.id, path, H5_INDEX_NAME, H5_ITER_INC, &index,
             { _, name, link, context in
                 guard let name, let link, let context else { return -1 }
                 if link.pointee.type == H5L_TYPE_HARD {
@@ -783,6 +790,6 @@ extension HDF5File {
             _ = HDF5Library.errorStack()
             return nil
         }
-        return HDF5DirectReader.Plan(symbol: symbol, group: UInt64(info.u.address), links: links.items)
+        return links.items
     }
 }

@@ -73,8 +73,58 @@ public enum HDF5BarStore {
 
     /// The symbols of a file, in name order.
     public static func symbols(in path: String) throws -> [SymbolEntry] {
-        let file = try HDF5File.openForReading(path)
+        discover(try HDF5File.openForReading(path))
+    }
+
+    /// The symbols of `file`, depth first in name order: from the object headers read directly
+    /// (``discoverDirectly(_:_:)``) when every one of them can be, else through the library.
+    static func discover(_ file: HDF5File) -> [SymbolEntry] {
+        if let direct = file.direct, let entries = discoverDirectly(file, direct) { return entries }
         return discover(in: file.root)
+    }
+
+    /// ``discover(in:)`` of the root with the library only listing links (one call per group) and
+    /// every object header read by `direct`: opening each group and reading its attributes and
+    /// its children's kinds through the library was most of the time of listing a universe of
+    /// hundreds of symbols. Nil when some header cannot be read directly.
+    static func discoverDirectly(_ file: HDF5File, _ direct: HDF5DirectReader) -> [SymbolEntry]? {
+        var seen: Set<UInt64> = file.root.address.map { [UInt64($0)] } ?? []
+        var entries: [SymbolEntry] = []
+        func walk(_ path: String, depth: Int) -> Bool {
+            guard depth < maxGroupDepth else { return true }
+            guard let links = file.hardLinks(path) else { return false }
+            for link in links where !internalGroups.contains(link.name) {
+                guard let header = HDF5ObjectHeader(at: link.address, in: direct.file) else { return false }
+                guard header.isGroup, seen.insert(link.address).inserted else { continue }
+                let child = path == "/" ? link.name : path + "/" + link.name
+                guard let attributes = header.stringAttributes(), let children = file.hardLinks(child) else { return false }
+                if let pandasType = attributes["pandas_type"] {
+                    entries.append(pandasEntry(child, pandasType))
+                    continue
+                }
+                var datasets: [String] = []
+                for grandchild in children {
+                    guard let h = HDF5ObjectHeader(at: grandchild.address, in: direct.file) else { return false }
+                    if h.isDataset { datasets.append(grandchild.name) }
+                }
+                if ColumnMapping.column(for: .timestamp, in: datasets) != nil || ColumnMapping.column(for: .close, in: datasets) != nil {
+                    entries.append(SymbolEntry(symbol: child, layout: .plain, unsupportedReason: nil))
+                } else if !walk(child, depth: depth + 1) {
+                    return false
+                }
+            }
+            return true
+        }
+        return walk("/", depth: 0) ? entries : nil
+    }
+
+    /// The entry of a group carrying pandas' `pandas_type` attribute.
+    static func pandasEntry(_ symbol: String, _ pandasType: String) -> SymbolEntry {
+        switch pandasType {
+        case "frame": SymbolEntry(symbol: symbol, layout: .pandasFixed, unsupportedReason: nil)
+        case "frame_table": SymbolEntry(symbol: symbol, layout: .pandasTable, unsupportedReason: nil)
+        default: SymbolEntry(symbol: symbol, layout: nil, unsupportedReason: "pandas object of type \(pandasType) is not a DataFrame")
+        }
     }
 
     /// How deep discovery descends into nested groups.
@@ -105,13 +155,7 @@ public enum HDF5BarStore {
     /// The symbol `group` holds (a pandas DataFrame or a plain group), or nil for a group of groups.
     static func classify(_ group: HDF5Group) -> SymbolEntry? {
         let symbol = String(group.path.dropFirst())
-        if let pandasType = group.stringAttribute("pandas_type") {
-            switch pandasType {
-            case "frame": return SymbolEntry(symbol: symbol, layout: .pandasFixed, unsupportedReason: nil)
-            case "frame_table": return SymbolEntry(symbol: symbol, layout: .pandasTable, unsupportedReason: nil)
-            default: return SymbolEntry(symbol: symbol, layout: nil, unsupportedReason: "pandas object of type \(pandasType) is not a DataFrame")
-            }
-        }
+        if let pandasType = group.stringAttribute("pandas_type") { return pandasEntry(symbol, pandasType) }
         return isPlainGroup(group) ? SymbolEntry(symbol: symbol, layout: .plain, unsupportedReason: nil) : nil
     }
 
@@ -143,12 +187,12 @@ public enum HDF5BarStore {
                 guard !trimmed.isEmpty, !internalGroups.contains(trimmed), let group = file.root.group(trimmed), let entry = classify(group),
                     entry.symbol == trimmed
                 else {
-                    throw LabDataError.symbolNotFound(path: path, symbol: name, present: discover(in: file.root).map(\.symbol))
+                    throw LabDataError.symbolNotFound(path: path, symbol: name, present: discover(file).map(\.symbol))
                 }
                 return entry
             }
         } else {
-            chosen = discover(in: file.root)
+            chosen = discover(file)
             guard !chosen.isEmpty else { throw LabDataError.noBarData(path: path) }
         }
         return try chosen.map { try read(entry: $0, file: file, overrides: columnOverrides) }

@@ -25,7 +25,7 @@ extension HDF5BarStore {
     ///   column, a column whose length is not the index's.
     public static func readColumns(_ path: String, symbol: String) throws -> ColumnTable {
         let file = try HDF5File.openForReading(path)
-        let entries = discover(in: file.root)
+        let entries = discover(file)
         let name = symbol.hasPrefix("/") ? String(symbol.dropFirst()) : symbol
         guard let entry = entries.first(where: { $0.symbol == name }) else {
             throw LabDataError.symbolNotFound(path: path, symbol: symbol, present: entries.map(\.symbol))

@@ -66,6 +66,9 @@ struct HDF5ObjectHeader {
     /// Whether the object is a group.
     var isGroup: Bool { messages.contains { Self.groupTypes.contains($0.type) } }
 
+    /// Whether the object is a dataset (it has a data layout message).
+    var isDataset: Bool { messages.contains { $0.type == 0x08 } }
+
     /// The object's scalar string attributes by name; nil when an attribute cannot be read here
     /// (a variable-length string, a shared type, attributes stored densely outside the header).
     /// Attributes of another type are left out, as ``HDF5Object/stringAttributes()`` leaves them.

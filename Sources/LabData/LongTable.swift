@@ -17,7 +17,7 @@ public enum LongTable {
     ///   one time.
     public static func read(_ path: String, key: String?, symbolColumn: String) throws -> [LoadedSymbol] {
         let file = try HDF5File.openForReading(path)
-        let tables = HDF5BarStore.discover(in: file.root).filter { $0.layout == .pandasTable }.map(\.symbol)
+        let tables = HDF5BarStore.discover(file).filter { $0.layout == .pandasTable }.map(\.symbol)
         let name: String
         if let key {
             let trimmed = key.hasPrefix("/") ? String(key.dropFirst()) : key

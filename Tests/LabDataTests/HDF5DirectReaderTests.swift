@@ -75,9 +75,14 @@ import Testing
         let folder = Fixture.path("")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".h5") }.sorted()
         #expect(files.count > 10)
-        var direct = 0
+        var direct = 0, listed = 0
         for name in files {
             // Files the library refuses (bad inputs) are the library's to word: nothing to compare.
+            guard let file = try? HDF5File.openForReading(folder + "/" + name) else { continue }
+            if let reader = file.direct, let entries = HDF5BarStore.discoverDirectly(file, reader) {
+                listed += 1
+                #expect(entries == HDF5BarStore.discover(in: file.root), "\(name): the symbols listed")
+            }
             guard let symbols = try? bothPaths(folder + "/" + name) else { continue }
             for s in symbols {
                 guard let d = s.direct else { continue }
@@ -85,7 +90,7 @@ import Testing
                 #expect(same(d, s.library), "\(name): \(s.symbol)")
             }
         }
-        #expect(direct >= 3)
+        #expect(direct >= 3 && listed >= 10)
     }
 
     @Test func aBatchOnTwoThreadsEqualsTheLibraryOneByOne() throws {
@@ -94,8 +99,9 @@ import Testing
         let universe = try SyntheticUniverse.make(symbols: 40, days: 300, startDay: CivilTime.daysFromCivil(year: 2015, month: 1, day: 2), seed: 3)
         try HDF5BarStore.write(universe, to: path)
         let entries = try HDF5BarStore.symbols(in: path)
-        let batch = try HDF5BarStore.read(path, entries: entries, workers: 2)
         let file = try HDF5File.openForReading(path)
+        #expect(entries == HDF5BarStore.discover(in: file.root) && entries.count == 40)
+        let batch = try HDF5BarStore.read(path, entries: entries, workers: 2)
         let library = try entries.map { try HDF5BarStore.read(entry: $0, file: file, overrides: [:], direct: false) }
         #expect(batch.count == 40)
         #expect(zip(batch, library).allSatisfy { same($0, $1) })
