@@ -582,14 +582,18 @@ struct ColumnarSource {
     /// DatetimeIndex of dates) are re-stamped at midnight UTC of the same local date, the lab's
     /// convention for daily bars (see `BarSeries`). Anything else is returned unchanged.
     static func dateLabels(_ timestamps: [Int64], timezone: String) -> [Int64] {
-        guard timezone != "UTC", timestamps.count >= 2, TimeZoneOffsets.isKnown(timezone),
+        func localMidnight(_ t: Int64) -> Int64? {
+            let offset = Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: t)) * CivilTime.nanosPerSecond
+            let (local, overflow) = t.addingReportingOverflow(offset)
+            return !overflow && local % CivilTime.nanosPerDay == 0 ? local : nil
+        }
+        // The first bar decides most files before the frequency is inferred (a pass over them all).
+        guard timezone != "UTC", timestamps.count >= 2, TimeZoneOffsets.isKnown(timezone), localMidnight(timestamps[0]) != nil,
             let f = BarFrequency.infer(timestamps: timestamps), !f.isIntraday
         else { return timestamps }
         var out = timestamps
         for i in out.indices {
-            let offset = Int64(TimeZoneOffsets.secondsFromUTC(timezone, at: timestamps[i])) * CivilTime.nanosPerSecond
-            let (local, overflow) = timestamps[i].addingReportingOverflow(offset)
-            guard !overflow, local % CivilTime.nanosPerDay == 0 else { return timestamps }
+            guard let local = localMidnight(timestamps[i]) else { return timestamps }
             out[i] = local
         }
         return out

@@ -76,23 +76,29 @@ extension ScenarioRunner {
         let begin = clock.now
         @Sendable func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         let spec = scenario.dataset, portfolio = scenario.portfolio!, plan = portfolio.universe!
-        // Each symbol cut to the date range and checked under the policy, on the worker pool.
-        typealias Checked = (series: BarSeries, report: DataQualityReport?, repaired: Int)
-        @Sendable func check(_ symbol: BarSeries) throws -> Checked {
-            var s = symbol
-            if spec.start != nil || spec.end != nil { s = s.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
-            guard !s.isEmpty else { return (s, nil, 0) }
-            let q = try DataQuality.validate(s, options: ValidationOptions(calendar: spec.calendar))
-            guard !q.isClean, scenario.dataQuality == .clean else { return (s, q, 0) }
-            let cleaned = try DataQuality.clean(s, report: q)
-            return (cleaned.series, q, cleaned.changes.count)
-        }
         let (loaded, servedBy) = try Self.loadUniverse(scenario, workers: workers)
         // One column set for every symbol: a universe whose symbols differ is refused.
         if let first = loaded.first, let odd = loaded.first(where: { Set($0.columns) != Set(first.columns) }) {
             throw ScenarioError.run(
                 "\(scenario.file): dataset.symbols: \(odd.series.symbol) has columns \(odd.columns.joined(separator: ", ")) but \(first.series.symbol) has \(first.columns.joined(separator: ", ")) in \(servedBy)"
             )
+        }
+        // One calendar for the universe: named, or inferred from its longest symbol in the date
+        // range; every symbol's gaps are checked against it (thrown, if it must be, where it was).
+        let range = (spec.start ?? .min, spec.end.map(CivilTime.dayAfter) ?? .max)
+        let longest = loaded.map { $0.series.slice(from: range.0, to: range.1) }.max { $0.count < $1.count }
+        let choice = longest.flatMap { slice in slice.count == 0 ? nil : Result { try Self.calendar(scenario, reference: slice.materialize()) } }
+        let gapCalendar = (try? choice?.get())?.annualisation.calendar ?? spec.calendar
+        // Each symbol cut to the date range and checked under the policy, on the worker pool.
+        typealias Checked = (series: BarSeries, report: DataQualityReport?, repaired: Int)
+        @Sendable func check(_ symbol: BarSeries) throws -> Checked {
+            var s = symbol
+            if spec.start != nil || spec.end != nil { s = s.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
+            guard !s.isEmpty else { return (s, nil, 0) }
+            let q = try DataQuality.validate(s, options: ValidationOptions(calendar: gapCalendar))
+            guard !q.isClean, scenario.dataQuality == .clean else { return (s, q, 0) }
+            let cleaned = try DataQuality.clean(s, report: q)
+            return (cleaned.series, q, cleaned.changes.count)
         }
         let checked = try WorkerPool.map(loaded.count, workers: workers) { k in try check(loaded[k].series) }!
         let loadSeconds = seconds(clock.now - begin)
@@ -121,8 +127,7 @@ extension ScenarioRunner {
             warnings.append("\(dropped.count) symbols have no bar in the date range and are left out (first: \(dropped[0]))")
         }
         guard !series.isEmpty else { throw ScenarioError.run("\(scenario.file): dataset.start/end: no symbol has a bar in the date range") }
-        // One calendar for the universe: named, or inferred from its longest symbol.
-        let calendar = try Self.calendar(scenario, reference: series.max { $0.count < $1.count }!)
+        let calendar = try choice!.get()
         for k in series.indices { series[k].annualisation = calendar.annualisation }
         var groups = SymbolGroups.fromMetadata(series)
         if let sectors = spec.sectors {
