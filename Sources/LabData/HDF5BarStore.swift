@@ -83,21 +83,23 @@ public enum HDF5BarStore {
         return discover(in: file.root)
     }
 
-    /// ``discover(in:)`` of the root with the library only listing links (one call per group) and
-    /// every object header read by `direct`: opening each group and reading its attributes and
-    /// its children's kinds through the library was most of the time of listing a universe of
-    /// hundreds of symbols. Nil when some header cannot be read directly.
+    /// ``discover(in:)`` of the root with every object header and every group's symbol table read
+    /// by `direct` (the library lists the links of a group whose table it cannot read): opening
+    /// each group and reading its attributes and its children's kinds through the library was
+    /// most of the time of listing a universe of hundreds of symbols. Nil when some header cannot
+    /// be read directly.
     static func discoverDirectly(_ file: HDF5File, _ direct: HDF5DirectReader) -> [SymbolEntry]? {
         var seen: Set<UInt64> = file.root.address.map { [UInt64($0)] } ?? []
         var entries: [SymbolEntry] = []
-        func walk(_ path: String, depth: Int) -> Bool {
+        func walk(_ path: String, at address: UInt64?, depth: Int) -> Bool {
             guard depth < maxGroupDepth else { return true }
-            guard let links = file.hardLinks(path) else { return false }
+            guard let links = address.flatMap(direct.links(ofGroupAt:)) ?? file.hardLinks(path) else { return false }
             for link in links where !internalGroups.contains(link.name) {
                 guard let header = HDF5ObjectHeader(at: link.address, in: direct.file) else { return false }
                 guard header.isGroup, seen.insert(link.address).inserted else { continue }
                 let child = path == "/" ? link.name : path + "/" + link.name
-                guard let attributes = header.stringAttributes(), let children = file.hardLinks(child) else { return false }
+                guard let attributes = header.stringAttributes(), let children = direct.links(ofGroupAt: link.address) ?? file.hardLinks(child)
+                else { return false }
                 if let pandasType = attributes["pandas_type"] {
                     entries.append(pandasEntry(child, pandasType))
                     continue
@@ -109,13 +111,13 @@ public enum HDF5BarStore {
                 }
                 if ColumnMapping.column(for: .timestamp, in: datasets) != nil || ColumnMapping.column(for: .close, in: datasets) != nil {
                     entries.append(SymbolEntry(symbol: child, layout: .plain, unsupportedReason: nil))
-                } else if !walk(child, depth: depth + 1) {
+                } else if !walk(child, at: link.address, depth: depth + 1) {
                     return false
                 }
             }
             return true
         }
-        return walk("/", depth: 0) ? entries : nil
+        return walk("/", at: file.root.address.map(UInt64.init), depth: 0) ? entries : nil
     }
 
     /// The entry of a group carrying pandas' `pandas_type` attribute.
@@ -206,11 +208,16 @@ public enum HDF5BarStore {
     ) throws -> [LoadedSymbol] {
         let file = try HDF5File.openForReading(path)
         var loaded = [LoadedSymbol?](repeating: nil, count: entries.count)
-        if let direct = file.direct {
-            let plans = entries.map { $0.layout == .plain ? file.directPlan($0.symbol) : nil }
-            loaded = try WorkerPool.map(entries.count, workers: workers) { k in plans[k].flatMap { direct.read($0, overrides: columnOverrides) } } ?? loaded
+        if let direct = file.direct, let address = file.root.address, let links = direct.links(ofGroupAt: UInt64(address)) {
+            let root = Dictionary(links.map { ($0.name, $0.address) }, uniquingKeysWith: { a, _ in a })
+            loaded =
+                try WorkerPool.map(entries.count, workers: workers) { k in
+                    guard entries[k].layout == .plain, let plan = direct.plan(entries[k].symbol, root: root) else { return nil }
+                    return direct.read(plan, overrides: columnOverrides)
+                } ?? loaded
         }
-        return try entries.indices.map { k in try loaded[k] ?? read(entry: entries[k], file: file, overrides: columnOverrides, direct: false) }
+        // The rest through the library (a symbol whose groups' links it lists may still be read directly).
+        return try entries.indices.map { k in try loaded[k] ?? read(entry: entries[k], file: file, overrides: columnOverrides) }
     }
 
     /// Reads one symbol.

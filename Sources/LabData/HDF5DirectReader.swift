@@ -91,6 +91,67 @@ final class HDF5DirectReader: @unchecked Sendable {
         #endif
     }
 
+    /// The hard links of the group whose object header is at `address`, in name order, each with
+    /// the address of the object it points to: the group's symbol table (an old-style group: a
+    /// version 1 B-tree of symbol nodes, names in a local heap) read directly; nil for any other
+    /// group (links stored in the header or densely) or a table that does not add up.
+    func links(ofGroupAt address: UInt64) -> [(name: String, address: UInt64)]? {
+        guard let header = HDF5ObjectHeader(at: address, in: file),
+            !header.messages.contains(where: { $0.type == 0x02 || $0.type == 0x06 }),
+            let table = header.messages.first(where: { $0.type == 0x11 }), let tree = table.body.u64(0), let heapAddress = table.body.u64(8),
+            let heap = file.bytes(at: heapAddress, count: 32), heap.slice(0, 4).map({ $0.string() }) == "HEAP", heap.u8(4) == 0,
+            let heapSize = heap.u64(8), heapSize <= UInt64(Self.maxTableBytes), let dataAddress = heap.u64(24),
+            let names = file.bytes(at: dataAddress, count: Int(heapSize))
+        else { return nil }
+        var links: [(name: String, address: UInt64)] = []
+        var budget = Self.maxTableNodes
+        /// Appends the links under the B-tree node at `node` (children left to right); false when
+        /// the tree does not add up.
+        func visit(_ node: UInt64, depth: Int) -> Bool {
+            budget -= 1
+            guard budget >= 0, depth <= 64, let head = file.bytes(at: node, count: 24), head.slice(0, 4)?.string() == "TREE", head.u8(4) == 0,
+                let level = head.u8(5), let used = head.u16(6),
+                let body = file.bytes(at: node + 24, count: Int(used) * 16 + 8)
+            else { return false }
+            for k in 0..<Int(used) {
+                guard let child = body.u64(16 * k + 8) else { return false }
+                if level > 0 {
+                    guard visit(child, depth: depth + 1) else { return false }
+                } else {
+                    guard let symbols = file.bytes(at: child, count: 8), symbols.slice(0, 4)?.string() == "SNOD", symbols.u8(4) == 1,
+                        let count = symbols.u16(6), let entries = file.bytes(at: child + 8, count: Int(count) * 40)
+                    else { return false }
+                    for e in 0..<Int(count) {
+                        guard let nameAt = entries.u64(40 * e), let object = entries.u64(40 * e + 8), let cache = entries.u32(40 * e + 16),
+                            nameAt < heapSize, let name = names.slice(Int(nameAt), names.count - Int(nameAt))
+                        else { return false }
+                        if cache != 2 { links.append((name.string(), object)) }  // 2: a soft link
+                    }
+                }
+            }
+            return true
+        }
+        return visit(tree, depth: 0) ? links : nil
+    }
+
+    /// Largest local heap of link names read (a universe of 20 000 symbols needs well under 1 MB).
+    static let maxTableBytes = 64 << 20
+    /// Most B-tree nodes visited for one group's links.
+    static let maxTableNodes = 1 << 20
+
+    /// The plan of `symbol` (a path of group names below the root, whose links by name are
+    /// `root`) found through the groups' symbol tables; nil when one of them cannot be read directly.
+    func plan(_ symbol: String, root: [String: UInt64]) -> Plan? {
+        let parts = symbol.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard let first = parts.first, var group = root[first], var links = self.links(ofGroupAt: group) else { return nil }
+        for part in parts.dropFirst() {
+            guard let next = links.first(where: { $0.name == part })?.address, let children = self.links(ofGroupAt: next) else { return nil }
+            group = next
+            links = children
+        }
+        return Plan(symbol: symbol, group: group, links: links)
+    }
+
     /// One dataset's description from its object header.
     private struct Column {
         let rows: Int

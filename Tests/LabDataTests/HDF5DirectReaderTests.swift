@@ -17,6 +17,12 @@ import Testing
         }
     }
 
+    /// The root group's links by name, from its symbol table read directly.
+    func rootLinks(_ file: HDF5File, _ reader: HDF5DirectReader) -> [String: UInt64] {
+        let links = file.root.address.flatMap { reader.links(ofGroupAt: UInt64($0)) } ?? []
+        return Dictionary(links.map { ($0.name, $0.address) }, uniquingKeysWith: { a, _ in a })
+    }
+
     func same(_ a: LoadedSymbol, _ b: LoadedSymbol) -> Bool {
         a.series == b.series && a.layout == b.layout && a.columns == b.columns && a.columnSources == b.columnSources
     }
@@ -62,6 +68,10 @@ import Testing
             let both = try bothPaths(path)
             #expect(both.count == 1 && both[0].library.series == series, "\(name)")
             if name == "contiguous" {
+                let file = try HDF5File.openForReading(path)
+                let reader = try #require(file.direct)
+                let plan = try #require(reader.plan("SYN", root: rootLinks(file, reader)))
+                #expect(plan.links.map(\.name) == ["close", "high", "low", "open", "spread", "timestamp", "volume"])
                 let direct = try #require(both[0].direct)
                 #expect(same(direct, both[0].library))
             } else {
@@ -75,13 +85,21 @@ import Testing
         let folder = Fixture.path("")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".h5") }.sorted()
         #expect(files.count > 10)
-        var direct = 0, listed = 0
+        var direct = 0, listed = 0, tables = 0
         for name in files {
             // Files the library refuses (bad inputs) are the library's to word: nothing to compare.
             guard let file = try? HDF5File.openForReading(folder + "/" + name) else { continue }
             if let reader = file.direct, let entries = HDF5BarStore.discoverDirectly(file, reader) {
                 listed += 1
                 #expect(entries == HDF5BarStore.discover(in: file.root), "\(name): the symbols listed")
+                // Each group's symbol table read directly lists the links the library lists.
+                for entry in entries {
+                    guard let plan = reader.plan(entry.symbol, root: rootLinks(file, reader)) else { continue }
+                    tables += 1
+                    #expect(plan.links.map(\.name) == file.hardLinks(entry.symbol)?.map(\.name), "\(name): \(entry.symbol)")
+                    #expect(plan.links.map(\.address) == file.hardLinks(entry.symbol)?.map(\.address), "\(name): \(entry.symbol)")
+                    #expect(plan.group == file.directPlan(entry.symbol)?.group)
+                }
             }
             guard let symbols = try? bothPaths(folder + "/" + name) else { continue }
             for s in symbols {
@@ -90,7 +108,7 @@ import Testing
                 #expect(same(d, s.library), "\(name): \(s.symbol)")
             }
         }
-        #expect(direct >= 3 && listed >= 10)
+        #expect(direct >= 3 && listed >= 10 && tables >= 10)
     }
 
     @Test func aBatchOnTwoThreadsEqualsTheLibraryOneByOne() throws {
