@@ -152,16 +152,17 @@ public struct UniverseSimulator: Sendable {
         var held: [Int] = []
         var cursor = UniverseCursor(universe)
 
-        func checked(_ s: Int, _ field: [Double], _ j: Int, _ t: Int, _ name: String) throws -> Double {
-            let v = field[j]
+        // The price columns by symbol, taken once: a per-bar `universe.symbols[s]` copied the whole
+        // series (a retain and release of each of its columns) for every held symbol on every row.
+        let opens = universe.symbols.map(\.open), closes = universe.symbols.map(\.close)
+        func checked(_ s: Int, _ v: Double, _ t: Int, _ name: String) throws -> Double {
             guard v > 0, v.isFinite else { throw LabExecutionError.badFillPrice(symbol: universe.names[s], bar: t, field: name, value: v) }
             return v
         }
         /// The price of symbol s at the open of the current row: its open with a bar, else its last close.
         func markAtOpen(_ s: Int, _ t: Int) throws -> Double {
-            let bars = universe.symbols[s]
-            if cursor.bar[s] >= 0 { return try checked(s, bars.open, cursor.bar[s], t, "open") }
-            return cursor.latest[s] >= 0 ? bars.close[cursor.latest[s]] : 0
+            if cursor.bar[s] >= 0 { return try checked(s, opens[s][cursor.bar[s]], t, "open") }
+            return cursor.latest[s] >= 0 ? closes[s][cursor.latest[s]] : 0
         }
         func fill(_ s: Int, _ q: Double, _ t: Int, reference: Double, reason: FillReason) {
             guard q != 0 else { return }
@@ -260,7 +261,7 @@ public struct UniverseSimulator: Sendable {
             // A symbol's last bar before the calendar's end closes its position at that close.
             if t < length - 1 {
                 for s in held where lastRows[s] == t {
-                    let close = try checked(s, universe.symbols[s].close, cursor.bar[s], t, "close")
+                    let close = try checked(s, closes[s][cursor.bar[s]], t, "close")
                     fill(s, -units[s], t, reference: close, reason: .delisting)
                     units[s] = 0
                     delisted += 1
@@ -270,8 +271,7 @@ public struct UniverseSimulator: Sendable {
             // Mark at the close (the last close without a bar), then accrue borrow and financing.
             var value = 0.0
             for s in held {
-                let bars = universe.symbols[s]
-                let c = cursor.bar[s] >= 0 ? try checked(s, bars.close, cursor.bar[s], t, "close") : bars.close[cursor.latest[s]]
+                let c = cursor.bar[s] >= 0 ? try checked(s, closes[s][cursor.bar[s]], t, "close") : closes[s][cursor.latest[s]]
                 value += units[s] * c
                 if units[s] < 0 && borrowPerRow > 0 {
                     let fee = -units[s] * c * borrowPerRow
@@ -292,7 +292,7 @@ public struct UniverseSimulator: Sendable {
         }
         // Each symbol's profit: its cash flows plus its final units at its last close.
         var contribution = flows
-        for s in held { contribution[s] += units[s] * universe.symbols[s].close[universe.symbols[s].count - 1] }
+        for s in held { contribution[s] += units[s] * closes[s][closes[s].count - 1] }
         return Result(
             symbols: universe.names, equity: equity, cash: cashCurve, holdings: holdingsCurve, units: units, fills: ledger.fills, fillCount: fillCount,
             rebalances: rebalances, costs: ledger.costs, tradedValue: ledger.tradedValue, contribution: contribution, symbolCosts: symbolCosts,

@@ -136,6 +136,7 @@ extension ScenarioRunner {
             }
             groups = try SymbolGroups.read(csv: sectors.path)
         }
+        let dataHash = BackgroundValue { [series] in RunID.hash(series: series) }
         let universe = try Universe(series, groups: groups)
         if Self.usesGroups(plan.program.checked), universe.groups.allSatisfy({ $0 == nil }) {
             throw ScenarioError.run(
@@ -190,7 +191,7 @@ extension ScenarioRunner {
             calibration_horizon: nil, variants: variants.map(\.name), parameter_sets: 1, hash: RunHistory.hash(scenario.text))
         let summary = RunReport.DataQualitySummary(
             symbol: "\(universe.count) symbols", rows: rows, rows_used: universe.barCount, error_rows: errorRows, warnings: findings, score: score,
-            counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue, source: servedBy, data_hash: RunID.hash(series: series))
+            counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue, source: servedBy, data_hash: dataHash.value)
         var report = RunReport(
             run_id: RunID.make(scenario: scenario.text, dataHash: summary.data_hash, seed: scenario.seed), scenario: echo,
             environment: Version.environment, data_quality: summary, jobs: jobs, sweep: [], stress_comparison: [])
