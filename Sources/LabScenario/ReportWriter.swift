@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 import LabData
 import LabReport
 
@@ -69,9 +70,11 @@ public enum ReportWriter {
         try makeFolder(staging)
         let staged = Staged(staging: staging, folder: folder)
         do {
+            // The JSON encoded while the page renders (two cores, two independent passes).
+            let json = BackgroundValue { Result { try LabJSON.encode(report, compact: true) } }
             try AtomicFile.write(Data(HTMLReport.render(report).utf8), to: staging.appendingPathComponent("report.html").path)
             if let timings { try AtomicFile.write(try LabJSON.encode(timings), to: staging.appendingPathComponent("timings.json").path) }
-            try AtomicFile.write(try LabJSON.encode(report, compact: true), to: staging.appendingPathComponent("report.json").path)
+            try AtomicFile.write(try json.value.get(), to: staging.appendingPathComponent("report.json").path)
         } catch {
             staged.discard()
             throw error
