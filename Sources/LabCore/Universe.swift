@@ -20,11 +20,12 @@ public struct Universe: Sendable {
     public let groups: [String?]
 
     /// A universe of `symbols` (each with strictly increasing timestamps, names distinct), with
-    /// optional groups by symbol name.
+    /// optional groups by symbol name; the per-symbol work (order checks, calendar rows) and the
+    /// union of the timestamps split over `workers` threads.
     /// - Throws: ``LabCoreError/invalidParameter(owner:field:reason:)`` (owner `universe`) for no
     ///   symbol, a repeated name or series on different time zones;
     ///   ``LabCoreError/timestampsNotIncreasing(symbol:row:)`` for a series out of order.
-    public init(_ symbols: [BarSeries], groups: [String: String] = [:]) throws {
+    public init(_ symbols: [BarSeries], groups: [String: String] = [:], workers: Int = 1) throws {
         guard let first = symbols.first else {
             throw LabCoreError.invalidParameter(owner: "universe", field: "symbols", reason: "a universe needs at least one symbol")
         }
@@ -38,25 +39,35 @@ public struct Universe: Sendable {
                     owner: "universe", field: "timezone",
                     reason: "\(s.symbol) is on \(s.timezone), \(first.symbol) on \(first.timezone): one calendar needs one time zone")
             }
-            if let j = s.timestamps.indices.dropFirst().first(where: { s.timestamps[$0] <= s.timestamps[$0 - 1] }) {
-                throw LabCoreError.timestampsNotIncreasing(symbol: s.symbol, row: j)
-            }
         }
-        let calendar = Self.union(symbols.map(\.timestamps))
+        let workers = max(1, min(workers, symbols.count))
+        let disorder = try WorkerPool.map(symbols.count, workers: workers) { k in
+            symbols[k].timestamps.withUnsafeBufferPointer { t in (1..<max(1, t.count)).first { t[$0] <= t[$0 - 1] } }
+        }!
+        if let k = disorder.firstIndex(where: { $0 != nil }) { throw LabCoreError.timestampsNotIncreasing(symbol: symbols[k].symbol, row: disorder[k]!) }
+        // The union of each worker's share of the symbols, then of those.
+        let share = (symbols.count + workers - 1) / workers
+        let parts = try WorkerPool.map(workers, workers: workers) { w in
+            Self.union(symbols[min(w * share, symbols.count)..<min((w + 1) * share, symbols.count)].map(\.timestamps))
+        }!
+        let calendar = Self.union(parts)
         guard calendar.count <= Int(Int32.max) else {
             throw LabCoreError.invalidParameter(owner: "universe", field: "calendar", reason: "more than \(Int32.max) rows")
         }
         self.symbols = symbols
         self.calendar = calendar
-        self.rows = symbols.map { s in
+        self.rows = try WorkerPool.map(symbols.count, workers: workers) { k in
+            let s = symbols[k]
             var out = [Int32](repeating: 0, count: s.count)
             var t = 0
-            for (j, time) in s.timestamps.enumerated() {
-                while calendar[t] < time { t += 1 }
-                out[j] = Int32(t)
+            calendar.withUnsafeBufferPointer { c in
+                for (j, time) in s.timestamps.enumerated() {
+                    while c[t] < time { t += 1 }
+                    out[j] = Int32(t)
+                }
             }
             return out
-        }
+        }!
         self.groups = symbols.map { groups[$0.symbol] }
     }
 

@@ -137,7 +137,7 @@ extension ScenarioRunner {
             groups = try SymbolGroups.read(csv: sectors.path)
         }
         let dataHash = BackgroundValue { [series] in RunID.hash(series: series) }
-        let universe = try Universe(series, groups: groups)
+        let universe = try Universe(series, groups: groups, workers: workers)
         if Self.usesGroups(plan.program.checked), universe.groups.allSatisfy({ $0 == nil }) {
             throw ScenarioError.run(
                 "\(scenario.file): portfolio.weights: the group_ operators need sectors (dataset.sectors, or a sector attribute per symbol in \(servedBy))")

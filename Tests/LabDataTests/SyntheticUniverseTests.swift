@@ -36,6 +36,21 @@ import Testing
         #expect(levels.max()! / levels.min()! > 20)
     }
 
+    @Test func theSharedCalendarDoesNotDependOnTheWorkers() throws {
+        let symbols = try SyntheticUniverse.make(symbols: 37, days: 400, startDay: Self.start, seed: 4)
+        let one = try Universe(symbols)
+        for workers in [2, 3, 64] {
+            let many = try Universe(symbols, workers: workers)
+            #expect(many.calendar == one.calendar && many.rows == one.rows, "\(workers) workers")
+        }
+        // The first symbol out of order (in the universe's order) is the one named, whatever the split.
+        var bad = symbols
+        for k in [5, 30] { bad[k].timestamps.swapAt(10, 11) }
+        for workers in [1, 2, 3] {
+            #expect(throws: LabCoreError.timestampsNotIncreasing(symbol: "S05", row: 11)) { try Universe(bad, workers: workers) }
+        }
+    }
+
     @Test func badSizesAreRefused() {
         #expect(throws: LabDataError.self) { try SyntheticUniverse.make(symbols: 0, days: 500, startDay: Self.start, seed: 1) }
         #expect(throws: LabDataError.self) { try SyntheticUniverse.make(symbols: 5, days: 50, startDay: Self.start, seed: 1) }
