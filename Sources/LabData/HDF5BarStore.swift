@@ -104,12 +104,26 @@ public enum HDF5BarStore {
                     entries.append(pandasEntry(child, pandasType))
                     continue
                 }
-                var datasets: [String] = []
-                for grandchild in children {
-                    guard let h = HDF5ObjectHeader(at: grandchild.address, in: direct.file) else { return false }
-                    if h.isDataset { datasets.append(grandchild.name) }
+                // By link names first (one header read), as `isPlainGroup` does; else every child's kind.
+                let names = children.map(\.name)
+                let named = [BarField.timestamp, .close].compactMap { ColumnMapping.column(for: $0, in: names) }
+                var plain = false
+                for name in named {
+                    guard let h = HDF5ObjectHeader(at: children.first { $0.name == name }!.address, in: direct.file) else { return false }
+                    if h.isDataset {
+                        plain = true
+                        break
+                    }
                 }
-                if ColumnMapping.column(for: .timestamp, in: datasets) != nil || ColumnMapping.column(for: .close, in: datasets) != nil {
+                if !plain {
+                    var datasets: [String] = []
+                    for grandchild in children {
+                        guard let h = HDF5ObjectHeader(at: grandchild.address, in: direct.file) else { return false }
+                        if h.isDataset { datasets.append(grandchild.name) }
+                    }
+                    plain = ColumnMapping.column(for: .timestamp, in: datasets) != nil || ColumnMapping.column(for: .close, in: datasets) != nil
+                }
+                if plain {
                     entries.append(SymbolEntry(symbol: child, layout: .plain, unsupportedReason: nil))
                 } else if !walk(child, at: link.address, depth: depth + 1) {
                     return false
