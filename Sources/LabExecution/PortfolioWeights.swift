@@ -19,7 +19,7 @@ public enum Covariance {
             for i in 0..<t { centred[i * n + j] -= mean }
         }
         var c = [Double](repeating: 0, count: n * n)
-        BLASSingleThread.ensure()
+        BLASThreads.useOne()
         centred.withUnsafeBufferPointer { x in
             c.withUnsafeMutableBufferPointer { c in
                 cblas_dsyrk(
@@ -36,7 +36,7 @@ public enum Covariance {
         let n = w.count
         precondition(c.count == n * n)
         var out = [Double](repeating: 0, count: n)
-        BLASSingleThread.ensure()
+        BLASThreads.useOne()
         c.withUnsafeBufferPointer { c in
             w.withUnsafeBufferPointer { w in
                 out.withUnsafeMutableBufferPointer { o in
@@ -46,12 +46,6 @@ public enum Covariance {
         }
         return out
     }
-}
-
-/// OpenBLAS runs on one thread: the lab parallelises across jobs, not inside a BLAS call.
-enum BLASSingleThread {
-    private static let once: Void = { openblas_set_num_threads(1) }()
-    static func ensure() { _ = once }
 }
 
 /// How a portfolio's target weights are chosen at a rebalance, from closes up to that bar only.

@@ -116,10 +116,3 @@ public struct CorrelationBreakdown: StressTransform, Equatable {
         return out
     }
 }
-
-/// OpenBLAS is held to one thread: the lab parallelises across jobs, and the matrices here are
-/// tiny (one row and column per symbol), where OpenBLAS's own threads only spin.
-enum BLASThreads {
-    private static let once: Void = { openblas_set_num_threads(1) }()
-    static func useOne() { _ = once }
-}

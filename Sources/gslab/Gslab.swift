@@ -26,6 +26,7 @@ struct Gslab: ParsableCommand {
     /// expression, the expression and a caret under it) and the lab's exit status.
     static func main() {
         AllocatorTuning.keepLargeAllocationsInHeap()
+        BLASThreads.useOne()
         if let refusal = ReadLimits.environmentRefusal {
             FileHandle.standardError.write(Data(("gslab: " + refusal + "\n").utf8))
             Foundation.exit(2)
