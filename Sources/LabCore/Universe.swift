@@ -152,13 +152,27 @@ public struct UniverseCursor: Sendable {
     }
 
     /// Moves symbol `s` alone to calendar row `t` (increasing for each symbol; a symbol may skip
-    /// rows): what a loop that reads a few symbols per row needs, in O(its bars) over the run.
+    /// rows): what a loop that reads a few symbols per row needs, in O(its bars) over the run, and
+    /// O(log of the rows skipped) per move (a galloping search: a monthly decision skips a month).
     @inline(__always)
     public mutating func advance(_ s: Int, to t: Int) {
         let row = Int32(t)
         var k = next[s]
         rows[s].withUnsafeBufferPointer { r in
-            while k < r.count && r[k] < row { k += 1 }
+            if k < r.count && r[k] < row {
+                // r[k] < row: steps of 1, 2, 4, … past k, then a binary search in the last one.
+                var step = 1
+                while k + step < r.count && r[k + step] < row {
+                    k += step
+                    step <<= 1
+                }
+                var lo = k + 1, hi = min(k + step, r.count)
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if r[mid] < row { lo = mid + 1 } else { hi = mid }
+                }
+                k = lo
+            }
             if k < r.count && r[k] == row {
                 bar[s] = k
                 latest[s] = k

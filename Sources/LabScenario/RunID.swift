@@ -21,16 +21,39 @@ public enum Version {
 enum RunID {
     /// A hash of the bars of every series, 16 hex digits: the symbol's bytes by FNV-1a, then the
     /// timestamps and OHLCV columns a 64-bit value at a time (FNV-1a's xor and multiply on the
-    /// whole word, then its high half folded into the low: a million bars in about 10 ms on one
-    /// core, where byte-wise FNV-1a took 80).
+    /// whole word, then its high half folded into the low) in four interleaved lanes — word i
+    /// into lane i mod 4 — folded into the hash at the end of each column: four independent
+    /// chains, where one chain's multiply latency bounded the speed (a universe of 500 × 5 000
+    /// bars: 23 ms of one core before, 10 after, under perf).
     static func hash(series: [BarSeries]) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
         let prime: UInt64 = 0x100_0000_01b3
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func mix(_ lane: inout UInt64, _ word: UInt64) {
+            lane = (lane ^ word) &* prime
+            lane ^= lane >> 32
+        }
+        func column(_ words: UnsafeBufferPointer<UInt64>) {
+            var l0 = h, l1 = h ^ 1, l2 = h ^ 2, l3 = h ^ 3
+            let n = words.count, body = n - n % 4
+            var i = 0
+            while i < body {
+                mix(&l0, words[i])
+                mix(&l1, words[i + 1])
+                mix(&l2, words[i + 2])
+                mix(&l3, words[i + 3])
+                i += 4
+            }
+            while i < n {
+                mix(&l0, words[i])
+                i += 1
+            }
+            for lane in [l0, l1, l2, l3] { mix(&h, lane) }
+        }
         for s in series {
             for b in s.symbol.utf8 { h = (h ^ UInt64(b)) &* prime }
-            s.timestamps.withUnsafeBufferPointer { for t in $0 { h = (h ^ UInt64(bitPattern: t)) &* prime; h ^= h >> 32 } }
-            for column in [s.open, s.high, s.low, s.close, s.volume] {
-                column.withUnsafeBufferPointer { for v in $0 { h = (h ^ v.bitPattern) &* prime; h ^= h >> 32 } }
+            s.timestamps.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt64.self, column) }
+            for values in [s.open, s.high, s.low, s.close, s.volume] {
+                values.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt64.self, column) }
             }
         }
         return String(h, radix: 16).leftPadded(to: 16)

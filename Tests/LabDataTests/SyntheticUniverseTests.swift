@@ -51,6 +51,26 @@ import Testing
         }
     }
 
+    @Test func theCursorFindsEachSymbolsBarWhateverTheRowsSkipped() throws {
+        let universe = try Universe(try SyntheticUniverse.make(symbols: 25, days: 600, startDay: Self.start, seed: 6))
+        var rng = SeededRNG(seed: 2)
+        for _ in 0..<20 {
+            var cursor = UniverseCursor(universe)
+            var t = -1
+            while true {
+                t += 1 + rng.nextInt(below: rng.nextUniform() < 0.5 ? 2 : 60)
+                guard t < universe.length else { break }
+                cursor.move(to: t)
+                for s in 0..<universe.count {
+                    // The plain answer: the symbol's bar at row t, and its latest bar at or before t.
+                    let rows = universe.rows[s]
+                    #expect(cursor.bar[s] == (rows.firstIndex(of: Int32(t)) ?? -1), "symbol \(s), row \(t)")
+                    #expect(cursor.latest[s] == (rows.lastIndex { $0 <= Int32(t) } ?? -1), "symbol \(s), row \(t)")
+                }
+            }
+        }
+    }
+
     @Test func badSizesAreRefused() {
         #expect(throws: LabDataError.self) { try SyntheticUniverse.make(symbols: 0, days: 500, startDay: Self.start, seed: 1) }
         #expect(throws: LabDataError.self) { try SyntheticUniverse.make(symbols: 5, days: 50, startDay: Self.start, seed: 1) }
