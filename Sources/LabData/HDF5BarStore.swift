@@ -220,18 +220,37 @@ public enum HDF5BarStore {
     public static func read(
         _ path: String, entries: [SymbolEntry], columnOverrides: [BarField: String] = [:], workers: Int = 1
     ) throws -> [LoadedSymbol] {
+        try read(path, entries: entries, columnOverrides: columnOverrides, workers: workers) { _ in () }.map(\.symbol)
+    }
+
+    /// ``read(_:entries:columnOverrides:workers:)``, each symbol then given to `process` on the
+    /// worker that read it, while its columns are still in the core's cache (a symbol read through
+    /// the library: on the worker pool afterwards); results in the entries' order.
+    public static func read<T: Sendable>(
+        _ path: String, entries: [SymbolEntry], columnOverrides: [BarField: String] = [:], workers: Int = 1,
+        then process: @escaping @Sendable (LoadedSymbol) -> T
+    ) throws -> [(symbol: LoadedSymbol, processed: T)] {
         let file = try HDF5File.openForReading(path)
-        var loaded = [LoadedSymbol?](repeating: nil, count: entries.count)
+        var done = [(symbol: LoadedSymbol, processed: T)?](repeating: nil, count: entries.count)
         if let direct = file.direct, let address = file.root.address, let links = direct.links(ofGroupAt: UInt64(address)) {
             let root = Dictionary(links.map { ($0.name, $0.address) }, uniquingKeysWith: { a, _ in a })
-            loaded =
+            done =
                 try WorkerPool.map(entries.count, workers: workers) { k in
-                    guard entries[k].layout == .plain, let plan = direct.plan(entries[k].symbol, root: root) else { return nil }
-                    return direct.read(plan, overrides: columnOverrides)
-                } ?? loaded
+                    guard entries[k].layout == .plain, let plan = direct.plan(entries[k].symbol, root: root),
+                        let symbol = direct.read(plan, overrides: columnOverrides)
+                    else { return nil }
+                    return (symbol, process(symbol))
+                } ?? done
         }
-        // The rest through the library (a symbol whose groups' links it lists may still be read directly).
-        return try entries.indices.map { k in try loaded[k] ?? read(entry: entries[k], file: file, overrides: columnOverrides) }
+        // The rest through the library, in order (a symbol whose groups' links it lists may still
+        // be read directly), then processed on the pool.
+        let rest = entries.indices.filter { done[$0] == nil }
+        var read: [LoadedSymbol] = []
+        for k in rest { read.append(try Self.read(entry: entries[k], file: file, overrides: columnOverrides)) }
+        let symbols = read
+        let processed = try WorkerPool.map(rest.count, workers: workers) { i in process(symbols[i]) }!
+        for (i, k) in rest.enumerated() { done[k] = (symbols[i], processed[i]) }
+        return done.map { $0! }
     }
 
     /// Reads one symbol.

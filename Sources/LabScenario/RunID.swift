@@ -19,13 +19,27 @@ public enum Version {
 /// A run's id: FNV-1a (64-bit) over the scenario text, the bars' hash and the seed, as 16 hex
 /// digits — the same inputs give the same id (and report folder).
 enum RunID {
-    /// A hash of the bars of every series, 16 hex digits: the symbol's bytes by FNV-1a, then the
-    /// timestamps and OHLCV columns a 64-bit value at a time (FNV-1a's xor and multiply on the
-    /// whole word, then its high half folded into the low) in four interleaved lanes — word i
-    /// into lane i mod 4 — folded into the hash at the end of each column: four independent
-    /// chains, where one chain's multiply latency bounded the speed (a universe of 500 × 5 000
-    /// bars: 23 ms of one core before, 10 after, under perf).
-    static func hash(series: [BarSeries]) -> String {
+    /// A hash of the bars of every series, 16 hex digits: each series' ``hash(of:)`` folded in
+    /// order by FNV-1a's xor and multiply (a series' hash does not depend on the others, so a
+    /// universe hashes its symbols on several threads, each right after checking it).
+    static func hash(series: [BarSeries]) -> String { combine(series.map(hash(of:))) }
+
+    /// The hashes of several series (``hash(of:)``, in order) as the bars' hash, 16 hex digits.
+    static func combine(_ hashes: [UInt64]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for x in hashes {
+            h = (h ^ x) &* 0x100_0000_01b3
+            h ^= h >> 32
+        }
+        return String(h, radix: 16).leftPadded(to: 16)
+    }
+
+    /// One series' hash: the symbol's bytes by FNV-1a, then the timestamps and OHLCV columns a
+    /// 64-bit value at a time (FNV-1a's xor and multiply on the whole word, then its high half
+    /// folded into the low) in four interleaved lanes — word i into lane i mod 4 — folded into
+    /// the hash at the end of each column: four independent chains, where one chain's multiply
+    /// latency bounded the speed.
+    static func hash(of s: BarSeries) -> UInt64 {
         let prime: UInt64 = 0x100_0000_01b3
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         @inline(__always) func mix(_ lane: inout UInt64, _ word: UInt64) {
@@ -49,14 +63,12 @@ enum RunID {
             }
             for lane in [l0, l1, l2, l3] { mix(&h, lane) }
         }
-        for s in series {
-            for b in s.symbol.utf8 { h = (h ^ UInt64(b)) &* prime }
-            s.timestamps.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt64.self, column) }
-            for values in [s.open, s.high, s.low, s.close, s.volume] {
-                values.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt64.self, column) }
-            }
+        for b in s.symbol.utf8 { h = (h ^ UInt64(b)) &* prime }
+        s.timestamps.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt64.self, column) }
+        for values in [s.open, s.high, s.low, s.close, s.volume] {
+            values.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt64.self, column) }
         }
-        return String(h, radix: 16).leftPadded(to: 16)
+        return h
     }
 
     /// The id of a run of `scenario` (its text) over bars whose ``hash(series:)`` is `dataHash`,

@@ -34,18 +34,32 @@ extension ScenarioRunner {
         }
     }
 
-    /// The chosen symbols read: from a group per symbol (or a pandas key per symbol), on `workers`
-    /// threads where the file allows (``HDF5BarStore/read(_:entries:columnOverrides:workers:)``),
-    /// or split out of one long table (`dataset.symbol_column`); with the path (as written) that
-    /// served them.
-    static func loadUniverse(_ scenario: Scenario, workers: Int = 1) throws -> ([LoadedSymbol], String) {
+    /// The chosen symbols read: from a group per symbol (or a pandas key per symbol), or split
+    /// out of one long table (`dataset.symbol_column`); with the path (as written) that served them.
+    static func loadUniverse(_ scenario: Scenario) throws -> ([LoadedSymbol], String) {
+        let (read, path) = try loadUniverse(scenario, workers: 1) { _ in () }
+        return (read.map(\.symbol), path)
+    }
+
+    /// ``loadUniverse(_:)`` on `workers` threads where the file allows
+    /// (``HDF5BarStore/read(_:entries:columnOverrides:workers:then:)``), each symbol given to
+    /// `process` right after it is read; results in the symbols' order.
+    static func loadUniverse<T: Sendable>(
+        _ scenario: Scenario, workers: Int, then process: @escaping @Sendable (LoadedSymbol) -> T
+    ) throws -> ([(symbol: LoadedSymbol, processed: T)], String) {
         let spec = scenario.dataset
+        func processed(_ symbols: [LoadedSymbol]) throws -> [(symbol: LoadedSymbol, processed: T)] {
+            Array(zip(symbols, try WorkerPool.map(symbols.count, workers: workers) { k in process(symbols[k]) }!))
+        }
         guard let column = spec.symbolColumn else {
             let (entries, path, written) = try universeEntries(scenario)
             // The groups were classified when they were listed: read them as they are (a fallback
             // chain goes through the loader, which may serve another file).
-            if spec.fallbacks.isEmpty { return (try HDF5BarStore.read(path, entries: entries, workers: workers), written) }
-            return try load(scenario, symbols: entries.map(\.symbol))
+            if spec.fallbacks.isEmpty {
+                return (try HDF5BarStore.read(path, entries: entries, workers: workers, then: process), written)
+            }
+            let (loaded, servedBy) = try load(scenario, symbols: entries.map(\.symbol))
+            return (try processed(loaded), servedBy)
         }
         guard FileKind(path: spec.path) != .missing else {
             throw ScenarioError.run("\(scenario.file): dataset.path: no such file \(spec.pathAsWritten) (resolved to \(spec.path))")
@@ -64,7 +78,7 @@ extension ScenarioRunner {
             throw ScenarioError.run("\(scenario.file): dataset.symbols: \(error)")
         }
         let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.series.symbol, $0) })
-        return (chosen.map { byName[$0]! }, spec.pathAsWritten)
+        return (try processed(chosen.map { byName[$0]! }), spec.pathAsWritten)
     }
 
     /// A universe portfolio: the chosen symbols read, cut to the date range and checked under the
@@ -76,38 +90,51 @@ extension ScenarioRunner {
         let begin = clock.now
         @Sendable func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         let spec = scenario.dataset, portfolio = scenario.portfolio!, plan = portfolio.universe!
-        let (loaded, servedBy) = try Self.loadUniverse(scenario, workers: workers)
+        // Each symbol cut to the date range, checked under the policy and hashed by the worker
+        // that read it (its columns still in that core's cache). The gaps are checked against
+        // the universe's calendar: named, or inferred from its longest symbol in the range — known
+        // only once every symbol is read, so the first symbol read gives a guess, and a symbol
+        // checked against a guess that proves wrong is checked again.
+        typealias Checked = (series: BarSeries, report: DataQualityReport?, repaired: Int, hash: UInt64)
+        let range = (spec.start ?? .min, spec.end.map(CivilTime.dayAfter) ?? .max)
+        @Sendable func check(_ symbol: BarSeries, calendar: TradingCalendar?) throws -> Checked {
+            var s = symbol
+            if spec.start != nil || spec.end != nil { s = s.slice(from: range.0, to: range.1).materialize() }
+            guard !s.isEmpty else { return (s, nil, 0, 0) }
+            let q = try DataQuality.validate(s, options: ValidationOptions(calendar: calendar))
+            guard !q.isClean, scenario.dataQuality == .clean else { return (s, q, 0, RunID.hash(of: s)) }
+            let cleaned = try DataQuality.clean(s, report: q)
+            return (cleaned.series, q, cleaned.changes.count, RunID.hash(of: cleaned.series))
+        }
+        let guess = CalendarGuess(named: spec.calendar)
+        let (read, servedBy) = try Self.loadUniverse(scenario, workers: workers) { symbol in
+            let calendar = guess.calendar { CalendarInference.infer(symbol.series).calendar }
+            return (calendar: calendar, checked: Result { try check(symbol.series, calendar: calendar) })
+        }
+        let loaded = read.map(\.symbol)
         // One column set for every symbol: a universe whose symbols differ is refused.
         if let first = loaded.first, let odd = loaded.first(where: { Set($0.columns) != Set(first.columns) }) {
             throw ScenarioError.run(
                 "\(scenario.file): dataset.symbols: \(odd.series.symbol) has columns \(odd.columns.joined(separator: ", ")) but \(first.series.symbol) has \(first.columns.joined(separator: ", ")) in \(servedBy)"
             )
         }
-        // One calendar for the universe: named, or inferred from its longest symbol in the date
-        // range; every symbol's gaps are checked against it (thrown, if it must be, where it was).
-        let range = (spec.start ?? .min, spec.end.map(CivilTime.dayAfter) ?? .max)
+        // The universe's calendar (thrown, if it must be, where it was before the checks moved).
         let longest = loaded.map { $0.series.slice(from: range.0, to: range.1) }.max { $0.count < $1.count }
         let choice = longest.flatMap { slice in slice.count == 0 ? nil : Result { try Self.calendar(scenario, reference: slice.materialize()) } }
         let gapCalendar = (try? choice?.get())?.annualisation.calendar ?? spec.calendar
-        // Each symbol cut to the date range and checked under the policy, on the worker pool.
-        typealias Checked = (series: BarSeries, report: DataQualityReport?, repaired: Int)
-        @Sendable func check(_ symbol: BarSeries) throws -> Checked {
-            var s = symbol
-            if spec.start != nil || spec.end != nil { s = s.slice(from: spec.start ?? .min, to: spec.end.map(CivilTime.dayAfter) ?? .max).materialize() }
-            guard !s.isEmpty else { return (s, nil, 0) }
-            let q = try DataQuality.validate(s, options: ValidationOptions(calendar: gapCalendar))
-            guard !q.isClean, scenario.dataQuality == .clean else { return (s, q, 0) }
-            let cleaned = try DataQuality.clean(s, report: q)
-            return (cleaned.series, q, cleaned.changes.count)
-        }
-        let checked = try WorkerPool.map(loaded.count, workers: workers) { k in try check(loaded[k].series) }!
+        let again = read.indices.filter { read[$0].processed.calendar != gapCalendar }
+        let rechecked = try WorkerPool.map(again.count, workers: workers) { i in Result { try check(loaded[again[i]].series, calendar: gapCalendar) } }!
+        var results = read.map(\.processed.checked)
+        for (i, k) in again.enumerated() { results[k] = rechecked[i] }
+        let checked = try results.map { try $0.get() }
         let loadSeconds = seconds(clock.now - begin)
         var warnings: [String] = []
         var series: [BarSeries] = []
         var counts: [String: Int] = [:], errorRows = 0, findings = 0, repaired = 0, score = 100.0
         let rows = loaded.reduce(0) { $0 + $1.series.count }
         var dropped: [String] = []
-        for (s, report, fixes) in checked {
+        var hashes: [UInt64] = []
+        for (s, report, fixes, hash) in checked {
             guard let q = report else {
                 dropped.append(s.symbol)
                 continue
@@ -121,7 +148,12 @@ extension ScenarioRunner {
                 throw ScenarioError.run(
                     "\(scenario.file): data_quality: strict: \(s.symbol) has \(q.errorRows) rows with errors in \(servedBy) (use clean to repair them)")
             }
-            if !s.isEmpty { series.append(s) } else { dropped.append(s.symbol) }
+            if !s.isEmpty {
+                series.append(s)
+                hashes.append(hash)
+            } else {
+                dropped.append(s.symbol)
+            }
         }
         if !dropped.isEmpty {
             warnings.append("\(dropped.count) symbols have no bar in the date range and are left out (first: \(dropped[0]))")
@@ -136,7 +168,6 @@ extension ScenarioRunner {
             }
             groups = try SymbolGroups.read(csv: sectors.path)
         }
-        let dataHash = BackgroundValue { [series] in RunID.hash(series: series) }
         let universe = try Universe(series, groups: groups, workers: workers)
         if Self.usesGroups(plan.program.checked), universe.groups.allSatisfy({ $0 == nil }) {
             throw ScenarioError.run(
@@ -191,7 +222,7 @@ extension ScenarioRunner {
             calibration_horizon: nil, variants: variants.map(\.name), parameter_sets: 1, hash: RunHistory.hash(scenario.text))
         let summary = RunReport.DataQualitySummary(
             symbol: "\(universe.count) symbols", rows: rows, rows_used: universe.barCount, error_rows: errorRows, warnings: findings, score: score,
-            counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue, source: servedBy, data_hash: dataHash.value)
+            counts: counts, repaired: repaired, policy: scenario.dataQuality.rawValue, source: servedBy, data_hash: RunID.combine(hashes))
         var report = RunReport(
             run_id: RunID.make(scenario: scenario.text, dataHash: summary.data_hash, seed: scenario.seed), scenario: echo,
             environment: Version.environment, data_quality: summary, jobs: jobs, sweep: [], stress_comparison: [])
@@ -277,5 +308,25 @@ extension ScenarioRunner {
     /// Whether a `group_*` operator appears in `e`.
     static func usesGroups(_ e: TypedExpression) -> Bool {
         e.nodes.contains { if case .crossSection(_, true, _, _) = $0 { true } else { false } }
+    }
+}
+
+/// The calendar a universe's symbols are checked against before the universe's own is known: the
+/// named one, else the one the first symbol to ask infers (the same for every symbol after it).
+final class CalendarGuess: @unchecked Sendable {
+    private let lock = NSLock()
+    private var guessed: TradingCalendar?
+
+    /// A guess that is `named` when the scenario names a calendar.
+    init(named: TradingCalendar?) { guessed = named }
+
+    /// The guess, made by `infer` on the first call.
+    func calendar(_ infer: () -> TradingCalendar) -> TradingCalendar {
+        lock.lock()
+        defer { lock.unlock() }
+        if let guessed { return guessed }
+        let made = infer()
+        guessed = made
+        return made
     }
 }

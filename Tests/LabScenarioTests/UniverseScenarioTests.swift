@@ -111,6 +111,27 @@ import Testing
     }
 
     /// A universe whose symbols have different column sets is refused.
+    /// The symbols are checked as they are read, against a calendar guessed from the first symbol
+    /// read; when the universe's own (inferred from its longest symbol) differs, they are checked
+    /// again: the findings are those of a run that names the calendar.
+    @Test func symbolsCheckedAgainstAWrongGuessAreCheckedAgain() throws {
+        let dir = scratch("gslab-universe")
+        var series = try SyntheticUniverse.make(symbols: 12, days: 400, startDay: CivilTime.daysFromCivil(year: 2016, month: 1, day: 4), seed: 2)
+        // The first three symbols (the first any worker reads) trade every day of the week, for 90 days.
+        for k in 0..<3 {
+            let start = series[k].timestamps[0]
+            series[k] = series[k][bars: 0..<90].materialize()
+            series[k].timestamps = (0..<90).map { start + Int64($0) * CivilTime.nanosPerDay }
+        }
+        try HDF5BarStore.write(series, to: dir + "/u.h5")
+        let inferred = try Self.run(try Self.momentumScenario(in: dir))
+        let named = try Self.run(try Self.momentumScenario(in: dir, replacing: [("  symbols: all", "  symbols: all\n  calendar: NYSE")]))
+        #expect(inferred.annualisation?.calendar == "NYSE" && inferred.annualisation?.calendar_source == "inferred")
+        #expect(inferred.data_quality.counts == named.data_quality.counts && inferred.data_quality.warnings == named.data_quality.warnings)
+        #expect((inferred.data_quality.counts["gap"] ?? 0) > 0, "the weekday gaps of the daily symbols under NYSE")
+        #expect(inferred.data_quality.data_hash == named.data_quality.data_hash)
+    }
+
     @Test func differentColumnSetsAreRefused() throws {
         let dir = scratch("gslab-universe")
         var series = try SyntheticUniverse.make(symbols: 3, days: 300, startDay: CivilTime.daysFromCivil(year: 2016, month: 1, day: 4), seed: 1)
