@@ -164,16 +164,18 @@ public struct UniverseSimulator: Sendable {
             if cursor.bar[s] >= 0 { return try checked(s, opens[s][cursor.bar[s]], t, "open") }
             return cursor.latest[s] >= 0 ? closes[s][cursor.latest[s]] : 0
         }
+        let names = universe.names, times = universe.symbols.map(\.timestamps)
         func fill(_ s: Int, _ q: Double, _ t: Int, reference: Double, reason: FillReason) {
             guard q != 0 else { return }
-            let bars = universe.symbols[s], j = cursor.bar[s]
-            let priced = pricer.fill(units: q, bars: bars, bar: j, reference: reference, opening: units[s] == 0 || (units[s] > 0) == (q > 0))
+            let j = cursor.bar[s]
+            let priced = pricer.fill(
+                units: q, bars: universe.symbols[s], bar: j, reference: reference, opening: units[s] == 0 || (units[s] > 0) == (q > 0))
             cash -= q * priced.price + priced.fee
             flows[s] -= q * priced.price + priced.fee
             symbolCosts[s] += priced.fee + priced.slippage
             units[s] += q
             fillCount += 1
-            ledger.book(priced, bar: t, time: bars.timestamps[j], symbol: bars.symbol, reason: reason)
+            ledger.book(priced, bar: t, time: times[s][j], symbol: names[s], reason: reason)
         }
 
         for t in 0..<length {
