@@ -86,52 +86,70 @@ public enum HDF5BarStore {
     /// ``discover(in:)`` of the root with every object header and every group's symbol table read
     /// by `direct` (the library lists the links of a group whose table it cannot read): opening
     /// each group and reading its attributes and its children's kinds through the library was
-    /// most of the time of listing a universe of hundreds of symbols. Nil when some header cannot
-    /// be read directly.
-    static func discoverDirectly(_ file: HDF5File, _ direct: HDF5DirectReader) -> [SymbolEntry]? {
+    /// most of the time of listing a universe of hundreds of symbols. Each group's links are
+    /// classified on `workers` threads, then walked in order. Nil when some header cannot be read
+    /// directly.
+    static func discoverDirectly(
+        _ file: HDF5File, _ direct: HDF5DirectReader, workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> [SymbolEntry]? {
         var seen: Set<UInt64> = file.root.address.map { [UInt64($0)] } ?? []
         var entries: [SymbolEntry] = []
         func walk(_ path: String, at address: UInt64?, depth: Int) -> Bool {
             guard depth < maxGroupDepth else { return true }
-            guard let links = address.flatMap(direct.links(ofGroupAt:)) ?? file.hardLinks(path) else { return false }
-            for link in links where !internalGroups.contains(link.name) {
-                guard let header = HDF5ObjectHeader(at: link.address, in: direct.file) else { return false }
-                guard header.isGroup, seen.insert(link.address).inserted else { continue }
+            guard let links = (address.flatMap(direct.links(ofGroupAt:)) ?? file.hardLinks(path))?.filter({ !internalGroups.contains($0.name) })
+            else { return false }
+            // Each link's object classified on the worker pool (header reads only), then walked in order.
+            guard let kinds = try? WorkerPool.map(links.count, workers: workers, { k in classifyDirectly(links[k].address, direct) }) else {
+                return false
+            }
+            for (link, kind) in zip(links, kinds) {
+                guard let kind else { return false }
+                guard kind != .notGroup, seen.insert(link.address).inserted else { continue }
                 let child = path == "/" ? link.name : path + "/" + link.name
-                guard let attributes = header.stringAttributes(), let children = direct.links(ofGroupAt: link.address) ?? file.hardLinks(child)
-                else { return false }
-                if let pandasType = attributes["pandas_type"] {
-                    entries.append(pandasEntry(child, pandasType))
-                    continue
-                }
-                // By link names first (one header read), as `isPlainGroup` does; else every child's kind.
-                let names = children.map(\.name)
-                let named = [BarField.timestamp, .close].compactMap { ColumnMapping.column(for: $0, in: names) }
-                var plain = false
-                for name in named {
-                    guard let h = HDF5ObjectHeader(at: children.first { $0.name == name }!.address, in: direct.file) else { return false }
-                    if h.isDataset {
-                        plain = true
-                        break
-                    }
-                }
-                if !plain {
-                    var datasets: [String] = []
-                    for grandchild in children {
-                        guard let h = HDF5ObjectHeader(at: grandchild.address, in: direct.file) else { return false }
-                        if h.isDataset { datasets.append(grandchild.name) }
-                    }
-                    plain = ColumnMapping.column(for: .timestamp, in: datasets) != nil || ColumnMapping.column(for: .close, in: datasets) != nil
-                }
-                if plain {
-                    entries.append(SymbolEntry(symbol: child, layout: .plain, unsupportedReason: nil))
-                } else if !walk(child, at: link.address, depth: depth + 1) {
-                    return false
+                switch kind {
+                case let .pandas(type): entries.append(pandasEntry(child, type))
+                case .plain: entries.append(SymbolEntry(symbol: child, layout: .plain, unsupportedReason: nil))
+                case .container: if !walk(child, at: link.address, depth: depth + 1) { return false }
+                case .notGroup: break
                 }
             }
             return true
         }
         return walk("/", at: file.root.address.map(UInt64.init), depth: 0) ? entries : nil
+    }
+
+    /// What ``discoverDirectly(_:_:workers:)`` makes of an object.
+    enum DirectKind: Equatable {
+        /// Not a group (a dataset, a named type).
+        case notGroup
+        /// A group with pandas' `pandas_type` attribute.
+        case pandas(String)
+        /// A group of the plain layout.
+        case plain
+        /// A group of groups.
+        case container
+    }
+
+    /// The kind of the object at `address`, from its header and symbol table read directly (as
+    /// ``classify(_:)`` decides through the library); nil when they cannot be read so.
+    static func classifyDirectly(_ address: UInt64, _ direct: HDF5DirectReader) -> DirectKind? {
+        guard let header = HDF5ObjectHeader(at: address, in: direct.file) else { return nil }
+        guard header.isGroup else { return .notGroup }
+        guard let attributes = header.stringAttributes(), let children = direct.links(ofGroupAt: address) else { return nil }
+        if let pandasType = attributes["pandas_type"] { return .pandas(pandasType) }
+        // By link names first (one header read), as `isPlainGroup` does; else every child's kind.
+        let names = children.map(\.name)
+        for name in [BarField.timestamp, .close].compactMap({ ColumnMapping.column(for: $0, in: names) }) {
+            guard let h = HDF5ObjectHeader(at: children.first { $0.name == name }!.address, in: direct.file) else { return nil }
+            if h.isDataset { return .plain }
+        }
+        var datasets: [String] = []
+        for child in children {
+            guard let h = HDF5ObjectHeader(at: child.address, in: direct.file) else { return nil }
+            if h.isDataset { datasets.append(child.name) }
+        }
+        let plain = ColumnMapping.column(for: .timestamp, in: datasets) != nil || ColumnMapping.column(for: .close, in: datasets) != nil
+        return plain ? .plain : .container
     }
 
     /// The entry of a group carrying pandas' `pandas_type` attribute.
