@@ -86,8 +86,10 @@ public struct UniverseBacktest: Sendable {
             targets.append((t, w))
             last = w
         }
+        // The benchmark index on another core while the account is simulated (one thread).
+        let benchmark = BackgroundValue { Self.equalWeightIndex(universe) }
         let execution = try simulator.run(universe, targets: targets, periodsPerYear: clock.periodsPerYear)
-        let index = Self.equalWeightIndex(universe)
+        let index = benchmark.value
         let (performance, table) = try Backtest.statistics(
             equity: execution.equity, timestamps: universe.calendar, benchmark: index, trades: [], costs: execution.costs,
             tradedValue: execution.tradedValue, buyAndHoldStart: 0, timezone: clock.timezone, annualisation: clock.annualisation)
