@@ -98,8 +98,11 @@ public struct Universe: Sendable {
             frequency: first.frequency, timezone: first.timezone, annualisation: first.annualisation)
     }
 
-    /// The sorted union of sorted timestamp arrays (k-way merge by repeated pairwise merging).
+    /// The sorted union of sorted timestamp arrays: for date labels (every timestamp a midnight
+    /// UTC, the lab's daily bars) over at most ``maxDaySpan`` days, one pass marking days in a
+    /// bitmap; otherwise a k-way merge by repeated pairwise merging.
     static func union(_ lists: [[Int64]]) -> [Int64] {
+        if let days = unionOfDays(lists) { return days }
         var level = lists
         while level.count > 1 {
             var next: [[Int64]] = []
@@ -110,6 +113,35 @@ public struct Universe: Sendable {
             level = next
         }
         return level.first ?? []
+    }
+
+    /// Most days a day bitmap spans (27 000 years: every daily calendar).
+    static let maxDaySpan: Int64 = 10_000_000
+
+    /// The union as a day bitmap when every timestamp is a midnight UTC within ``maxDaySpan``
+    /// days of the first; nil otherwise.
+    private static func unionOfDays(_ lists: [[Int64]]) -> [Int64]? {
+        let day = CivilTime.nanosPerDay
+        var first = Int64.max, last = Int64.min
+        for list in lists {
+            guard let a = list.first, let b = list.last else { continue }
+            first = Swift.min(first, a)
+            last = Swift.max(last, b)
+        }
+        guard first <= last, first % day == 0 else { return nil }
+        let (span, overflow) = last.subtractingReportingOverflow(first)
+        guard !overflow, span / day < maxDaySpan else { return nil }
+        var marked = [Bool](repeating: false, count: Int(span / day) + 1)
+        for list in lists {
+            for t in list {
+                guard t % day == 0 else { return nil }
+                marked[Int((t - first) / day)] = true
+            }
+        }
+        var out: [Int64] = []
+        out.reserveCapacity(marked.count)
+        for (k, m) in marked.enumerated() where m { out.append(first + Int64(k) * day) }
+        return out
     }
 
     private static func merge(_ a: [Int64], _ b: [Int64]) -> [Int64] {
