@@ -25,7 +25,18 @@ public enum BarField: String, CaseIterable, Sendable, Codable {
 public enum ColumnMapping {
     /// Lower-cases and drops spaces, `_`, `-` and `.`: `Adj Close` → `adjclose`.
     public static func normalize(_ name: String) -> String {
-        String(name.lowercased().filter { !" _-.".contains($0) })
+        // ASCII names (nearly all) byte by byte: Character iteration was a visible cost of
+        // reading a universe, whose every symbol maps six columns.
+        let utf8 = name.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(utf8.count)
+            for b in utf8 where b != 0x20 && b != 0x5F && b != 0x2D && b != 0x2E {
+                bytes.append((0x41...0x5A).contains(b) ? b + 0x20 : b)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(name.lowercased().filter { !" _-.".contains($0) })
     }
 
     /// The column feeding `field`, or nil when none of its aliases is present.
