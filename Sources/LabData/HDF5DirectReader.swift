@@ -48,8 +48,9 @@ final class HDF5RawFile: @unchecked Sendable {
 
 /// Reads plain-layout symbols whose columns are contiguous, uncompressed 64-bit datasets (what
 /// `HDF5BarStore.write` writes, and h5py by default) straight from the file's bytes, on any
-/// thread: the HDF5 library is only asked where each symbol's group and datasets are
-/// (``HDF5File/directPlan(_:)``), and the object headers and data are read with `pread`.
+/// thread: the groups' symbol tables (``links(ofGroupAt:)``, ``plan(_:root:)``), the object
+/// headers and the data are read with `pread`; the library is asked where a symbol's objects are
+/// (``HDF5File/directPlan(_:)``) only for a group whose table is not read here.
 ///
 /// Opening a dataset through the library costs about 17 µs (its object header decoded into
 /// property lists and caches), which for a universe of 500 symbols × 6 columns was most of the time
