@@ -17,24 +17,10 @@ import sys
 
 import h5py
 import numpy as np
-import pandas as pd
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "Tests", "LabDataTests", "Fixtures")
+from make_fixtures import OUT, goog, path
+
 ROWS = 200
-
-
-def goog(rows=ROWS):
-    df = pd.read_csv(os.path.join(OUT, "GOOG_daily.csv"), index_col=0, parse_dates=True).head(rows)
-    df.index.name = None
-    return df
-
-
-def path(name):
-    p = os.path.join(OUT, name)
-    if os.path.exists(p):
-        os.remove(p)
-    return p
 
 
 def symbol(g, df, fixed_attrs=True, price_dtype="float64"):
@@ -49,7 +35,7 @@ def symbol(g, df, fixed_attrs=True, price_dtype="float64"):
 
 
 def main():
-    df = goog()
+    df = goog(ROWS)
     with h5py.File(path("direct_h5py.h5"), "w") as h:
         symbol(h.create_group("FIXED"), df)
         symbol(h.create_group("nested").create_group("GOOG"), df)
