@@ -118,7 +118,9 @@ public struct UniverseSimulator: Sendable {
     ///   - periodsPerYear: rows a year, for borrow and financing accrual.
     ///   - recordFills: keep every fill (a sweep keeps only the totals).
     /// - Throws: ``LabExecutionError`` for a weights vector of the wrong length, a weight that is
-    ///   not finite, gross exposure above `maxLeverage`, or a fill price that is not positive.
+    ///   not finite, gross exposure above `maxLeverage`, or a price that is not positive where
+    ///   the account reads it (the open of a symbol held or wanted at a fill, the close of a
+    ///   symbol held).
     public func run(_ universe: Universe, targets: [(row: Int, weights: [Double])], periodsPerYear: Double, recordFills: Bool = true) throws
         -> Result
     {
@@ -180,20 +182,23 @@ public struct UniverseSimulator: Sendable {
 
         for t in 0..<length {
             let w = t > 0 ? pending[t - 1] : nil
-            // A fill row reads every symbol; any other row only the symbols held.
-            if w != nil { cursor.move(to: t) } else { for s in held { cursor.advance(s, to: t) } }
+            // A fill row reads the symbols held or wanted (a symbol neither held nor wanted trades
+            // nothing: reading every symbol's open was a cache miss each); any other row only the
+            // symbols held. A symbol's cursor catches up when it is next read.
+            let involved = w.map { w in (0..<n).filter { w[$0] != 0 || units[$0] != 0 } } ?? held
+            for s in involved { cursor.advance(s, to: t) }
             if let w {
-                // The book at this open: every held symbol and every symbol with a bar here.
+                // The book at this open: every symbol held or wanted.
                 var mark = [Double](repeating: 0, count: n)
                 var book = 0.0
-                for s in 0..<n where cursor.bar[s] >= 0 || units[s] != 0 {
+                for s in involved {
                     mark[s] = try markAtOpen(s, t)
                     book += units[s] * mark[s]
                 }
                 let markedEquity = cash + book
                 var delta = [Double](repeating: 0, count: n)
                 if markedEquity > 0 {
-                    for s in 0..<n {
+                    for s in involved {
                         guard cursor.bar[s] >= 0 else {
                             if w[s] != 0 || units[s] != 0, abs(w[s] * markedEquity - units[s] * mark[s]) > 1e-9 * markedEquity { skipped += 1 }
                             continue
