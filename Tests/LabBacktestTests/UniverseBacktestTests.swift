@@ -294,6 +294,32 @@ enum SmallUniverse {
         #expect(run.execution.holdings == [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] && run.execution.delistingCloses == 1)
     }
 
+    /// A fill reads the opens of the symbols held or wanted only: a bad open of a symbol neither
+    /// held nor wanted trades nothing and stops nothing; the same open on a wanted symbol is an
+    /// error naming it.
+    @Test func aBadOpenStopsTheRunOnlyWhereTheAccountReadsIt() throws {
+        func series(_ name: String, level: Double, badOpenAt row: Int?) throws -> BarSeries {
+            let c = (0..<8).map { level + Double($0) }
+            var o = c
+            if let row { o[row] = 0 }
+            return try BarSeries(
+                symbol: name, timestamps: (0..<8).map { Int64($0 + 16_000) * CivilTime.nanosPerDay }, open: o, high: c, low: o, close: c,
+                volume: c.map { _ in 1e6 })
+        }
+        let universe = try Universe([try series("A", level: 20, badOpenAt: nil), try series("B", level: 10, badOpenAt: 4)])
+        func run(_ weights: String) throws -> UniverseBacktestResult {
+            try UniverseBacktest(
+                simulator: try UniverseSimulator(config: .init(cash: 1_000, fractionalUnits: true)), program: try UniverseBacktestTests.program(weights),
+                schedule: .everyBars(1), constraints: WeightConstraints(longOnly: true)
+            ).run(universe)
+        }
+        // Only A wanted (cs_top gives B a weight of 0): B's open of 0 at row 4 is never read.
+        let onlyA = try run("cs_top(close, 1)")
+        #expect(onlyA.execution.fillCount > 0 && onlyA.execution.fills.allSatisfy { $0.symbol == "A" })
+        // Both wanted: the account reads B's open at row 4 and stops there, naming B.
+        #expect(throws: LabExecutionError.badFillPrice(symbol: "B", bar: 4, field: "open", value: 0)) { _ = try run("close") }
+    }
+
     /// A NaN score past the symbol's warm-up (here sqrt of a negative number) is an error naming the
     /// first symbol and bar; fill_nan(x, 0) turns such scores into "not held".
     @Test func aNaNWeightPastTheWarmUpIsAnError() throws {
